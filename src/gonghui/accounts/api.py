@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from gonghui.accounts import services
+from gonghui.core import ratelimit
+
+router = Router(tags=["auth"])
+
+
+class BearerAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` from ``POST /api/auth/token``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = services.token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@router.post("/token", response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, auth=None)
+def token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+    """Exchange a username (or phone number) and password for a bearer token."""
+    ip = request.META.get("REMOTE_ADDR", "")
+    if not ratelimit.hit(f"token-ip:{ip}", settings.GONGHUI_TOKEN_RATE):
+        raise HttpError(429, _("尝试次数过多，请稍后再试"))
+    user = authenticate(request, username=payload.username[:150],
+                        password=payload.password[:256])
+    if user is None:
+        return 401, {"detail": _("用户名（手机号码）或密码不正确，或账号已锁定")}
+    return 200, {"token": services.token_issue(user=user)}

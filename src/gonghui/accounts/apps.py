@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "gonghui.accounts"
+    label = "accounts"
+    verbose_name = _("账号")
+
+    def ready(self) -> None:
+        from gonghui.accounts import shell, todo
+        from gonghui.core import registry
+        from gonghui.core.registry import NavItem
+
+        registry.register_todo_provider("accounts.locked", todo.locked_officers)
+        registry.register_shell_provider("accounts.acting_post", shell.shell_context)
+        registry.register_nav_item("accounts.officers", NavItem(
+            _("干部账号"), "accounts:officer_list", "accounts.officer.manage", order=80))
+        registry.register_nav_item("accounts.capabilities", NavItem(
+            _("权限矩阵"), "accounts:capability_matrix", "orgs.view", order=90))

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.accounts.backends import find_login_user
+from gonghui.core.forms import BootstrapMixin
+from gonghui.orgs.forms import OrgPickerInput
+from gonghui.orgs.models import PostRole
+
+
+class LoginForm(BootstrapMixin, AuthenticationForm):
+    username = forms.CharField(label=_("用户名或手机号码"), max_length=150)
+    password = forms.CharField(label=_("密码"), strip=False, widget=forms.PasswordInput)
+
+    error_messages = {
+        "invalid_login": _("用户名（手机号码）或密码不正确"),
+        "inactive": _("该账号已停用，请联系本级工会管理员"),
+        "locked": _("连续登录失败次数过多，账号已临时锁定，请稍后再试或联系管理员解锁"),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        user = find_login_user(self.cleaned_data.get("username", ""))
+        if user is not None and user.is_locked:
+            raise ValidationError(self.error_messages["locked"], code="locked")
+        return super().clean()
+
+
+class OfficerCreateForm(BootstrapMixin, forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False)
+    org = forms.CharField(label=_("任职组织编码"), max_length=32, widget=OrgPickerInput)
+    role = forms.ChoiceField(label=_("职务"), choices=PostRole.choices)
+
+
+class PasswordSetForm(BootstrapMixin, forms.Form):
+    password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, strip=False)

@@ -1,0 +1,138 @@
+"""Accounts: officers, members and merchants log in here; officers act through their posts."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.crypto import EncryptedTextField, blind_index, mask_phone
+from gonghui.orgs.capabilities import CAPABILITY_CODES, capabilities_of
+from gonghui.orgs.models import Org, OrgStatus, Post, level_of
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalize_phone(value: str) -> str:
+    digits = re.sub(r"[\s\-()]", "", value or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    return digits
+
+
+def phone_index(value: str) -> str:
+    return blind_index("phone", normalize_phone(value)) if value else ""
+
+
+class AccountType(models.TextChoices):
+    OFFICER = "officer", _("工会干部")
+    MEMBER = "member", _("会员")
+    MERCHANT = "merchant", _("商户")
+
+
+class User(AbstractUser):
+    """Login by username or phone number. The phone is encrypted, found by its blind index."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = EncryptedTextField(_("手机号码"), blank=True, default="")
+    phone_index = models.CharField(max_length=64, blank=True, default="", editable=False)
+    account_type = models.CharField(
+        _("账号类型"), max_length=12, choices=AccountType.choices, default=AccountType.OFFICER
+    )
+    failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_index"],
+                condition=~models.Q(phone_index=""),
+                name="accounts_user_phone_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+    # --- the core.scoping Viewer protocol --------------------------------------------------
+
+    @cached_property
+    def active_posts(self) -> list[Post]:
+        if not self.is_authenticated or self.account_type != AccountType.OFFICER:
+            return []
+        return list(
+            Post.objects.filter(user=self, active=True, org__status=OrgStatus.ACTIVE)
+            .select_related("org")
+            .order_by("org_path", "role")
+        )
+
+    def forget_posts(self) -> None:
+        self.__dict__.pop("active_posts", None)
+
+    def scope_paths(self) -> list[str]:
+        if not self.is_active:
+            return []
+        if self.is_superuser:
+            return list(Org.objects.filter(parent__isnull=True).values_list("path", flat=True))
+        return [post.org_path for post in self.active_posts]
+
+    def has_capability(self, capability: str, path: str) -> bool:
+        if capability not in CAPABILITY_CODES:
+            raise ValueError(f"unknown capability {capability}")
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        return any(
+            path.startswith(post.org_path)
+            and capability in capabilities_of(post.role, level_of(post.org.kind))
+            for post in self.active_posts
+        )
+
+    def capabilities_at(self, path: str) -> set[str]:
+        if self.is_superuser:
+            return set(CAPABILITY_CODES)
+        caps: set[str] = set()
+        for post in self.active_posts:
+            if path.startswith(post.org_path):
+                caps |= capabilities_of(post.role, level_of(post.org.kind))
+        return caps
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

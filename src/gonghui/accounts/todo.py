@@ -1,0 +1,23 @@
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.accounts.selectors import officer_list
+from gonghui.core.registry import TodoItem
+from gonghui.core.scoping import Viewer
+
+
+def locked_officers(viewer: Viewer) -> Iterable[TodoItem]:
+    """Officer accounts locked after failed logins, for those who manage accounts."""
+    users = officer_list(viewer=viewer).filter(locked_until__gt=timezone.now())
+    count = users.count()
+    if count and any(
+        viewer.has_capability("accounts.officer.manage", path) for path in viewer.scope_paths()
+    ):
+        yield TodoItem(
+            title=_("%(n)d个干部账号因连续登录失败被锁定") % {"n": count},
+            url=reverse("accounts:officer_list") + "?locked=1",
+            count=count,
+        )

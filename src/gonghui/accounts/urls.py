@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from gonghui.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("switch/", views.switch_post, name="switch_post"),
+    path("officers/", views.officer_list, name="officer_list"),
+    path("officers/new/", views.officer_create, name="officer_create"),
+    path("officers/<int:pk>/", views.officer_detail, name="officer_detail"),
+    path("officers/<int:pk>/<str:action>/", views.officer_action, name="officer_action"),
+    path("posts/<int:pk>/end/", views.post_end, name="post_end"),
+    path("capabilities/", views.capability_matrix, name="capability_matrix"),
+]

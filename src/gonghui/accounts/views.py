@@ -1,0 +1,198 @@
+"""Login, the acting post, officer accounts (分级授权), the capability matrix, and the
+landing pages of member and merchant accounts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gonghui.accounts import selectors, services
+from gonghui.accounts.forms import LoginForm, OfficerCreateForm, PasswordSetForm
+from gonghui.accounts.models import AccountType
+from gonghui.accounts.shell import SESSION_KEY
+from gonghui.core.decorators import officer_required
+from gonghui.core.forms import apply_service_errors
+from gonghui.core.pagination import paginate, query_without_page
+from gonghui.orgs import selectors as org_selectors
+from gonghui.orgs import services as org_services
+from gonghui.orgs.capabilities import CAPABILITIES, DEFAULTS, effective_matrix
+from gonghui.orgs.forms import PostAssignForm
+from gonghui.orgs.models import Level, PostRole
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        user = self.request.user
+        if getattr(user, "account_type", "") == AccountType.MEMBER:
+            return "/m/"
+        if getattr(user, "account_type", "") == AccountType.MERCHANT:
+            return "/shop/"
+        return super().get_default_redirect_url()
+
+
+@officer_required
+@require_POST
+def switch_post(request: HttpRequest) -> HttpResponse:
+    try:
+        post_id = int(request.POST.get("post", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    if not any(p.pk == post_id for p in request.user.active_posts):
+        raise Http404
+    request.session[SESSION_KEY] = post_id
+    return redirect("core:home")
+
+
+def _require_account_manager(request: HttpRequest) -> None:
+    user = request.user
+    if not any(user.has_capability("accounts.officer.manage", p) for p in user.scope_paths()):
+        raise PermissionDenied("accounts.officer.manage")
+
+
+@officer_required
+@require_GET
+def officer_list(request: HttpRequest) -> HttpResponse:
+    _require_account_manager(request)
+    qs = selectors.officer_list(viewer=request.user, query=request.GET.get("q", ""))
+    if request.GET.get("locked") == "1":
+        from django.utils import timezone
+
+        qs = qs.filter(locked_until__gt=timezone.now())
+    return render(request, "accounts/officer_list.html", {
+        "page": paginate(request, qs), "query": query_without_page(request),
+        "q": request.GET.get("q", ""),
+    })
+
+
+@officer_required
+def officer_create(request: HttpRequest) -> HttpResponse:
+    _require_account_manager(request)
+    form = OfficerCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            data["org"] = org_selectors.org_get(viewer=request.user, code=data["org"].upper())
+        except Http404:
+            form.add_error("org", _("在您的管辖范围内找不到该组织编码"))
+        else:
+            try:
+                user = services.officer_create(actor=request.user, **data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("已创建干部账号：%(u)s") % {"u": user.username})
+                return redirect("accounts:officer_detail", pk=user.pk)
+    return render(request, "accounts/form.html", {"form": form, "title": _("新建干部账号")})
+
+
+@officer_required
+def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    officer = selectors.officer_get(viewer=request.user, pk=pk)
+    _require_account_manager(request)
+    return render(request, "accounts/officer_detail.html", {
+        "officer": officer,
+        "posts": selectors.officer_posts(viewer=request.user, user=officer),
+        "manageable": services.user_manageable_by(request.user, officer),
+        "post_form": PostAssignForm(),
+        "password_form": PasswordSetForm(),
+    })
+
+
+def _officer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    officer = selectors.officer_get(viewer=request.user, pk=pk)
+    _require_account_manager(request)
+    try:
+        if action == "unlock":
+            services.user_unlock(actor=request.user, user=officer)
+        elif action in ("activate", "deactivate"):
+            services.user_set_active(actor=request.user, user=officer,
+                                     active=action == "activate")
+        elif action == "password":
+            form = PasswordSetForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("请输入新密码"))
+            services.user_set_password(actor=request.user, user=officer,
+                                       password=form.cleaned_data["password"])
+        elif action == "assign":
+            post_form = PostAssignForm(request.POST)
+            if not post_form.is_valid():
+                raise ValidationError(_("请填写任职组织和职务"))
+            org = org_selectors.org_get(viewer=request.user,
+                                        code=post_form.cleaned_data["org"].upper())
+            org_services.post_assign(actor=request.user, user=officer, org=org,
+                                     role=post_form.cleaned_data["role"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已保存"))
+    return redirect("accounts:officer_detail", pk=officer.pk)
+
+
+@officer_required
+@require_POST
+def officer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ("unlock", "activate", "deactivate", "password", "assign"):
+        raise Http404
+    return _officer_action(request, pk, action)
+
+
+@officer_required
+@require_POST
+def post_end(request: HttpRequest, pk: int) -> HttpResponse:
+    post = org_selectors.post_get(viewer=request.user, pk=pk)
+    try:
+        org_services.post_end(actor=request.user, post=post)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已办理离任"))
+    return redirect("accounts:officer_detail", pk=post.user_id)
+
+
+@officer_required
+@require_GET
+def capability_matrix(request: HttpRequest) -> HttpResponse:
+    """The role × level × capability matrix in force (defaults and this installation's changes)."""
+    matrix = effective_matrix()
+    columns = [(role, level) for level in Level for role in PostRole]
+    rows = [
+        {
+            "capability": cap,
+            "cells": [
+                {"granted": cap.code in matrix.get(col, frozenset()),
+                 "changed": (cap.code in matrix.get(col, frozenset()))
+                 != (cap.code in DEFAULTS.get(col, frozenset()))}
+                for col in columns
+            ],
+        }
+        for cap in CAPABILITIES
+    ]
+    headers = [{"role": PostRole(r).label, "level": Level(lv).label} for r, lv in columns]
+    return render(request, "accounts/capability_matrix.html",
+                  {"rows": rows, "headers": headers, "levels": Level, "roles": PostRole})
+
+
+@login_required
+def member_home(request: HttpRequest) -> HttpResponse:
+    if request.user.account_type != AccountType.MEMBER:
+        raise Http404
+    return render(request, "accounts/member_home.html")
+
+
+@login_required
+def merchant_home(request: HttpRequest) -> HttpResponse:
+    if request.user.account_type != AccountType.MERCHANT:
+        raise Http404
+    return render(request, "accounts/merchant_home.html")

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "gonghui.core"
+    label = "core"
+    verbose_name = _("公共机制")
+
+    def ready(self) -> None:
+        from gonghui.core import audit, registry
+
+        registry.register_org_path_model(audit.AuditEvent, "org_path")
+        registry.register_nav_item("core.home", registry.NavItem(_("首页"), "core:home", order=0))
+        registry.register_nav_item("core.audit", registry.NavItem(
+            _("操作日志"), "core:audit_list", "audit.view", order=85))

@@ -1,0 +1,120 @@
+"""Encryption of personal information at rest (DESIGN.md rule 3).
+
+Each ciphertext is tagged ``gh1$<algorithm>$<key id>$<base64(nonce || ciphertext)>`` so that keys
+rotate and another algorithm (SM4) can be added. Exact lookup and uniqueness use an HMAC blind
+index computed from a key derived from the current PII key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import cache
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+PREFIX = "gh1"
+ALGORITHM = "A256GCM"
+
+
+def _decode_key(text: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(text.strip().encode())
+    except ValueError as exc:
+        raise ImproperlyConfigured("PII key must be base64 of 32 bytes") from exc
+    if len(raw) != 32:
+        raise ImproperlyConfigured("PII key must be base64 of 32 bytes")
+    return raw
+
+
+def key_id(raw: bytes) -> str:
+    return "k" + hashlib.sha256(raw).hexdigest()[:8]
+
+
+@cache
+def _keyring() -> tuple[str, dict[str, bytes]]:
+    current = _decode_key(settings.GONGHUI_PII_KEY)
+    ring = {key_id(current): current}
+    for old in settings.GONGHUI_PII_OLD_KEYS:
+        raw = _decode_key(old)
+        ring.setdefault(key_id(raw), raw)
+    return key_id(current), ring
+
+
+def reset_keyring() -> None:
+    """Forget cached keys (after settings change, in tests and key rotation)."""
+    _keyring.cache_clear()
+    _index_key.cache_clear()
+
+
+def encrypt(plaintext: str, context: str) -> str:
+    kid, ring = _keyring()
+    nonce = os.urandom(12)
+    sealed = AESGCM(ring[kid]).encrypt(nonce, plaintext.encode(), context.encode())
+    return f"{PREFIX}${ALGORITHM}${kid}${base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(token: str, context: str) -> str:
+    prefix, algorithm, kid, payload = token.split("$", 3)
+    if prefix != PREFIX or algorithm != ALGORITHM:
+        raise ValueError(f"unknown ciphertext format {prefix}/{algorithm}")
+    _, ring = _keyring()
+    if kid not in ring:
+        raise ImproperlyConfigured(f"PII key {kid} is not configured")
+    blob = base64.urlsafe_b64decode(payload.encode())
+    return AESGCM(ring[kid]).decrypt(blob[:12], blob[12:], context.encode()).decode()
+
+
+@cache
+def _index_key() -> bytes:
+    kid, ring = _keyring()
+    return hmac.new(ring[kid], b"gonghui blind index v1", hashlib.sha256).digest()
+
+
+def blind_index(kind: str, value: str) -> str:
+    """Deterministic HMAC of a normalized value, namespaced by kind (``phone``, ``id:01`` ...)."""
+    message = f"{kind}\x00{value}".encode()
+    return hmac.new(_index_key(), message, hashlib.sha256).hexdigest()
+
+
+class EncryptedTextField(models.TextField):
+    """A text column stored encrypted; only ``isnull`` and blind-index lookups make sense on it."""
+
+    def contribute_to_class(self, cls: type[models.Model], name: str, *args: Any, **kw: Any) -> None:
+        super().contribute_to_class(cls, name, *args, **kw)
+        self.crypto_context = f"{cls._meta.label_lower}.{name}"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value is None or value == "":
+            return value
+        return decrypt(value, self.crypto_context)
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return encrypt(str(value), self.crypto_context)
+
+
+def mask_phone(phone: str) -> str:
+    """13812345678 → 138****5678."""
+    if not phone:
+        return ""
+    if len(phone) <= 7:
+        return phone[:1] + "*" * (len(phone) - 1)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def mask_id_number(number: str) -> str:
+    """410105197001011234 → 410105********1234 (region and last four kept)."""
+    if not number:
+        return ""
+    if len(number) <= 8:
+        return number[:1] + "*" * (len(number) - 1)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]

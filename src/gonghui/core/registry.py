@@ -1,0 +1,119 @@
+"""Named registries through which apps cooperate without importing each other.
+
+Apps fill them in ``AppConfig.ready()`` with explicit calls (not Django signals):
+
+* to-do providers feed the officer's 待办 panel;
+* dissolve guards say why an org may not be dissolved yet (members, open cases ...);
+* merge handlers move an app's rows from a merged org to the surviving one;
+* org-path models carry a denormalized ``org_path`` that a subtree move must rewrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from gonghui.core.scoping import Viewer
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    title: str
+    url: str = ""
+    count: int = 1
+    due: str = ""
+    overdue: bool = False
+    source: str = ""
+
+
+TodoProvider = Callable[["Viewer"], Iterable[TodoItem]]
+DissolveGuard = Callable[[Any], Iterable[str]]
+MergeHandler = Callable[..., None]
+
+_todo_providers: list[tuple[str, TodoProvider]] = []
+_dissolve_guards: list[tuple[str, DissolveGuard]] = []
+_merge_handlers: list[tuple[str, MergeHandler]] = []
+_org_path_models: list[tuple[type[Model], str]] = []
+
+
+def _add(registry: list[tuple[str, Any]], name: str, fn: Any) -> None:
+    # ready() may run twice in some test set-ups: registration is idempotent by name.
+    registry[:] = [(n, f) for n, f in registry if n != name]
+    registry.append((name, fn))
+
+
+def register_todo_provider(name: str, provider: TodoProvider) -> None:
+    _add(_todo_providers, name, provider)
+
+
+def register_dissolve_guard(name: str, guard: DissolveGuard) -> None:
+    _add(_dissolve_guards, name, guard)
+
+
+def register_merge_handler(name: str, handler: MergeHandler) -> None:
+    """``handler(*, source, target, actor)`` runs inside the merge's transaction."""
+    _add(_merge_handlers, name, handler)
+
+
+def register_org_path_model(model: type[Model], field: str = "org_path") -> None:
+    if (model, field) not in _org_path_models:
+        _org_path_models.append((model, field))
+
+
+def todo_items(viewer: Viewer) -> list[TodoItem]:
+    items: list[TodoItem] = []
+    for name, provider in _todo_providers:
+        items.extend(
+            TodoItem(**{**item.__dict__, "source": item.source or name})
+            for item in provider(viewer)
+        )
+    return sorted(items, key=lambda i: (not i.overdue, i.due or "9999", i.title))
+
+
+def dissolve_obstacles(org: Any) -> list[str]:
+    return [reason for _, guard in _dissolve_guards for reason in guard(org)]
+
+
+def merge_handlers() -> list[MergeHandler]:
+    return [fn for _, fn in _merge_handlers]
+
+
+def org_path_models() -> list[tuple[type[Model], str]]:
+    return list(_org_path_models)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A navigation entry, shown when the viewer holds ``capability`` at the acting org."""
+
+    label: str
+    url_name: str
+    capability: str | None = None
+    order: int = 100
+    icon: str = ""
+
+
+ShellProvider = Callable[[Any], dict[str, Any]]
+_nav_items: list[tuple[str, NavItem]] = []
+_shell_providers: list[tuple[str, ShellProvider]] = []
+
+
+def register_nav_item(name: str, item: NavItem) -> None:
+    _add(_nav_items, name, item)
+
+
+def nav_items() -> list[NavItem]:
+    return sorted((item for _, item in _nav_items), key=lambda i: i.order)
+
+
+def register_shell_provider(name: str, provider: ShellProvider) -> None:
+    """``provider(request) -> dict`` adds to every page's context (the acting org, ...)."""
+    _add(_shell_providers, name, provider)
+
+
+def shell_providers() -> list[ShellProvider]:
+    return [fn for _, fn in _shell_providers]

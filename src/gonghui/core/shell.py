@@ -1,0 +1,29 @@
+"""What every page's layout needs: the acting org, its breadcrumbs, navigation by capability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from gonghui.core import registry
+
+
+def shell_context(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    context: dict[str, Any] = {}
+    for provider in registry.shell_providers():
+        context.update(provider(request))
+    acting_path = context.get("acting_path", "")
+    context["nav_items"] = [
+        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon,
+         "active": request.path.startswith(reverse(item.url_name))
+         and reverse(item.url_name) != "/"}
+        for item in registry.nav_items()
+        if item.capability is None
+        or (acting_path and user.has_capability(item.capability, acting_path))
+    ]
+    return context

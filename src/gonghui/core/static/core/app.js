@@ -1,0 +1,44 @@
+// Behaviour for every page, kept out of the markup so that the CSP allows no inline script.
+(function () {
+  "use strict";
+  // Org picker: a click on a directory result fills the code input it belongs to.
+  document.addEventListener("click", function (event) {
+    var pick = event.target.closest("[data-pick-code]");
+    if (!pick) return;
+    event.preventDefault();
+    var input = document.getElementById(pick.getAttribute("data-pick-target"));
+    if (input) {
+      input.value = pick.getAttribute("data-pick-code");
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    var box = pick.closest(".gh-picker-results");
+    if (box) box.innerHTML = "";
+  });
+  // Print buttons.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { event.preventDefault(); window.print(); }
+  });
+  // Confirm dangerous submits.
+  document.addEventListener("submit", function (event) {
+    var msg = event.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) event.preventDefault();
+  });
+  // Tree toggles: a second click folds an open node instead of reloading it.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var btn = event.detail.elt;
+    if (btn.classList && btn.classList.contains("gh-toggle") && btn.getAttribute("aria-expanded") === "true") {
+      event.preventDefault();
+      var target = document.querySelector(btn.getAttribute("hx-target"));
+      if (target) target.innerHTML = "";
+      btn.setAttribute("aria-expanded", "false");
+      btn.textContent = "+";
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var btn = event.detail.elt;
+    if (btn.classList && btn.classList.contains("gh-toggle") && event.detail.successful) {
+      btn.setAttribute("aria-expanded", "true");
+      btn.textContent = "−";
+    }
+  });
+})();

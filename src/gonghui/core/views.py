@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from gonghui.core import registry
+from gonghui.core.audit import AuditEvent
+from gonghui.core.decorators import officer_required
+from gonghui.core.pagination import paginate, query_without_page
+from gonghui.core.scoping import scoped
+
+
+@officer_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The officer's home: the 待办 panel, fed by every app through core.registry."""
+    return render(request, "core/home.html", {"todo_items": registry.todo_items(request.user)})
+
+
+def _parse_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@officer_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """Audit rows of the viewer's subtrees where they hold ``audit.view``."""
+    user = request.user
+    paths = [p for p in user.scope_paths() if user.has_capability("audit.view", p)]
+    if not paths:
+        raise PermissionDenied("audit.view")
+    from django.db.models import Q
+
+    allowed = Q()
+    for path in paths:
+        allowed |= Q(org_path__startswith=path)
+    events = scoped(AuditEvent.objects.select_related("actor"), user).filter(allowed)
+    action = request.GET.get("action", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    date_from = _parse_date(request.GET.get("from", ""))
+    date_to = _parse_date(request.GET.get("to", ""))
+    if action:
+        events = events.filter(action__startswith=action)
+    if actor:
+        events = events.filter(actor_label__iexact=actor)
+    if date_from:
+        events = events.filter(created_at__date__gte=date_from)
+    if date_to:
+        events = events.filter(created_at__date__lte=date_to)
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "page": paginate(request, events),
+            "query": query_without_page(request),
+            "filters": {"action": action, "actor": actor, "from": date_from, "to": date_to},
+            "title": _("操作日志"),
+        },
+    )

@@ -1,0 +1,36 @@
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from gonghui.demo.generator import seed_demo
+from gonghui.demo.management.commands.seed_demo import format_accounts
+
+
+class Command(BaseCommand):
+    help = "演示：迁移数据库、生成演示省份（仅一次）、启动任务进程并在 127.0.0.1 上提供服务"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        result = seed_demo(size="small", seed=options["seed"])
+        port = options["port"]
+        self.stdout.write(self.style.SUCCESS(f"智慧工会演示：http://127.0.0.1:{port}/"))
+        self.stdout.write(f"数据库：{settings.DATABASES['default']['NAME']}")
+        self.stdout.write("演示账号（用户名或手机号码登录）：")
+        self.stdout.write(format_accounts([a.as_dict() for a in result.accounts]))
+        self.stdout.flush()
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gonghui.cli", "db_worker", "--interval", "1"],
+        )
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

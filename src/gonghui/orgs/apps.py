@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgsConfig(AppConfig):
+    name = "gonghui.orgs"
+    label = "orgs"
+    verbose_name = _("工会组织")
+
+    def ready(self) -> None:
+        from gonghui.core import registry
+        from gonghui.orgs import services, todo
+        from gonghui.orgs.models import Employer, Post
+
+        registry.register_org_path_model(Employer, "org_path")
+        registry.register_org_path_model(Post, "org_path")
+        registry.register_dissolve_guard("orgs.tree", services.org_dissolve_guard)
+        registry.register_todo_provider("orgs.unorganized", todo.unorganized_employers)
+        registry.register_nav_item("orgs.tree", registry.NavItem(
+            _("组织树"), "orgs:tree", "orgs.view", order=10))
+        registry.register_nav_item("orgs.employers", registry.NavItem(
+            _("用人单位"), "orgs:employer_list", "orgs.view", order=20))

@@ -1,0 +1,98 @@
+"""The capability matrix (DESIGN.md rule 9), in one place.
+
+Roles grant capabilities; the level of the org where the post is held bounds them. The defaults
+below can be changed per installation with ``CapabilityOverride`` rows (Django admin); the
+matrix page shows the effective result. Later modules add their capabilities here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.orgs.models import CapabilityOverride, Level, PostRole
+
+
+@dataclass(frozen=True)
+class Capability:
+    code: str
+    label: str
+    description: str
+
+
+CAPABILITIES: tuple[Capability, ...] = (
+    Capability("orgs.view", _("查看组织"), _("查看本级及下级组织、用人单位和干部")),
+    Capability("orgs.manage", _("管理组织"), _("新建下级组织、改名、迁移、合并、撤销")),
+    Capability("orgs.employer.manage", _("管理用人单位"), _("登记和修改用人单位、建会情况")),
+    Capability("accounts.officer.manage", _("管理干部账号"), _("分级授权：在本级及下级创建干部账号和职务")),
+    Capability("audit.view", _("查看操作日志"), _("查看本级及下级的操作日志")),
+    Capability("members.view", _("查看会员"), _("查看会员（个人信息脱敏）")),
+    Capability("members.manage", _("管理会员"), _("会员登记、修改、入会与转会审批")),
+    Capability("reveal_pii", _("查看完整个人信息"), _("逐条查看完整证件号码和手机号码，留痕")),
+    Capability("members.export", _("导出会员"), _("导出会员名册（脱敏）")),
+    Capability("stats.view", _("查看统计"), _("查看本级及下级统计数据")),
+)
+CAPABILITY_CODES = frozenset(c.code for c in CAPABILITIES)
+
+_VIEW = {"orgs.view", "members.view", "stats.view"}
+_GRASSROOTS_OFFICER = _VIEW | {"members.manage", "members.export"}
+_GRASSROOTS_LEAD = _GRASSROOTS_OFFICER | {
+    "orgs.manage",
+    "orgs.employer.manage",
+    "audit.view",
+    "reveal_pii",
+}
+_FEDERATION_LEAD = _VIEW | {"orgs.manage", "orgs.employer.manage", "audit.view", "members.export"}
+
+# Federations see figures and masked records of their subtree and edit nothing of a
+# grassroots union's members directly: no members.manage, no reveal_pii at that level.
+DEFAULTS: dict[tuple[str, str], frozenset[str]] = {
+    (PostRole.CHAIR, Level.GRASSROOTS): frozenset(_GRASSROOTS_LEAD | {"accounts.officer.manage"}),
+    (PostRole.VICE_CHAIR, Level.GRASSROOTS): frozenset(_GRASSROOTS_LEAD),
+    (PostRole.COMMITTEE, Level.GRASSROOTS): frozenset(_GRASSROOTS_OFFICER),
+    (PostRole.AUDIT_COMMITTEE, Level.GRASSROOTS): frozenset(_VIEW | {"audit.view"}),
+    (PostRole.WOMEN_COMMITTEE, Level.GRASSROOTS): frozenset(_GRASSROOTS_OFFICER),
+    (PostRole.ORGANIZER, Level.GRASSROOTS): frozenset(_GRASSROOTS_LEAD),
+    (PostRole.STAFF, Level.GRASSROOTS): frozenset(_GRASSROOTS_OFFICER),
+    (PostRole.ADMIN, Level.GRASSROOTS): frozenset(
+        _VIEW | {"orgs.manage", "orgs.employer.manage", "accounts.officer.manage", "audit.view"}
+    ),
+    (PostRole.CHAIR, Level.FEDERATION): frozenset(_FEDERATION_LEAD),
+    (PostRole.VICE_CHAIR, Level.FEDERATION): frozenset(_FEDERATION_LEAD),
+    (PostRole.COMMITTEE, Level.FEDERATION): frozenset(_VIEW),
+    (PostRole.AUDIT_COMMITTEE, Level.FEDERATION): frozenset(_VIEW | {"audit.view"}),
+    (PostRole.WOMEN_COMMITTEE, Level.FEDERATION): frozenset(_VIEW),
+    (PostRole.ORGANIZER, Level.FEDERATION): frozenset(_VIEW | {"orgs.employer.manage"}),
+    (PostRole.STAFF, Level.FEDERATION): frozenset(_VIEW | {"orgs.employer.manage"}),
+    (PostRole.ADMIN, Level.FEDERATION): frozenset(
+        _VIEW | {"orgs.manage", "orgs.employer.manage", "accounts.officer.manage", "audit.view"}
+    ),
+}
+
+_CACHE_KEY = "orgs:capability-matrix:v1"
+
+
+def effective_matrix() -> dict[tuple[str, str], frozenset[str]]:
+    """Defaults with the installation's overrides applied (cached; cleared when they change)."""
+    matrix = cache.get(_CACHE_KEY)
+    if matrix is None:
+        working = {key: set(caps) for key, caps in DEFAULTS.items()}
+        for override in CapabilityOverride.objects.all():
+            caps = working.setdefault((override.role, override.level), set())
+            if override.granted:
+                caps.add(override.capability)
+            else:
+                caps.discard(override.capability)
+        matrix = {key: frozenset(caps) for key, caps in working.items()}
+        cache.set(_CACHE_KEY, matrix, 300)
+    return matrix
+
+
+def forget_matrix() -> None:
+    cache.delete(_CACHE_KEY)
+
+
+def capabilities_of(role: str, level: str) -> frozenset[str]:
+    return effective_matrix().get((role, level), frozenset())

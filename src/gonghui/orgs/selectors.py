@@ -1,0 +1,130 @@
+"""Every read of the union tree, starting from the viewer's scope (fails closed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from gonghui.core.scoping import Viewer, get_scoped_or_404, scoped, viewer_paths
+from gonghui.orgs.models import Employer, Org, OrgStatus, Post
+
+
+def org_queryset(*, viewer: Viewer | None) -> QuerySet[Org]:
+    return scoped(Org.objects.all(), viewer, "path")
+
+
+def org_get(*, viewer: Viewer | None, code: str) -> Org:
+    """The org with ``code`` if it lies in the viewer's scope; Http404 otherwise."""
+    return get_scoped_or_404(Org.objects.select_related("parent"), viewer, "path", code=code)
+
+
+def org_scope_roots(*, viewer: Viewer | None) -> list[Org]:
+    paths = viewer_paths(viewer)
+    return list(Org.objects.filter(path__in=paths).order_by("path"))
+
+
+def org_children(
+    *, viewer: Viewer | None, org: Org, include_inactive: bool = False, after: str = "",
+    limit: int | None = None,
+) -> list[Org]:
+    """Children of an in-scope org, with how many children each has (for lazy tree nodes)."""
+    qs = org_queryset(viewer=viewer).filter(parent=org)
+    if not include_inactive:
+        qs = qs.filter(status=OrgStatus.ACTIVE)
+    if after:
+        qs = qs.filter(path__gt=after)
+    qs = qs.annotate(
+        child_count=Count("children", filter=Q(children__status=OrgStatus.ACTIVE))
+    ).order_by("path")
+    return list(qs[:limit] if limit else qs)
+
+
+def org_search(*, viewer: Viewer | None, query: str, limit: int = 50) -> list[Org]:
+    query = query.strip()
+    if not query:
+        return []
+    qs = org_queryset(viewer=viewer).filter(
+        Q(name__icontains=query) | Q(code__iexact=query) | Q(code__istartswith=query)
+    )
+    return list(qs.select_related("parent").order_by("depth", "path")[:limit])
+
+
+def org_ancestors(org: Org) -> list[Org]:
+    """The org's ancestors from the root down (names and codes are directory data)."""
+    paths = org.ancestor_paths()[:-1]
+    return list(Org.objects.filter(path__in=paths).order_by("depth"))
+
+
+def org_subtree_roster(*, viewer: Viewer | None, org: Org) -> QuerySet[Org]:
+    """The roster of an in-scope org's active subtree, for the printable 花名册."""
+    return (
+        org_queryset(viewer=viewer)
+        .filter(path__startswith=org.path, status=OrgStatus.ACTIVE)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def org_child_counts(*, viewer: Viewer | None, org: Org) -> dict[str, Any]:
+    qs = org_queryset(viewer=viewer).filter(path__startswith=org.path, status=OrgStatus.ACTIVE)
+    return {
+        "subtree": qs.count() - 1,
+        "children": qs.filter(parent=org).count(),
+    }
+
+
+def directory_search(
+    *, query: str = "", kind: str = "", parent_code: str = "", limit: int = 20
+) -> list[Org]:
+    """The org directory: readable by every account, names and codes only (DESIGN.md rule 1)."""
+    qs = Org.objects.filter(status=OrgStatus.ACTIVE).select_related("parent")
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(code__iexact=query))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if parent_code:
+        qs = qs.filter(parent__code=parent_code)
+    return list(qs.order_by("depth", "path")[: max(1, min(limit, 100))])
+
+
+def employer_queryset(*, viewer: Viewer | None) -> QuerySet[Employer]:
+    return scoped(Employer.objects.select_related("union", "registered_by"), viewer)
+
+
+def employer_list(
+    *, viewer: Viewer | None, org: Org | None = None, query: str = "", has_union: bool | None = None
+) -> QuerySet[Employer]:
+    qs = employer_queryset(viewer=viewer)
+    if org is not None:
+        qs = qs.filter(org_path__startswith=org.path)
+    if query.strip():
+        qs = qs.filter(Q(name__icontains=query.strip()) | Q(uscc=query.strip().upper()))
+    if has_union is not None:
+        qs = qs.filter(union__isnull=not has_union)
+    return qs.order_by("name", "pk")
+
+
+def employer_get(*, viewer: Viewer | None, pk: int) -> Employer:
+    return get_scoped_or_404(employer_queryset(viewer=viewer), viewer, pk=pk)
+
+
+def post_list(*, viewer: Viewer | None, org: Org | None = None, active: bool = True) -> QuerySet[Post]:
+    qs = scoped(Post.objects.select_related("user", "org"), viewer)
+    if org is not None:
+        qs = qs.filter(org=org)
+    if active is not None:
+        qs = qs.filter(active=active)
+    return qs.order_by("org_path", "role", "user__username")
+
+
+def post_get(*, viewer: Viewer | None, pk: int) -> Post:
+    return get_scoped_or_404(Post.objects.select_related("user", "org"), viewer, pk=pk)
+
+
+def employers_without_union(*, viewer: Viewer | None, min_employees: int = 25) -> QuerySet[Employer]:
+    """未建会 employers at the 工会法 §11 threshold: the 建会 drive's work list."""
+    return employer_queryset(viewer=viewer).filter(
+        union__isnull=True, employee_count__gte=min_employees
+    )

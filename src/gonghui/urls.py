@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gonghui.accounts import views as account_views
+from gonghui.api import api
+
+urlpatterns = [
+    path("", include("gonghui.core.urls")),
+    path("accounts/", include("gonghui.accounts.urls")),
+    path("orgs/", include("gonghui.orgs.urls")),
+    path("m/", account_views.member_home, name="member_home"),
+    path("shop/", account_views.merchant_home, name="merchant_home"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
