@@ -1,0 +1,89 @@
+"""The fixed cast (DESIGN.md "Testing"): an officer at each level, a sibling-county officer,
+a member and a merchant, over a small tree with employers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+
+from gonghui.accounts.models import AccountType, User
+from gonghui.core import crypto
+from gonghui.orgs.models import Employer, Org, OrgKind
+from tests import factories
+
+
+def pytest_configure() -> None:
+    from django.conf import settings
+
+    # Argon2 is deliberately slow; tests check behaviour, not hashing cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache() -> None:
+    cache.clear()
+    crypto.reset_keyring()
+
+
+@dataclass
+class Cast:
+    province: Org
+    city: Org
+    county: Org
+    sibling_county: Org
+    town: Org
+    grassroots: Org
+    sibling_grassroots: Org
+    employer: Employer
+    sibling_employer: Employer
+    unorganized_employer: Employer
+    province_officer: User
+    city_officer: User
+    county_officer: User
+    sibling_officer: User
+    town_officer: User
+    grassroots_officer: User
+    member: User
+    merchant: User
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    f = factories
+    province = f.make_org(None, OrgKind.PROVINCE, "测试省总工会", "PROV", region_code="410000")
+    city = f.make_org(province, OrgKind.CITY, "测试市总工会", "CITY", region_code="410100")
+    county = f.make_org(city, OrgKind.COUNTY, "东区总工会", "EAST", region_code="410105")
+    sibling = f.make_org(city, OrgKind.COUNTY, "西区总工会", "WEST", region_code="410102")
+    town = f.make_org(county, OrgKind.TOWN, "东区街道工会", "EAST-T1")
+    grassroots = f.make_org(town, OrgKind.GRASSROOTS, "东方机械有限公司工会委员会", "EAST-G1")
+    sibling_grassroots = f.make_org(sibling, OrgKind.GRASSROOTS, "西山物流有限公司工会委员会",
+                                    "WEST-G1")
+    return Cast(
+        province=province,
+        city=city,
+        county=county,
+        sibling_county=sibling,
+        town=town,
+        grassroots=grassroots,
+        sibling_grassroots=sibling_grassroots,
+        employer=f.make_employer(town, union=grassroots, name="东方精密制造厂", employees=300),
+        sibling_employer=f.make_employer(sibling, union=sibling_grassroots,
+                                         name="西山运输集团", employees=120),
+        unorganized_employer=f.make_employer(sibling, name="西郊未建会制衣厂", employees=80),
+        province_officer=f.make_officer(province, "admin", "prov"),
+        city_officer=f.make_officer(city, "admin", "city"),
+        county_officer=f.make_officer(county, "admin", "east", phone="13800000001"),
+        sibling_officer=f.make_officer(sibling, "admin", "west"),
+        town_officer=f.make_officer(town, "chair", "town"),
+        grassroots_officer=f.make_officer(grassroots, "chair", "grass"),
+        member=f.make_account(AccountType.MEMBER, "member"),
+        merchant=f.make_account(AccountType.MERCHANT, "merchant"),
+    )
+
+
+def fresh(user: User) -> User:
+    """Reload a user so cached posts reflect the database."""
+    return User.objects.get(pk=user.pk)

@@ -1,0 +1,142 @@
+"""DESIGN.md rule 1: every URL pattern and API route, walked by the sibling-county officer
+(and by a member and a merchant), leaks nothing of the other county and changes nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from gonghui.core.models import AuditEvent
+from gonghui.orgs.models import Employer, Org, Post
+from tests.conftest import Cast
+
+# Routes that answer every account by design: the org directory (code, name, kind, region,
+# parent — no people, no figures), login/logout, and the OpenAPI description.
+DIRECTORY_ROUTES = {"orgs:directory_picker", "api:directory"}
+
+
+def iter_patterns(
+    patterns: list, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns == "admin":
+                continue  # Django admin: staff only, checked separately below
+            yield from iter_patterns(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else (entry.name or "")
+            yield prefix + str(entry.pattern), name
+
+
+def fill(route: str, name: str, values: dict[str, dict[str, list[str]]]) -> list[str]:
+    """Concrete URLs for a route pattern; every parameter must have values for this route."""
+    route = route.lstrip("^").rstrip("$")
+    params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    urls = ["/" + route]
+    for param in params:
+        choices = values.get(name, {}).get(param) or values["*"].get(param)
+        assert choices, f"no test value for <{param}> in route {name} ({route}): add one"
+        urls = [re.sub(rf"<(?:\w+:)?{param}>", str(v), u, count=1) for u in urls for v in choices]
+    return urls
+
+
+def all_routes() -> list[tuple[str, str]]:
+    return sorted(set(iter_patterns(get_resolver().url_patterns)))
+
+
+def snapshot(cast: Cast) -> dict[str, object]:
+    other = [cast.county, cast.town, cast.grassroots]
+    return {
+        "orgs": list(Org.objects.filter(pk__in=[o.pk for o in other]).values()),
+        "employers": list(Employer.objects.filter(org_path__startswith=cast.county.path).values()),
+        "posts": list(Post.objects.filter(org_path__startswith=cast.county.path).values()),
+        "officer": list(type(cast.county_officer).objects.filter(
+            pk=cast.county_officer.pk).values("is_active", "locked_until", "password")),
+    }
+
+
+def walk(client: Client, user: object, values: dict[str, dict[str, list[str]]], secrets: list[str],
+         object_routes_must_404: bool) -> list[str]:
+    problems = []
+    for route, name in all_routes():
+        has_params = "<" in route
+        for url in fill(route, name, values):
+            for method in ("get", "post"):
+                client.force_login(user)  # the walk passes through logout
+                query = "" if has_params or method == "post" else "?q=东区"
+                if method == "post" and url.startswith("/api/"):
+                    response = getattr(client, method)(url, data=json.dumps(
+                        {"parent_code": "EAST", "code": "LEAK-1", "name": "越权", "kind":
+                         "grassroots"}), content_type="application/json")
+                else:
+                    response = getattr(client, method)(url + query, {"post": "1", "reason": "x",
+                                                                     "confirm": "on"})
+                body = response.content.decode("utf-8", "replace")
+                leaked = [s for s in secrets if s in body]
+                if name in DIRECTORY_ROUTES:
+                    leaked = [s for s in leaked if s not in ORG_SECRETS]
+                if leaked:
+                    problems.append(f"{method.upper()} {url}: {response.status_code} shows {leaked}")
+                if object_routes_must_404 and has_params and response.status_code not in (404, 405):
+                    problems.append(f"{method.upper()} {url}: {response.status_code}, not 404")
+    return problems
+
+
+def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
+    other_post = Post.objects.get(user=cast.county_officer)
+    return {
+        "*": {"code": [cast.county.code, cast.town.code, cast.grassroots.code],
+              "action": ["unlock", "deactivate", "password", "assign"]},
+        "orgs:employer_edit": {"pk": [str(cast.employer.pk)]},
+        "accounts:officer_detail": {"pk": [str(cast.county_officer.pk)]},
+        "accounts:officer_action": {"pk": [str(cast.county_officer.pk)]},
+        "accounts:post_end": {"pk": [str(other_post.pk)]},
+    }
+
+
+# Names and codes of the other county's orgs (directory data) and what is never directory data:
+# its employers and its officers' phone numbers.
+ORG_SECRETS = ["东区总工会", "东区街道工会", "东方机械有限公司工会委员会", "EAST-G1", "EAST-T1"]
+SECRETS = [*ORG_SECRETS, "东方精密制造厂", "13800000001", "138****0001"]
+
+
+def test_sibling_county_officer_gets_nothing_of_the_other_county(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.sibling_officer)
+    before = snapshot(cast)
+    audit_before = AuditEvent.objects.filter(org_path__startswith=cast.county.path).count()
+    problems = walk(client, cast.sibling_officer, sibling_values(cast), SECRETS, object_routes_must_404=True)
+    assert not problems, "\n".join(problems)
+    assert snapshot(cast) == before
+    assert AuditEvent.objects.filter(org_path__startswith=cast.county.path).count() == audit_before
+
+
+@pytest.mark.parametrize("who", ["member", "merchant"])
+def test_members_and_merchants_get_no_officer_data(cast: Cast, who: str) -> None:
+    client = Client()
+    client.force_login(getattr(cast, who))
+    before = snapshot(cast)
+    problems = walk(client, getattr(cast, who), sibling_values(cast), [*SECRETS, "西山运输集团", "西郊未建会制衣厂"],
+                    object_routes_must_404=False)
+    assert not problems, "\n".join(problems)
+    assert snapshot(cast) == before
+
+
+def test_officers_are_not_admin_staff(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.province_officer)
+    response = client.get("/admin/orgs/org/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_every_route_was_walked() -> None:
+    """Guard against the walk silently covering nothing."""
+    names = {name for _, name in all_routes()}
+    assert {"orgs:detail", "orgs:employer_edit", "accounts:officer_detail", "core:audit_list",
+            "api:org_detail"} <= names, names
