@@ -59,8 +59,9 @@ def cast(db: None) -> Cast:
     sibling = f.make_org(city, OrgKind.COUNTY, "西区总工会", "WEST", region_code="410102")
     town = f.make_org(county, OrgKind.TOWN, "东区街道工会", "EAST-T1")
     grassroots = f.make_org(town, OrgKind.GRASSROOTS, "东方机械有限公司工会委员会", "EAST-G1")
-    sibling_grassroots = f.make_org(sibling, OrgKind.GRASSROOTS, "西山物流有限公司工会委员会",
-                                    "WEST-G1")
+    sibling_grassroots = f.make_org(
+        sibling, OrgKind.GRASSROOTS, "西山物流有限公司工会委员会", "WEST-G1"
+    )
     return Cast(
         province=province,
         city=city,
@@ -70,8 +71,9 @@ def cast(db: None) -> Cast:
         grassroots=grassroots,
         sibling_grassroots=sibling_grassroots,
         employer=f.make_employer(town, union=grassroots, name="东方精密制造厂", employees=300),
-        sibling_employer=f.make_employer(sibling, union=sibling_grassroots,
-                                         name="西山运输集团", employees=120),
+        sibling_employer=f.make_employer(
+            sibling, union=sibling_grassroots, name="西山运输集团", employees=120
+        ),
         unorganized_employer=f.make_employer(sibling, name="西郊未建会制衣厂", employees=80),
         province_officer=f.make_officer(province, "admin", "prov"),
         city_officer=f.make_officer(city, "admin", "city"),

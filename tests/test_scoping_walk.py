@@ -56,13 +56,21 @@ def snapshot(cast: Cast) -> dict[str, object]:
         "orgs": list(Org.objects.filter(pk__in=[o.pk for o in other]).values()),
         "employers": list(Employer.objects.filter(org_path__startswith=cast.county.path).values()),
         "posts": list(Post.objects.filter(org_path__startswith=cast.county.path).values()),
-        "officer": list(type(cast.county_officer).objects.filter(
-            pk=cast.county_officer.pk).values("is_active", "locked_until", "password")),
+        "officer": list(
+            type(cast.county_officer)
+            .objects.filter(pk=cast.county_officer.pk)
+            .values("is_active", "locked_until", "password")
+        ),
     }
 
 
-def walk(client: Client, user: object, values: dict[str, dict[str, list[str]]], secrets: list[str],
-         object_routes_must_404: bool) -> list[str]:
+def walk(
+    client: Client,
+    user: object,
+    values: dict[str, dict[str, list[str]]],
+    secrets: list[str],
+    object_routes_must_404: bool,
+) -> list[str]:
     problems = []
     for route, name in all_routes():
         has_params = "<" in route
@@ -71,18 +79,30 @@ def walk(client: Client, user: object, values: dict[str, dict[str, list[str]]], 
                 client.force_login(user)  # the walk passes through logout
                 query = "" if has_params or method == "post" else "?q=东区"
                 if method == "post" and url.startswith("/api/"):
-                    response = getattr(client, method)(url, data=json.dumps(
-                        {"parent_code": "EAST", "code": "LEAK-1", "name": "越权", "kind":
-                         "grassroots"}), content_type="application/json")
+                    response = getattr(client, method)(
+                        url,
+                        data=json.dumps(
+                            {
+                                "parent_code": "EAST",
+                                "code": "LEAK-1",
+                                "name": "越权",
+                                "kind": "grassroots",
+                            }
+                        ),
+                        content_type="application/json",
+                    )
                 else:
-                    response = getattr(client, method)(url + query, {"post": "1", "reason": "x",
-                                                                     "confirm": "on"})
+                    response = getattr(client, method)(
+                        url + query, {"post": "1", "reason": "x", "confirm": "on"}
+                    )
                 body = response.content.decode("utf-8", "replace")
                 leaked = [s for s in secrets if s in body]
                 if name in DIRECTORY_ROUTES:
                     leaked = [s for s in leaked if s not in ORG_SECRETS]
                 if leaked:
-                    problems.append(f"{method.upper()} {url}: {response.status_code} shows {leaked}")
+                    problems.append(
+                        f"{method.upper()} {url}: {response.status_code} shows {leaked}"
+                    )
                 if object_routes_must_404 and has_params and response.status_code not in (404, 405):
                     problems.append(f"{method.upper()} {url}: {response.status_code}, not 404")
     return problems
@@ -91,8 +111,10 @@ def walk(client: Client, user: object, values: dict[str, dict[str, list[str]]], 
 def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
     other_post = Post.objects.get(user=cast.county_officer)
     return {
-        "*": {"code": [cast.county.code, cast.town.code, cast.grassroots.code],
-              "action": ["unlock", "deactivate", "password", "assign"]},
+        "*": {
+            "code": [cast.county.code, cast.town.code, cast.grassroots.code],
+            "action": ["unlock", "deactivate", "password", "assign"],
+        },
         "orgs:employer_edit": {"pk": [str(cast.employer.pk)]},
         "accounts:officer_detail": {"pk": [str(cast.county_officer.pk)]},
         "accounts:officer_action": {"pk": [str(cast.county_officer.pk)]},
@@ -111,7 +133,9 @@ def test_sibling_county_officer_gets_nothing_of_the_other_county(cast: Cast) -> 
     client.force_login(cast.sibling_officer)
     before = snapshot(cast)
     audit_before = AuditEvent.objects.filter(org_path__startswith=cast.county.path).count()
-    problems = walk(client, cast.sibling_officer, sibling_values(cast), SECRETS, object_routes_must_404=True)
+    problems = walk(
+        client, cast.sibling_officer, sibling_values(cast), SECRETS, object_routes_must_404=True
+    )
     assert not problems, "\n".join(problems)
     assert snapshot(cast) == before
     assert AuditEvent.objects.filter(org_path__startswith=cast.county.path).count() == audit_before
@@ -122,8 +146,13 @@ def test_members_and_merchants_get_no_officer_data(cast: Cast, who: str) -> None
     client = Client()
     client.force_login(getattr(cast, who))
     before = snapshot(cast)
-    problems = walk(client, getattr(cast, who), sibling_values(cast), [*SECRETS, "西山运输集团", "西郊未建会制衣厂"],
-                    object_routes_must_404=False)
+    problems = walk(
+        client,
+        getattr(cast, who),
+        sibling_values(cast),
+        [*SECRETS, "西山运输集团", "西郊未建会制衣厂"],
+        object_routes_must_404=False,
+    )
     assert not problems, "\n".join(problems)
     assert snapshot(cast) == before
 
@@ -138,5 +167,10 @@ def test_officers_are_not_admin_staff(cast: Cast) -> None:
 def test_every_route_was_walked() -> None:
     """Guard against the walk silently covering nothing."""
     names = {name for _, name in all_routes()}
-    assert {"orgs:detail", "orgs:employer_edit", "accounts:officer_detail", "core:audit_list",
-            "api:org_detail"} <= names, names
+    assert {
+        "orgs:detail",
+        "orgs:employer_edit",
+        "accounts:officer_detail",
+        "core:audit_list",
+        "api:org_detail",
+    } <= names, names

@@ -1,14 +1,24 @@
-"""The JSON API at /api/ (django-ninja; OpenAPI at /api/docs), scoped exactly like the pages."""
+"""The JSON API at /api/ (django-ninja; OpenAPI at /api/docs), scoped exactly like the pages.
+
+Every error body has one of two shapes, both declared on each operation: ``{"detail": "…"}``
+for a refusal (400, 401, 403, 404, 429) and ``{"detail": ["字段: 规则", …]}`` for bad input
+(422, DESIGN.md rule 6), whether ninja's schema or a service rejected it.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import django_auth
 
-from gonghui.accounts.api import BearerAuth
+from gonghui.accounts.api import NO_NUL, BearerAuth
 from gonghui.accounts.api import router as auth_router
 from gonghui.core.forms import error_messages
 from gonghui.orgs.api import directory_router
@@ -39,3 +49,64 @@ def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": error_messages(exc)}, status=422)
+
+
+@api.exception_handler(SchemaValidationError)
+def schema_invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    """Input the declared schema rejects: the same shape, in Chinese, as a service's refusal."""
+    messages = [f"{_field_name(e.get('loc', ()))}: {_schema_message(e)}" for e in exc.errors]
+    return api.create_response(request, {"detail": messages}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("未登录或令牌无效、已过期")}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja raises a bare 400 only for a request body it cannot parse.
+    detail = _("请求内容无法解析，应为 JSON") if exc.status_code == 400 else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    """``("body", "payload", "code")`` → ``code``; ``("query", "limit")`` → ``limit``."""
+    parts = [str(p) for p in loc]
+    parts = parts[2:] if parts[:1] == ["body"] else parts[1:]
+    return ".".join(parts) or _("请求内容")
+
+
+def _schema_message(error: dict[str, Any]) -> str:
+    date = _("应为日期，格式 YYYY-MM-DD")
+    integer = _("应为整数")
+    obj = _("应为 JSON 对象")
+    templates = {
+        "missing": _("必填"),
+        "string_type": _("应为字符串"),
+        "string_too_long": _("不能超过%(max_length)s个字符"),
+        "string_too_short": _("不能少于%(min_length)s个字符"),
+        "string_pattern_mismatch": _("不能含有空字符（U+0000）")
+        if (error.get("ctx") or {}).get("pattern") == NO_NUL
+        else _("格式不正确"),
+        "int_type": integer,
+        "int_parsing": integer,
+        "int_from_float": integer,
+        "greater_than_equal": _("不能小于%(ge)s"),
+        "less_than_equal": _("不能大于%(le)s"),
+        "enum": _("应为以下之一：%(expected)s"),
+        "date_type": date,
+        "date_parsing": date,
+        "date_from_datetime_parsing": date,
+        "date_from_datetime_inexact": date,
+        "model_attributes_type": obj,
+        "dict_type": obj,
+        "model_type": obj,
+    }
+    template = templates.get(str(error.get("type", "")))
+    if template is None:
+        return str(error.get("msg", _("无效")))
+    try:
+        return template % dict(error.get("ctx") or {})
+    except (KeyError, TypeError, ValueError):
+        return str(error.get("msg", _("无效")))

@@ -20,29 +20,46 @@ from tests.conftest import Cast, fresh
 
 
 def test_org_create_appends_a_segment_to_the_parent_path(cast: Cast) -> None:
-    org = org_create(actor=fresh(cast.county_officer), parent=cast.county, code="east-new",
-                     name="  新建  机械厂工会 ", kind=OrgKind.GRASSROOTS)
+    org = org_create(
+        actor=fresh(cast.county_officer),
+        parent=cast.county,
+        code="east-new",
+        name="  新建  机械厂工会 ",
+        kind=OrgKind.GRASSROOTS,
+    )
     assert org.code == "EAST-NEW"
     assert org.name == "新建 机械厂工会"
     assert org.path.startswith(cast.county.path)
     assert len(org.path) == len(cast.county.path) + PATH_STEP
     assert org.depth == cast.county.depth + 1
-    assert AuditEvent.objects.filter(action="orgs.org.created", target_id=str(org.pk),
-                                     actor=cast.county_officer).exists()
+    assert AuditEvent.objects.filter(
+        action="orgs.org.created", target_id=str(org.pk), actor=cast.county_officer
+    ).exists()
 
 
 def test_org_create_rejects_a_kind_that_cannot_sit_under_the_parent(cast: Cast) -> None:
     with pytest.raises(ValidationError) as exc:
-        org_create(actor=fresh(cast.county_officer), parent=cast.grassroots, code="X1",
-                   name="错误的县总工会", kind=OrgKind.COUNTY)
+        org_create(
+            actor=fresh(cast.county_officer),
+            parent=cast.grassroots,
+            code="X1",
+            name="错误的县总工会",
+            kind=OrgKind.COUNTY,
+        )
     assert "不能设在" in str(exc.value)
 
 
 def test_org_create_rejects_duplicate_code_and_bad_identifiers(cast: Cast) -> None:
     with pytest.raises(ValidationError) as exc:
-        org_create(actor=fresh(cast.county_officer), parent=cast.county, code="EAST-G1",
-                   name="重复", kind=OrgKind.GRASSROOTS, region_code="999999",
-                   uscc=factories.make_uscc("91"))
+        org_create(
+            actor=fresh(cast.county_officer),
+            parent=cast.county,
+            code="EAST-G1",
+            name="重复",
+            kind=OrgKind.GRASSROOTS,
+            region_code="999999",
+            uscc=factories.make_uscc("91"),
+        )
     errors = exc.value.message_dict
     assert "已被使用" in errors["code"][0]
     assert "999999" in errors["region_code"][0]
@@ -51,19 +68,36 @@ def test_org_create_rejects_duplicate_code_and_bad_identifiers(cast: Cast) -> No
 
 def test_grassroots_uscc_must_start_with_81_and_pass_the_check(cast: Cast) -> None:
     good = factories.make_uscc("81", "410105")
-    org = org_create(actor=fresh(cast.county_officer), parent=cast.county, code="EAST-U",
-                     name="有代码的工会", kind=OrgKind.GRASSROOTS, uscc=good.lower())
+    org = org_create(
+        actor=fresh(cast.county_officer),
+        parent=cast.county,
+        code="EAST-U",
+        name="有代码的工会",
+        kind=OrgKind.GRASSROOTS,
+        uscc=good.lower(),
+    )
     assert org.uscc == good
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     with pytest.raises(ValidationError, match="校验码"):
-        org_create(actor=fresh(cast.county_officer), parent=cast.county, code="EAST-V",
-                   name="校验错", kind=OrgKind.GRASSROOTS, uscc=bad)
+        org_create(
+            actor=fresh(cast.county_officer),
+            parent=cast.county,
+            code="EAST-V",
+            name="校验错",
+            kind=OrgKind.GRASSROOTS,
+            uscc=bad,
+        )
 
 
 def test_officer_cannot_create_outside_their_subtree(cast: Cast) -> None:
     with pytest.raises(PermissionDenied):
-        org_create(actor=fresh(cast.sibling_officer), parent=cast.county, code="EAST-X",
-                   name="越权", kind=OrgKind.GRASSROOTS)
+        org_create(
+            actor=fresh(cast.sibling_officer),
+            parent=cast.county,
+            code="EAST-X",
+            name="越权",
+            kind=OrgKind.GRASSROOTS,
+        )
 
 
 def test_org_update_renames_with_before_and_after_in_the_audit(cast: Cast) -> None:
@@ -88,8 +122,9 @@ def test_org_move_rewrites_the_subtree_and_every_org_path(cast: Cast) -> None:
     audit = AuditEvent.objects.get(action="orgs.org.moved")
     assert audit.before["path"] == old_town_path and audit.after["path"] == moved.path
     # The audit trail moves with the subtree, so the new county sees its history.
-    assert AuditEvent.objects.filter(target_id=str(grassroots.pk),
-                                     org_path=grassroots.path).exists()
+    assert AuditEvent.objects.filter(
+        target_id=str(grassroots.pk), org_path=grassroots.path
+    ).exists()
 
 
 def test_org_move_refuses_own_subtree_and_moves_outside_scope(cast: Cast) -> None:
@@ -99,14 +134,14 @@ def test_org_move_refuses_own_subtree_and_moves_outside_scope(cast: Cast) -> Non
     with pytest.raises(PermissionDenied):
         org_move(actor=fresh(cast.county_officer), org=cast.county, new_parent=cast.province)
     with pytest.raises(PermissionDenied):
-        org_move(actor=fresh(cast.sibling_officer), org=cast.town,
-                 new_parent=cast.sibling_county)
+        org_move(actor=fresh(cast.sibling_officer), org=cast.town, new_parent=cast.sibling_county)
 
 
 def test_org_merge_moves_children_and_employers_and_ends_posts(cast: Cast) -> None:
     branch = factories.make_org(cast.grassroots, OrgKind.BRANCH, "一分会")
-    org_merge(actor=fresh(cast.city_officer), source=cast.grassroots,
-              target=cast.sibling_grassroots)
+    org_merge(
+        actor=fresh(cast.city_officer), source=cast.grassroots, target=cast.sibling_grassroots
+    )
     source = Org.objects.get(pk=cast.grassroots.pk)
     assert source.status == OrgStatus.MERGED and source.merged_into_id == cast.sibling_grassroots.pk
     branch.refresh_from_db()
@@ -121,8 +156,9 @@ def test_org_merge_moves_children_and_employers_and_ends_posts(cast: Cast) -> No
 
 def test_org_merge_refuses_mixed_levels(cast: Cast) -> None:
     with pytest.raises(ValidationError, match="基层工会只能并入基层工会"):
-        org_merge(actor=fresh(cast.city_officer), source=cast.grassroots,
-                  target=cast.sibling_county)
+        org_merge(
+            actor=fresh(cast.city_officer), source=cast.grassroots, target=cast.sibling_county
+        )
 
 
 def test_org_dissolve_is_refused_while_a_guard_reports_content(cast: Cast) -> None:
@@ -136,8 +172,13 @@ def test_org_dissolve_is_refused_while_a_guard_reports_content(cast: Cast) -> No
 
 
 def test_org_dissolve_an_empty_org_ends_its_posts(cast: Cast) -> None:
-    employer_update(actor=fresh(cast.county_officer), employer=cast.employer,
-                    name=cast.employer.name, union=None, employee_count=300)
+    employer_update(
+        actor=fresh(cast.county_officer),
+        employer=cast.employer,
+        name=cast.employer.name,
+        union=None,
+        employee_count=300,
+    )
     org_dissolve(actor=fresh(cast.county_officer), org=cast.grassroots, reason="企业注销")
     assert Org.objects.get(pk=cast.grassroots.pk).status == OrgStatus.DISSOLVED
     assert not Post.objects.filter(org=cast.grassroots, active=True).exists()
@@ -149,13 +190,22 @@ def test_employer_without_union_lies_in_the_registering_subtree(cast: Cast) -> N
     employer = cast.unorganized_employer
     assert employer.union is None
     assert employer.org_path == cast.sibling_county.path
-    updated = employer_update(actor=fresh(cast.sibling_officer), employer=employer,
-                              name=employer.name, union=cast.sibling_grassroots,
-                              employee_count=80)
+    updated = employer_update(
+        actor=fresh(cast.sibling_officer),
+        employer=employer,
+        name=employer.name,
+        union=cast.sibling_grassroots,
+        employee_count=80,
+    )
     assert updated.org_path == cast.sibling_grassroots.path
     with pytest.raises(PermissionDenied):
-        employer_update(actor=fresh(cast.county_officer), employer=updated,
-                        name="越权修改", union=None, employee_count=1)
+        employer_update(
+            actor=fresh(cast.county_officer),
+            employer=updated,
+            name="越权修改",
+            union=None,
+            employee_count=1,
+        )
 
 
 def test_employer_uscc_is_unique_and_checked(cast: Cast) -> None:

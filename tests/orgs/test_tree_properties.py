@@ -11,8 +11,15 @@ from gonghui.orgs.models import PATH_STEP, Employer, Org, OrgKind, OrgStatus, Po
 from gonghui.orgs.services import org_merge, org_move
 from tests import factories
 
-KINDS = [OrgKind.CITY, OrgKind.COUNTY, OrgKind.TOWN, OrgKind.JOINT, OrgKind.GRASSROOTS,
-         OrgKind.BRANCH, OrgKind.GROUP]
+KINDS = [
+    OrgKind.CITY,
+    OrgKind.COUNTY,
+    OrgKind.TOWN,
+    OrgKind.JOINT,
+    OrgKind.GRASSROOTS,
+    OrgKind.BRANCH,
+    OrgKind.GROUP,
+]
 
 operations = st.lists(
     st.one_of(
@@ -42,11 +49,15 @@ class TreeInvariantTests(TestCase):
             if name == "create":
                 factories.make_org(orgs[op[1] % len(orgs)], op[2])
             elif name == "move":
-                org_move(actor=self.actor, org=orgs[op[1] % len(orgs)],
-                         new_parent=orgs[op[2] % len(orgs)])
+                org_move(
+                    actor=self.actor,
+                    org=orgs[op[1] % len(orgs)],
+                    new_parent=orgs[op[2] % len(orgs)],
+                )
             else:
-                org_merge(actor=self.actor, source=orgs[op[1] % len(orgs)],
-                          target=orgs[op[2] % len(orgs)])
+                org_merge(
+                    actor=self.actor, source=orgs[op[1] % len(orgs)], target=orgs[op[2] % len(orgs)]
+                )
         except ValidationError:
             pass  # an operation the rules refuse must leave everything as it was
 
@@ -67,8 +78,12 @@ class TreeInvariantTests(TestCase):
         for post in Post.objects.select_related("org"):
             assert post.org_path == post.org.path
 
-    @settings(max_examples=40, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(operations)
     def test_tree_stays_consistent(self, ops: list[tuple]) -> None:
         for op in ops:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -14,6 +14,10 @@ from gonghui.accounts import services
 from gonghui.core import ratelimit
 
 router = Router(tags=["auth"])
+
+# Text an API accepts must not contain NUL: PostgreSQL cannot store or even compare it, so it
+# would be a 500 there. Declared as a pattern so the schema says so and clients get a 422.
+NO_NUL = r"^[^\x00]*$"
 
 
 class BearerAuth(HttpBearer):
@@ -27,7 +31,7 @@ class BearerAuth(HttpBearer):
 
 
 class TokenIn(Schema):
-    username: str
+    username: str = Field(..., pattern=NO_NUL)
     password: str
 
 
@@ -36,10 +40,22 @@ class TokenOut(Schema):
 
 
 class ErrorOut(Schema):
+    """A refusal (401, 403, 404, 429): one message."""
+
     detail: str
 
 
-@router.post("/token", response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, auth=None)
+class InvalidOut(Schema):
+    """422: every problem with the input, each naming the field and the rule."""
+
+    detail: list[str]
+
+
+@router.post(
+    "/token",
+    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: InvalidOut, 429: ErrorOut},
+    auth=None,
+)
 def token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
     """Exchange a username (or phone number) and password for a bearer token."""
     ip = request.META.get("REMOTE_ADDR", "")

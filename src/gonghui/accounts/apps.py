@@ -14,7 +14,11 @@ class AccountsConfig(AppConfig):
 
         registry.register_todo_provider("accounts.locked", todo.locked_officers)
         registry.register_shell_provider("accounts.acting_post", shell.shell_context)
-        registry.register_nav_item("accounts.officers", NavItem(
-            _("干部账号"), "accounts:officer_list", "accounts.officer.manage", order=80))
-        registry.register_nav_item("accounts.capabilities", NavItem(
-            _("权限矩阵"), "accounts:capability_matrix", "orgs.view", order=90))
+        registry.register_nav_item(
+            "accounts.officers",
+            NavItem(_("干部账号"), "accounts:officer_list", "accounts.officer.manage", order=80),
+        )
+        registry.register_nav_item(
+            "accounts.capabilities",
+            NavItem(_("权限矩阵"), "accounts:capability_matrix", "orgs.view", order=90),
+        )

@@ -15,7 +15,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.accounts.models import PHONE_RE, AccountType, ApiToken, User, normalize_phone, phone_index
+from gonghui.accounts.models import (
+    PHONE_RE,
+    AccountType,
+    ApiToken,
+    User,
+    normalize_phone,
+    phone_index,
+)
 from gonghui.core.audit import audit_record
 from gonghui.orgs.models import Org, Post
 from gonghui.orgs.services import post_assign
@@ -86,8 +93,13 @@ def officer_create(
         raise PermissionDenied("accounts.officer.manage")
     fields = _clean_account(username=username, full_name=full_name, phone=phone, password=password)
     user = _create_user(account_type=AccountType.OFFICER, password=password, **fields)
-    audit_record(action="accounts.user.created", actor=actor, target=user, org_path=org.path,
-                 after={"username": user.username, "account_type": user.account_type})
+    audit_record(
+        action="accounts.user.created",
+        actor=actor,
+        target=user,
+        org_path=org.path,
+        after={"username": user.username, "account_type": user.account_type},
+    )
     post_assign(actor=actor, user=user, org=org, role=role)
     return user
 
@@ -103,8 +115,12 @@ def account_create(
         raise ValidationError({"account_type": _("账号类型无效")})
     fields = _clean_account(username=username, full_name=full_name, phone=phone, password=password)
     user = _create_user(account_type=account_type, password=password, **fields)
-    audit_record(action="accounts.user.created", actor=actor, target=user,
-                 after={"username": user.username, "account_type": account_type})
+    audit_record(
+        action="accounts.user.created",
+        actor=actor,
+        target=user,
+        after={"username": user.username, "account_type": account_type},
+    )
     return user
 
 
@@ -120,8 +136,12 @@ def user_set_password(*, actor: Any, user: User, password: str) -> User:
     user.failed_logins = 0
     user.locked_until = None
     user.save(update_fields=["password", "failed_logins", "locked_until"])
-    audit_record(action="accounts.user.password_reset", actor=actor, target=user,
-                 org_path=_user_org_path(user))
+    audit_record(
+        action="accounts.user.password_reset",
+        actor=actor,
+        target=user,
+        org_path=_user_org_path(user),
+    )
     return user
 
 
@@ -130,8 +150,9 @@ def user_unlock(*, actor: Any, user: User) -> User:
     _require_manageable(actor, user)
     updated = User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
     if updated:
-        audit_record(action="accounts.user.unlocked", actor=actor, target=user,
-                     org_path=_user_org_path(user))
+        audit_record(
+            action="accounts.user.unlocked", actor=actor, target=user, org_path=_user_org_path(user)
+        )
     user.refresh_from_db()
     return user
 
@@ -146,7 +167,9 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> User:
         ApiToken.objects.filter(user=user).update(revoked=True)
         audit_record(
             action="accounts.user.activated" if active else "accounts.user.deactivated",
-            actor=actor, target=user, org_path=_user_org_path(user),
+            actor=actor,
+            target=user,
+            org_path=_user_org_path(user),
         )
     return user
 
@@ -164,8 +187,13 @@ def login_failed(*, user: User) -> None:
         if user.failed_logins >= settings.GONGHUI_LOGIN_MAX_FAILURES:
             until = timezone.now() + dt.timedelta(minutes=settings.GONGHUI_LOGIN_LOCK_MINUTES)
             User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
-            audit_record(action="accounts.user.locked", actor=None, target=user,
-                         org_path=_user_org_path(user), after={"until": until})
+            audit_record(
+                action="accounts.user.locked",
+                actor=None,
+                target=user,
+                org_path=_user_org_path(user),
+                after={"until": until},
+            )
 
 
 def login_succeeded(*, user: User) -> None:
@@ -187,8 +215,9 @@ def token_issue(*, user: User) -> str:
         prefix=raw[:10],
         expires_at=timezone.now() + dt.timedelta(days=settings.GONGHUI_TOKEN_DAYS),
     )
-    audit_record(action="accounts.token.issued", actor=user, target=user,
-                 org_path=_user_org_path(user))
+    audit_record(
+        action="accounts.token.issued", actor=user, target=user, org_path=_user_org_path(user)
+    )
     return raw
 
 

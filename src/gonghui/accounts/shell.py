@@ -26,8 +26,13 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
     if post is None:
         root = Org.objects.filter(parent__isnull=True).order_by("path").first()
         if getattr(request.user, "is_superuser", False) and root is not None:
-            return {"acting_post": None, "acting_org": root, "acting_path": root.path,
-                    "acting_breadcrumbs": [root], "user_posts": []}
+            return {
+                "acting_post": None,
+                "acting_org": root,
+                "acting_path": root.path,
+                "acting_breadcrumbs": [root],
+                "user_posts": [],
+            }
         return {"acting_post": None, "acting_path": "", "user_posts": []}
     return {
         "acting_post": post,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.accounts import selectors, services
 from gonghui.accounts.forms import LoginForm, OfficerCreateForm, PasswordSetForm
-from gonghui.accounts.models import AccountType
+from gonghui.accounts.models import AccountType, User
 from gonghui.accounts.shell import SESSION_KEY
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
@@ -24,6 +24,12 @@ from gonghui.orgs import services as org_services
 from gonghui.orgs.capabilities import CAPABILITIES, DEFAULTS, effective_matrix
 from gonghui.orgs.forms import PostAssignForm
 from gonghui.orgs.models import Level, PostRole
+
+
+class AccountRequest(HttpRequest):
+    """A request from a logged-in account (every view here requires one)."""
+
+    user: User
 
 
 class LoginView(auth_views.LoginView):
@@ -42,7 +48,7 @@ class LoginView(auth_views.LoginView):
 
 @officer_required
 @require_POST
-def switch_post(request: HttpRequest) -> HttpResponse:
+def switch_post(request: AccountRequest) -> HttpResponse:
     try:
         post_id = int(request.POST.get("post", ""))
     except ValueError as exc:
@@ -53,7 +59,7 @@ def switch_post(request: HttpRequest) -> HttpResponse:
     return redirect("core:home")
 
 
-def _require_account_manager(request: HttpRequest) -> None:
+def _require_account_manager(request: AccountRequest) -> None:
     user = request.user
     if not any(user.has_capability("accounts.officer.manage", p) for p in user.scope_paths()):
         raise PermissionDenied("accounts.officer.manage")
@@ -61,21 +67,26 @@ def _require_account_manager(request: HttpRequest) -> None:
 
 @officer_required
 @require_GET
-def officer_list(request: HttpRequest) -> HttpResponse:
+def officer_list(request: AccountRequest) -> HttpResponse:
     _require_account_manager(request)
     qs = selectors.officer_list(viewer=request.user, query=request.GET.get("q", ""))
     if request.GET.get("locked") == "1":
         from django.utils import timezone
 
         qs = qs.filter(locked_until__gt=timezone.now())
-    return render(request, "accounts/officer_list.html", {
-        "page": paginate(request, qs), "query": query_without_page(request),
-        "q": request.GET.get("q", ""),
-    })
+    return render(
+        request,
+        "accounts/officer_list.html",
+        {
+            "page": paginate(request, qs),
+            "query": query_without_page(request),
+            "q": request.GET.get("q", ""),
+        },
+    )
 
 
 @officer_required
-def officer_create(request: HttpRequest) -> HttpResponse:
+def officer_create(request: AccountRequest) -> HttpResponse:
     _require_account_manager(request)
     form = OfficerCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,41 +107,47 @@ def officer_create(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
-def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def officer_detail(request: AccountRequest, pk: int) -> HttpResponse:
     officer = selectors.officer_get(viewer=request.user, pk=pk)
     _require_account_manager(request)
-    return render(request, "accounts/officer_detail.html", {
-        "officer": officer,
-        "posts": selectors.officer_posts(viewer=request.user, user=officer),
-        "manageable": services.user_manageable_by(request.user, officer),
-        "post_form": PostAssignForm(),
-        "password_form": PasswordSetForm(),
-    })
+    return render(
+        request,
+        "accounts/officer_detail.html",
+        {
+            "officer": officer,
+            "posts": selectors.officer_posts(viewer=request.user, user=officer),
+            "manageable": services.user_manageable_by(request.user, officer),
+            "post_form": PostAssignForm(),
+            "password_form": PasswordSetForm(),
+        },
+    )
 
 
-def _officer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def _officer_action(request: AccountRequest, pk: int, action: str) -> HttpResponse:
     officer = selectors.officer_get(viewer=request.user, pk=pk)
     _require_account_manager(request)
     try:
         if action == "unlock":
             services.user_unlock(actor=request.user, user=officer)
         elif action in ("activate", "deactivate"):
-            services.user_set_active(actor=request.user, user=officer,
-                                     active=action == "activate")
+            services.user_set_active(actor=request.user, user=officer, active=action == "activate")
         elif action == "password":
             form = PasswordSetForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("请输入新密码"))
-            services.user_set_password(actor=request.user, user=officer,
-                                       password=form.cleaned_data["password"])
+            services.user_set_password(
+                actor=request.user, user=officer, password=form.cleaned_data["password"]
+            )
         elif action == "assign":
             post_form = PostAssignForm(request.POST)
             if not post_form.is_valid():
                 raise ValidationError(_("请填写任职组织和职务"))
-            org = org_selectors.org_get(viewer=request.user,
-                                        code=post_form.cleaned_data["org"].upper())
-            org_services.post_assign(actor=request.user, user=officer, org=org,
-                                     role=post_form.cleaned_data["role"])
+            org = org_selectors.org_get(
+                viewer=request.user, code=post_form.cleaned_data["org"].upper()
+            )
+            org_services.post_assign(
+                actor=request.user, user=officer, org=org, role=post_form.cleaned_data["role"]
+            )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -141,7 +158,7 @@ def _officer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @officer_required
 @require_POST
-def officer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def officer_action(request: AccountRequest, pk: int, action: str) -> HttpResponse:
     if action not in ("unlock", "activate", "deactivate", "password", "assign"):
         raise Http404
     return _officer_action(request, pk, action)
@@ -149,7 +166,7 @@ def officer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @officer_required
 @require_POST
-def post_end(request: HttpRequest, pk: int) -> HttpResponse:
+def post_end(request: AccountRequest, pk: int) -> HttpResponse:
     post = org_selectors.post_get(viewer=request.user, pk=pk)
     try:
         org_services.post_end(actor=request.user, post=post)
@@ -163,7 +180,7 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_GET
-def capability_matrix(request: HttpRequest) -> HttpResponse:
+def capability_matrix(request: AccountRequest) -> HttpResponse:
     """The role × level × capability matrix in force (defaults and this installation's changes)."""
     matrix = effective_matrix()
     columns = [(role, level) for level in Level for role in PostRole]
@@ -171,28 +188,33 @@ def capability_matrix(request: HttpRequest) -> HttpResponse:
         {
             "capability": cap,
             "cells": [
-                {"granted": cap.code in matrix.get(col, frozenset()),
-                 "changed": (cap.code in matrix.get(col, frozenset()))
-                 != (cap.code in DEFAULTS.get(col, frozenset()))}
+                {
+                    "granted": cap.code in matrix.get(col, frozenset()),
+                    "changed": (cap.code in matrix.get(col, frozenset()))
+                    != (cap.code in DEFAULTS.get(col, frozenset())),
+                }
                 for col in columns
             ],
         }
         for cap in CAPABILITIES
     ]
     headers = [{"role": PostRole(r).label, "level": Level(lv).label} for r, lv in columns]
-    return render(request, "accounts/capability_matrix.html",
-                  {"rows": rows, "headers": headers, "levels": Level, "roles": PostRole})
+    return render(
+        request,
+        "accounts/capability_matrix.html",
+        {"rows": rows, "headers": headers, "levels": Level, "roles": PostRole},
+    )
 
 
 @login_required
-def member_home(request: HttpRequest) -> HttpResponse:
+def member_home(request: AccountRequest) -> HttpResponse:
     if request.user.account_type != AccountType.MEMBER:
         raise Http404
     return render(request, "accounts/member_home.html")
 
 
 @login_required
-def merchant_home(request: HttpRequest) -> HttpResponse:
+def merchant_home(request: AccountRequest) -> HttpResponse:
     if request.user.account_type != AccountType.MERCHANT:
         raise Http404
     return render(request, "accounts/merchant_home.html")

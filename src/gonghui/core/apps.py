@@ -12,5 +12,6 @@ class CoreConfig(AppConfig):
 
         registry.register_org_path_model(audit.AuditEvent, "org_path")
         registry.register_nav_item("core.home", registry.NavItem(_("首页"), "core:home", order=0))
-        registry.register_nav_item("core.audit", registry.NavItem(
-            _("操作日志"), "core:audit_list", "audit.view", order=85))
+        registry.register_nav_item(
+            "core.audit", registry.NavItem(_("操作日志"), "core:audit_list", "audit.view", order=85)
+        )

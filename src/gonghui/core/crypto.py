@@ -86,7 +86,9 @@ def blind_index(kind: str, value: str) -> str:
 class EncryptedTextField(models.TextField):
     """A text column stored encrypted; only ``isnull`` and blind-index lookups make sense on it."""
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, *args: Any, **kw: Any) -> None:
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, *args: Any, **kw: Any
+    ) -> None:
         super().contribute_to_class(cls, name, *args, **kw)
         self.crypto_context = f"{cls._meta.label_lower}.{name}"
 

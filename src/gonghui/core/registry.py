@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import Promise
+
 if TYPE_CHECKING:
     from django.db.models import Model
 
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TodoItem:
-    title: str
+    title: str | Promise
     url: str = ""
     count: int = 1
     due: str = ""
@@ -90,7 +92,7 @@ def org_path_models() -> list[tuple[type[Model], str]]:
 class NavItem:
     """A navigation entry, shown when the viewer holds ``capability`` at the acting org."""
 
-    label: str
+    label: str | Promise
     url_name: str
     capability: str | None = None
     order: int = 100

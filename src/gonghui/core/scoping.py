@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 M = TypeVar("M", bound=Model)
 
@@ -25,6 +26,15 @@ class Viewer(Protocol):
     def scope_paths(self) -> Sequence[str]: ...
 
     def has_capability(self, capability: str, path: str) -> bool: ...
+
+    def capabilities_at(self, path: str) -> set[str]: ...
+
+
+class ViewerRequest(HttpRequest):
+    """A request whose user is a viewer (views behind ``officer_required``)."""
+
+    user: Viewer  # type: ignore[assignment]
+    htmx: HtmxDetails
 
 
 class ScopeError(RuntimeError):
@@ -70,7 +80,7 @@ def get_scoped_or_404(
 ) -> M:
     try:
         return scoped(queryset, viewer, field).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except queryset.model.DoesNotExist as exc:  # type: ignore[attr-defined]
         raise Http404 from exc
 
 

@@ -19,9 +19,13 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
         context.update(provider(request))
     acting_path = context.get("acting_path", "")
     context["nav_items"] = [
-        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon,
-         "active": request.path.startswith(reverse(item.url_name))
-         and reverse(item.url_name) != "/"}
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "icon": item.icon,
+            "active": request.path.startswith(reverse(item.url_name))
+            and reverse(item.url_name) != "/",
+        }
         for item in registry.nav_items()
         if item.capability is None
         or (acting_path and user.has_capability(item.capability, acting_path))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -11,11 +11,11 @@ from gonghui.core import registry
 from gonghui.core.audit import AuditEvent
 from gonghui.core.decorators import officer_required
 from gonghui.core.pagination import paginate, query_without_page
-from gonghui.core.scoping import scoped
+from gonghui.core.scoping import ViewerRequest, scoped
 
 
 @officer_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ViewerRequest) -> HttpResponse:
     """The officer's home: the 待办 panel, fed by every app through core.registry."""
     return render(request, "core/home.html", {"todo_items": registry.todo_items(request.user)})
 
@@ -28,7 +28,7 @@ def _parse_date(value: str) -> dt.date | None:
 
 
 @officer_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: ViewerRequest) -> HttpResponse:
     """Audit rows of the viewer's subtrees where they hold ``audit.view``."""
     user = request.user
     paths = [p for p in user.scope_paths() if user.has_capability("audit.view", p)]

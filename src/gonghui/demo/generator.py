@@ -20,12 +20,40 @@ from gonghui.orgs.services import employer_create, org_create
 ROOT_CODE = "HA"
 SEEDED_ACTION = "demo.province.seeded"
 
-_COMPANY_WORDS = ["宏达", "华信", "中原", "嵩山", "黄河", "金盾", "瑞丰", "恒通", "远航", "新锐",
-                  "天成", "博远", "裕隆", "鼎盛", "安泰", "嘉禾", "德源", "启明", "众合", "联创"]
-_COMPANY_TRADES = [("机械制造", "制造业"), ("物流", "交通运输、仓储和邮政业"),
-                   ("食品", "制造业"), ("建设工程", "建筑业"), ("软件科技", "信息传输、软件和信息技术服务业"),
-                   ("商贸", "批发和零售业"), ("物业服务", "房地产业"), ("纺织", "制造业"),
-                   ("医药", "制造业"), ("餐饮管理", "住宿和餐饮业")]
+_COMPANY_WORDS = [
+    "宏达",
+    "华信",
+    "中原",
+    "嵩山",
+    "黄河",
+    "金盾",
+    "瑞丰",
+    "恒通",
+    "远航",
+    "新锐",
+    "天成",
+    "博远",
+    "裕隆",
+    "鼎盛",
+    "安泰",
+    "嘉禾",
+    "德源",
+    "启明",
+    "众合",
+    "联创",
+]
+_COMPANY_TRADES = [
+    ("机械制造", "制造业"),
+    ("物流", "交通运输、仓储和邮政业"),
+    ("食品", "制造业"),
+    ("建设工程", "建筑业"),
+    ("软件科技", "信息传输、软件和信息技术服务业"),
+    ("商贸", "批发和零售业"),
+    ("物业服务", "房地产业"),
+    ("纺织", "制造业"),
+    ("医药", "制造业"),
+    ("餐饮管理", "住宿和餐饮业"),
+]
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅"
 
@@ -59,35 +87,47 @@ class _Builder:
 
     def _system_user(self) -> User:
         user, _ = User.objects.get_or_create(
-            username="admin", defaults={"is_superuser": True, "is_staff": True,
-                                        "full_name": "系统管理员"})
+            username="admin",
+            defaults={"is_superuser": True, "is_staff": True, "full_name": "系统管理员"},
+        )
         return user
 
     def uscc(self, department_category: str, region: str) -> str:
-        body = department_category + region + "".join(
-            self.rng.choice(USCC_ALPHABET) for _ in range(9))
+        body = (
+            department_category + region + "".join(self.rng.choice(USCC_ALPHABET) for _ in range(9))
+        )
         return body + stdnum_uscc.calc_check_digit(body)
-
 
     def phone(self) -> str:
         while True:
-            phone = "1" + self.rng.choice("3589") + "".join(
-                self.rng.choice("0123456789") for _ in range(9))
+            phone = (
+                "1"
+                + self.rng.choice("3589")
+                + "".join(self.rng.choice("0123456789") for _ in range(9))
+            )
             if phone not in self.phones:
                 self.phones.add(phone)
                 return phone
 
     def person(self) -> str:
-        return self.rng.choice(_SURNAMES) + "".join(self.rng.sample(_GIVEN, self.rng.choice([1, 2])))
+        return self.rng.choice(_SURNAMES) + "".join(
+            self.rng.sample(_GIVEN, self.rng.choice([1, 2]))
+        )
 
     def org(self, parent: Org | None, code: str, name: str, kind: str, region: str) -> Org:
         # 分工会 and 工会小组 are parts of a grassroots union, not registered bodies.
         registered = kind not in (OrgKind.BRANCH, OrgKind.GROUP)
         category = "81" if kind in (OrgKind.GRASSROOTS, OrgKind.ORGANIZER) else "89"
         return org_create(
-            actor=self.actor, parent=parent, code=code, name=name, kind=kind,
-            region_code=region, uscc=self.uscc(category, region) if registered else "",
-            founded_on=None, chair_name=self.person(),
+            actor=self.actor,
+            parent=parent,
+            code=code,
+            name=name,
+            kind=kind,
+            region_code=region,
+            uscc=self.uscc(category, region) if registered else "",
+            founded_on=None,
+            chair_name=self.person(),
         )
 
     def company(self, region: str) -> tuple[str, str]:
@@ -101,31 +141,53 @@ class _Builder:
         company, industry = self.company(region)
         union = self.org(parent, code, f"{company}工会委员会", OrgKind.GRASSROOTS, region)
         employer_create(
-            actor=self.actor, registered_by=parent, union=union, name=company,
-            uscc=self.uscc("91", region), industry=industry,
-            ownership=self.rng.choice([OwnershipType.PRIVATE, OwnershipType.STATE,
-                                       OwnershipType.JOINT_STOCK]),
-            employee_count=self.rng.randint(30, 1200), region_code=region,
+            actor=self.actor,
+            registered_by=parent,
+            union=union,
+            name=company,
+            uscc=self.uscc("91", region),
+            industry=industry,
+            ownership=self.rng.choice(
+                [OwnershipType.PRIVATE, OwnershipType.STATE, OwnershipType.JOINT_STOCK]
+            ),
+            employee_count=self.rng.randint(30, 1200),
+            region_code=region,
         )
         return union
 
     def unorganized(self, parent: Org, region: str, employees: int) -> None:
         company, industry = self.company(region)
         employer_create(
-            actor=self.actor, registered_by=parent, name=company, uscc=self.uscc("91", region),
-            industry=industry, ownership=OwnershipType.PRIVATE, employee_count=employees,
+            actor=self.actor,
+            registered_by=parent,
+            name=company,
+            uscc=self.uscc("91", region),
+            industry=industry,
+            ownership=OwnershipType.PRIVATE,
+            employee_count=employees,
             region_code=region,
         )
 
     def officer(self, username: str, org: Org, role: str) -> None:
-        officer_create(actor=self.actor, username=username, full_name=self.person(),
-                       password=demo_password(self.seed, username), org=org, role=role,
-                       phone=self.phone())
+        officer_create(
+            actor=self.actor,
+            username=username,
+            full_name=self.person(),
+            password=demo_password(self.seed, username),
+            org=org,
+            role=role,
+            phone=self.phone(),
+        )
 
     def other_account(self, username: str, account_type: str) -> None:
-        account_create(actor=self.actor, account_type=account_type, username=username,
-                       full_name=self.person(), password=demo_password(self.seed, username),
-                       phone=self.phone())
+        account_create(
+            actor=self.actor,
+            account_type=account_type,
+            username=username,
+            full_name=self.person(),
+            password=demo_password(self.seed, username),
+            phone=self.phone(),
+        )
 
 
 def _build_small(b: _Builder) -> None:
@@ -143,8 +205,17 @@ def _build_small(b: _Builder) -> None:
     education = b.org(province, "HAJY", "河南省教育工会", OrgKind.INDUSTRY, "410000")
 
     grassroots: dict[str, list[Org]] = {}
-    plan = [(jingbalu, 5), (jinshui, 4), (linshanzhai, 4), (zhongyuan, 3),
-            (laocheng, 4), (park, 3), (luolong, 3), (education, 3), (luoyang, 2)]
+    plan = [
+        (jingbalu, 5),
+        (jinshui, 4),
+        (linshanzhai, 4),
+        (zhongyuan, 3),
+        (laocheng, 4),
+        (park, 3),
+        (luolong, 3),
+        (education, 3),
+        (luoyang, 2),
+    ]
     for parent, count in plan:
         grassroots[parent.code] = [
             b.grassroots(parent, f"{parent.code}-{i:03d}", parent.region_code or "410000")
@@ -158,12 +229,25 @@ def _build_small(b: _Builder) -> None:
 
     for _i in range(3):  # small employers covered by the regional joint union
         company, industry = b.company("410105")
-        employer_create(actor=b.actor, registered_by=joint, union=joint, name=company,
-                        uscc=b.uscc("92", "410105"), industry=industry,
-                        ownership=OwnershipType.PRIVATE, employee_count=b.rng.randint(5, 20),
-                        region_code="410105")
-    for parent, employees in [(jinshui, 60), (jinshui, 12), (zhongyuan, 140), (laocheng, 35),
-                              (luolong, 8), (jingbalu, 26)]:
+        employer_create(
+            actor=b.actor,
+            registered_by=joint,
+            union=joint,
+            name=company,
+            uscc=b.uscc("92", "410105"),
+            industry=industry,
+            ownership=OwnershipType.PRIVATE,
+            employee_count=b.rng.randint(5, 20),
+            region_code="410105",
+        )
+    for parent, employees in [
+        (jinshui, 60),
+        (jinshui, 12),
+        (zhongyuan, 140),
+        (laocheng, 35),
+        (luolong, 8),
+        (jingbalu, 26),
+    ]:
         b.unorganized(parent, parent.region_code, employees)
 
     b.officer("prov_admin", province, PostRole.ADMIN)
@@ -180,8 +264,20 @@ def _build_small(b: _Builder) -> None:
     b.other_account("shop01", AccountType.MERCHANT)
 
 
-DEMO_USERNAMES = ["prov_admin", "prov_chair", "zz_admin", "ly_admin", "js_admin", "zy_admin",
-                  "jbl_chair", "jy_admin", "gr_chair", "gr_staff", "member01", "shop01"]
+DEMO_USERNAMES = [
+    "prov_admin",
+    "prov_chair",
+    "zz_admin",
+    "ly_admin",
+    "js_admin",
+    "zy_admin",
+    "jbl_chair",
+    "jy_admin",
+    "gr_chair",
+    "gr_staff",
+    "member01",
+    "shop01",
+]
 # Where member and merchant accounts belong until their modules link them to records.
 DEMO_HOME_ORG = {"member01": "ZZJS-JBL-001", "shop01": "ZZJS"}
 
@@ -197,8 +293,12 @@ def demo_password(seed: int, username: str) -> str:
     """A readable password that is a function of the seed and the username only."""
     rng = random.Random(f"{seed}:{username}")
     letters, upper = "abcdefghjkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ"
-    return (rng.choice(upper) + "".join(rng.choice(letters) for _ in range(3)) + "-"
-            + "".join(rng.choice("23456789") for _ in range(4)))
+    return (
+        rng.choice(upper)
+        + "".join(rng.choice(letters) for _ in range(3))
+        + "-"
+        + "".join(rng.choice("23456789") for _ in range(4))
+    )
 
 
 def seed_demo(*, size: str = "small", seed: int = 2026) -> DemoResult:
@@ -214,16 +314,21 @@ def seed_demo(*, size: str = "small", seed: int = 2026) -> DemoResult:
         SIZES[size](builder)
         builder.actor.set_password(demo_password(seed, "admin"))
         builder.actor.save(update_fields=["password"])
-        audit_record(action=SEEDED_ACTION, actor=None, after={"size": size, "seed": seed},
-                     org_path=Org.objects.get(code=ROOT_CODE).path)
+        audit_record(
+            action=SEEDED_ACTION,
+            actor=None,
+            after={"size": size, "seed": seed},
+            org_path=Org.objects.get(code=ROOT_CODE).path,
+        )
     return _accounts_of(seed=seed, created=True)
 
 
 def _accounts_of(*, seed: int, created: bool) -> DemoResult:
     result = DemoResult(root=ROOT_CODE, created=created)
     root = Org.objects.get(code=ROOT_CODE)
-    result.accounts.append(DemoAccount("admin", demo_password(seed, "admin"), "系统管理员",
-                                       root.code, root.kind))
+    result.accounts.append(
+        DemoAccount("admin", demo_password(seed, "admin"), "系统管理员", root.code, root.kind)
+    )
     users = User.objects.filter(username__in=DEMO_USERNAMES).prefetch_related("posts__org")
     by_name = {u.username: u for u in users}
     for username in DEMO_USERNAMES:
@@ -237,5 +342,6 @@ def _accounts_of(*, seed: int, created: bool) -> DemoResult:
             role = str(AccountType(user.account_type).label)
             org = Org.objects.get(code=DEMO_HOME_ORG[username])
         result.accounts.append(
-            DemoAccount(username, demo_password(seed, username), role, org.code, org.kind))
+            DemoAccount(username, demo_password(seed, username), role, org.code, org.kind)
+        )
     return result

@@ -6,10 +6,15 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
+from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
 from gonghui.orgs import selectors, services
-from gonghui.orgs.models import Org, OrgKind
+from gonghui.orgs.models import PATH_ALPHABET, PATH_STEP, Org, OrgKind
+
+# Every status an operation can answer with is declared, so clients and the schema agree.
+_REFUSALS: dict[int, type[Schema]] = {401: ErrorOut, 422: InvalidOut}
+_SCOPED = {**_REFUSALS, 404: ErrorOut}
 
 router = Router(tags=["orgs"])
 directory_router = Router(tags=["directory"])
@@ -47,14 +52,14 @@ class OrgPage(Schema):
 
 
 class OrgIn(Schema):
-    parent_code: str = Field(..., max_length=32)
-    code: str = Field(..., max_length=32)
-    name: str = Field(..., max_length=120)
+    parent_code: str = Field(..., max_length=32, pattern=NO_NUL)
+    code: str = Field(..., max_length=32, pattern=NO_NUL)
+    name: str = Field(..., max_length=120, pattern=NO_NUL)
     kind: OrgKind
-    region_code: str = Field("", max_length=6)
-    uscc: str = Field("", max_length=24)
+    region_code: str = Field("", max_length=6, pattern=NO_NUL)
+    uscc: str = Field("", max_length=24, pattern=NO_NUL)
     founded_on: dt.date | None = None
-    chair_name: str = Field("", max_length=50)
+    chair_name: str = Field("", max_length=50, pattern=NO_NUL)
 
 
 class DirectoryEntry(Schema):
@@ -76,9 +81,9 @@ class ChildrenQuery(Schema):
 
 
 class DirectoryQuery(Schema):
-    q: str = Field("", max_length=100)
-    kind: str = Field("", max_length=20)
-    parent: str = Field("", max_length=32)
+    q: str = Field("", max_length=100, pattern=NO_NUL)
+    kind: str = Field("", max_length=20, pattern=NO_NUL)
+    parent: str = Field("", max_length=32, pattern=NO_NUL)
     limit: int = Field(20, ge=1, le=100)
 
 
@@ -86,34 +91,47 @@ def _encode_cursor(path: str) -> str:
     return base64.urlsafe_b64encode(path.encode()).decode()
 
 
-def _decode_cursor(cursor: str) -> str:
+def _decode_cursor(cursor: str) -> str | None:
+    """The path a ``next`` cursor points after; None for a cursor this API never issued."""
     if not cursor:
         return ""
     try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode()
+        path = base64.urlsafe_b64decode(cursor.encode()).decode("ascii")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        return "\uffff"  # an unreadable cursor is past the end: an empty page, not an error
+        return None
+    if not path or len(path) % PATH_STEP or not set(path) <= set(PATH_ALPHABET):
+        return None
+    return path
 
 
-@router.get("/{code}", response=OrgOut)
-def org_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+# An org code in the URL: any text but NUL (which would be a 500 on PostgreSQL).
+OrgCode = Path(..., pattern=NO_NUL)
+
+
+@router.get("/{code}", response={200: OrgOut, **_SCOPED})
+def org_detail(request: HttpRequest, code: str = OrgCode) -> dict[str, Any]:
     """One org in the caller's scope (outside scope: 404)."""
     return OrgOut.from_org(selectors.org_get(viewer=request.user, code=code))
 
 
-@router.get("/{code}/children", response=OrgPage)
-def org_children(request: HttpRequest, code: str, params: Query[ChildrenQuery]) -> dict[str, Any]:
+@router.get("/{code}/children", response={200: OrgPage, **_SCOPED})
+def org_children(
+    request: HttpRequest, params: Query[ChildrenQuery], code: str = OrgCode
+) -> dict[str, Any]:
     """Active children, ordered, a page at a time: pass ``next`` back as ``cursor``."""
     org = selectors.org_get(viewer=request.user, code=code)
-    rows = selectors.org_children(viewer=request.user, org=org,
-                                  after=_decode_cursor(params.cursor), limit=params.limit + 1)
+    after = _decode_cursor(params.cursor)
+    if after is None:  # an unreadable cursor is past the end: an empty page, not an error
+        return {"items": [], "next": None}
+    rows = selectors.org_children(viewer=request.user, org=org, after=after,
+                                  limit=params.limit + 1)
     more = len(rows) > params.limit
     rows = rows[: params.limit]
     return {"items": [OrgOut.from_org(o) for o in rows],
             "next": _encode_cursor(rows[-1].path) if more else None}
 
 
-@router.post("", response={201: OrgOut})
+@router.post("", response={201: OrgOut, 400: ErrorOut, 403: ErrorOut, **_SCOPED})
 def org_create(request: HttpRequest, payload: OrgIn) -> tuple[int, dict[str, Any]]:
     """Create a child org under ``parent_code`` (needs ``orgs.manage`` there)."""
     parent = selectors.org_get(viewer=request.user, code=payload.parent_code.strip().upper())
@@ -126,7 +144,7 @@ def org_create(request: HttpRequest, payload: OrgIn) -> tuple[int, dict[str, Any
     return 201, OrgOut.from_org(org)
 
 
-@directory_router.get("", response=DirectoryPage)
+@directory_router.get("", response={200: DirectoryPage, **_REFUSALS})
 def directory(request: HttpRequest, params: Query[DirectoryQuery]) -> dict[str, Any]:
     """The org directory, readable by every account: code, name, kind, region, parent."""
     rows = selectors.directory_search(query=params.q, kind=params.kind,

@@ -16,7 +16,10 @@ class OrgsConfig(AppConfig):
         registry.register_org_path_model(Post, "org_path")
         registry.register_dissolve_guard("orgs.tree", services.org_dissolve_guard)
         registry.register_todo_provider("orgs.unorganized", todo.unorganized_employers)
-        registry.register_nav_item("orgs.tree", registry.NavItem(
-            _("组织树"), "orgs:tree", "orgs.view", order=10))
-        registry.register_nav_item("orgs.employers", registry.NavItem(
-            _("用人单位"), "orgs:employer_list", "orgs.view", order=20))
+        registry.register_nav_item(
+            "orgs.tree", registry.NavItem(_("组织树"), "orgs:tree", "orgs.view", order=10)
+        )
+        registry.register_nav_item(
+            "orgs.employers",
+            registry.NavItem(_("用人单位"), "orgs:employer_list", "orgs.view", order=20),
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.orgs.models import CapabilityOverride, Level, PostRole
@@ -18,15 +19,17 @@ from gonghui.orgs.models import CapabilityOverride, Level, PostRole
 @dataclass(frozen=True)
 class Capability:
     code: str
-    label: str
-    description: str
+    label: str | Promise
+    description: str | Promise
 
 
 CAPABILITIES: tuple[Capability, ...] = (
     Capability("orgs.view", _("查看组织"), _("查看本级及下级组织、用人单位和干部")),
     Capability("orgs.manage", _("管理组织"), _("新建下级组织、改名、迁移、合并、撤销")),
     Capability("orgs.employer.manage", _("管理用人单位"), _("登记和修改用人单位、建会情况")),
-    Capability("accounts.officer.manage", _("管理干部账号"), _("分级授权：在本级及下级创建干部账号和职务")),
+    Capability(
+        "accounts.officer.manage", _("管理干部账号"), _("分级授权：在本级及下级创建干部账号和职务")
+    ),
     Capability("audit.view", _("查看操作日志"), _("查看本级及下级的操作日志")),
     Capability("members.view", _("查看会员"), _("查看会员（个人信息脱敏）")),
     Capability("members.manage", _("管理会员"), _("会员登记、修改、入会与转会审批")),

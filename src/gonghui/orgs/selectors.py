@@ -20,12 +20,21 @@ def org_get(*, viewer: Viewer | None, code: str) -> Org:
 
 
 def org_scope_roots(*, viewer: Viewer | None) -> list[Org]:
+    """The tops of the viewer's subtrees, with their number of active children."""
     paths = viewer_paths(viewer)
-    return list(Org.objects.filter(path__in=paths).order_by("path"))
+    return list(
+        Org.objects.filter(path__in=paths)
+        .annotate(child_count=Count("children", filter=Q(children__status=OrgStatus.ACTIVE)))
+        .order_by("path")
+    )
 
 
 def org_children(
-    *, viewer: Viewer | None, org: Org, include_inactive: bool = False, after: str = "",
+    *,
+    viewer: Viewer | None,
+    org: Org,
+    include_inactive: bool = False,
+    after: str = "",
     limit: int | None = None,
 ) -> list[Org]:
     """Children of an in-scope org, with how many children each has (for lazy tree nodes)."""
@@ -110,7 +119,9 @@ def employer_get(*, viewer: Viewer | None, pk: int) -> Employer:
     return get_scoped_or_404(employer_queryset(viewer=viewer), viewer, pk=pk)
 
 
-def post_list(*, viewer: Viewer | None, org: Org | None = None, active: bool = True) -> QuerySet[Post]:
+def post_list(
+    *, viewer: Viewer | None, org: Org | None = None, active: bool = True
+) -> QuerySet[Post]:
     qs = scoped(Post.objects.select_related("user", "org"), viewer)
     if org is not None:
         qs = qs.filter(org=org)
@@ -123,7 +134,9 @@ def post_get(*, viewer: Viewer | None, pk: int) -> Post:
     return get_scoped_or_404(Post.objects.select_related("user", "org"), viewer, pk=pk)
 
 
-def employers_without_union(*, viewer: Viewer | None, min_employees: int = 25) -> QuerySet[Employer]:
+def employers_without_union(
+    *, viewer: Viewer | None, min_employees: int = 25
+) -> QuerySet[Employer]:
     """未建会 employers at the 工会法 §11 threshold: the 建会 drive's work list."""
     return employer_queryset(viewer=viewer).filter(
         union__isnull=True, employee_count__gte=min_employees

@@ -56,8 +56,10 @@ def _lock(org: Org) -> Org:
 def _next_child_path(parent: Org | None) -> tuple[str, int]:
     """Allocate the next path segment under ``parent`` (locked by the caller) or at the root."""
     if parent is None:
-        roots = Org.objects.select_for_update().filter(parent__isnull=True).values_list(
-            "path", flat=True
+        roots = (
+            Org.objects.select_for_update()
+            .filter(parent__isnull=True)
+            .values_list("path", flat=True)
         )
         used = [int(p, 36) for p in roots]
         return _segment(max(used, default=0) + 1), 0
@@ -171,8 +173,9 @@ def org_create(
         chair_name=chair_name.strip(),
         **cleaned,
     )
-    audit_record(action="orgs.org.created", actor=actor, target=org, org_path=org.path,
-                 after=_snapshot(org))
+    audit_record(
+        action="orgs.org.created", actor=actor, target=org, org_path=org.path, after=_snapshot(org)
+    )
     return org
 
 
@@ -203,8 +206,14 @@ def org_update(
     changed = {k: v for k, v in after.items() if before[k] != v}
     if changed:
         action = "orgs.org.renamed" if "name" in changed else "orgs.org.updated"
-        audit_record(action=action, actor=actor, target=org, org_path=org.path,
-                     before={k: before[k] for k in changed}, after=changed)
+        audit_record(
+            action=action,
+            actor=actor,
+            target=org,
+            org_path=org.path,
+            before={k: before[k] for k in changed},
+            after=changed,
+        )
     return org
 
 
@@ -247,8 +256,14 @@ def org_move(*, actor: Any, org: Org, new_parent: Org) -> Org:
         raise ValidationError({"new_parent": _("该组织已在此上级组织之下")})
     before = {"parent": org.parent.code if org.parent else None, "path": org.path}
     _move_locked(org, new_parent)
-    audit_record(action="orgs.org.moved", actor=actor, target=org, org_path=org.path,
-                 before=before, after={"parent": new_parent.code, "path": org.path})
+    audit_record(
+        action="orgs.org.moved",
+        actor=actor,
+        target=org,
+        org_path=org.path,
+        before=before,
+        after={"parent": new_parent.code, "path": org.path},
+    )
     return org
 
 
@@ -271,8 +286,9 @@ def org_merge(*, actor: Any, source: Org, target: Org) -> Org:
         raise ValidationError({"target": _("基层工会只能并入基层工会，上级工会只能并入上级工会")})
     for child in Org.objects.select_for_update().filter(parent=source, status=OrgStatus.ACTIVE):
         _move_locked(child, target)
-    moved_employers = Employer.objects.filter(union=source).update(union=target,
-                                                                   org_path=target.path)
+    moved_employers = Employer.objects.filter(union=source).update(
+        union=target, org_path=target.path
+    )
     Employer.objects.filter(union__isnull=True, registered_by=source).update(
         registered_by=target, org_path=target.path
     )
@@ -283,8 +299,13 @@ def org_merge(*, actor: Any, source: Org, target: Org) -> Org:
     source.status = OrgStatus.MERGED
     source.merged_into = target
     source.save(update_fields=["status", "merged_into", "updated_at"])
-    audit_record(action="orgs.org.merged", actor=actor, target=source, org_path=source.path,
-                 after={"into": target.code, "employers": moved_employers})
+    audit_record(
+        action="orgs.org.merged",
+        actor=actor,
+        target=source,
+        org_path=source.path,
+        after={"into": target.code, "employers": moved_employers},
+    )
     return target
 
 
@@ -303,8 +324,13 @@ def org_dissolve(*, actor: Any, org: Org, reason: str = "") -> Org:
     Post.objects.filter(org=org, active=True).update(active=False, ended_on=timezone.localdate())
     org.status = OrgStatus.DISSOLVED
     org.save(update_fields=["status", "updated_at"])
-    audit_record(action="orgs.org.dissolved", actor=actor, target=org, org_path=org.path,
-                 after={"reason": reason.strip()})
+    audit_record(
+        action="orgs.org.dissolved",
+        actor=actor,
+        target=org,
+        org_path=org.path,
+        after={"reason": reason.strip()},
+    )
     return org
 
 
@@ -368,8 +394,14 @@ def employer_create(
     require_capability(actor, "orgs.employer.manage", registered_by.path)
     if union is not None:
         require_capability(actor, "orgs.employer.manage", union.path)
-    cleaned = _clean_employer(name=name, uscc=uscc, employee_count=employee_count, union=union,
-                              ownership=ownership, exclude=0)
+    cleaned = _clean_employer(
+        name=name,
+        uscc=uscc,
+        employee_count=employee_count,
+        union=union,
+        ownership=ownership,
+        exclude=0,
+    )
     employer = Employer.objects.create(
         registered_by=registered_by,
         union=union,
@@ -380,10 +412,17 @@ def employer_create(
         region_code=validate_region_code(region_code) if region_code else "",
         **cleaned,
     )
-    audit_record(action="orgs.employer.created", actor=actor, target=employer,
-                 org_path=employer.org_path,
-                 after={"name": employer.name, "uscc": employer.uscc,
-                        "union": union.code if union else None})
+    audit_record(
+        action="orgs.employer.created",
+        actor=actor,
+        target=employer,
+        org_path=employer.org_path,
+        after={
+            "name": employer.name,
+            "uscc": employer.uscc,
+            "union": union.code if union else None,
+        },
+    )
     return employer
 
 
@@ -404,10 +443,20 @@ def employer_update(
     if union is not None:
         require_capability(actor, "orgs.employer.manage", union.path)
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
-    cleaned = _clean_employer(name=name, uscc=uscc, employee_count=employee_count, union=union,
-                              ownership=ownership, exclude=employer.pk)
-    before = {"name": employer.name, "uscc": employer.uscc, "employee_count":
-              employer.employee_count, "union": employer.union.code if employer.union else None}
+    cleaned = _clean_employer(
+        name=name,
+        uscc=uscc,
+        employee_count=employee_count,
+        union=union,
+        ownership=ownership,
+        exclude=employer.pk,
+    )
+    before = {
+        "name": employer.name,
+        "uscc": employer.uscc,
+        "employee_count": employer.employee_count,
+        "union": employer.union.code if employer.union else None,
+    }
     for field, value in cleaned.items():
         setattr(employer, field, value)
     employer.industry = industry.strip()
@@ -416,10 +465,20 @@ def employer_update(
     employer.union = union
     employer.org_path = (union or employer.registered_by).path
     employer.save()
-    after = {"name": employer.name, "uscc": employer.uscc, "employee_count":
-             employer.employee_count, "union": union.code if union else None}
-    audit_record(action="orgs.employer.updated", actor=actor, target=employer,
-                 org_path=employer.org_path, before=before, after=after)
+    after = {
+        "name": employer.name,
+        "uscc": employer.uscc,
+        "employee_count": employer.employee_count,
+        "union": union.code if union else None,
+    }
+    audit_record(
+        action="orgs.employer.updated",
+        actor=actor,
+        target=employer,
+        org_path=employer.org_path,
+        before=before,
+        after=after,
+    )
     return employer
 
 
@@ -440,10 +499,20 @@ def post_assign(
         raise ValidationError({"user": _("只有干部账号可以担任工会职务")})
     if Post.objects.filter(user=user, org=org, role=role, active=True).exists():
         raise ValidationError({"role": _("该账号已在此组织担任此职务")})
-    post = Post.objects.create(user=user, org=org, role=role, org_path=org.path,
-                               started_on=started_on or timezone.localdate())
-    audit_record(action="orgs.post.assigned", actor=actor, target=post, org_path=org.path,
-                 after={"user": user.get_username(), "org": org.code, "role": role})
+    post = Post.objects.create(
+        user=user,
+        org=org,
+        role=role,
+        org_path=org.path,
+        started_on=started_on or timezone.localdate(),
+    )
+    audit_record(
+        action="orgs.post.assigned",
+        actor=actor,
+        target=post,
+        org_path=org.path,
+        after={"user": user.get_username(), "org": org.code, "role": role},
+    )
     return post
 
 
@@ -456,6 +525,11 @@ def post_end(*, actor: Any, post: Post) -> Post:
     post.active = False
     post.ended_on = timezone.localdate()
     post.save(update_fields=["active", "ended_on"])
-    audit_record(action="orgs.post.ended", actor=actor, target=post, org_path=post.org_path,
-                 before={"user": post.user.get_username(), "role": post.role})
+    audit_record(
+        action="orgs.post.ended",
+        actor=actor,
+        target=post,
+        org_path=post.org_path,
+        before={"user": post.user.get_username(), "role": post.role},
+    )
     return post

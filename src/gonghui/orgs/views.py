@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.orgs import selectors, services
 from gonghui.orgs.forms import (
     OrgCreateForm,
@@ -25,24 +25,28 @@ from gonghui.orgs.forms import (
 from gonghui.orgs.models import Org, OrgKind
 
 
-def _org_context(request: HttpRequest, org: Org, **extra: Any) -> dict[str, Any]:
-    return {"org": org, "ancestors": selectors.org_ancestors(org),
-            "caps": request.user.capabilities_at(org.path), **extra}
+def _org_context(request: ViewerRequest, org: Org, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "org": org,
+        "ancestors": selectors.org_ancestors(org),
+        "caps": user.capabilities_at(org.path),
+        # Moving, merging or dissolving an org is an act of the level above it.
+        "parent_caps": user.capabilities_at(org.parent.path) if org.parent else set(),
+        **extra,
+    }
 
 
 @officer_required
 @require_GET
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: ViewerRequest) -> HttpResponse:
     roots = selectors.org_scope_roots(viewer=request.user)
-    for root in roots:
-        root.child_count = selectors.org_queryset(viewer=request.user).filter(  # type: ignore[attr-defined]
-            parent=root, status="active").count()
     return render(request, "orgs/tree.html", {"roots": roots})
 
 
 @officer_required
 @require_GET
-def tree_children(request: HttpRequest, code: str) -> HttpResponse:
+def tree_children(request: ViewerRequest, code: str) -> HttpResponse:
     """htmx: one level of the tree below ``code``."""
     org = selectors.org_get(viewer=request.user, code=code)
     children = selectors.org_children(viewer=request.user, org=org)
@@ -51,7 +55,7 @@ def tree_children(request: HttpRequest, code: str) -> HttpResponse:
 
 @officer_required
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: ViewerRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = selectors.org_search(viewer=request.user, query=query)
     template = "orgs/search.html#results" if request.htmx else "orgs/search.html"
@@ -60,7 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 @require_GET
-def detail(request: HttpRequest, code: str) -> HttpResponse:
+def detail(request: ViewerRequest, code: str) -> HttpResponse:
     org = selectors.org_get(viewer=request.user, code=code)
     return render(
         request,
@@ -79,15 +83,20 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @officer_required
 @require_GET
-def roster(request: HttpRequest, code: str) -> HttpResponse:
+def roster(request: ViewerRequest, code: str) -> HttpResponse:
     """Printable 组织花名册 of the org's subtree (A4)."""
     org = selectors.org_get(viewer=request.user, code=code)
-    return render(request, "orgs/roster.html", _org_context(
-        request, org, rows=selectors.org_subtree_roster(viewer=request.user, org=org)[:5000]))
+    return render(
+        request,
+        "orgs/roster.html",
+        _org_context(
+            request, org, rows=selectors.org_subtree_roster(viewer=request.user, org=org)[:5000]
+        ),
+    )
 
 
 @officer_required
-def create_child(request: HttpRequest, code: str) -> HttpResponse:
+def create_child(request: ViewerRequest, code: str) -> HttpResponse:
     parent = selectors.org_get(viewer=request.user, code=code)
     require_capability(request.user, "orgs.manage", parent.path)
     form = OrgCreateForm(request.POST or None)
@@ -99,12 +108,13 @@ def create_child(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("已新建组织：%(name)s") % {"name": org.name})
             return redirect("orgs:detail", code=org.code)
-    return render(request, "orgs/form.html", _org_context(
-        request, parent, form=form, title=_("新建下级组织")))
+    return render(
+        request, "orgs/form.html", _org_context(request, parent, form=form, title=_("新建下级组织"))
+    )
 
 
 @officer_required
-def edit(request: HttpRequest, code: str) -> HttpResponse:
+def edit(request: ViewerRequest, code: str) -> HttpResponse:
     org = selectors.org_get(viewer=request.user, code=code)
     require_capability(request.user, "orgs.manage", org.path)
     initial = {f: getattr(org, f) for f in OrgEditForm.base_fields}
@@ -117,19 +127,23 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("已保存"))
             return redirect("orgs:detail", code=org.code)
-    return render(request, "orgs/form.html", _org_context(
-        request, org, form=form, title=_("修改组织信息")))
+    return render(
+        request, "orgs/form.html", _org_context(request, org, form=form, title=_("修改组织信息"))
+    )
 
 
-def _target_in_scope(request: HttpRequest, code: str) -> Org:
+def _target_in_scope(request: ViewerRequest, code: str) -> Org:
     try:
         return selectors.org_get(viewer=request.user, code=code.strip().upper())
     except Http404 as exc:
-        raise ValidationError(_("在您的管辖范围内找不到组织编码 %(code)s") % {"code": code}) from exc
+        raise ValidationError(
+            _("在您的管辖范围内找不到组织编码 %(code)s") % {"code": code}
+        ) from exc
 
 
-def _structural_action(request: HttpRequest, code: str, form_class: type, title: str,
-                       action: Any, success: str) -> HttpResponse:
+def _structural_action(
+    request: ViewerRequest, code: str, form_class: type, title: str, action: Any, success: str
+) -> HttpResponse:
     org = selectors.org_get(viewer=request.user, code=code)
     if org.parent is None:
         raise PermissionDenied("orgs.manage")
@@ -147,31 +161,41 @@ def _structural_action(request: HttpRequest, code: str, form_class: type, title:
 
 
 @officer_required
-def move(request: HttpRequest, code: str) -> HttpResponse:
+def move(request: ViewerRequest, code: str) -> HttpResponse:
     return _structural_action(
-        request, code, OrgMoveForm, _("迁移组织"),
+        request,
+        code,
+        OrgMoveForm,
+        _("迁移组织"),
         lambda org, data: services.org_move(
-            actor=request.user, org=org, new_parent=_target_in_scope(request, data["new_parent"])),
+            actor=request.user, org=org, new_parent=_target_in_scope(request, data["new_parent"])
+        ),
         _("已迁移：%(name)s"),
     )
 
 
 @officer_required
-def merge(request: HttpRequest, code: str) -> HttpResponse:
+def merge(request: ViewerRequest, code: str) -> HttpResponse:
     return _structural_action(
-        request, code, OrgMergeForm, _("合并组织"),
+        request,
+        code,
+        OrgMergeForm,
+        _("合并组织"),
         lambda org, data: services.org_merge(
-            actor=request.user, source=org, target=_target_in_scope(request, data["target"])),
+            actor=request.user, source=org, target=_target_in_scope(request, data["target"])
+        ),
         _("已合并：%(name)s"),
     )
 
 
 @officer_required
-def dissolve(request: HttpRequest, code: str) -> HttpResponse:
+def dissolve(request: ViewerRequest, code: str) -> HttpResponse:
     return _structural_action(
-        request, code, OrgDissolveForm, _("撤销组织"),
-        lambda org, data: services.org_dissolve(actor=request.user, org=org,
-                                                reason=data["reason"]),
+        request,
+        code,
+        OrgDissolveForm,
+        _("撤销组织"),
+        lambda org, data: services.org_dissolve(actor=request.user, org=org, reason=data["reason"]),
         _("已撤销：%(name)s"),
     )
 
@@ -181,11 +205,14 @@ def directory_picker(request: HttpRequest) -> HttpResponse:
     """htmx: directory search results for the org picker (any logged-in account)."""
     if not request.user.is_authenticated:
         raise Http404
-    results = selectors.directory_search(query=request.GET.get("q", ""),
-                                         kind=request.GET.get("kind", ""), limit=15)
-    return render(request, "orgs/widgets/org_picker.html#results",
-                  {"results": results, "target": request.GET.get("target", ""),
-                   "kinds": OrgKind})
+    results = selectors.directory_search(
+        query=request.GET.get("q", ""), kind=request.GET.get("kind", ""), limit=15
+    )
+    return render(
+        request,
+        "orgs/widgets/org_picker.html#results",
+        {"results": results, "target": request.GET.get("target", ""), "kinds": OrgKind},
+    )
 
 
 # --- employers --------------------------------------------------------------------------------
@@ -193,31 +220,38 @@ def directory_picker(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 @require_GET
-def employer_list(request: HttpRequest) -> HttpResponse:
+def employer_list(request: ViewerRequest) -> HttpResponse:
     from gonghui.core.pagination import paginate, query_without_page
 
     has_union = {"1": True, "0": False}.get(request.GET.get("has_union", ""))
-    qs = selectors.employer_list(viewer=request.user, query=request.GET.get("q", ""),
-                                 has_union=has_union)
+    qs = selectors.employer_list(
+        viewer=request.user, query=request.GET.get("q", ""), has_union=has_union
+    )
     try:
         min_employees = max(0, int(request.GET.get("min_employees") or 0))
     except ValueError:
         min_employees = 0
     if min_employees:
         qs = qs.filter(employee_count__gte=min_employees)
-    return render(request, "orgs/employer_list.html", {
-        "page": paginate(request, qs), "query": query_without_page(request),
-        "q": request.GET.get("q", ""), "has_union": request.GET.get("has_union", ""),
-        "min_employees": min_employees or "",
-    })
+    return render(
+        request,
+        "orgs/employer_list.html",
+        {
+            "page": paginate(request, qs),
+            "query": query_without_page(request),
+            "q": request.GET.get("q", ""),
+            "has_union": request.GET.get("has_union", ""),
+            "min_employees": min_employees or "",
+        },
+    )
 
 
-def _employer_union(request: HttpRequest, code: str) -> Org | None:
+def _employer_union(request: ViewerRequest, code: str) -> Org | None:
     return _target_in_scope(request, code) if code.strip() else None
 
 
 @officer_required
-def employer_create(request: HttpRequest, code: str) -> HttpResponse:
+def employer_create(request: ViewerRequest, code: str) -> HttpResponse:
     from gonghui.orgs.forms import EmployerForm
 
     org = selectors.org_get(viewer=request.user, code=code)
@@ -234,12 +268,13 @@ def employer_create(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("已登记用人单位：%(name)s") % {"name": employer.name})
             return redirect("orgs:detail", code=org.code)
-    return render(request, "orgs/form.html", _org_context(
-        request, org, form=form, title=_("登记用人单位")))
+    return render(
+        request, "orgs/form.html", _org_context(request, org, form=form, title=_("登记用人单位"))
+    )
 
 
 @officer_required
-def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_edit(request: ViewerRequest, pk: int) -> HttpResponse:
     from gonghui.orgs.forms import EmployerForm
 
     employer = selectors.employer_get(viewer=request.user, pk=pk)
@@ -258,5 +293,10 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已保存"))
             return redirect("orgs:employer_list")
     org = employer.union or employer.registered_by
-    return render(request, "orgs/form.html", _org_context(
-        request, org, form=form, title=_("修改用人单位：%(name)s") % {"name": employer.name}))
+    return render(
+        request,
+        "orgs/form.html",
+        _org_context(
+            request, org, form=form, title=_("修改用人单位：%(name)s") % {"name": employer.name}
+        ),
+    )

@@ -26,11 +26,13 @@ class Command(BaseCommand):
         self.stdout.write("演示账号（用户名或手机号码登录）：")
         self.stdout.write(format_accounts([a.as_dict() for a in result.accounts]))
         self.stdout.flush()
-        worker = subprocess.Popen(  # noqa: S603
+        worker = subprocess.Popen(
             [sys.executable, "-m", "gonghui.cli", "db_worker", "--interval", "1"],
         )
         try:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+            call_command(
+                "runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True
+            )
         finally:
             worker.terminate()
             worker.wait(timeout=10)

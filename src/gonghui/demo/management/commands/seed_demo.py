@@ -18,8 +18,9 @@ class Command(BaseCommand):
         result = seed_demo(size=options["size"], seed=options["seed"])
         accounts = [a.as_dict() for a in result.accounts]
         if options["json"]:
-            self.stdout.write(json.dumps({"accounts": accounts, "root": result.root},
-                                         ensure_ascii=False))
+            self.stdout.write(
+                json.dumps({"accounts": accounts, "root": result.root}, ensure_ascii=False)
+            )
             return
         self.stdout.write("演示数据已生成" if result.created else "演示数据已存在，未作改动")
         self.stdout.write(format_accounts(accounts))
@@ -27,13 +28,16 @@ class Command(BaseCommand):
 
 def format_accounts(accounts: list[dict[str, str]]) -> str:
     header = ("用户名", "密码", "职务", "组织编码", "组织类型")
-    rows = [header] + [(a["username"], a["password"], a["role"], a["org_code"], a["org_kind"])
-                       for a in accounts]
+    rows = [header] + [
+        (a["username"], a["password"], a["role"], a["org_code"], a["org_kind"]) for a in accounts
+    ]
 
     def width(text: str) -> int:
         return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
     widths = [max(width(r[i]) for r in rows) for i in range(len(header))]
-    lines = ["  ".join(cell + " " * (widths[i] - width(cell)) for i, cell in enumerate(row))
-             for row in rows]
+    lines = [
+        "  ".join(cell + " " * (widths[i] - width(cell)) for i, cell in enumerate(row))
+        for row in rows
+    ]
     return "\n".join(lines)
