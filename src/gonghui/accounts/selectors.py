@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from gonghui.accounts.models import AccountType, User
-from gonghui.core.scoping import Viewer, scope_q
+from gonghui.core.scoping import Viewer, prefix_q, scope_q
 from gonghui.orgs.models import Org, Post
 
 
@@ -13,7 +13,7 @@ def officer_list(
     """Officer accounts holding (or having held) a post in the viewer's scope."""
     posts = Post.objects.filter(scope_q(viewer), user=OuterRef("pk"))
     if org is not None:
-        posts = posts.filter(org_path__startswith=org.path)
+        posts = posts.filter(prefix_q("org_path", org.path))
     qs = User.objects.filter(Exists(posts), account_type=AccountType.OFFICER)
     if query.strip():
         qs = qs.filter(Q(username__icontains=query.strip()) | Q(full_name__icontains=query.strip()))

@@ -2,7 +2,7 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gonghui.accounts.selectors import officer_list
 from gonghui.core.registry import TodoItem
@@ -17,7 +17,12 @@ def locked_officers(viewer: Viewer) -> Iterable[TodoItem]:
         viewer.has_capability("accounts.officer.manage", path) for path in viewer.scope_paths()
     ):
         yield TodoItem(
-            title=_("%(n)d个干部账号因连续登录失败被锁定") % {"n": count},
+            title=ngettext(
+                "%(n)d个干部账号因连续登录失败被锁定",
+                "%(n)d个干部账号因连续登录失败被锁定",
+                count,
+            )
+            % {"n": count},
             url=reverse("accounts:officer_list") + "?locked=1",
             count=count,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
@@ -56,6 +57,18 @@ def viewer_paths(viewer: Viewer | None) -> list[str]:
     return collapse(viewer.scope_paths())
 
 
+def prefix_q(field: str, prefix: str) -> Q:
+    """Rows whose materialized path ``field`` starts with ``prefix``, using the column's index.
+
+    PostgreSQL serves ``LIKE 'prefix%'`` from the ``varchar_pattern_ops`` index Django creates
+    for indexed CharFields. SQLite's LIKE is case-insensitive and never uses an index, so there
+    the same rows are asked for as a range (paths are ASCII; U+FFFF encodes above any of it).
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\uffff"})
+    return Q(**{f"{field}__startswith": prefix})
+
+
 def scope_q(viewer: Viewer | None, field: str = "org_path") -> Q:
     """A filter for rows whose ``field`` lies in one of the viewer's subtrees (empty: no rows)."""
     paths = viewer_paths(viewer)
@@ -63,7 +76,7 @@ def scope_q(viewer: Viewer | None, field: str = "org_path") -> Q:
         return Q(pk__in=[])
     q = Q()
     for path in paths:
-        q |= Q(**{f"{field}__startswith": path})
+        q |= prefix_q(field, path)
     return q
 
 

@@ -11,7 +11,7 @@ from gonghui.core import registry
 from gonghui.core.audit import AuditEvent
 from gonghui.core.decorators import officer_required
 from gonghui.core.pagination import paginate, query_without_page
-from gonghui.core.scoping import ViewerRequest, scoped
+from gonghui.core.scoping import ViewerRequest, prefix_q, scoped
 
 
 @officer_required
@@ -38,7 +38,7 @@ def audit_list(request: ViewerRequest) -> HttpResponse:
 
     allowed = Q()
     for path in paths:
-        allowed |= Q(org_path__startswith=path)
+        allowed |= prefix_q("org_path", path)
     events = scoped(AuditEvent.objects.select_related("actor"), user).filter(allowed)
     action = request.GET.get("action", "").strip()
     actor = request.GET.get("actor", "").strip()

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from gonghui.core.scoping import Viewer, get_scoped_or_404, scoped, viewer_paths
+from gonghui.core.identifiers import normalize_code
+from gonghui.core.scoping import Viewer, get_scoped_or_404, prefix_q, scoped, viewer_paths
 from gonghui.orgs.models import Employer, Org, OrgStatus, Post
+
+
+# Whether a tree node can be expanded: an index probe per row, cheaper than counting children.
+_HAS_CHILDREN = Exists(Org.objects.filter(parent=OuterRef("pk"), status=OrgStatus.ACTIVE))
 
 
 def org_queryset(*, viewer: Viewer | None) -> QuerySet[Org]:
@@ -23,9 +28,7 @@ def org_scope_roots(*, viewer: Viewer | None) -> list[Org]:
     """The tops of the viewer's subtrees, with their number of active children."""
     paths = viewer_paths(viewer)
     return list(
-        Org.objects.filter(path__in=paths)
-        .annotate(child_count=Count("children", filter=Q(children__status=OrgStatus.ACTIVE)))
-        .order_by("path")
+        Org.objects.filter(path__in=paths).annotate(has_children=_HAS_CHILDREN).order_by("path")
     )
 
 
@@ -43,9 +46,7 @@ def org_children(
         qs = qs.filter(status=OrgStatus.ACTIVE)
     if after:
         qs = qs.filter(path__gt=after)
-    qs = qs.annotate(
-        child_count=Count("children", filter=Q(children__status=OrgStatus.ACTIVE))
-    ).order_by("path")
+    qs = qs.annotate(has_children=_HAS_CHILDREN).order_by("path")
     return list(qs[:limit] if limit else qs)
 
 
@@ -53,8 +54,9 @@ def org_search(*, viewer: Viewer | None, query: str, limit: int = 50) -> list[Or
     query = query.strip()
     if not query:
         return []
+    code = normalize_code(query)
     qs = org_queryset(viewer=viewer).filter(
-        Q(name__icontains=query) | Q(code__iexact=query) | Q(code__istartswith=query)
+        Q(name__contains=query) | Q(code=code) | Q(code__startswith=code)
     )
     return list(qs.select_related("parent").order_by("depth", "path")[:limit])
 
@@ -69,14 +71,14 @@ def org_subtree_roster(*, viewer: Viewer | None, org: Org) -> QuerySet[Org]:
     """The roster of an in-scope org's active subtree, for the printable 花名册."""
     return (
         org_queryset(viewer=viewer)
-        .filter(path__startswith=org.path, status=OrgStatus.ACTIVE)
+        .filter(prefix_q("path", org.path), status=OrgStatus.ACTIVE)
         .select_related("parent")
         .order_by("path")
     )
 
 
 def org_child_counts(*, viewer: Viewer | None, org: Org) -> dict[str, Any]:
-    qs = org_queryset(viewer=viewer).filter(path__startswith=org.path, status=OrgStatus.ACTIVE)
+    qs = org_queryset(viewer=viewer).filter(prefix_q("path", org.path), status=OrgStatus.ACTIVE)
     return {
         "subtree": qs.count() - 1,
         "children": qs.filter(parent=org).count(),
@@ -90,7 +92,7 @@ def directory_search(
     qs = Org.objects.filter(status=OrgStatus.ACTIVE).select_related("parent")
     query = query.strip()
     if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(code__iexact=query))
+        qs = qs.filter(Q(name__contains=query) | Q(code=normalize_code(query)))
     if kind:
         qs = qs.filter(kind=kind)
     if parent_code:
@@ -107,7 +109,7 @@ def employer_list(
 ) -> QuerySet[Employer]:
     qs = employer_queryset(viewer=viewer)
     if org is not None:
-        qs = qs.filter(org_path__startswith=org.path)
+        qs = qs.filter(prefix_q("org_path", org.path))
     if query.strip():
         qs = qs.filter(Q(name__icontains=query.strip()) | Q(uscc=query.strip().upper()))
     if has_union is not None:

@@ -17,11 +17,12 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gonghui.core import registry
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import normalize_code, validate_region_code, validate_uscc
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import prefix_q, require_capability
 from gonghui.orgs.models import (
     ALLOWED_PARENTS,
     GRASSROOTS_KINDS,
@@ -221,12 +222,12 @@ def _rewrite_paths(old_prefix: str, new_prefix: str) -> None:
     """Rewrite a subtree's paths and every denormalized ``org_path`` below ``old_prefix``."""
     start = len(old_prefix) + 1
     delta = (len(new_prefix) - len(old_prefix)) // PATH_STEP
-    Org.objects.filter(path__startswith=old_prefix).update(
+    Org.objects.filter(prefix_q("path", old_prefix)).update(
         path=Concat(Value(new_prefix), Substr("path", start), output_field=CharField()),
         depth=F("depth") + delta,
     )
     for model, field in registry.org_path_models():
-        model._default_manager.filter(**{f"{field}__startswith": old_prefix}).update(
+        model._default_manager.filter(prefix_q(field, old_prefix)).update(
             **{field: Concat(Value(new_prefix), Substr(field, start), output_field=CharField())}
         )
 
@@ -320,7 +321,9 @@ def org_dissolve(*, actor: Any, org: Org, reason: str = "") -> Org:
         raise ValidationError(_("该组织已撤销或合并"))
     obstacles = registry.dissolve_obstacles(org)
     if obstacles:
-        raise ValidationError(_("不能撤销“%(name)s”：") % {"name": org.name} + "；".join(obstacles))
+        raise ValidationError(
+            _("不能撤销“%(name)s”：") % {"name": org.name} + _("；").join(obstacles)
+        )
     Post.objects.filter(org=org, active=True).update(active=False, ended_on=timezone.localdate())
     org.status = OrgStatus.DISSOLVED
     org.save(update_fields=["status", "updated_at"])
@@ -339,10 +342,24 @@ def org_dissolve_guard(org: Org) -> list[str]:
     reasons = []
     children = Org.objects.filter(parent=org, status=OrgStatus.ACTIVE).count()
     if children:
-        reasons.append(_("仍有%(n)d个下级组织，请先迁移、合并或撤销") % {"n": children})
+        reasons.append(
+            ngettext(
+                "仍有%(n)d个下级组织，请先迁移、合并或撤销",
+                "仍有%(n)d个下级组织，请先迁移、合并或撤销",
+                children,
+            )
+            % {"n": children}
+        )
     employers = Employer.objects.filter(union=org).count()
     if employers:
-        reasons.append(_("仍覆盖%(n)d个用人单位，请先调整其所属工会") % {"n": employers})
+        reasons.append(
+            ngettext(
+                "仍覆盖%(n)d个用人单位，请先调整其所属工会",
+                "仍覆盖%(n)d个用人单位，请先调整其所属工会",
+                employers,
+            )
+            % {"n": employers}
+        )
     return reasons
 
 

@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gonghui.core.registry import TodoItem
 from gonghui.core.scoping import Viewer
@@ -15,7 +15,12 @@ def unorganized_employers(viewer: Viewer) -> Iterable[TodoItem]:
     count = employers_without_union(viewer=viewer).count()
     if count:
         yield TodoItem(
-            title=_("%(n)d个职工25人以上的用人单位尚未建会") % {"n": count},
+            title=ngettext(
+                "%(n)d个职工25人以上的用人单位尚未建会",
+                "%(n)d个职工25人以上的用人单位尚未建会",
+                count,
+            )
+            % {"n": count},
             url=reverse("orgs:employer_list") + "?has_union=0&min_employees=25",
             count=count,
         )

@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         self.stdout.write("演示账号（用户名或手机号码登录）：")
         self.stdout.write(format_accounts([a.as_dict() for a in result.accounts]))
         self.stdout.flush()
+        # Stopping the demo (Ctrl-C or SIGTERM) also stops its task worker.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         worker = subprocess.Popen(
             [sys.executable, "-m", "gonghui.cli", "db_worker", "--interval", "1"],
         )

@@ -1,0 +1,173 @@
+"""Scoped reads of the union tree at province scale: an officer of one county searches, lists
+children and counts a subtree among ~200,000 grassroots unions. Each path is compared with the
+bare SQL that returns the same rows (its physical limit on this database)."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+
+from django.db import connection
+
+from bench.timing import measure
+from gonghui.accounts.models import User
+from gonghui.orgs import selectors
+from gonghui.orgs.models import Org, OrgKind, Post
+from gonghui.orgs.services import _segment
+
+CITIES = 18
+COUNTIES_PER_CITY = 10
+TOWNS_PER_COUNTY = 10
+NAMES = ["机械", "物流", "食品", "建设", "软件", "商贸", "物业", "纺织", "医药", "餐饮"]
+
+
+def _level(rows: list[Org]) -> list[Org]:
+    return Org.objects.bulk_create(rows, batch_size=5000)
+
+
+def build_tree(grassroots_total: int) -> tuple[int, float]:
+    """Bulk-insert a province, level by level: 18 cities × 10 counties × 10 towns, with the
+    grassroots unions spread below the towns. Generator only: real data goes through services."""
+    rng = random.Random(1)
+    per_town = max(1, grassroots_total // (CITIES * COUNTIES_PER_CITY * TOWNS_PER_COUNTY))
+    started = time.perf_counter()
+    root = Org.objects.create(
+        code="B", name="基准省总工会", kind=OrgKind.PROVINCE, path=_segment(1), depth=0
+    )
+    cities = _level(
+        [
+            Org(
+                code=f"B{c}",
+                name=f"第{c}市总工会",
+                kind=OrgKind.CITY,
+                parent=root,
+                path=root.path + _segment(c),
+                depth=1,
+            )
+            for c in range(1, CITIES + 1)
+        ]
+    )
+    counties = _level(
+        [
+            Org(
+                code=f"{city.code}-{k}",
+                name=f"{city.name[:-4]}第{k}区总工会",
+                kind=OrgKind.COUNTY,
+                parent=city,
+                path=city.path + _segment(k),
+                depth=2,
+            )
+            for city in cities
+            for k in range(1, COUNTIES_PER_CITY + 1)
+        ]
+    )
+    towns = _level(
+        [
+            Org(
+                code=f"{county.code}-{t}",
+                name=f"{county.code}-{t}街道工会",
+                kind=OrgKind.TOWN,
+                parent=county,
+                path=county.path + _segment(t),
+                depth=3,
+            )
+            for county in counties
+            for t in range(1, TOWNS_PER_COUNTY + 1)
+        ]
+    )
+    grassroots = _level(
+        [
+            Org(
+                code=f"{town.code}-{g}",
+                kind=OrgKind.GRASSROOTS,
+                parent=town,
+                depth=4,
+                name=f"{rng.choice(NAMES)}{town.code}{g}有限公司工会委员会",
+                path=town.path + _segment(g),
+            )
+            for town in towns
+            for g in range(1, per_town + 1)
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    count = 1 + len(cities) + len(counties) + len(towns) + len(grassroots)
+    return count, time.perf_counter() - started
+
+
+def run() -> None:
+    total = int(os.environ.get("GONGHUI_BENCH_GRASSROOTS", "200000"))
+    count, seconds = build_tree(total)
+    print(f"orgs: built {count} orgs in {seconds:.1f} s ({count / seconds:,.0f} rows/s)")
+    county = Org.objects.get(code="B7-3")
+    officer = User.objects.create(username="bench-county")
+    Post.objects.create(user=officer, org=county, role="admin", org_path=county.path)
+    officer = User.objects.get(pk=officer.pk)
+    prefix = county.path + "%"
+    table = Org._meta.db_table
+
+    def bare(sql: str, params: list) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    queries = ["机械", "物流", "7310", "软件"]
+    search = measure(
+        "org_search (county scope, name contains)",
+        lambda i: selectors.org_search(viewer=officer, query=queries[i % 4]),
+    )
+    in_scope = "o.path >= %s AND o.path < %s" if connection.vendor == "sqlite" else "o.path LIKE %s"
+    scope_params = (
+        [county.path, county.path + "\uffff"] if connection.vendor == "sqlite" else [prefix]
+    )
+    search_sql = measure(
+        "  bare SQL: same rows, same predicates",
+        lambda i: bare(
+            f"SELECT o.*, p.* FROM {table} o LEFT JOIN {table} p ON p.id = o.parent_id WHERE "
+            f"{in_scope} AND (o.name LIKE %s OR o.code = %s OR o.code LIKE %s) "
+            f"ORDER BY o.depth, o.path LIMIT 50",
+            [*scope_params, f"%{queries[i % 4]}%", queries[i % 4], f"{queries[i % 4]}%"],
+        ),
+    )
+    town = Org.objects.get(code="B7-3-4")
+    children = measure(
+        "org_children (a town, with child counts)",
+        lambda i: selectors.org_children(viewer=officer, org=town),
+    )
+    children_sql = measure(
+        "  bare SQL: children by parent_id",
+        lambda i: bare(
+            f"SELECT o.*, EXISTS(SELECT 1 FROM {table} c WHERE c.parent_id = o.id) FROM {table} o "
+            f"WHERE o.parent_id = %s ORDER BY o.path",
+            [town.pk],
+        ),
+    )
+    subtree = measure(
+        "subtree count (county scope)", lambda i: selectors.org_queryset(viewer=officer).count()
+    )
+    subtree_sql = measure(
+        "  bare SQL: COUNT(*) of the subtree",
+        lambda i: bare(f"SELECT COUNT(*) FROM {table} o WHERE {in_scope}", scope_params),
+    )
+    directory = measure(
+        "directory_search (whole province, name)",
+        lambda i: selectors.directory_search(query=queries[i % 4]),
+    )
+    directory_sql = measure(
+        "  bare SQL: same rows, same predicates",
+        lambda i: bare(
+            f"SELECT o.*, p.* FROM {table} o LEFT JOIN {table} p ON p.id = o.parent_id WHERE "
+            f"o.status = 'active' AND (o.name LIKE %s OR o.code = %s) ORDER BY o.depth, o.path "
+            f"LIMIT 20",
+            [f"%{queries[i % 4]}%", queries[i % 4]],
+        ),
+    )
+    for timing, limit in [
+        (search, search_sql),
+        (children, children_sql),
+        (subtree, subtree_sql),
+        (directory, directory_sql),
+    ]:
+        print(timing.line(limit))
+        print(limit.line())
