@@ -10,7 +10,6 @@ from gonghui.core.identifiers import normalize_code
 from gonghui.core.scoping import Viewer, get_scoped_or_404, prefix_q, scoped, viewer_paths
 from gonghui.orgs.models import Employer, Org, OrgStatus, Post
 
-
 # Whether a tree node can be expanded: an index probe per row, cheaper than counting children.
 _HAS_CHILDREN = Exists(Org.objects.filter(parent=OuterRef("pk"), status=OrgStatus.ACTIVE))
 
