@@ -43,7 +43,9 @@ def make_org(parent: Org | None, kind: str, name: str = "", code: str = "", **kw
     )
 
 
-def make_employer(org: Org, *, union: Org | None = None, employees: int = 50, **kw: Any) -> Employer:
+def make_employer(
+    org: Org, *, union: Org | None = None, employees: int = 50, **kw: Any
+) -> Employer:
     n = next(_seq)
     return employer_create(
         actor=superuser(),

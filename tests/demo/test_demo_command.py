@@ -23,7 +23,7 @@ def wait_for_login_page(url: str, process: subprocess.Popen[str], timeout: float
     while time.monotonic() < deadline:
         assert process.poll() is None, "gonghui demo exited early"
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(url, timeout=2) as response:
                 return response.read().decode()
         except OSError:
             time.sleep(0.2)  # polling a starting server, not waiting for a result

@@ -46,7 +46,6 @@ class User(AbstractUser):
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
-
     class Meta:
         verbose_name = _("账号")
         verbose_name_plural = _("账号")
