@@ -27,7 +27,9 @@ from gonghui.orgs.api import router as orgs_router
 api = NinjaAPI(
     title="gonghui API",
     version="1",
-    description="智慧工会接口：先以 POST /api/auth/token 取得令牌，再以 Authorization: Bearer 调用。",
+    description=(
+        "智慧工会接口：先以 POST /api/auth/token 取得令牌，再以 Authorization: Bearer 调用。"
+    ),
     auth=[BearerAuth(), django_auth],
     urls_namespace="api",
 )

@@ -61,8 +61,7 @@ def token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
     ip = request.META.get("REMOTE_ADDR", "")
     if not ratelimit.hit(f"token-ip:{ip}", settings.GONGHUI_TOKEN_RATE):
         raise HttpError(429, _("尝试次数过多，请稍后再试"))
-    user = authenticate(request, username=payload.username[:150],
-                        password=payload.password[:256])
+    user = authenticate(request, username=payload.username[:150], password=payload.password[:256])
     if user is None:
         return 401, {"detail": _("用户名（手机号码）或密码不正确，或账号已锁定")}
     return 200, {"token": services.token_issue(user=user)}

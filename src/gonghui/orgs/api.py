@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
 from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
+from gonghui.core.scoping import ViewerRequest
 from gonghui.orgs import selectors, services
 from gonghui.orgs.models import PATH_ALPHABET, PATH_STEP, Org, OrgKind
 
@@ -37,11 +38,17 @@ class OrgOut(Schema):
     @staticmethod
     def from_org(org: Org) -> dict[str, Any]:
         return {
-            "code": org.code, "name": org.name, "kind": org.kind,
+            "code": org.code,
+            "name": org.name,
+            "kind": org.kind,
             "kind_label": str(OrgKind(org.kind).label),
             "parent_code": org.parent.code if org.parent else None,
-            "path": org.path, "depth": org.depth, "region_code": org.region_code,
-            "uscc": org.uscc, "founded_on": org.founded_on, "chair_name": org.chair_name,
+            "path": org.path,
+            "depth": org.depth,
+            "region_code": org.region_code,
+            "uscc": org.uscc,
+            "founded_on": org.founded_on,
+            "chair_name": org.chair_name,
             "status": org.status,
         }
 
@@ -109,36 +116,43 @@ OrgCode = Path(..., pattern=NO_NUL)
 
 
 @router.get("/{code}", response={200: OrgOut, **_SCOPED})
-def org_detail(request: HttpRequest, code: str = OrgCode) -> dict[str, Any]:
+def org_detail(request: ViewerRequest, code: str = OrgCode) -> dict[str, Any]:
     """One org in the caller's scope (outside scope: 404)."""
     return OrgOut.from_org(selectors.org_get(viewer=request.user, code=code))
 
 
 @router.get("/{code}/children", response={200: OrgPage, **_SCOPED})
 def org_children(
-    request: HttpRequest, params: Query[ChildrenQuery], code: str = OrgCode
+    request: ViewerRequest, params: Query[ChildrenQuery], code: str = OrgCode
 ) -> dict[str, Any]:
     """Active children, ordered, a page at a time: pass ``next`` back as ``cursor``."""
     org = selectors.org_get(viewer=request.user, code=code)
     after = _decode_cursor(params.cursor)
     if after is None:  # an unreadable cursor is past the end: an empty page, not an error
         return {"items": [], "next": None}
-    rows = selectors.org_children(viewer=request.user, org=org, after=after,
-                                  limit=params.limit + 1)
+    rows = selectors.org_children(viewer=request.user, org=org, after=after, limit=params.limit + 1)
     more = len(rows) > params.limit
     rows = rows[: params.limit]
-    return {"items": [OrgOut.from_org(o) for o in rows],
-            "next": _encode_cursor(rows[-1].path) if more else None}
+    return {
+        "items": [OrgOut.from_org(o) for o in rows],
+        "next": _encode_cursor(rows[-1].path) if more else None,
+    }
 
 
 @router.post("", response={201: OrgOut, 400: ErrorOut, 403: ErrorOut, **_SCOPED})
-def org_create(request: HttpRequest, payload: OrgIn) -> tuple[int, dict[str, Any]]:
+def org_create(request: ViewerRequest, payload: OrgIn) -> tuple[int, dict[str, Any]]:
     """Create a child org under ``parent_code`` (needs ``orgs.manage`` there)."""
     parent = selectors.org_get(viewer=request.user, code=payload.parent_code.strip().upper())
     org = services.org_create(
-        actor=request.user, parent=parent, code=payload.code, name=payload.name,
-        kind=payload.kind.value, region_code=payload.region_code, uscc=payload.uscc,
-        founded_on=payload.founded_on, chair_name=payload.chair_name,
+        actor=request.user,
+        parent=parent,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind.value,
+        region_code=payload.region_code,
+        uscc=payload.uscc,
+        founded_on=payload.founded_on,
+        chair_name=payload.chair_name,
     )
     org.refresh_from_db()
     return 201, OrgOut.from_org(org)
@@ -147,10 +161,19 @@ def org_create(request: HttpRequest, payload: OrgIn) -> tuple[int, dict[str, Any
 @directory_router.get("", response={200: DirectoryPage, **_REFUSALS})
 def directory(request: HttpRequest, params: Query[DirectoryQuery]) -> dict[str, Any]:
     """The org directory, readable by every account: code, name, kind, region, parent."""
-    rows = selectors.directory_search(query=params.q, kind=params.kind,
-                                      parent_code=params.parent, limit=params.limit)
-    return {"items": [
-        {"code": o.code, "name": o.name, "kind": o.kind, "kind_label": str(OrgKind(o.kind).label),
-         "region_code": o.region_code, "parent_code": o.parent.code if o.parent else None}
-        for o in rows
-    ]}
+    rows = selectors.directory_search(
+        query=params.q, kind=params.kind, parent_code=params.parent, limit=params.limit
+    )
+    return {
+        "items": [
+            {
+                "code": o.code,
+                "name": o.name,
+                "kind": o.kind,
+                "kind_label": str(OrgKind(o.kind).label),
+                "region_code": o.region_code,
+                "parent_code": o.parent.code if o.parent else None,
+            }
+            for o in rows
+        ]
+    }
