@@ -18,16 +18,19 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
     for provider in registry.shell_providers():
         context.update(provider(request))
     acting_path = context.get("acting_path", "")
-    context["nav_items"] = [
-        {
-            "label": item.label,
-            "url": reverse(item.url_name),
-            "icon": item.icon,
-            "active": request.path.startswith(reverse(item.url_name))
-            and reverse(item.url_name) != "/",
-        }
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": False}
         for item in registry.nav_items()
         if item.capability is None
         or (acting_path and user.has_capability(item.capability, acting_path))
     ]
+    # Highlight the most specific entry: /orgs/employers/ is 用人单位, not 组织树.
+    matches = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
+    context["nav_items"] = items
     return context
