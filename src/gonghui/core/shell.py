@@ -18,19 +18,21 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
     for provider in registry.shell_providers():
         context.update(provider(request))
     acting_path = context.get("acting_path", "")
-    items = [
-        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": False}
+    visible = [
+        (item, reverse(item.url_name))
         for item in registry.nav_items()
         if item.capability is None
         or (acting_path and user.has_capability(item.capability, acting_path))
     ]
     # Highlight the most specific entry: /orgs/employers/ is 用人单位, not 组织树.
-    matches = [
-        i
-        for i in items
-        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    matching = [
+        url
+        for _, url in visible
+        if request.path == url or (url != "/" and request.path.startswith(url))
     ]
-    if matches:
-        max(matches, key=lambda i: len(i["url"]))["active"] = True
-    context["nav_items"] = items
+    active = max(matching, key=len) if matching else None
+    context["nav_items"] = [
+        {"label": item.label, "url": url, "icon": item.icon, "active": url == active}
+        for item, url in visible
+    ]
     return context
