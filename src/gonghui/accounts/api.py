@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -56,12 +56,12 @@ class InvalidOut(Schema):
     response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: InvalidOut, 429: ErrorOut},
     auth=None,
 )
-def token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+def token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]:
     """Exchange a username (or phone number) and password for a bearer token."""
     ip = request.META.get("REMOTE_ADDR", "")
     if not ratelimit.hit(f"token-ip:{ip}", settings.GONGHUI_TOKEN_RATE):
         raise HttpError(429, _("尝试次数过多，请稍后再试"))
     user = authenticate(request, username=payload.username[:150], password=payload.password[:256])
     if user is None:
-        return 401, {"detail": _("用户名（手机号码）或密码不正确，或账号已锁定")}
-    return 200, {"token": services.token_issue(user=user)}
+        return Status(401, {"detail": _("用户名（手机号码）或密码不正确，或账号已锁定")})
+    return Status(200, {"token": services.token_issue(user=user)})

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
 from gonghui.core.scoping import ViewerRequest
@@ -140,7 +140,7 @@ def org_children(
 
 
 @router.post("", response={201: OrgOut, 400: ErrorOut, 403: ErrorOut, **_SCOPED})
-def org_create(request: ViewerRequest, payload: OrgIn) -> tuple[int, dict[str, Any]]:
+def org_create(request: ViewerRequest, payload: OrgIn) -> Status[dict[str, Any]]:
     """Create a child org under ``parent_code`` (needs ``orgs.manage`` there)."""
     parent = selectors.org_get(viewer=request.user, code=payload.parent_code.strip().upper())
     org = services.org_create(
@@ -155,7 +155,7 @@ def org_create(request: ViewerRequest, payload: OrgIn) -> tuple[int, dict[str, A
         chair_name=payload.chair_name,
     )
     org.refresh_from_db()
-    return 201, OrgOut.from_org(org)
+    return Status(201, OrgOut.from_org(org))
 
 
 @directory_router.get("", response={200: DirectoryPage, **_REFUSALS})
