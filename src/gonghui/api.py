@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from gonghui.accounts.api import NO_NUL, BearerAuth
@@ -23,6 +24,13 @@ from gonghui.accounts.api import router as auth_router
 from gonghui.core.forms import error_messages
 from gonghui.orgs.api import directory_router
 from gonghui.orgs.api import router as orgs_router
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON as written: integrators read 河南省总工会, not \\u6cb3\\u5357."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="gonghui API",
@@ -32,6 +40,7 @@ api = NinjaAPI(
     ),
     auth=[BearerAuth(), django_auth],
     urls_namespace="api",
+    renderer=ChineseJSONRenderer(),
 )
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
