@@ -185,3 +185,12 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Notifications (core.notify): backends by channel; SMS and WeChat gateways plug in here.
+GONGHUI_NOTIFY_BACKENDS = {
+    "inbox": "gonghui.core.notify.DatabaseBackend",
+    "console": "gonghui.core.notify.ConsoleBackend",
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+GONGHUI_IMPORT_MAX_BYTES = int(os.environ.get("GONGHUI_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))

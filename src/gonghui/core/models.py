@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.crypto import EncryptedTextField
+
 
 class AuditEvent(models.Model):
     """Who did what to which object, in which subtree, when, from where (DESIGN.md rule 2).
@@ -37,3 +39,201 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_label}"
+
+
+# --- working-day calendar (core.deadlines) -------------------------------------------------------
+
+
+class CalendarYear(models.Model):
+    """A year whose official holiday/调休 schedule has been entered. Years without a row are
+    computed on weekends only and their deadlines are marked unconfirmed."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("节假日安排年度")
+        verbose_name_plural = _("节假日安排年度")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("放假")
+    WORKDAY = "workday", _("调休上班")
+
+
+class CalendarDay(models.Model):
+    """An exception to the weekday rule: a weekday off (holiday) or a weekend day worked (调休)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("节日"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日")
+        verbose_name_plural = _("节假日")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+# --- dictionaries (core.dicts) -------------------------------------------------------------------
+
+
+class DictEntry(models.Model):
+    """One value of an administrator-edited dictionary (民族, 学历, 政治面貌 ...), with aliases
+    that imports map to it (汉 → 汉族)."""
+
+    dictionary = models.CharField(_("字典"), max_length=40, db_index=True)
+    code = models.CharField(_("代码"), max_length=20)
+    label = models.CharField(_("名称"), max_length=60)
+    aliases = models.JSONField(_("别名"), default=list, blank=True)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("字典项")
+        verbose_name_plural = _("字典项")
+        ordering = ["dictionary", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["dictionary", "code"], name="core_dict_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dictionary}:{self.code} {self.label}"
+
+
+# --- notifications (core.notify) -----------------------------------------------------------------
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class Notification(models.Model):
+    """A message to a user (站内信, shown in the UI) or to a phone number, with its delivery."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收件人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    phone = EncryptedTextField(_("手机号码"), blank=True, default="")
+    channel = models.CharField(_("渠道"), max_length=20)
+    template = models.CharField(_("模板"), max_length=100)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    subject = models.CharField(_("标题"), max_length=200, blank=True)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="core_notif_recipient_unread")
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or self.template
+
+
+# --- Excel import and export jobs (core.importing / core.exporting) -----------------------------
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("处理中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ImportJob(models.Model):
+    """An uploaded file run through an importer: progress, counts, the rejected-rows workbook."""
+
+    importer = models.CharField(_("导入类型"), max_length=60)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    org_path = models.CharField(max_length=255, db_index=True)
+    options = models.JSONField(default=dict, blank=True)
+    source = models.FileField(_("导入文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    dry_run = models.BooleanField(_("仅检查"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    processed = models.PositiveIntegerField(_("已处理"), default=0)
+    imported = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    rejected = models.PositiveIntegerField(_("拒绝"), default=0)
+    warnings = models.PositiveIntegerField(_("警告"), default=0)
+    errors_file = models.FileField(_("问题行工作簿"), upload_to="imports/errors/%Y/%m/", blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.importer} {self.original_name}"
+
+
+class ExportJob(models.Model):
+    """A large export run as a task: the exporter's rows written to xlsx or CSV."""
+
+    exporter = models.CharField(_("导出类型"), max_length=60)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    org_path = models.CharField(max_length=255, db_index=True)
+    params = models.JSONField(default=dict, blank=True)
+    file_format = models.CharField(_("格式"), max_length=10, default="xlsx")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    result = models.FileField(_("导出文件"), upload_to="exports/%Y/%m/", blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.exporter} {self.created_at:%Y-%m-%d}"
