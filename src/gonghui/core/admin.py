@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from gonghui.core.models import AuditEvent
+from gonghui.core import dicts
+from gonghui.core.models import AuditEvent, DictEntry
 
 
 @admin.register(AuditEvent)
@@ -21,3 +22,21 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(DictEntry)
+class DictEntryAdmin(admin.ModelAdmin):
+    """Installation admins edit dictionary labels, aliases and order here."""
+
+    list_display = ("dictionary", "code", "label", "aliases", "position", "active")
+    list_filter = ("dictionary", "active")
+    search_fields = ("code", "label")
+    list_editable = ("label", "position", "active")
+
+    def save_model(self, request: HttpRequest, obj: DictEntry, form: object, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        dicts.forget()
+
+    def delete_model(self, request: HttpRequest, obj: DictEntry) -> None:
+        super().delete_model(request, obj)
+        dicts.forget()
