@@ -32,6 +32,8 @@ else:
     ]
 # Older PII keys stay readable until `gonghui rotate_keys` has re-encrypted everything.
 GONGHUI_PII_OLD_KEYS = [k for k in os.environ.get("GONGHUI_PII_OLD_KEYS", "").split(",") if k]
+if not PRODUCTION and (VAR_DIR / "pii_old_keys").exists():  # left by `gonghui rotate_keys`
+    GONGHUI_PII_OLD_KEYS += (VAR_DIR / "pii_old_keys").read_text().split()
 
 DEBUG = os.environ.get("GONGHUI_DEBUG", "") == "1" and not PRODUCTION
 

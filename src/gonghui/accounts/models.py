@@ -38,7 +38,9 @@ class User(AbstractUser):
     """Login by username or phone number. The phone is encrypted, found by its blind index."""
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = EncryptedTextField(_("手机号码"), blank=True, default="")
+    phone = EncryptedTextField(
+        _("手机号码"), blank=True, default="", index_field="phone_index", index_kind="phone"
+    )
     phone_index = models.CharField(max_length=64, blank=True, default="", editable=False)
     account_type = models.CharField(
         _("账号类型"), max_length=12, choices=AccountType.choices, default=AccountType.OFFICER

@@ -47,6 +47,10 @@ def _keyring() -> tuple[str, dict[str, bytes]]:
     return key_id(current), ring
 
 
+def current_key_id() -> str:
+    return _keyring()[0]
+
+
 def reset_keyring() -> None:
     """Forget cached keys (after settings change, in tests and key rotation)."""
     _keyring.cache_clear()
@@ -84,7 +88,17 @@ def blind_index(kind: str, value: str) -> str:
 
 
 class EncryptedTextField(models.TextField):
-    """A text column stored encrypted; only ``isnull`` and blind-index lookups make sense on it."""
+    """A text column stored encrypted; only ``isnull`` and blind-index lookups make sense on it.
+
+    ``index_field`` names the sibling column holding ``blind_index(index_kind, value)`` so that
+    key rotation can recompute it. Neither argument changes the schema, so neither is part of
+    ``deconstruct()`` (and changing them needs no migration).
+    """
+
+    def __init__(self, *args: Any, index_field: str = "", index_kind: str = "", **kw: Any) -> None:
+        self.index_field = index_field
+        self.index_kind = index_kind or index_field
+        super().__init__(*args, **kw)
 
     def contribute_to_class(
         self, cls: type[models.Model], name: str, *args: Any, **kw: Any
