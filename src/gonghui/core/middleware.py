@@ -7,15 +7,15 @@ from gonghui.core.audit import request_ip
 
 
 class ContentSecurityPolicyMiddleware:
-    """Adds the CSP header (no inline scripts anywhere: htmx and Bootstrap are vendored)."""
+    """Adds the CSP header everywhere, /api/docs included (no inline scripts: htmx, Bootstrap
+    and ninja's Swagger UI are served from our own static files)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith("/api/docs"):
-            response.headers.setdefault("Content-Security-Policy", settings.GONGHUI_CSP)
+        response.headers.setdefault("Content-Security-Policy", settings.GONGHUI_CSP)
         return response
 
 
