@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.orgs",
     "gonghui.accounts",
+    "gonghui.members",
     "gonghui.demo",
 ]
 

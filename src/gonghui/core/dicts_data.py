@@ -173,12 +173,23 @@ OWNERSHIP: tuple[Entry, ...] = (
     ("other", "其他", ()),
 )
 
+# 技能等级 (国家职业资格 / 职业技能等级).
+SKILL_LEVEL: tuple[Entry, ...] = (
+    ("5", "初级工", ("五级", "初级")),
+    ("4", "中级工", ("四级", "中级")),
+    ("3", "高级工", ("三级", "高级")),
+    ("2", "技师", ("二级",)),
+    ("1", "高级技师", ("一级",)),
+    ("0", "无", ("无等级", "未取得")),
+)
+
 BUILTIN: dict[str, tuple[str, tuple[Entry, ...]]] = {
     "ethnicity": ("民族", ETHNICITY),
     "education": ("学历", EDUCATION),
     "political_status": ("政治面貌", POLITICAL_STATUS),
     "household_type": ("户籍类型", HOUSEHOLD_TYPE),
     "employment_status": ("就业状况", EMPLOYMENT_STATUS),
+    "skill_level": ("技能等级", SKILL_LEVEL),
     "new_employment": ("新就业形态", NEW_EMPLOYMENT),
     "industry": ("所属行业", INDUSTRY),
     "ownership": ("经济类型", OWNERSHIP),

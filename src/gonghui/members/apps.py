@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "gonghui.members"
+    label = "members"
+    verbose_name = _("会员")
+
+    def ready(self) -> None:
+        from gonghui.core import registry
+        from gonghui.members import services
+        from gonghui.members.models import Member
+
+        registry.register_org_path_model(Member, "org_path")
+        registry.register_dissolve_guard("members.members", services.members_dissolve_guard)
+        registry.register_merge_handler("members.members", services.members_merge)
