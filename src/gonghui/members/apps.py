@@ -10,8 +10,11 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from gonghui.core import registry
         from gonghui.members import services
-        from gonghui.members.models import Member
+        from gonghui.members.models import Member, MembershipChange, Transfer
 
         registry.register_org_path_model(Member, "org_path")
+        registry.register_org_path_model(MembershipChange, "org_path")
+        registry.register_org_path_model(Transfer, "from_path")
+        registry.register_org_path_model(Transfer, "to_path")
         registry.register_dissolve_guard("members.members", services.members_dissolve_guard)
         registry.register_merge_handler("members.members", services.members_merge)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from gonghui.core.crypto import EncryptedTextField, mask_id_number, mask_phone
 from gonghui.core.identifiers import IdType
@@ -59,7 +61,8 @@ class Member(models.Model):
     org_path = models.CharField(max_length=255)
     joined_on = models.DateField(_("入会时间"))
     card_no = models.CharField(_("会员卡号"), max_length=24, null=True, blank=True, unique=True)
-    status = models.CharField(
+    # Changed only through the declared transitions below, called by services under a row lock.
+    status = FSMField(
         _("会籍状态"), max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )
     consent_at = models.DateTimeField(_("同意时间"))
@@ -85,6 +88,36 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # --- 会籍 transitions (DOMAIN.md §2.2); each leaves a MembershipChange row ----------------
+
+    @transition(field=status, source=MemberStatus.ACTIVE, target=MemberStatus.RETAINED)
+    def retain(self) -> None:
+        """保留会籍 on retirement or unemployment: no vote, no candidacy, no dues."""
+
+    @transition(field=status, source=MemberStatus.RETAINED, target=MemberStatus.ACTIVE)
+    def restore(self) -> None:
+        """Back to 正常, e.g. on re-employment."""
+
+    @transition(
+        field=status,
+        source=[MemberStatus.ACTIVE, MemberStatus.RETAINED],
+        target=MemberStatus.WITHDRAWN,
+    )
+    def withdraw(self) -> None:
+        """退会 (会员退会自由) or 视为自动退会 after six months without dues."""
+
+    @transition(
+        field=status,
+        source=[MemberStatus.ACTIVE, MemberStatus.RETAINED],
+        target=MemberStatus.EXPELLED,
+    )
+    def expel(self) -> None:
+        """开除会籍 (serious crime with criminal punishment)."""
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in (MemberStatus.ACTIVE, MemberStatus.RETAINED)
+
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
@@ -92,3 +125,109 @@ class Member(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+
+class ChangeKind(models.TextChoices):
+    JOINED = "joined", _("入会")
+    TRANSFERRED = "transferred", _("转会")
+    RETAINED = "retained", _("保留会籍")
+    RESTORED = "restored", _("恢复会籍")
+    WITHDRAWN = "withdrawn", _("退会")
+    EXPELLED = "expelled", _("开除会籍")
+    MERGED = "merged", _("工会合并")
+
+
+class MembershipChange(models.Model):
+    """会籍变化: a dated record of every change of a member's status or union."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("变化类型"), max_length=12, choices=ChangeKind.choices)
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12, blank=True)
+    from_union = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_union = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    org_path = models.CharField(max_length=255, db_index=True)
+    occurred_on = models.DateField(_("日期"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会籍变化")
+        verbose_name_plural = _("会籍变化")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_kind_display()}"
+
+
+class TransferStatus(models.TextChoices):
+    ISSUED = "issued", _("待接收")
+    ACCEPTED = "accepted", _("已接收")
+    REJECTED = "rejected", _("已退回")
+    CANCELLED = "cancelled", _("已撤回")
+
+
+class Transfer(models.Model):
+    """转会: issued by the sending union, accepted by the receiving one. The member stays in
+    the sending union until the moment of acceptance: never in two unions, never in none."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers")
+    from_union = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    to_union = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    from_path = models.CharField(max_length=255, db_index=True)
+    to_path = models.CharField(max_length=255, db_index=True)
+    status = FSMField(
+        _("状态"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.ISSUED
+    )
+    reason = models.CharField(_("转会原因"), max_length=200)
+    decision_note = models.CharField(_("处理意见"), max_length=200, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("开具时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("转会")
+        verbose_name_plural = _("转会")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="issued"),
+                name="members_one_open_transfer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.from_union} → {self.to_union}"
+
+    @transition(field=status, source=TransferStatus.ISSUED, target=TransferStatus.ACCEPTED)
+    def accept(self) -> None:
+        pass
+
+    @transition(field=status, source=TransferStatus.ISSUED, target=TransferStatus.REJECTED)
+    def reject(self) -> None:
+        pass
+
+    @transition(field=status, source=TransferStatus.ISSUED, target=TransferStatus.CANCELLED)
+    def cancel(self) -> None:
+        pass

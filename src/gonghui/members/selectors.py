@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 
 from gonghui.accounts.models import PHONE_RE, normalize_phone, phone_index
 from gonghui.core.identifiers import normalize_code, resident_id_from_15
-from gonghui.core.scoping import Viewer, get_scoped_or_404, prefix_q, scoped
-from gonghui.members.models import Member
+from gonghui.core.scoping import Viewer, get_scoped_or_404, prefix_q, scope_q, scoped
+from gonghui.members.models import Member, MembershipChange, Transfer
 from gonghui.members.services import id_index
 from gonghui.orgs.models import Org
 
@@ -69,3 +69,31 @@ def member_page(
 
 def member_get(*, viewer: Viewer | None, pk: int) -> Member:
     return get_scoped_or_404(Member.objects.select_related("union", "employer"), viewer, pk=pk)
+
+
+def transfer_list(*, viewer: Viewer | None, direction: str = "") -> QuerySet[Transfer]:
+    """Transfers leaving or entering the viewer's subtrees ("out", "in", or both)."""
+    outgoing, incoming = scope_q(viewer, "from_path"), scope_q(viewer, "to_path")
+    condition = {"out": outgoing, "in": incoming}.get(direction, outgoing | incoming)
+    return (
+        Transfer.objects.filter(condition)
+        .select_related("member", "from_union", "to_union")
+        .order_by("-issued_at", "-id")
+    )
+
+
+def transfer_get(*, viewer: Viewer | None, pk: int) -> Transfer:
+    from django.http import Http404
+
+    transfer = transfer_list(viewer=viewer).filter(pk=pk).first()
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+def member_history(*, viewer: Viewer | None, member: Member) -> QuerySet[MembershipChange]:
+    """The member's dated changes (the member was fetched through the viewer's scope)."""
+    member_get(viewer=viewer, pk=member.pk)
+    return member.changes.select_related("from_union", "to_union", "actor").order_by(
+        "-occurred_on", "-id"
+    )

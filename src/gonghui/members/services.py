@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_fsm import can_proceed
 
 from gonghui.accounts.models import PHONE_RE, normalize_phone, phone_index
 from gonghui.core import dicts
@@ -17,7 +18,14 @@ from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index, mask_id_number
 from gonghui.core.identifiers import age_on, check_declared, validate_personal_id
 from gonghui.core.scoping import require_capability
-from gonghui.members.models import Member, MemberStatus
+from gonghui.members.models import (
+    ChangeKind,
+    Member,
+    MembershipChange,
+    MemberStatus,
+    Transfer,
+    TransferStatus,
+)
 from gonghui.orgs.models import GRASSROOTS_KINDS, Employer, Org
 
 MIN_JOIN_AGE = 16
@@ -141,6 +149,7 @@ def member_register(
         raise ValidationError(
             {"id_number": _("该证件号码已登记为会员，一人只能有一条会员记录")}
         ) from exc
+    _record(member, ChangeKind.JOINED, actor, reason=_("登记入会"), occurred_on=joined_on)
     audit_record(
         action="members.member.registered",
         actor=actor,
@@ -188,7 +197,28 @@ def members_dissolve_guard(org: Org) -> list[str]:
 
 def members_merge(*, source: Org, target: Org, actor: Any) -> None:
     """Merging unions carries every member record to the surviving union."""
-    moved = Member.objects.filter(union=source).update(union=target, org_path=target.path)
+    moved_ids = list(Member.objects.filter(union=source).values_list("pk", flat=True))
+    moved = Member.objects.filter(pk__in=moved_ids).update(union=target, org_path=target.path)
+    open_transfers = Transfer.objects.filter(status=TransferStatus.ISSUED)
+    # A transfer between the two merging unions has nothing left to do.
+    open_transfers.filter(from_union=source, to_union=target).update(
+        status=TransferStatus.CANCELLED, decision_note=_("工会合并")
+    )
+    open_transfers.filter(to_union=source).update(to_union=target, to_path=target.path)
+    open_transfers.filter(from_union=source).update(from_union=target, from_path=target.path)
+    MembershipChange.objects.bulk_create(
+        MembershipChange(
+            member_id=pk,
+            kind=ChangeKind.MERGED,
+            from_union=source,
+            to_union=target,
+            org_path=target.path,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            occurred_on=timezone.localdate(),
+            reason=_("工会合并"),
+        )
+        for pk in moved_ids
+    )
     if moved:
         audit_record(
             action="members.member.merged",
@@ -197,3 +227,239 @@ def members_merge(*, source: Org, target: Org, actor: Any) -> None:
             org_path=target.path,
             after={"from": source.code, "members": moved},
         )
+
+
+# --- 会籍 lifecycle: dated records, declared transitions, row locks --------------------------
+
+STATUS_ACTIONS = {
+    "retain": (ChangeKind.RETAINED, False),
+    "restore": (ChangeKind.RESTORED, False),
+    "withdraw": (ChangeKind.WITHDRAWN, True),
+    "expel": (ChangeKind.EXPELLED, True),
+}
+
+
+def _record(
+    member: Member,
+    kind: str,
+    actor: Any,
+    *,
+    reason: str = "",
+    from_status: str = "",
+    from_union: Org | None = None,
+    to_union: Org | None = None,
+    occurred_on: dt.date | None = None,
+) -> MembershipChange:
+    return MembershipChange.objects.create(
+        member=member,
+        kind=kind,
+        reason=reason,
+        from_status=from_status,
+        to_status=member.status,
+        from_union=from_union,
+        to_union=to_union,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        org_path=member.org_path,
+        occurred_on=occurred_on or timezone.localdate(),
+    )
+
+
+def _lock_member(member: Member) -> Member:
+    return Member.objects.select_for_update().get(pk=member.pk)
+
+
+def _change_status_locked(
+    *, actor: Any, member: Member, action: str, reason: str, occurred_on: dt.date | None
+) -> Member:
+    kind, reason_required = STATUS_ACTIONS[action]
+    require_capability(actor, "members.manage", member.org_path)
+    if reason_required and not reason.strip():
+        raise ValidationError({"reason": _("请填写原因")})
+    transition = getattr(member, action)
+    if not can_proceed(transition):
+        raise ValidationError(
+            _("%(name)s 当前会籍状态为“%(status)s”，不能办理“%(action)s”")
+            % {
+                "name": member.name,
+                "status": member.get_status_display(),
+                "action": ChangeKind(kind).label,
+            }
+        )
+    if Transfer.objects.filter(member=member, status=TransferStatus.ISSUED).exists():
+        raise ValidationError(_("%(name)s 有待接收的转会，请先撤回转会") % {"name": member.name})
+    before = member.status
+    transition()
+    member.save(update_fields=["status", "updated_at"])
+    _record(member, kind, actor, reason=reason.strip(), from_status=before, occurred_on=occurred_on)
+    audit_record(
+        action=f"members.member.{action}",
+        actor=actor,
+        target=member,
+        org_path=member.org_path,
+        before={"status": before},
+        after={"status": member.status, "reason": reason.strip()},
+    )
+    return member
+
+
+@transaction.atomic
+def member_change_status(
+    *,
+    actor: Any,
+    member: Member,
+    action: str,
+    reason: str = "",
+    occurred_on: dt.date | None = None,
+) -> Member:
+    """保留会籍 / 恢复 / 退会 / 开除 for one member."""
+    if action not in STATUS_ACTIONS:
+        raise ValueError(action)
+    return _change_status_locked(
+        actor=actor,
+        member=_lock_member(member),
+        action=action,
+        reason=reason,
+        occurred_on=occurred_on,
+    )
+
+
+@transaction.atomic
+def members_change_status_batch(
+    *, actor: Any, members: list[Member], action: str, reason: str = ""
+) -> int:
+    """The same change for selected members: all of them or, on any refusal, none."""
+    if action not in STATUS_ACTIONS:
+        raise ValueError(action)
+    locked = Member.objects.select_for_update().filter(pk__in=[m.pk for m in members])
+    problems = []
+    for member in locked.order_by("pk"):
+        try:
+            with transaction.atomic():
+                _change_status_locked(
+                    actor=actor, member=member, action=action, reason=reason, occurred_on=None
+                )
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    return len(members)
+
+
+@transaction.atomic
+def transfer_issue(*, actor: Any, member: Member, to_union: Org, reason: str) -> Transfer:
+    """The sending union issues a transfer (组织关系接转) to a union found in the directory."""
+    member = _lock_member(member)
+    require_capability(actor, "members.manage", member.org_path)
+    errors: dict[str, Any] = {}
+    if not member.is_current:
+        errors["member"] = _("%(name)s 已不是会员，不能转会") % {"name": member.name}
+    if to_union.kind not in GRASSROOTS_KINDS or not to_union.is_active:
+        errors["to_union"] = _("接收组织应为正常状态的基层工会")
+    elif to_union.pk == member.union_id:
+        errors["to_union"] = _("接收组织与所在工会相同")
+    if not reason.strip():
+        errors["reason"] = _("请填写转会原因")
+    if Transfer.objects.filter(member=member, status=TransferStatus.ISSUED).exists():
+        errors["member"] = _("%(name)s 已有待接收的转会") % {"name": member.name}
+    if errors:
+        raise ValidationError(errors)
+    transfer = Transfer.objects.create(
+        member=member,
+        from_union=member.union,
+        to_union=to_union,
+        from_path=member.org_path,
+        to_path=to_union.path,
+        reason=reason.strip(),
+        issued_by=actor,
+    )
+    audit_record(
+        action="members.transfer.issued",
+        actor=actor,
+        target=transfer,
+        org_path=member.org_path,
+        after={"to": to_union.code, "reason": reason},
+    )
+    return transfer
+
+
+def _lock_open_transfer(transfer: Transfer) -> Transfer:
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer.status != TransferStatus.ISSUED:
+        raise ValidationError(
+            _("该转会已%(status)s，不能重复处理") % {"status": transfer.get_status_display()}
+        )
+    return transfer
+
+
+@transaction.atomic
+def transfer_accept(*, actor: Any, transfer: Transfer, note: str = "") -> Member:
+    """The receiving union accepts: in one transaction the member changes union."""
+    require_capability(actor, "members.manage", transfer.to_path)
+    transfer = _lock_open_transfer(transfer)
+    member = _lock_member(transfer.member)
+    to_union = Org.objects.get(pk=transfer.to_union_id)
+    if not to_union.is_active:
+        raise ValidationError(_("接收组织已撤销或合并"))
+    from_union, from_path = member.union, member.org_path
+    transfer.accept()
+    transfer.decided_by, transfer.decided_at = actor, timezone.now()
+    transfer.decision_note = note.strip()
+    transfer.save()
+    member.union, member.org_path = to_union, to_union.path
+    if member.employer_id and member.employer.union_id != to_union.pk:  # type: ignore[union-attr]
+        member.employer = None  # the new employer is recorded by the receiving union
+    member.save(update_fields=["union", "org_path", "employer", "updated_at"])
+    _record(
+        member,
+        ChangeKind.TRANSFERRED,
+        actor,
+        reason=transfer.reason,
+        from_status=member.status,
+        from_union=from_union,
+        to_union=to_union,
+    )
+    audit_record(
+        action="members.transfer.accepted",
+        actor=actor,
+        target=transfer,
+        org_path=to_union.path,
+        before={"union": from_union.code, "path": from_path},
+        after={"union": to_union.code},
+    )
+    return member
+
+
+@transaction.atomic
+def transfer_reject(*, actor: Any, transfer: Transfer, note: str) -> Transfer:
+    require_capability(actor, "members.manage", transfer.to_path)
+    if not note.strip():
+        raise ValidationError({"note": _("请填写退回理由")})
+    transfer = _lock_open_transfer(transfer)
+    transfer.reject()
+    transfer.decided_by, transfer.decided_at = actor, timezone.now()
+    transfer.decision_note = note.strip()
+    transfer.save()
+    audit_record(
+        action="members.transfer.rejected",
+        actor=actor,
+        target=transfer,
+        org_path=transfer.to_path,
+        after={"note": note.strip()},
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_cancel(*, actor: Any, transfer: Transfer) -> Transfer:
+    require_capability(actor, "members.manage", transfer.from_path)
+    transfer = _lock_open_transfer(transfer)
+    transfer.cancel()
+    transfer.decided_by, transfer.decided_at = actor, timezone.now()
+    transfer.save()
+    audit_record(
+        action="members.transfer.cancelled",
+        actor=actor,
+        target=transfer,
+        org_path=transfer.from_path,
+    )
+    return transfer

@@ -1,0 +1,171 @@
+"""会籍 lifecycle: dated records, declared transitions, transfers that never leave a member in
+two unions or in none."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from gonghui.members.models import ChangeKind, Member, MemberStatus, Transfer, TransferStatus
+from gonghui.members.selectors import transfer_list
+from gonghui.members.services import (
+    member_change_status,
+    member_register,
+    members_change_status_batch,
+    transfer_accept,
+    transfer_cancel,
+    transfer_issue,
+    transfer_reject,
+)
+from gonghui.orgs.models import OrgKind
+from tests import factories
+from tests.conftest import Cast, fresh
+from tests.members.test_registry import ZHENGZHOU_1970, register, resident
+
+
+def test_retain_restore_withdraw_leave_dated_records(cast: Cast) -> None:
+    member = register(cast)
+    officer = fresh(cast.grassroots_officer)
+    member_change_status(actor=officer, member=member, action="retain", reason="退休")
+    member_change_status(actor=officer, member=member, action="restore")
+    member_change_status(actor=officer, member=member, action="withdraw", reason="本人申请")
+    member.refresh_from_db()
+    assert member.status == MemberStatus.WITHDRAWN
+    kinds = list(member.changes.order_by("id").values_list("kind", "from_status", "to_status"))
+    assert kinds == [
+        (ChangeKind.JOINED, "", "active"),
+        (ChangeKind.RETAINED, "active", "retained"),
+        (ChangeKind.RESTORED, "retained", "active"),
+        (ChangeKind.WITHDRAWN, "active", "withdrawn"),
+    ]
+    with pytest.raises(ValidationError, match="不能办理"):
+        member_change_status(actor=officer, member=member, action="restore")
+
+
+def test_withdraw_and_expel_need_a_reason(cast: Cast) -> None:
+    member = register(cast)
+    with pytest.raises(ValidationError) as exc:
+        member_change_status(actor=fresh(cast.grassroots_officer), member=member, action="expel")
+    assert "reason" in exc.value.message_dict
+
+
+def test_batch_is_all_or_nothing(cast: Cast) -> None:
+    officer = fresh(cast.grassroots_officer)
+    first = register(cast)
+    second = register(cast, number=resident("11010519800101002"), name="李娜", phone="")
+    member_change_status(actor=officer, member=second, action="retain", reason="退休")
+    with pytest.raises(ValidationError, match="李娜"):
+        members_change_status_batch(
+            actor=officer, members=[first, second], action="retain", reason="退休"
+        )
+    first.refresh_from_db()
+    assert first.status == MemberStatus.ACTIVE
+    assert (
+        members_change_status_batch(actor=officer, members=[first], action="retain", reason="退休")
+        == 1
+    )
+
+
+def test_transfer_moves_the_member_only_on_acceptance(cast: Cast) -> None:
+    member = register(cast)
+    receiver = factories.make_officer(cast.sibling_grassroots, "chair", "west_chair")
+    transfer = transfer_issue(
+        actor=fresh(cast.grassroots_officer),
+        member=member,
+        to_union=cast.sibling_grassroots,
+        reason="调动工作",
+    )
+    member.refresh_from_db()
+    assert member.union_id == cast.grassroots.pk  # still in the sending union
+    assert list(transfer_list(viewer=fresh(receiver), direction="in")) == [transfer]
+    assert not transfer_list(viewer=fresh(receiver), direction="out").exists()
+    with pytest.raises(PermissionDenied):  # the sender cannot accept for the receiver
+        transfer_accept(actor=fresh(cast.grassroots_officer), transfer=transfer)
+    transfer_accept(actor=fresh(receiver), transfer=transfer)
+    member.refresh_from_db()
+    assert (member.union_id, member.org_path) == (
+        cast.sibling_grassroots.pk,
+        cast.sibling_grassroots.path,
+    )
+    assert member.employer is None
+    change = member.changes.get(kind=ChangeKind.TRANSFERRED)
+    assert (change.from_union_id, change.to_union_id) == (
+        cast.grassroots.pk,
+        cast.sibling_grassroots.pk,
+    )
+    with pytest.raises(ValidationError, match="不能重复处理"):
+        transfer_reject(actor=fresh(receiver), transfer=transfer, note="重复")
+
+
+def test_a_member_has_one_open_transfer_and_status_changes_wait_for_it(cast: Cast) -> None:
+    member = register(cast)
+    officer = fresh(cast.grassroots_officer)
+    transfer = transfer_issue(
+        actor=officer, member=member, to_union=cast.sibling_grassroots, reason="调动"
+    )
+    with pytest.raises(ValidationError, match="已有待接收的转会"):
+        transfer_issue(
+            actor=officer, member=member, to_union=cast.sibling_grassroots, reason="再次"
+        )
+    with pytest.raises(ValidationError, match="请先撤回转会"):
+        member_change_status(actor=officer, member=member, action="retain", reason="退休")
+    transfer_cancel(actor=officer, transfer=transfer)
+    assert Transfer.objects.get(pk=transfer.pk).status == TransferStatus.CANCELLED
+
+
+def test_transfer_to_a_federation_or_the_same_union_is_refused(cast: Cast) -> None:
+    member = register(cast)
+    for union in (cast.county, cast.grassroots):
+        with pytest.raises(ValidationError):
+            transfer_issue(
+                actor=fresh(cast.grassroots_officer), member=member, to_union=union, reason="x"
+            )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs concurrent writers: the in-memory SQLite test database has one",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_accepting_at_once_exactly_one_wins() -> None:
+    """The row lock on the transfer serializes the two acceptances: one wins, one is told."""
+    province = factories.make_org(None, OrgKind.PROVINCE, code="RP")
+    sender = factories.make_org(province, OrgKind.GRASSROOTS, code="RP-S")
+    receiver = factories.make_org(province, OrgKind.GRASSROOTS, code="RP-R")
+    clerk = factories.make_officer(sender, "chair", "rp_sender")
+    officers = [factories.make_officer(receiver, "chair", f"rp_r{i}") for i in range(2)]
+
+    member = member_register(
+        actor=fresh(clerk),
+        union=sender,
+        id_type="resident",
+        id_number=ZHENGZHOU_1970,
+        name="并发",
+        joined_on=dt.date(2020, 1, 1),
+        consent_purpose="实名登记",
+    )
+    transfer = transfer_issue(actor=fresh(clerk), member=member, to_union=receiver, reason="调动")
+    barrier, outcomes = threading.Barrier(2), []
+
+    def accept(officer: object) -> None:
+        try:
+            barrier.wait(timeout=10)
+            transfer_accept(actor=fresh(officer), transfer=transfer)  # type: ignore[arg-type]
+            outcomes.append("won")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(o,)) for o in officers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["refused", "won"]
+    assert Member.objects.get(pk=member.pk).union_id == receiver.pk
+    assert member.changes.filter(kind=ChangeKind.TRANSFERRED).count() == 1
