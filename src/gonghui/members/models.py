@@ -60,7 +60,6 @@ class Member(models.Model):
     )
     org_path = models.CharField(max_length=255)
     joined_on = models.DateField(_("入会时间"))
-    card_no = models.CharField(_("会员卡号"), max_length=24, null=True, blank=True, unique=True)
     # Changed only through the declared transitions below, called by services under a row lock.
     status = FSMField(
         _("会籍状态"), max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
@@ -231,3 +230,48 @@ class Transfer(models.Model):
     @transition(field=status, source=TransferStatus.ISSUED, target=TransferStatus.CANCELLED)
     def cancel(self) -> None:
         pass
+
+
+class CardStatus(models.TextChoices):
+    ACTIVE = "active", _("有效")
+    LOST = "lost", _("已挂失")
+    VOID = "void", _("已作废")
+
+
+class Card(models.Model):
+    """会员卡: province code + serial + Luhn check digit. It follows the membership: valid while
+    the member is 正常 or 保留会籍, kept on transfer, void on withdrawal or expulsion; 挂失 and
+    补卡 give a new number and leave the old one dead."""
+
+    number = models.CharField(_("卡号"), max_length=20, unique=True)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="cards")
+    status = models.CharField(
+        _("状态"), max_length=8, choices=CardStatus.choices, default=CardStatus.ACTIVE
+    )
+    issued_on = models.DateField(_("发卡日期"))
+    ended_on = models.DateField(_("停用日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会员卡")
+        verbose_name_plural = _("会员卡")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="active"),
+                name="members_one_active_card",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CardSequence(models.Model):
+    """The last serial issued under a card-number prefix (row-locked when a card is issued)."""
+
+    prefix = models.CharField(max_length=4, unique=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}:{self.last}"

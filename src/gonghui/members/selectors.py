@@ -10,7 +10,8 @@ from django.db.models import Q, QuerySet
 from gonghui.accounts.models import PHONE_RE, normalize_phone, phone_index
 from gonghui.core.identifiers import normalize_code, resident_id_from_15
 from gonghui.core.scoping import Viewer, get_scoped_or_404, prefix_q, scope_q, scoped
-from gonghui.members.models import Member, MembershipChange, Transfer
+from gonghui.members.cards import is_card_number
+from gonghui.members.models import CardStatus, Member, MembershipChange, Transfer
 from gonghui.members.services import id_index
 from gonghui.orgs.models import Org
 
@@ -32,8 +33,10 @@ def _query_q(text: str) -> Q:
     code = normalize_code(text)
     if re.fullmatch(r"\d{15}", code):
         code = resident_id_from_15(code)
+    if is_card_number(code):
+        return Q(cards__number=code, cards__status=CardStatus.ACTIVE)
     if re.fullmatch(r"\d{17}[\dX]|[A-Z0-9]{5,20}", code) and not PHONE_RE.match(code):
-        return Q(id_index=id_index(code)) | Q(card_no=code)
+        return Q(id_index=id_index(code))
     if PHONE_RE.match(normalize_phone(text)):
         return Q(phone_index=phone_index(text))
     return Q(name__startswith=text.strip())

@@ -18,6 +18,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index, mask_id_number
 from gonghui.core.identifiers import age_on, check_declared, validate_personal_id
 from gonghui.core.scoping import require_capability
+from gonghui.members.cards import card_issue_locked, card_void_locked
 from gonghui.members.models import (
     ChangeKind,
     Member,
@@ -150,6 +151,7 @@ def member_register(
             {"id_number": _("该证件号码已登记为会员，一人只能有一条会员记录")}
         ) from exc
     _record(member, ChangeKind.JOINED, actor, reason=_("登记入会"), occurred_on=joined_on)
+    card_issue_locked(member, actor=actor)
     audit_record(
         action="members.member.registered",
         actor=actor,
@@ -290,6 +292,8 @@ def _change_status_locked(
     before = member.status
     transition()
     member.save(update_fields=["status", "updated_at"])
+    if not member.is_current:
+        card_void_locked(member)  # the card dies with the membership
     _record(member, kind, actor, reason=reason.strip(), from_status=before, occurred_on=occurred_on)
     audit_record(
         action=f"members.member.{action}",
