@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("gonghui.core.urls")),
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
+    path("members/", include("gonghui.members.urls")),
     path("m/", account_views.member_home, name="member_home"),
     path("shop/", account_views.merchant_home, name="merchant_home"),
     path("api/", api.urls),

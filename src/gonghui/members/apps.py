@@ -18,3 +18,6 @@ class MembersConfig(AppConfig):
         registry.register_org_path_model(Transfer, "to_path")
         registry.register_dissolve_guard("members.members", services.members_dissolve_guard)
         registry.register_merge_handler("members.members", services.members_merge)
+        registry.register_nav_item(
+            "members.list", registry.NavItem(_("会员"), "members:list", "members.view", order=15)
+        )

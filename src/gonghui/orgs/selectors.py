@@ -99,6 +99,11 @@ def directory_search(
     return list(qs.order_by("depth", "path")[: max(1, min(limit, 100))])
 
 
+def directory_get(*, code: str) -> Org | None:
+    """One active org of the directory by its exact code (for transfers and hand-offs)."""
+    return Org.objects.filter(status=OrgStatus.ACTIVE, code=normalize_code(code)).first()
+
+
 def employer_queryset(*, viewer: Viewer | None) -> QuerySet[Employer]:
     return scoped(Employer.objects.select_related("union", "registered_by"), viewer)
 

@@ -1,0 +1,296 @@
+"""Officers' pages of the member registry: list and search, registration, record, 会籍 changes,
+transfers with their printable letter, cards, the printable roster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gonghui.accounts.shell import acting_post
+from gonghui.core.decorators import officer_required
+from gonghui.core.forms import apply_service_errors
+from gonghui.core.scoping import ViewerRequest, require_capability
+from gonghui.members import cards, selectors, services
+from gonghui.members.forms import (
+    MemberFilterForm,
+    MemberRegisterForm,
+    ReasonForm,
+    StatusChangeForm,
+    TransferIssueForm,
+)
+from gonghui.members.models import TransferStatus
+from gonghui.orgs import selectors as org_selectors
+from gonghui.orgs.models import GRASSROOTS_KINDS, Org
+
+PAGE_SIZE = 50
+
+
+def _org_or_error(request: ViewerRequest, code: str) -> Org:
+    try:
+        return org_selectors.org_get(viewer=request.user, code=code.strip().upper())
+    except Http404 as exc:
+        raise ValidationError(
+            _("在您的管辖范围内找不到组织编码 %(code)s") % {"code": code}
+        ) from exc
+
+
+def _filters(request: ViewerRequest) -> tuple[selectors.MemberFilters, int | None]:
+    form = MemberFilterForm(request.GET)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    org = None
+    if data.get("org"):
+        org = org_selectors.org_get(viewer=request.user, code=data["org"].upper())
+    migrant = {"1": True, "0": False}.get(data.get("migrant_worker") or "")
+    filters = selectors.MemberFilters(
+        query=data.get("q") or "",
+        org=org,
+        status=data.get("status") or "",
+        gender=data.get("gender") or "",
+        household_type=data.get("household_type") or "",
+        new_employment=data.get("new_employment") or "",
+        migrant_worker=migrant,
+    )
+    return filters, data.get("after")
+
+
+@officer_required
+@require_GET
+def member_list(request: ViewerRequest) -> HttpResponse:
+    filters, after = _filters(request)
+    rows, next_after = selectors.member_page(
+        viewer=request.user, filters=filters, after_id=after, size=PAGE_SIZE
+    )
+    params = request.GET.copy()
+    params.pop("after", None)
+    return render(
+        request,
+        "members/list.html",
+        {
+            "rows": rows,
+            "next_after": next_after,
+            "params": params.urlencode(),
+            "filters": request.GET,
+            "first_page": after is None,
+        },
+    )
+
+
+@officer_required
+def member_register(request: ViewerRequest) -> HttpResponse:
+    post = acting_post(request)
+    acting = post.org.code if post and post.org.kind in GRASSROOTS_KINDS else ""
+    form = MemberRegisterForm(request.POST or None, initial={"union": acting})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            data["union"] = _org_or_error(request, data["union"])
+            member = services.member_register(actor=request.user, **data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except PermissionDenied:
+            form.add_error("union", _("您没有在该工会登记会员的权限"))
+        else:
+            messages.success(request, _("已登记会员：%(name)s") % {"name": member.name})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "title": _("登记会员")})
+
+
+@officer_required
+@require_GET
+def member_detail(request: ViewerRequest, pk: int) -> HttpResponse:
+    member = selectors.member_get(viewer=request.user, pk=pk)
+    caps = request.user.capabilities_at(member.org_path)
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "member": member,
+            "caps": caps,
+            "history": selectors.member_history(viewer=request.user, member=member),
+            "cards": member.cards.all(),
+            "transfers": member.transfers.select_related("to_union", "from_union")[:10],
+            "status_form": StatusChangeForm(),
+            "transfer_form": TransferIssueForm(),
+            "card_form": ReasonForm(),
+        },
+    )
+
+
+@officer_required
+@require_POST
+def member_reveal(request: ViewerRequest, pk: int, field: str) -> HttpResponse:
+    """htmx: one unmasked value, audited (DESIGN.md rule 3)."""
+    if field not in ("id_number", "phone"):
+        raise Http404
+    member = selectors.member_get(viewer=request.user, pk=pk)
+    value = services.member_reveal(actor=request.user, member=member, field=field)
+    return render(request, "members/detail.html#revealed", {"value": value})
+
+
+def _after_action(request: ViewerRequest, pk: int, action: Any, success: str) -> HttpResponse:
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("members:detail", pk=pk)
+
+
+@officer_required
+@require_POST
+def member_status(request: ViewerRequest, pk: int) -> HttpResponse:
+    member = selectors.member_get(viewer=request.user, pk=pk)
+    form = StatusChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择要办理的事项"))
+        return redirect("members:detail", pk=pk)
+    return _after_action(
+        request,
+        pk,
+        lambda: services.member_change_status(
+            actor=request.user,
+            member=member,
+            action=form.cleaned_data["action"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("已办理"),
+    )
+
+
+@officer_required
+@require_POST
+def member_card_replace(request: ViewerRequest, pk: int) -> HttpResponse:
+    member = selectors.member_get(viewer=request.user, pk=pk)
+    return _after_action(
+        request,
+        pk,
+        lambda: cards.card_replace(
+            actor=request.user, member=member, reason=request.POST.get("reason", "")
+        ),
+        _("已补卡，原卡作废"),
+    )
+
+
+@officer_required
+@require_POST
+def member_batch(request: ViewerRequest) -> HttpResponse:
+    """The same 会籍 change for the members ticked on the list (all or none)."""
+    ids = [int(i) for i in request.POST.getlist("member") if i.isdigit()]
+    members = list(
+        selectors.member_list(viewer=request.user, filters=selectors.MemberFilters()).filter(
+            pk__in=ids
+        )
+    )
+    form = StatusChangeForm(request.POST)
+    if not members or not form.is_valid():
+        messages.error(request, _("请勾选会员并选择要办理的事项"))
+    else:
+        try:
+            count = services.members_change_status_batch(
+                actor=request.user,
+                members=members,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已为%(n)d名会员办理") % {"n": count})
+    return redirect(request.META.get("HTTP_REFERER") or "members:list")
+
+
+@officer_required
+def transfer_issue(request: ViewerRequest, pk: int) -> HttpResponse:
+    member = selectors.member_get(viewer=request.user, pk=pk)
+    form = TransferIssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from gonghui.orgs.selectors import directory_search
+
+        target = next(
+            iter(directory_search(query=form.cleaned_data["to_union"].upper(), limit=1)), None
+        )
+        try:
+            if target is None or target.code != form.cleaned_data["to_union"].upper():
+                raise ValidationError({"to_union": _("组织目录中没有这个编码")})
+            transfer = services.transfer_issue(
+                actor=request.user,
+                member=member,
+                to_union=target,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已开具转会，待%(org)s接收") % {"org": target.name})
+            return redirect("members:transfer_letter", pk=transfer.pk)
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "title": _("办理转会：%(name)s") % {"name": member.name}},
+    )
+
+
+@officer_required
+@require_GET
+def transfer_list(request: ViewerRequest) -> HttpResponse:
+    direction = request.GET.get("direction", "in")
+    rows = selectors.transfer_list(viewer=request.user, direction=direction)
+    if request.GET.get("open", "1") == "1":
+        rows = rows.filter(status=TransferStatus.ISSUED)
+    return render(
+        request,
+        "members/transfers.html",
+        {"rows": rows[:200], "direction": direction, "reason_form": ReasonForm()},
+    )
+
+
+@officer_required
+@require_POST
+def transfer_decide(request: ViewerRequest, pk: int, decision: str) -> HttpResponse:
+    transfer = selectors.transfer_get(viewer=request.user, pk=pk)
+    actions = {
+        "accept": lambda: services.transfer_accept(actor=request.user, transfer=transfer),
+        "reject": lambda: services.transfer_reject(
+            actor=request.user, transfer=transfer, note=request.POST.get("reason", "")
+        ),
+        "cancel": lambda: services.transfer_cancel(actor=request.user, transfer=transfer),
+    }
+    if decision not in actions:
+        raise Http404
+    try:
+        actions[decision]()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已处理转会"))
+    return redirect("members:transfer_list")
+
+
+@officer_required
+@require_GET
+def transfer_letter(request: ViewerRequest, pk: int) -> HttpResponse:
+    """The printable 会员组织关系接转介绍信."""
+    transfer = selectors.transfer_get(viewer=request.user, pk=pk)
+    return render(request, "members/transfer_letter.html", {"transfer": transfer})
+
+
+@officer_required
+@require_GET
+def roster(request: ViewerRequest, code: str) -> HttpResponse:
+    """The printable 会员花名册 of an org's subtree (masked; at most 5,000 rows per print)."""
+    org = org_selectors.org_get(viewer=request.user, code=code)
+    require_capability(request.user, "members.view", org.path)
+    rows = selectors.member_list(
+        viewer=request.user, filters=selectors.MemberFilters(org=org)
+    ).order_by("org_path", "name")
+    return render(request, "members/roster.html", {"org": org, "rows": rows[:5000]})
