@@ -11,6 +11,7 @@ from django.test import Client
 
 from gonghui.accounts.models import User
 from gonghui.core.models import AuditEvent
+from gonghui.members.models import CardSequence, Member, MemberStatus, Transfer
 from gonghui.orgs.models import Employer, Org, OrgKind, Post
 
 
@@ -27,11 +28,15 @@ def world() -> dict[str, list]:
         "orgs": sorted(Org.objects.values_list("code", "name", "kind", "path", "uscc")),
         "employers": sorted(Employer.objects.values_list("name", "uscc", "employee_count")),
         "users": sorted(User.objects.values_list("username", "full_name")),
+        "members": sorted(Member.objects.values_list("id_index", "name", "union__code", "status")),
     }
 
 
 def wipe() -> None:
     AuditEvent.objects.all().delete()
+    Transfer.objects.all().delete()
+    Member.objects.all().delete()  # cascades to cards and change records
+    CardSequence.objects.all().delete()
     Post.objects.all().delete()
     Employer.objects.all().delete()
     for org in Org.objects.order_by("-depth"):
@@ -89,3 +94,21 @@ def test_printed_accounts_log_in() -> None:
             "/accounts/login/", {"username": account["username"], "password": account["password"]}
         )
         assert response.status_code == 302, account["username"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_members_in_every_state_with_valid_ids() -> None:
+    from gonghui.core.identifiers import validate_personal_id
+
+    data = seed_json()
+    members = list(Member.objects.select_related("union"))
+    assert 4500 <= len(members) <= 5500
+    assert {m.status for m in members} == set(MemberStatus.values)
+    for member in members[::50]:
+        assert validate_personal_id("resident", member.id_number).birth_date == member.birth_date
+    # members born before 1983 with a Zhengzhou district code (DOMAIN.md §1.1a)
+    assert any(m.id_number.startswith("4101") and m.birth_date.year < 1983 for m in members)
+    assert Transfer.objects.filter(status="issued").exists()
+    member_account = next(a for a in data["accounts"] if a["username"] == "member01")
+    linked = Member.objects.get(account__username="member01")
+    assert member_account["org_code"] == linked.union.code

@@ -14,6 +14,7 @@ from gonghui.accounts.models import AccountType, User
 from gonghui.accounts.services import account_create, officer_create
 from gonghui.core.audit import AuditEvent, audit_record
 from gonghui.core.identifiers import USCC_ALPHABET
+from gonghui.demo.members import seed_demo_members
 from gonghui.orgs.models import Org, OrgKind, OwnershipType, PostRole
 from gonghui.orgs.services import employer_create, org_create
 
@@ -262,6 +263,7 @@ def _build_small(b: _Builder) -> None:
     b.officer("gr_staff", first, PostRole.STAFF)
     b.other_account("member01", AccountType.MEMBER)
     b.other_account("shop01", AccountType.MERCHANT)
+    seed_demo_members(b.rng, b.actor, count=5000, account=("member01", first.code))
 
 
 DEMO_USERNAMES = [
@@ -278,8 +280,8 @@ DEMO_USERNAMES = [
     "member01",
     "shop01",
 ]
-# Where member and merchant accounts belong until their modules link them to records.
-DEMO_HOME_ORG = {"member01": "ZZJS-JBL-001", "shop01": "ZZJS"}
+# Where the merchant account belongs until the 普惠 module links it to a merchant.
+DEMO_HOME_ORG = {"shop01": "ZZJS"}
 
 
 SIZES = {"small": _build_small}
@@ -329,7 +331,11 @@ def _accounts_of(*, seed: int, created: bool) -> DemoResult:
     result.accounts.append(
         DemoAccount("admin", demo_password(seed, "admin"), "系统管理员", root.code, root.kind)
     )
-    users = User.objects.filter(username__in=DEMO_USERNAMES).prefetch_related("posts__org")
+    users = (
+        User.objects.filter(username__in=DEMO_USERNAMES)
+        .select_related("member__union")
+        .prefetch_related("posts__org")
+    )
     by_name = {u.username: u for u in users}
     for username in DEMO_USERNAMES:
         user = by_name.get(username)
@@ -338,6 +344,8 @@ def _accounts_of(*, seed: int, created: bool) -> DemoResult:
         post = next((p for p in user.posts.all() if p.active), None)
         if post is not None:
             role, org = str(PostRole(post.role).label), post.org
+        elif hasattr(user, "member"):
+            role, org = str(AccountType(user.account_type).label), user.member.union
         else:
             role = str(AccountType(user.account_type).label)
             org = Org.objects.get(code=DEMO_HOME_ORG[username])

@@ -58,6 +58,14 @@ class Member(models.Model):
     union = models.ForeignKey(
         Org, verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="members"
     )
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("会员账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
     org_path = models.CharField(max_length=255)
     joined_on = models.DateField(_("入会时间"))
     # Changed only through the declared transitions below, called by services under a row lock.
