@@ -11,6 +11,7 @@ from django.test import Client
 
 from gonghui.accounts.models import User
 from gonghui.core.models import AuditEvent
+from gonghui.demo import generator
 from gonghui.members.models import CardSequence, Member, MemberStatus, Transfer
 from gonghui.orgs.models import Employer, Org, OrgKind, Post
 
@@ -45,7 +46,8 @@ def wipe() -> None:
 
 
 @pytest.mark.django_db
-def test_seed_demo_json_lists_every_account_with_its_org() -> None:
+def test_seed_demo_json_lists_every_account_with_its_org(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generator, "DEMO_MEMBERS", 300)
     data = seed_json()
     assert set(data) == {"accounts", "root"} and data["root"] == "HA"
     for account in data["accounts"]:
@@ -56,7 +58,8 @@ def test_seed_demo_json_lists_every_account_with_its_org() -> None:
 
 
 @pytest.mark.django_db
-def test_seed_demo_builds_the_province_the_issue_describes() -> None:
+def test_seed_demo_builds_the_province_the_issue_describes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generator, "DEMO_MEMBERS", 300)
     seed_json()
     assert Org.objects.filter(kind=OrgKind.CITY).count() >= 2
     for city in Org.objects.filter(kind=OrgKind.CITY):
@@ -73,7 +76,8 @@ def test_seed_demo_builds_the_province_the_issue_describes() -> None:
 
 
 @pytest.mark.django_db
-def test_seed_demo_is_deterministic_and_idempotent() -> None:
+def test_seed_demo_is_deterministic_and_idempotent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generator, "DEMO_MEMBERS", 300)  # three full builds: keep them small
     first = seed_json(7)
     snapshot = world()
     again = seed_json(7)  # a second run changes nothing and lists the same accounts

@@ -19,6 +19,7 @@ from gonghui.orgs.models import Org, OrgKind, OwnershipType, PostRole
 from gonghui.orgs.services import employer_create, org_create
 
 ROOT_CODE = "HA"
+DEMO_MEMBERS = 5000  # members of the small province
 SEEDED_ACTION = "demo.province.seeded"
 
 _COMPANY_WORDS = [
@@ -263,7 +264,7 @@ def _build_small(b: _Builder) -> None:
     b.officer("gr_staff", first, PostRole.STAFF)
     b.other_account("member01", AccountType.MEMBER)
     b.other_account("shop01", AccountType.MERCHANT)
-    seed_demo_members(b.rng, b.actor, count=5000, account=("member01", first.code))
+    seed_demo_members(b.rng, b.actor, count=DEMO_MEMBERS, account=("member01", first.code))
 
 
 DEMO_USERNAMES = [
