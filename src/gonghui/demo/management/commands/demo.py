@@ -11,6 +11,13 @@ from gonghui.demo.generator import seed_demo
 from gonghui.demo.management.commands.seed_demo import format_accounts
 
 
+def worker_command() -> list[str]:
+    """The task worker of the configured backend: RQ when REDIS_URL is set, else the database."""
+    if "RQBackend" in settings.TASKS["default"]["BACKEND"]:
+        return ["rqworker", "--job-class", "django_tasks_rq.Job", "default"]
+    return ["db_worker", "--interval", "1"]
+
+
 class Command(BaseCommand):
     help = "演示：迁移数据库、生成演示省份（仅一次）、启动任务进程并在 127.0.0.1 上提供服务"
 
@@ -29,9 +36,8 @@ class Command(BaseCommand):
         self.stdout.flush()
         # Stopping the demo (Ctrl-C or SIGTERM) also stops its task worker.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "gonghui.cli", "db_worker", "--interval", "1"],
-        )
+        command = [sys.executable, "-m", "gonghui.cli", *worker_command()]
+        worker = subprocess.Popen(command)  # noqa: S603 (our own interpreter and arguments)
         try:
             call_command(
                 "runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True
