@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from gonghui.core.models import AuditEvent
+from gonghui.core.models import AuditEvent, Notification
 from gonghui.orgs.models import Employer, Org, Post
 from tests.conftest import Cast
 
@@ -95,7 +95,10 @@ def walk(
                     response = getattr(client, method)(
                         url + query, {"post": "1", "reason": "x", "confirm": "on"}
                     )
-                body = response.content.decode("utf-8", "replace")
+                raw = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                body = raw.decode("utf-8", "replace")
                 leaked = [s for s in secrets if s in body]
                 if name in DIRECTORY_ROUTES:
                     leaked = [s for s in leaked if s not in ORG_SECRETS]
@@ -108,34 +111,107 @@ def walk(
     return problems
 
 
+def walk_jobs(cast: Cast) -> tuple[object, object]:
+    """An import job (with its errors file) and an export job of the other county."""
+    from gonghui.core.models import ExportJob, ImportJob
+
+    common = {"actor": cast.county_officer, "org_path": cast.county.path, "status": "done"}
+    import_job, _ = ImportJob.objects.get_or_create(
+        importer="gonghui.orgs.importers.EmployerImporter",
+        original_name="东方精密制造厂.xlsx",
+        defaults={
+            "source": "imports/walk.xlsx",
+            "errors_file": "imports/errors/walk.xlsx",
+            **common,
+        },
+    )
+    export_job, _ = ExportJob.objects.get_or_create(
+        exporter="gonghui.orgs.exporters.EmployerExporter",
+        defaults={"result": "exports/walk.xlsx", **common},
+    )
+    return import_job, export_job
+
+
+def walk_member(cast: Cast) -> tuple[object, object]:
+    """A member of the other county and a transfer between two of its unions."""
+    from gonghui.members.models import Member
+    from gonghui.members.services import transfer_issue
+    from tests.conftest import fresh
+    from tests.factories import make_org
+    from tests.members.test_registry import register
+
+    member = Member.objects.filter(name=MEMBER_SECRET).first() or register(
+        cast, name=MEMBER_SECRET, phone="13911112222"
+    )
+    second = Org.objects.filter(code="EAST-G2").first() or make_org(
+        cast.town, "grassroots", "东区第二工会委员会", "EAST-G2"
+    )
+    transfer = member.transfers.first() or transfer_issue(  # type: ignore[attr-defined]
+        actor=fresh(cast.grassroots_officer), member=member, to_union=second, reason="调动"
+    )
+    return member, transfer
+
+
 def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
     other_post = Post.objects.get(user=cast.county_officer)
+    member, transfer = walk_member(cast)
+    other_note, _ = Notification.objects.get_or_create(
+        recipient=cast.county_officer,
+        channel="inbox",
+        template="tests.walk",
+        defaults={"subject": "东方精密制造厂", "body": "13800000001"},
+    )
+    import_job, export_job = walk_jobs(cast)
     return {
         "*": {
             "code": [cast.county.code, cast.town.code, cast.grassroots.code],
             "action": ["unlock", "deactivate", "password", "assign"],
+            "year": ["2026"],
         },
         "orgs:employer_edit": {"pk": [str(cast.employer.pk)]},
         "accounts:officer_detail": {"pk": [str(cast.county_officer.pk)]},
         "accounts:officer_action": {"pk": [str(cast.county_officer.pk)]},
         "accounts:post_end": {"pk": [str(other_post.pk)]},
+        "orgs:import_job": {"pk": [str(import_job.pk)]},
+        "orgs:import_job_errors": {"pk": [str(import_job.pk)]},
+        "orgs:export_job": {"pk": [str(export_job.pk)]},
+        "orgs:export_job_download": {"pk": [str(export_job.pk)]},
+        "core:inbox_read": {"pk": [str(other_note.pk)]},
+        "members:detail": {"pk": [str(member.pk)]},
+        "api:member_detail": {"id": [str(member.pk)]},  # type: ignore[attr-defined]
+        "members:reveal": {"pk": [str(member.pk)], "field": ["id_number", "phone"]},  # type: ignore[attr-defined]
+        "members:status": {"pk": [str(member.pk)]},  # type: ignore[attr-defined]
+        "members:card_replace": {"pk": [str(member.pk)]},  # type: ignore[attr-defined]
+        "members:transfer_issue": {"pk": [str(member.pk)]},  # type: ignore[attr-defined]
+        "members:transfer_letter": {"pk": [str(transfer.pk)]},  # type: ignore[attr-defined]
+        "members:transfer_decide": {
+            "pk": [str(transfer.pk)],  # type: ignore[attr-defined]
+            "decision": ["accept", "reject", "cancel"],
+        },
     }
 
 
 # Names and codes of the other county's orgs (directory data) and what is never directory data:
 # its employers and its officers' phone numbers.
 ORG_SECRETS = ["东区总工会", "东区街道工会", "东方机械有限公司工会委员会", "EAST-G1", "EAST-T1"]
-SECRETS = [*ORG_SECRETS, "东方精密制造厂", "13800000001", "138****0001"]
+MEMBER_SECRET = "东郊会员甲"
+SECRETS = [
+    *ORG_SECRETS,
+    MEMBER_SECRET,
+    "139****2222",
+    "东方精密制造厂",
+    "13800000001",
+    "138****0001",
+]
 
 
 def test_sibling_county_officer_gets_nothing_of_the_other_county(cast: Cast) -> None:
     client = Client()
     client.force_login(cast.sibling_officer)
+    values = sibling_values(cast)  # creates the objects walked: before the snapshot
     before = snapshot(cast)
     audit_before = AuditEvent.objects.filter(org_path__startswith=cast.county.path).count()
-    problems = walk(
-        client, cast.sibling_officer, sibling_values(cast), SECRETS, object_routes_must_404=True
-    )
+    problems = walk(client, cast.sibling_officer, values, SECRETS, object_routes_must_404=True)
     assert not problems, "\n".join(problems)
     assert snapshot(cast) == before
     assert AuditEvent.objects.filter(org_path__startswith=cast.county.path).count() == audit_before
@@ -145,11 +221,12 @@ def test_sibling_county_officer_gets_nothing_of_the_other_county(cast: Cast) -> 
 def test_members_and_merchants_get_no_officer_data(cast: Cast, who: str) -> None:
     client = Client()
     client.force_login(getattr(cast, who))
+    values = sibling_values(cast)  # creates the objects walked: before the snapshot
     before = snapshot(cast)
     problems = walk(
         client,
         getattr(cast, who),
-        sibling_values(cast),
+        values,
         [*SECRETS, "西山运输集团", "西郊未建会制衣厂"],
         object_routes_must_404=False,
     )

@@ -144,9 +144,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Tasks: the database backend (worker: `gonghui db_worker`), or RQ when REDIS_URL is set
+# (worker: `gonghui rqworker --job-class django_tasks_rq.Job default`).
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")  # the rqworker command; RQBackend's system check wants it
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("GONGHUI_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
+        "BACKEND": os.environ.get(
+            "GONGHUI_TASK_BACKEND",
+            "django_tasks_rq.RQBackend" if REDIS_URL else "django_tasks_db.DatabaseBackend",
+        )
     }
 }
 
@@ -193,6 +201,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 GONGHUI_NOTIFY_BACKENDS = {
     "inbox": "gonghui.core.notify.DatabaseBackend",
     "console": "gonghui.core.notify.ConsoleBackend",
+    # Members without a login get short messages; a deployment points this at its gateway
+    # (a subclass of gonghui.core.notify.SmsBackend). Demo and tests write them to the log.
+    "sms": os.environ.get("GONGHUI_SMS_BACKEND", "gonghui.core.notify.ConsoleBackend"),
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -169,3 +169,25 @@ def test_two_officers_accepting_at_once_exactly_one_wins() -> None:
     assert sorted(outcomes) == ["refused", "won"]
     assert Member.objects.get(pk=member.pk).union_id == receiver.pk
     assert member.changes.filter(kind=ChangeKind.TRANSFERRED).count() == 1
+
+
+def test_members_are_told_in_their_inbox_or_by_sms(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.core.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        by_sms = register(cast)
+    sms = Notification.objects.get(template="members.member.registered")
+    assert sms.channel == "sms" and sms.phone == "13912340000" and sms.status == "sent"
+    assert by_sms.cards.get().number in sms.body
+    account = factories.make_account("member", "zhangwei")
+    Member.objects.filter(pk=by_sms.pk).update(account=account)
+    by_sms.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        member_change_status(
+            actor=fresh(cast.grassroots_officer), member=by_sms, action="retain", reason="退休"
+        )
+    inbox = Notification.objects.get(template="members.member.status")
+    assert inbox.channel == "inbox" and inbox.recipient_id == account.pk
+    assert "保留会籍" in inbox.body

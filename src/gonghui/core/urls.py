@@ -1,9 +1,14 @@
 from django.urls import path
 
-from gonghui.core import views
+from gonghui.core import calendar_views, inbox_views, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/read/", inbox_views.inbox_read, name="inbox_read"),
+    path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),
+    path("calendar/", calendar_views.calendar_list, name="calendar_list"),
+    path("calendar/<int:year>/", calendar_views.calendar_edit, name="calendar_edit"),
 ]

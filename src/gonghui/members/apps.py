@@ -8,7 +8,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("会员")
 
     def ready(self) -> None:
-        from gonghui.core import registry
+        from gonghui.core import notify, registry
         from gonghui.members import services
         from gonghui.members.models import Member, MembershipChange, Transfer
 
@@ -20,4 +20,22 @@ class MembersConfig(AppConfig):
         registry.register_merge_handler("members.members", services.members_merge)
         registry.register_nav_item(
             "members.list", registry.NavItem(_("会员"), "members:list", "members.view", order=15)
+        )
+        notify.register_template(
+            "members.member.registered",
+            _("入会登记完成"),
+            _("{name}，您已登记为{union}会员，会员卡号 {card}。"),
+        )
+        notify.register_template(
+            "members.member.status", _("会籍变化"), _("{name}，您的会籍已办理“{change}”。")
+        )
+        notify.register_template(
+            "members.transfer.accepted",
+            _("转会完成"),
+            _("{name}，您的工会组织关系已转入{union}。"),
+        )
+        notify.register_template(
+            "members.transfer.rejected",
+            _("转会被退回"),
+            _("{name}，{union}退回了您的转会：{note}。"),
         )

@@ -17,6 +17,7 @@ from gonghui.core import dicts
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index, mask_id_number
 from gonghui.core.identifiers import age_on, check_declared, validate_personal_id
+from gonghui.core.notify import notify
 from gonghui.core.scoping import require_capability
 from gonghui.members.cards import card_issue_locked, card_void_locked
 from gonghui.members.models import (
@@ -39,6 +40,15 @@ DICT_FIELDS = {
     "employment_status": "employment_status",
     "new_employment": "new_employment",
 }
+
+
+def notify_member(member: Member, template: str, **data: Any) -> None:
+    """Tell the member: in the inbox when they have a login, else by SMS, else not at all."""
+    data = {"name": member.name, **data}
+    if member.account_id:
+        notify(template=template, data=data, to_user=member.account, channel="inbox")
+    elif member.phone:
+        notify(template=template, data=data, to_phone=member.phone, channel="sms")
 
 
 def id_index(number: str) -> str:
@@ -151,7 +161,8 @@ def member_register(
             {"id_number": _("该证件号码已登记为会员，一人只能有一条会员记录")}
         ) from exc
     _record(member, ChangeKind.JOINED, actor, reason=_("登记入会"), occurred_on=joined_on)
-    card_issue_locked(member, actor=actor)
+    card = card_issue_locked(member, actor=actor)
+    notify_member(member, "members.member.registered", union=union.name, card=card.number)
     audit_record(
         action="members.member.registered",
         actor=actor,
@@ -295,6 +306,7 @@ def _change_status_locked(
     if not member.is_current:
         card_void_locked(member)  # the card dies with the membership
     _record(member, kind, actor, reason=reason.strip(), from_status=before, occurred_on=occurred_on)
+    notify_member(member, "members.member.status", change=str(ChangeKind(kind).label))
     audit_record(
         action=f"members.member.{action}",
         actor=actor,
@@ -422,6 +434,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer, note: str = "") -> Member
         from_union=from_union,
         to_union=to_union,
     )
+    notify_member(member, "members.transfer.accepted", union=to_union.name)
     audit_record(
         action="members.transfer.accepted",
         actor=actor,
@@ -443,6 +456,12 @@ def transfer_reject(*, actor: Any, transfer: Transfer, note: str) -> Transfer:
     transfer.decided_by, transfer.decided_at = actor, timezone.now()
     transfer.decision_note = note.strip()
     transfer.save()
+    notify_member(
+        transfer.member,
+        "members.transfer.rejected",
+        union=transfer.to_union.name,
+        note=transfer.decision_note,
+    )
     audit_record(
         action="members.transfer.rejected",
         actor=actor,
