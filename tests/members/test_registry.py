@@ -149,3 +149,19 @@ def test_an_org_with_members_cannot_be_dissolved_and_merging_moves_them(cast: Ca
     member.refresh_from_db()
     assert member.union_id == cast.sibling_grassroots.pk
     assert member.org_path == cast.sibling_grassroots.path
+
+
+def test_filters_by_age_band_and_employer(cast: Cast) -> None:
+    from gonghui.members.selectors import AGE_BANDS
+
+    older = register(cast, employer=cast.employer)  # born 1970-03-15
+    younger = register(cast, number=resident("11010520000101002"), name="小李", phone="")
+    officer = fresh(cast.county_officer)
+
+    def found(**kw: object) -> set[int]:
+        return {m.pk for m in member_list(viewer=officer, filters=MemberFilters(**kw))}
+
+    assert "55+" in AGE_BANDS
+    assert found(age_band="55+") == {older.pk}
+    assert found(age_band="25-34") == {younger.pk}
+    assert found(employer_id=cast.employer.pk) == {older.pk}

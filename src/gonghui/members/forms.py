@@ -72,4 +72,6 @@ class MemberFilterForm(forms.Form):
     household_type = forms.CharField(required=False, max_length=20)
     new_employment = forms.CharField(required=False, max_length=20)
     migrant_worker = forms.ChoiceField(required=False, choices=[("", ""), ("1", ""), ("0", "")])
+    age_band = forms.CharField(required=False, max_length=8)
+    employer = forms.IntegerField(required=False, min_value=1)
     after = forms.IntegerField(required=False, min_value=1)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from gonghui.accounts.models import PHONE_RE, normalize_phone, phone_index
 from gonghui.core.identifiers import normalize_code, resident_id_from_15
@@ -25,6 +27,35 @@ class MemberFilters:
     migrant_worker: bool | None = None
     household_type: str = ""
     new_employment: str = ""
+    age_band: str = ""  # one of AGE_BANDS
+    employer_id: int | None = None
+
+
+# Age bands of the statistics (DOMAIN.md §10 reports members by age band): (label, min, max).
+AGE_BANDS: dict[str, tuple[int, int | None]] = {
+    "16-24": (16, 24),
+    "25-34": (25, 34),
+    "35-44": (35, 44),
+    "45-54": (45, 54),
+    "55+": (55, None),
+}
+
+
+def _age_band_q(band: str, today: dt.date) -> Q:
+    """Born within the band's years of age on ``today`` (a range on birth_date: indexable)."""
+    low, high = AGE_BANDS[band]
+    latest_birth = _years_before(today, low)
+    q = Q(birth_date__lte=latest_birth)
+    if high is not None:
+        q &= Q(birth_date__gt=_years_before(today, high + 1))
+    return q
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 def _query_q(text: str) -> Q:
@@ -54,6 +85,10 @@ def member_list(*, viewer: Viewer | None, filters: MemberFilters) -> QuerySet[Me
             qs = qs.filter(**{field: value})
     if filters.migrant_worker is not None:
         qs = qs.filter(migrant_worker=filters.migrant_worker)
+    if filters.age_band in AGE_BANDS:
+        qs = qs.filter(_age_band_q(filters.age_band, timezone.localdate()))
+    if filters.employer_id:
+        qs = qs.filter(employer_id=filters.employer_id)
     return qs.order_by("-id")
 
 

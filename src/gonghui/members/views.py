@@ -55,6 +55,8 @@ def _filters(request: ViewerRequest) -> tuple[selectors.MemberFilters, int | Non
         household_type=data.get("household_type") or "",
         new_employment=data.get("new_employment") or "",
         migrant_worker=migrant,
+        age_band=data.get("age_band") or "",
+        employer_id=data.get("employer"),
     )
     return filters, data.get("after")
 
@@ -77,6 +79,7 @@ def member_list(request: ViewerRequest) -> HttpResponse:
             "params": params.urlencode(),
             "filters": request.GET,
             "first_page": after is None,
+            "age_bands": list(selectors.AGE_BANDS),
         },
     )
 
