@@ -152,6 +152,24 @@ def walk_member(cast: Cast) -> tuple[object, object]:
     return member, transfer
 
 
+def walk_application(cast: Cast) -> object:
+    """A worker's pending application to the other county's union."""
+    from gonghui.members.applications import join_apply
+    from gonghui.members.models import JoinApplication
+    from tests.factories import make_account
+    from tests.members.test_registry import resident
+
+    existing = JoinApplication.objects.filter(name=MEMBER_SECRET + "乙").first()
+    return existing or join_apply(
+        applicant=make_account("member", "walk_worker"),
+        union=cast.grassroots,
+        id_type="resident",
+        id_number=resident("41010519880808001"),
+        name=MEMBER_SECRET + "乙",
+        consent_purpose="实名登记",
+    )
+
+
 def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
     other_post = Post.objects.get(user=cast.county_officer)
     member, transfer = walk_member(cast)
@@ -184,6 +202,10 @@ def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
         "members:card_replace": {"pk": [str(member.pk)]},  # type: ignore[attr-defined]
         "members:transfer_issue": {"pk": [str(member.pk)]},  # type: ignore[attr-defined]
         "members:transfer_letter": {"pk": [str(transfer.pk)]},  # type: ignore[attr-defined]
+        "members:application_decide": {
+            "pk": [str(walk_application(cast).pk)],
+            "decision": ["approve", "reject"],
+        },
         "members:transfer_decide": {
             "pk": [str(transfer.pk)],  # type: ignore[attr-defined]
             "decision": ["accept", "reject", "cancel"],

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from gonghui.accounts import views as account_views
 from gonghui.api import api
+from gonghui.members import views as member_views
 
 urlpatterns = [
     path("", include("gonghui.core.urls")),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("orgs/", include("gonghui.orgs.urls")),
     path("members/", include("gonghui.members.urls")),
     path("m/", account_views.member_home, name="member_home"),
+    path("m/join/", member_views.join_apply, name="member_join"),
     path("shop/", account_views.merchant_home, name="merchant_home"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -9,15 +9,17 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.core import notify, registry
-        from gonghui.members import services
-        from gonghui.members.models import Member, MembershipChange, Transfer
+        from gonghui.members import services, todo
+        from gonghui.members.models import JoinApplication, Member, MembershipChange, Transfer
 
         registry.register_org_path_model(Member, "org_path")
         registry.register_org_path_model(MembershipChange, "org_path")
         registry.register_org_path_model(Transfer, "from_path")
         registry.register_org_path_model(Transfer, "to_path")
+        registry.register_org_path_model(JoinApplication, "org_path")
         registry.register_dissolve_guard("members.members", services.members_dissolve_guard)
         registry.register_merge_handler("members.members", services.members_merge)
+        registry.register_todo_provider("members.pending", todo.pending_work)
         registry.register_nav_item(
             "members.list", registry.NavItem(_("会员"), "members:list", "members.view", order=15)
         )
@@ -33,6 +35,11 @@ class MembersConfig(AppConfig):
             "members.transfer.accepted",
             _("转会完成"),
             _("{name}，您的工会组织关系已转入{union}。"),
+        )
+        notify.register_template(
+            "members.application.rejected",
+            _("入会申请未获批准"),
+            _("{union}未批准您的入会申请：{reason}。"),
         )
         notify.register_template(
             "members.transfer.rejected",

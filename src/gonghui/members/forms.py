@@ -75,3 +75,23 @@ class MemberFilterForm(forms.Form):
     age_band = forms.CharField(required=False, max_length=8)
     employer = forms.IntegerField(required=False, min_value=1)
     after = forms.IntegerField(required=False, min_value=1)
+
+
+class JoinApplicationForm(BootstrapMixin, forms.Form):
+    union = forms.CharField(
+        label=_("申请加入的工会编码"),
+        max_length=32,
+        widget=OrgPickerInput,
+        help_text=_("在下方输入单位或工会名称查找"),
+    )
+    name = forms.CharField(label=_("姓名（与证件一致）"), max_length=50)
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices)
+    id_number = forms.CharField(label=_("证件号码"), max_length=30)
+    phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
+    employer_name = forms.CharField(label=_("工作单位"), max_length=150, required=False)
+    consent_purpose = forms.CharField(
+        label=_("个人信息收集目的"),
+        max_length=200,
+        initial=_("工会会员实名制管理和会员服务"),
+        help_text=_("提交即表示您同意工会为此目的收集、使用以上个人信息"),
+    )

@@ -283,3 +283,75 @@ class CardSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}:{self.last}"
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+
+
+class JoinApplication(models.Model):
+    """入会申请 by a worker, decided by the grassroots union (批准 or 不批准 with a reason)."""
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_applications"
+    )
+    union = models.ForeignKey(
+        Org, verbose_name=_("申请加入的工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    org_path = models.CharField(max_length=255, db_index=True)
+    id_type = models.CharField(_("证件类型"), max_length=12, choices=IdType.choices)
+    id_number = EncryptedTextField(_("证件号码"), index_field="id_index", index_kind="id")
+    id_index = models.CharField(max_length=64, editable=False)
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = EncryptedTextField(_("手机号码"), blank=True, default="")
+    employer_name = models.CharField(_("工作单位"), max_length=150, blank=True)
+    consent_at = models.DateTimeField(_("同意时间"))
+    consent_purpose = models.CharField(_("收集目的"), max_length=200)
+    status = FSMField(
+        _("状态"),
+        max_length=10,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.PENDING,
+    )
+    decision_reason = models.CharField(_("审批意见"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("入会申请")
+        verbose_name_plural = _("入会申请")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(status="pending"),
+                name="members_one_pending_application",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.union}"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @transition(field=status, source=ApplicationStatus.PENDING, target=ApplicationStatus.APPROVED)
+    def approve(self) -> None:
+        pass
+
+    @transition(field=status, source=ApplicationStatus.PENDING, target=ApplicationStatus.REJECTED)
+    def reject(self) -> None:
+        pass

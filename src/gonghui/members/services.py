@@ -88,6 +88,7 @@ def member_register(
     employer: Employer | None = None,
     migrant_worker: bool = False,
     household_place: str = "",
+    account: Any = None,
     **dict_values: str,
 ) -> Member:
     """Register a member at a grassroots union (real name, ID checked, consent recorded)."""
@@ -151,6 +152,7 @@ def member_register(
         household_place=household_place.strip(),
         consent_at=timezone.now(),
         consent_purpose=consent_purpose.strip(),
+        account=account,
         **cleaned,
     )
     try:

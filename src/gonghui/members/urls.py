@@ -7,6 +7,10 @@ urlpatterns = [
     path("", views.member_list, name="list"),
     path("new/", views.member_register, name="register"),
     path("batch/", views.member_batch, name="batch"),
+    path("applications/", views.application_list, name="applications"),
+    path(
+        "applications/<int:pk>/<str:decision>/", views.application_decide, name="application_decide"
+    ),
     path("transfers/", views.transfer_list, name="transfer_list"),
     path("transfers/<int:pk>/letter/", views.transfer_letter, name="transfer_letter"),
     path("transfers/<int:pk>/<str:decision>/", views.transfer_decide, name="transfer_decide"),

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,8 +17,9 @@ from gonghui.accounts.shell import acting_post
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
-from gonghui.members import cards, selectors, services
+from gonghui.members import applications, cards, selectors, services
 from gonghui.members.forms import (
+    JoinApplicationForm,
     MemberFilterForm,
     MemberRegisterForm,
     ReasonForm,
@@ -297,3 +299,64 @@ def roster(request: ViewerRequest, code: str) -> HttpResponse:
         viewer=request.user, filters=selectors.MemberFilters(org=org)
     ).order_by("org_path", "name")
     return render(request, "members/roster.html", {"org": org, "rows": rows[:5000]})
+
+
+# --- 入会申请 ---------------------------------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def application_list(request: ViewerRequest) -> HttpResponse:
+    rows = applications.application_list(viewer=request.user)
+    return render(
+        request, "members/applications.html", {"rows": rows[:200], "reason_form": ReasonForm()}
+    )
+
+
+@officer_required
+@require_POST
+def application_decide(request: ViewerRequest, pk: int, decision: str) -> HttpResponse:
+    application = applications.application_get(viewer=request.user, pk=pk)
+    try:
+        if decision == "approve":
+            applications.join_approve(actor=request.user, application=application)
+        elif decision == "reject":
+            applications.join_reject(
+                actor=request.user, application=application, reason=request.POST.get("reason", "")
+            )
+        else:
+            raise Http404
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已处理入会申请"))
+    return redirect("members:applications")
+
+
+@login_required
+def join_apply(request: HttpRequest) -> HttpResponse:
+    """The worker's own page: apply to join a union, and see what became of it."""
+    if getattr(request.user, "account_type", "") != "member":
+        raise Http404
+    form = JoinApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        union = org_selectors.directory_get(code=data.pop("union"))
+        try:
+            if union is None:
+                raise ValidationError({"union": _("组织目录中没有这个编码")})
+            applications.join_apply(applicant=request.user, union=union, **data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("入会申请已提交，请等待工会审批"))
+            return redirect("member_join")
+    return render(
+        request,
+        "members/join_apply.html",
+        {
+            "form": form,
+            "own": applications.own_applications(applicant=request.user),
+        },
+    )
