@@ -191,3 +191,36 @@ def test_members_are_told_in_their_inbox_or_by_sms(
     inbox = Notification.objects.get(template="members.member.status")
     assert inbox.channel == "inbox" and inbox.recipient_id == account.pk
     assert "保留会籍" in inbox.body
+
+
+def test_batch_transfer_and_a_member_is_always_in_exactly_one_union(cast: Cast) -> None:
+    from django.test import Client
+
+    from gonghui.members.selectors import MemberFilters, member_list
+
+    first = register(cast)
+    second = register(cast, number=resident("11010519800101002"), name="李娜", phone="")
+    receiver = fresh(factories.make_officer(cast.sibling_grassroots, "chair", "west_chair"))
+    sender = fresh(cast.grassroots_officer)
+
+    def seen_by(officer: object) -> set[int]:
+        return {m.pk for m in member_list(viewer=officer, filters=MemberFilters())}  # type: ignore[arg-type]
+
+    client = Client()
+    client.force_login(cast.grassroots_officer)
+    client.post(
+        "/members/batch/",
+        {
+            "member": [first.pk, second.pk],
+            "action": "transfer",
+            "to_union": "WEST-G1",
+            "reason": "整建制划转",
+        },
+    )
+    assert Transfer.objects.filter(status=TransferStatus.ISSUED).count() == 2
+    # while the transfers are open, each member is in the sending union only
+    assert seen_by(sender) == {first.pk, second.pk} and seen_by(fresh(receiver)) == set()
+    for transfer in Transfer.objects.order_by("pk"):
+        transfer_accept(actor=fresh(receiver), transfer=transfer)
+    assert seen_by(fresh(sender)) == set() and seen_by(fresh(receiver)) == {first.pk, second.pk}
+    assert set(Member.objects.values_list("union_id", flat=True)) == {cast.sibling_grassroots.pk}

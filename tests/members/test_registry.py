@@ -165,3 +165,25 @@ def test_filters_by_age_band_and_employer(cast: Cast) -> None:
     assert found(age_band="55+") == {older.pk}
     assert found(age_band="25-34") == {younger.pk}
     assert found(employer_id=cast.employer.pk) == {older.pk}
+
+
+def test_key_rotation_keeps_member_lookups(cast: Cast, settings: object) -> None:
+    import base64
+    import os
+
+    from gonghui.core import crypto
+    from gonghui.core.keys import rotate_all
+
+    member = register(cast)
+    old = settings.GONGHUI_PII_KEY  # type: ignore[attr-defined]
+    settings.GONGHUI_PII_KEY = base64.urlsafe_b64encode(os.urandom(32)).decode()  # type: ignore[attr-defined]
+    settings.GONGHUI_PII_OLD_KEYS = [old]  # type: ignore[attr-defined]
+    crypto.reset_keyring()
+    assert rotate_all()["members.member"] == 1
+    settings.GONGHUI_PII_OLD_KEYS = []  # type: ignore[attr-defined]
+    crypto.reset_keyring()
+    officer = fresh(cast.county_officer)
+    for query in (ZHENGZHOU_1970, "13912340000"):
+        assert list(member_list(viewer=officer, filters=MemberFilters(query=query))) == [member]
+    assert Member.objects.get().id_number == ZHENGZHOU_1970
+    crypto.reset_keyring()

@@ -488,3 +488,23 @@ def transfer_cancel(*, actor: Any, transfer: Transfer) -> Transfer:
         org_path=transfer.from_path,
     )
     return transfer
+
+
+@transaction.atomic
+def transfers_issue_batch(
+    *, actor: Any, members: list[Member], to_union: Org, reason: str
+) -> list[Transfer]:
+    """Transfers for selected members to one union (a unit moving its staff): all or none."""
+    issued: list[Transfer] = []
+    problems: list[str] = []
+    for member in sorted(members, key=lambda m: m.pk):
+        try:
+            with transaction.atomic():
+                issued.append(
+                    transfer_issue(actor=actor, member=member, to_union=to_union, reason=reason)
+                )
+        except ValidationError as exc:
+            problems.extend(f"{member.name}：{m}" for m in exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    return issued

@@ -26,7 +26,7 @@ from gonghui.members.forms import (
     StatusChangeForm,
     TransferIssueForm,
 )
-from gonghui.members.models import TransferStatus
+from gonghui.members.models import Member, TransferStatus
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import GRASSROOTS_KINDS, Org
 
@@ -194,6 +194,8 @@ def member_batch(request: ViewerRequest) -> HttpResponse:
             pk__in=ids
         )
     )
+    if request.POST.get("action") == "transfer":
+        return _batch_transfer(request, members)
     form = StatusChangeForm(request.POST)
     if not members or not form.is_valid():
         messages.error(request, _("请勾选会员并选择要办理的事项"))
@@ -211,6 +213,27 @@ def member_batch(request: ViewerRequest) -> HttpResponse:
         else:
             messages.success(request, _("已为%(n)d名会员办理") % {"n": count})
     return redirect(request.META.get("HTTP_REFERER") or "members:list")
+
+
+def _batch_transfer(request: ViewerRequest, members: list[Member]) -> HttpResponse:
+    target = org_selectors.directory_get(code=request.POST.get("to_union", ""))
+    try:
+        if not members:
+            raise ValidationError(_("请勾选会员"))
+        if target is None:
+            raise ValidationError(_("组织目录中没有这个编码"))
+        issued = services.transfers_issue_batch(
+            actor=request.user,
+            members=members,
+            to_union=target,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已为%(n)d名会员开具转会") % {"n": len(issued)})
+    return redirect("members:transfer_list")
 
 
 @officer_required
