@@ -28,18 +28,9 @@ from gonghui.members.forms import (
 )
 from gonghui.members.models import Member, TransferStatus
 from gonghui.orgs import selectors as org_selectors
-from gonghui.orgs.models import GRASSROOTS_KINDS, Org
+from gonghui.orgs.models import GRASSROOTS_KINDS
 
 PAGE_SIZE = 50
-
-
-def _org_or_error(request: ViewerRequest, code: str) -> Org:
-    try:
-        return org_selectors.org_get(viewer=request.user, code=code.strip().upper())
-    except Http404 as exc:
-        raise ValidationError(
-            _("在您的管辖范围内找不到组织编码 %(code)s") % {"code": code}
-        ) from exc
 
 
 def _filters(request: ViewerRequest) -> tuple[selectors.MemberFilters, int | None]:
@@ -94,7 +85,7 @@ def member_register(request: ViewerRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            data["union"] = _org_or_error(request, data["union"])
+            data["union"] = org_selectors.org_for_form(viewer=request.user, code=data["union"])
             member = services.member_register(actor=request.user, **data)
         except ValidationError as exc:
             apply_service_errors(form, exc)

@@ -23,6 +23,20 @@ def org_get(*, viewer: Viewer | None, code: str) -> Org:
     return get_scoped_or_404(Org.objects.select_related("parent"), viewer, "path", code=code)
 
 
+def org_for_form(*, viewer: Viewer | None, code: str) -> Org:
+    """An org typed into a form: in scope, or a ValidationError that names the code (a form
+    error, not a 404: the page itself exists)."""
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    try:
+        return org_get(viewer=viewer, code=normalize_code(code))
+    except Http404 as exc:
+        message = _("在您的管辖范围内找不到组织编码 %(code)s") % {"code": code}
+        raise ValidationError(message) from exc
+
+
 def org_scope_roots(*, viewer: Viewer | None) -> list[Org]:
     """The tops of the viewer's subtrees, with their number of active children."""
     paths = viewer_paths(viewer)

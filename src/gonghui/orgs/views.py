@@ -133,12 +133,7 @@ def edit(request: ViewerRequest, code: str) -> HttpResponse:
 
 
 def _target_in_scope(request: ViewerRequest, code: str) -> Org:
-    try:
-        return selectors.org_get(viewer=request.user, code=code.strip().upper())
-    except Http404 as exc:
-        raise ValidationError(
-            _("在您的管辖范围内找不到组织编码 %(code)s") % {"code": code}
-        ) from exc
+    return selectors.org_for_form(viewer=request.user, code=code)
 
 
 def _structural_action(
