@@ -22,6 +22,8 @@ from ninja.security import django_auth
 from gonghui.accounts.api import NO_NUL, BearerAuth
 from gonghui.accounts.api import router as auth_router
 from gonghui.core.forms import error_messages
+from gonghui.members.api import cards_router
+from gonghui.members.api import router as members_router
 from gonghui.orgs.api import directory_router
 from gonghui.orgs.api import router as orgs_router
 
@@ -45,6 +47,8 @@ api = NinjaAPI(
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/directory", directory_router)
+api.add_router("/members", members_router)
+api.add_router("/cards", cards_router)
 
 
 @api.exception_handler(Http404)

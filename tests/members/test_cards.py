@@ -92,3 +92,11 @@ def test_search_by_card_number_within_scope(cast: Cast) -> None:
     assert not member_list(
         viewer=fresh(cast.sibling_officer), filters=MemberFilters(query=number)
     ).exists()
+
+
+def test_odd_proofs_are_refused_not_crashing(cast: Cast) -> None:
+    number = active_card(register(cast)).number
+    for token in ("1.--5.x", "1.²3.x", f"{number}.1.签名", f"{number}.{'9' * 40}.x"):
+        assert card_verify(token=token, now=NOW).valid is False
+    for code in ("一二三四五六", "12345", "１２３４５６"):
+        assert card_verify(card_no=number, code=code, now=NOW).valid is False

@@ -187,3 +187,9 @@ def test_key_rotation_keeps_member_lookups(cast: Cast, settings: object) -> None
         assert list(member_list(viewer=officer, filters=MemberFilters(query=query))) == [member]
     assert Member.objects.get().id_number == ZHENGZHOU_1970
     crypto.reset_keyring()
+
+
+def test_latin_names_are_searched_as_names(cast: Cast) -> None:
+    member = register(cast, name="SMITH JOHN")
+    officer = fresh(cast.county_officer)
+    assert list(member_list(viewer=officer, filters=MemberFilters(query="SMITH"))) == [member]

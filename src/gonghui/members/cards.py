@@ -172,10 +172,14 @@ def card_verify(
     """Check a QR token, or a card number with its current code; say why when refused."""
     if token:
         parts = token.strip().split(".")
-        if len(parts) != 3 or not parts[1].lstrip("-").isdigit():
+        if (
+            len(parts) != 3
+            or not re.fullmatch(r"\d{13}", parts[0], re.ASCII)
+            or not re.fullmatch(r"\d{1,12}", parts[1], re.ASCII)
+        ):
             return Verification(False, _("二维码无效"))
         number, window = parts[0], int(parts[1])
-        if not hmac.compare_digest(_signature(number, window), parts[2]):
+        if not hmac.compare_digest(_signature(number, window).encode(), parts[2].encode()):
             return Verification(False, _("二维码无效"))
         if not _fresh(window, now):
             return Verification(False, _("二维码已过期，请会员刷新后再出示"))
@@ -185,6 +189,8 @@ def card_verify(
         return Verification(False, _("请扫描二维码或输入卡号"))
     if not code:
         return Verification(False, _("输入卡号时还须输入会员手机上显示的动态码"))
+    if not re.fullmatch(r"\d{6}", code.strip(), re.ASCII):
+        return Verification(False, _("动态码应为6位数字"))
     current = _window(now)
     if not any(
         hmac.compare_digest(card_code(number, window=w), code.strip())

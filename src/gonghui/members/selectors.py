@@ -66,7 +66,9 @@ def _query_q(text: str) -> Q:
         code = resident_id_from_15(code)
     if is_card_number(code):
         return Q(cards__number=code, cards__status=CardStatus.ACTIVE)
-    if re.fullmatch(r"\d{17}[\dX]|[A-Z0-9]{5,20}", code) and not PHONE_RE.match(code):
+    # A passport number has digits; a Latin name (SMITH) has none and is searched as a name.
+    is_document = re.fullmatch(r"\d{17}[\dX]|[A-Z0-9]{5,20}", code) and re.search(r"\d", code)
+    if is_document and not PHONE_RE.match(code):
         return Q(id_index=id_index(code))
     if PHONE_RE.match(normalize_phone(text)):
         return Q(phone_index=phone_index(text))

@@ -120,7 +120,11 @@ def member_register(
     phone = normalize_phone(phone)
     if phone and not PHONE_RE.match(phone):
         errors["phone"] = _("手机号码应为11位，以1开头，第二位为3至9")
-    if employer is not None and employer.union_id not in (union.pk, None):
+    if employer is not None and (
+        employer.union_id not in (union.pk, None)
+        or (employer.union_id is None and not union.path.startswith(employer.org_path))
+    ):
+        # An employer without a union must have been registered on this union's line.
         errors["employer"] = _("工作单位不属于该工会")
     if not (consent_purpose or "").strip():
         errors["consent_purpose"] = _("请注明收集个人信息的目的（经本人同意）")
