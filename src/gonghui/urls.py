@@ -15,4 +15,5 @@ urlpatterns = [
     path("shop/", account_views.merchant_home, name="merchant_home"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

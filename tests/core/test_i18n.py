@@ -44,3 +44,19 @@ def test_compiled_catalogue_matches_the_po_file(tmp_path: Path) -> None:
     compiled = tmp_path / "django.mo"
     subprocess.run(["msgfmt", "-o", str(compiled), str(po)], check=True)
     assert compiled.read_bytes() == (po.with_suffix(".mo")).read_bytes(), "run msgfmt"
+
+
+def test_chinese_by_default_whatever_the_browser_asks(db: None) -> None:
+    from django.test import Client
+
+    page = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get("/accounts/login/")
+    assert "用户名或手机号码" in page.content.decode() and page["Content-Language"] == "zh-hans"
+
+
+def test_english_when_the_user_chooses_it(db: None) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    page = client.get("/accounts/login/").content.decode()
+    assert "用户名或手机号码" not in page and 'lang="en"' in page

@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from gonghui.core.audit import request_ip
 
@@ -28,3 +29,25 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with request_ip(request.META.get("REMOTE_ADDR")):
             return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Chinese unless the user chose otherwise (DESIGN.md rule 7: zh-hans is the default).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, which shows English
+    pages to officers whose computers happen to be set up in English; here only an explicit
+    choice (the language cookie set by the switcher) changes the language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
