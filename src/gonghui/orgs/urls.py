@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.orgs import views
+from gonghui.orgs import import_views, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -9,6 +9,21 @@ urlpatterns = [
     path("directory/picker/", views.directory_picker, name="directory_picker"),
     path("employers/", views.employer_list, name="employer_list"),
     path("employers/<int:pk>/edit/", views.employer_edit, name="employer_edit"),
+    path("employers/export/", import_views.export_employers, name="export_employers"),
+    path("import/orgs/template/", import_views.import_orgs_template, name="import_orgs_template"),
+    path(
+        "import/employers/template/",
+        import_views.import_employers_template,
+        name="import_employers_template",
+    ),
+    path("import/jobs/<int:pk>/", import_views.import_job, name="import_job"),
+    path("import/jobs/<int:pk>/errors/", import_views.import_job_errors, name="import_job_errors"),
+    path("export/jobs/<int:pk>/", import_views.export_job, name="export_job"),
+    path(
+        "export/jobs/<int:pk>/download/",
+        import_views.export_job_download,
+        name="export_job_download",
+    ),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/children/", views.tree_children, name="tree_children"),
     path("<str:code>/roster/", views.roster, name="roster"),
@@ -18,4 +33,7 @@ urlpatterns = [
     path("<str:code>/merge/", views.merge, name="merge"),
     path("<str:code>/dissolve/", views.dissolve, name="dissolve"),
     path("<str:code>/employers/new/", views.employer_create, name="employer_create"),
+    path("<str:code>/import/orgs/", import_views.import_orgs, name="import_orgs"),
+    path("<str:code>/import/employers/", import_views.import_employers, name="import_employers"),
+    path("<str:code>/export/", import_views.export_orgs, name="export_orgs"),
 ]

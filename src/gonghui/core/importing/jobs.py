@@ -1,0 +1,226 @@
+"""Running an importer as an ImportJob: the task, progress, the errors workbook, the audit row,
+and the base of the ``gonghui import_*`` management commands."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from django.core.cache import cache
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from gonghui.core.audit import audit_record
+from gonghui.core.importing.base import Importer, ImportResult
+from gonghui.core.importing.reader import ImportFileError
+from gonghui.core.models import ImportJob, JobStatus
+
+logger = logging.getLogger(__name__)
+
+
+def importer_path(cls: type[Importer]) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def importer_class(path: str) -> type[Importer]:
+    cls = import_string(path)
+    if not (isinstance(cls, type) and issubclass(cls, Importer)):
+        raise TypeError(f"{path} is not an importer")
+    return cls
+
+
+def progress_key(job_id: int) -> str:
+    return f"gonghui:import:{job_id}:progress"
+
+
+def job_progress(job: ImportJob) -> tuple[int, int]:
+    """(processed, total) of a job; a dry run reports through the cache (its rows roll back)."""
+    cached = cache.get(progress_key(job.pk))
+    processed, total = job.processed, job.total
+    if cached:
+        processed, total = max(processed, cached[0]), max(total, cached[1])
+    return processed, total
+
+
+def job_create(
+    *,
+    importer: type[Importer],
+    actor: Any,
+    org_path: str,
+    fileobj: Any,
+    filename: str,
+    dry_run: bool = False,
+    options: dict[str, Any] | None = None,
+) -> ImportJob:
+    """Store the uploaded file and create its job (queued)."""
+    job = ImportJob(
+        importer=importer_path(importer),
+        actor=actor,
+        org_path=org_path,
+        options=options or {},
+        original_name=os.path.basename(filename)[:255],
+        dry_run=dry_run,
+    )
+    ext = os.path.splitext(filename)[1].lower()[:8]
+    job.source.save(
+        f"upload{ext}", fileobj if isinstance(fileobj, File) else File(fileobj), save=False
+    )
+    job.save()
+    return job
+
+
+def execute_import_job(job: ImportJob) -> ImportResult | None:
+    """Run a job now (in a worker or a command). Returns None when the file was unreadable."""
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    importer = importer_class(job.importer)(
+        actor=job.actor, org_path=job.org_path, options=job.options
+    )
+
+    def progress(processed: int, total: int) -> None:
+        cache.set(progress_key(job.pk), (processed, total), 3600)
+        if not job.dry_run:
+            ImportJob.objects.filter(pk=job.pk).update(processed=processed, total=total)
+
+    result: ImportResult | None = None
+    try:
+        with job.source.open("rb") as source:
+            result = importer.run(source, job.original_name, dry_run=job.dry_run, progress=progress)
+    except ImportFileError as exc:
+        job.status = JobStatus.FAILED
+        job.message = exc.message
+    except Exception:
+        logger.exception("import job %s failed", job.pk)
+        job.status = JobStatus.FAILED
+        job.message = _("导入时发生内部错误，已记录日志，请联系系统管理员")
+    else:
+        job.status = JobStatus.DONE
+        for name in ("total", "imported", "updated", "unchanged", "rejected", "warnings"):
+            setattr(job, name, getattr(result, name))
+        job.processed = result.total
+        if result.problems_path:
+            stem = Path(job.original_name).stem or "import"
+            with open(result.problems_path, "rb") as fh:
+                job.errors_file.save(f"import-{job.pk}-{stem}-errors.xlsx", File(fh), save=False)
+    finally:
+        if result is not None and result.problems_path:
+            Path(result.problems_path).unlink(missing_ok=True)
+    job.finished_at = timezone.now()
+    job.save()
+    cache.delete(progress_key(job.pk))
+    audit_record(
+        action="core.import.finished",
+        actor=job.actor,
+        target=job,
+        org_path=job.org_path,
+        target_label=job.original_name,
+        after={
+            "importer": job.importer,
+            "dry_run": job.dry_run,
+            "status": job.status,
+            **(result.summary() if result else {"message": job.message}),
+        },
+    )
+    return result
+
+
+@task()
+def run_import_job(job_id: int) -> str:
+    """The background task: run the ImportJob ``job_id``; returns its final status."""
+    job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+        return job.status
+    execute_import_job(job)
+    return job.status
+
+
+def job_summary(job: ImportJob) -> dict[str, Any]:
+    errors_file = ""
+    if job.errors_file:
+        try:
+            errors_file = job.errors_file.path
+        except NotImplementedError:  # remote storage
+            errors_file = job.errors_file.name
+    return {
+        "total": job.total,
+        "imported": job.imported,
+        "updated": job.updated,
+        "unchanged": job.unchanged,
+        "rejected": job.rejected,
+        "warnings": job.warnings,
+        "errors_file": errors_file,
+    }
+
+
+class ImportCommand(BaseCommand):
+    """``gonghui import_xxx FILE --org CODE --user USERNAME [--dry-run] [--json]``.
+
+    Exit codes (DESIGN.md "CLI"): 0 the file was processed (rows may be rejected), 1 the file
+    could not be read, 2 usage. Subclasses set ``importer`` and implement ``resolve``.
+    """
+
+    importer: type[Importer]
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="要导入的 .xlsx / .xls / .csv 文件")
+        parser.add_argument("--org", required=True, help="导入到的组织编码")
+        parser.add_argument("--user", required=True, help="以哪个干部账号的名义导入（用户名）")
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+        parser.add_argument("--json", action="store_true", help="在标准输出打印一行 JSON 结果")
+
+    def resolve(self, *, org_code: str, username: str) -> tuple[Any, str, dict[str, Any]]:
+        """(actor, org_path, options) for the run; raise CommandError(returncode=2) if bad."""
+        raise NotImplementedError
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor, org_path, importer_options = self.resolve(
+            org_code=options["org"], username=options["user"]
+        )
+        path = Path(options["file"])
+        if not path.is_file():
+            return self._fail(options, _("找不到文件：%(path)s") % {"path": path})
+        with path.open("rb") as fh:
+            job = job_create(
+                importer=self.importer,
+                actor=actor,
+                org_path=org_path,
+                fileobj=fh,
+                filename=path.name,
+                dry_run=options["dry_run"],
+                options=importer_options,
+            )
+        execute_import_job(job)
+        job.refresh_from_db()
+        if job.status == JobStatus.FAILED:
+            return self._fail(options, job.message)
+        summary = job_summary(job)
+        if options["json"]:
+            self.stdout.write(json.dumps(summary, ensure_ascii=False))
+        else:
+            self.stdout.write(
+                _(
+                    "共%(total)d行：新增%(imported)d，更新%(updated)d，未变%(unchanged)d，"
+                    "拒绝%(rejected)d，有警告%(warnings)d"
+                )
+                % summary
+                + (_("（仅检查，未写入）") if job.dry_run else "")
+            )
+            if summary["errors_file"]:
+                self.stdout.write(_("问题行工作簿：%(path)s") % {"path": summary["errors_file"]})
+
+    def _fail(self, options: dict[str, Any], message: str) -> None:
+        if options["json"]:
+            empty = ImportResult().summary()
+            self.stdout.write(json.dumps({**empty, "error": message}, ensure_ascii=False))
+        self.stderr.write(message)
+        raise SystemExit(1)
+
+
+def usage_error(message: str) -> CommandError:
+    return CommandError(message, returncode=2)
