@@ -97,3 +97,11 @@ def test_roster_is_masked_and_printable(cast: Cast) -> None:
     register(cast)
     body = client_for(cast.county_officer).get("/members/roster/EAST/").content.decode()
     assert "会员花名册" in body and "张伟" in body and ZHENGZHOU_1970 not in body
+
+
+def test_list_filters_by_household_type_and_new_employment(cast: Cast) -> None:
+    register(cast, household_type="农村", new_employment="外卖骑手")
+    register(cast, number=resident("11010519800101002"), name="李娜", phone="")
+    client = client_for(cast.county_officer)
+    page = client.get("/members/?household_type=1&new_employment=06").content.decode()
+    assert "张伟" in page and "李娜" not in page and "网约送餐员" in page

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.accounts.shell import acting_post
+from gonghui.core import dicts
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
@@ -73,6 +74,8 @@ def member_list(request: ViewerRequest) -> HttpResponse:
             "filters": request.GET,
             "first_page": after is None,
             "age_bands": list(selectors.AGE_BANDS),
+            "household_types": dicts.choices("household_type"),
+            "new_employment": dicts.choices("new_employment"),
         },
     )
 
