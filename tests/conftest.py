@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from gonghui.accounts.models import AccountType, User
-from gonghui.core import crypto
+from gonghui.core import crypto, dicts
 from gonghui.orgs.models import Employer, Org, OrgKind
 from tests import factories
 
@@ -26,6 +26,7 @@ def pytest_configure() -> None:
 def _isolated_cache() -> None:
     cache.clear()
     crypto.reset_keyring()
+    dicts.forget(local_only=True)
 
 
 @dataclass

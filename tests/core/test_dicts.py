@@ -74,3 +74,9 @@ def test_dict_choice_field_offers_the_dictionary(seeded: None) -> None:
     field = dicts.DictChoiceField("political_status", label="政治面貌")
     assert ("13", "群众") in list(field.choices)
     assert field.clean("13") == "13"
+
+
+def test_an_emptied_table_still_answers_from_the_national_tables(db: None) -> None:
+    DictEntry.objects.all().delete()
+    dicts.forget()
+    assert dicts.resolve("ethnicity", "汉").label == "汉族"  # type: ignore[union-attr]

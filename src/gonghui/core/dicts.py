@@ -31,8 +31,11 @@ def _normal(text: str) -> str:
     return re.sub(r"[\s\u3000]+", "", normalize_code(text or "")).upper()
 
 
-def forget() -> None:
+def forget(*, local_only: bool = False) -> None:
     """Tell every process to reload the dictionaries (call after an admin edit)."""
+    _local["version"], _local["tables"] = None, {}
+    if local_only:
+        return
     try:
         cache.incr(_VERSION_KEY)
     except ValueError:
@@ -46,11 +49,24 @@ def _tables() -> dict[str, tuple[list[Value], dict[str, Value]]]:
         version = cache.get(_VERSION_KEY, 0)
     if _local["version"] != version or not _local["tables"]:
         tables: dict[str, tuple[list[Value], dict[str, Value]]] = {}
-        for entry in DictEntry.objects.filter(active=True).order_by("position", "code"):
-            values, index = tables.setdefault(entry.dictionary, ([], {}))
-            value = Value(entry.code, entry.label)
+        rows = [
+            (e.dictionary, e.code, e.label, e.aliases)
+            for e in DictEntry.objects.filter(active=True).order_by("position", "code")
+        ]
+        stored = set(DictEntry.objects.values_list("dictionary", flat=True).distinct())
+        # A dictionary with no rows at all (never seeded, or its table emptied) still answers
+        # from the built-in national table; one an admin edited answers from its rows only.
+        rows += [
+            (name, code, label, list(aliases))
+            for name, (_title, entries) in BUILTIN.items()
+            if name not in stored
+            for code, label, aliases in entries
+        ]
+        for dictionary, code, label, aliases in rows:
+            values, index = tables.setdefault(dictionary, ([], {}))
+            value = Value(code, label)
             values.append(value)
-            for key in (entry.code, entry.label, *entry.aliases):
+            for key in (code, label, *aliases):
                 index.setdefault(_normal(str(key)), value)
         _local["tables"], _local["version"] = tables, version
     return _local["tables"]  # type: ignore[return-value]
