@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gonghui.core import dicts
 from gonghui.core.importing import Column, Importer, ImportFileError, Kind, Outcome, Row, RowResult
 from gonghui.core.importing.normalize import header_key
 from gonghui.core.scoping import in_scope, prefix_q
@@ -42,25 +43,6 @@ KIND_ALIASES = {
     "分工会": OrgKind.BRANCH,
     "工会小组": OrgKind.GROUP,
 }
-OWNERSHIP_ALIASES = {
-    "国有企业": OwnershipType.STATE,
-    "国企": OwnershipType.STATE,
-    "集体企业": OwnershipType.COLLECTIVE,
-    "私营企业": OwnershipType.PRIVATE,
-    "民营": OwnershipType.PRIVATE,
-    "民营企业": OwnershipType.PRIVATE,
-    "个体": OwnershipType.PRIVATE,
-    "外商投资": OwnershipType.FOREIGN,
-    "外资企业": OwnershipType.FOREIGN,
-    "港澳台": OwnershipType.HMT,
-    "港澳台投资": OwnershipType.HMT,
-    "股份有限公司": OwnershipType.JOINT_STOCK,
-    "有限责任公司": OwnershipType.JOINT_STOCK,
-    "事业": OwnershipType.PUBLIC_INSTITUTION,
-    "机关单位": OwnershipType.GOVERNMENT,
-    "社会团体": OwnershipType.SOCIAL,
-    "民办非企业": OwnershipType.SOCIAL,
-}
 OUT_OF_SCOPE = gettext_lazy("不在管辖范围内")
 
 
@@ -73,7 +55,6 @@ def _choice_lookup(choices: Any, aliases: Mapping[str, str]) -> dict[str, str]:
 
 
 _KINDS = _choice_lookup(OrgKind, KIND_ALIASES)
-_OWNERSHIPS = _choice_lookup(OwnershipType, OWNERSHIP_ALIASES)
 
 
 class _ScopedImporter(Importer):
@@ -327,7 +308,9 @@ class EmployerImporter(_ScopedImporter):
         if not v.get("name") and "name" not in row.failed:
             errors.append(self.reason("name", _("不能为空")))
         if v.get("ownership"):
-            ownership = _OWNERSHIPS.get(header_key(v["ownership"]))
+            # 经济类型 names and their spreadsheet variants live in core.dicts ("ownership").
+            entry = dicts.resolve("ownership", v["ownership"])
+            ownership = entry.code if entry and entry.code in OwnershipType.values else None
             if ownership is None:
                 errors.append(
                     self.reason(
