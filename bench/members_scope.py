@@ -33,7 +33,8 @@ def build_members(total: int) -> tuple[list[Org], float, str, str]:
     batch: list[Member] = []
     for i in range(total):
         union = unions[i % len(unions)]
-        born = dt.date(1960 + i % 45, 1 + i % 12, 1 + i % 28)
+        # (birth date, sequence) is unique per i: 1,000 sequence numbers per birth date
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=(i // 1000) * 7 % 16000)
         body = f"410105{born:%Y%m%d}{i % 1000:03d}"
         number = body + ric.calc_check_digit(body + "0")
         phone = f"13{i:09d}"
