@@ -87,7 +87,12 @@ class Member(models.Model):
         indexes = [
             # Scoped lists walk (org_path prefix, id) for keyset pagination at millions of rows.
             models.Index(fields=["org_path", "id"], name="members_path_id"),
-            models.Index(fields=["name", "org_path"], name="members_name_path"),
+            # LIKE '王%' on PostgreSQL needs pattern ops under a non-C collation.
+            models.Index(
+                fields=["name", "org_path"],
+                name="members_name_path",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
             models.Index(fields=["id_index"], name="members_id_index"),
             models.Index(fields=["phone_index"], name="members_phone_index"),
         ]
