@@ -86,8 +86,18 @@ class User(AbstractUser):
             .order_by("org_path", "role")
         )
 
+    @cached_property
+    def post_capabilities(self) -> list[tuple[str, frozenset[str]]]:
+        """(org path, capabilities) per active post, resolved once per request's user: the
+        matrix lives in the cache (Redis in production), so no check goes back to it."""
+        return [
+            (post.org_path, capabilities_of(post.role, level_of(post.org.kind)))
+            for post in self.active_posts
+        ]
+
     def forget_posts(self) -> None:
         self.__dict__.pop("active_posts", None)
+        self.__dict__.pop("post_capabilities", None)
 
     def scope_paths(self) -> list[str]:
         if not self.is_active:
@@ -104,19 +114,18 @@ class User(AbstractUser):
         if self.is_superuser:
             return True
         return any(
-            path.startswith(post.org_path)
-            and capability in capabilities_of(post.role, level_of(post.org.kind))
-            for post in self.active_posts
+            path.startswith(org_path) and capability in caps
+            for org_path, caps in self.post_capabilities
         )
 
     def capabilities_at(self, path: str) -> set[str]:
         if self.is_superuser:
             return set(CAPABILITY_CODES)
-        caps: set[str] = set()
-        for post in self.active_posts:
-            if path.startswith(post.org_path):
-                caps |= capabilities_of(post.role, level_of(post.org.kind))
-        return caps
+        found: set[str] = set()
+        for org_path, caps in self.post_capabilities:
+            if path.startswith(org_path):
+                found |= caps
+        return found
 
 
 class ApiToken(models.Model):
