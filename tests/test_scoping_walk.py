@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from importlib import import_module
 
 import pytest
 from django.test import Client
@@ -170,7 +171,18 @@ def walk_application(cast: Cast) -> object:
     )
 
 
+# Each module's tests/<app>/walk.py adds its routes' values and its secrets.
+MODULE_WALKS = [import_module(f"tests.{app}.walk") for app in ("assistance", "democracy", "voice")]
+
+
 def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
+    values = core_sibling_values(cast)
+    for module in MODULE_WALKS:
+        values.update(module.sibling_values(cast))
+    return values
+
+
+def core_sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
     other_post = Post.objects.get(user=cast.county_officer)
     member, transfer = walk_member(cast)
     other_note, _ = Notification.objects.get_or_create(
@@ -224,6 +236,7 @@ SECRETS = [
     "东方精密制造厂",
     "13800000001",
     "138****0001",
+    *(secret for module in MODULE_WALKS for secret in module.SECRETS),
 ]
 
 

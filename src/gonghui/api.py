@@ -21,11 +21,14 @@ from ninja.security import django_auth
 
 from gonghui.accounts.api import NO_NUL, BearerAuth
 from gonghui.accounts.api import router as auth_router
+from gonghui.assistance.api import router as assistance_router
 from gonghui.core.forms import error_messages
+from gonghui.democracy.api import router as democracy_router
 from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import directory_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.voice.api import router as voice_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -49,6 +52,9 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/directory", directory_router)
 api.add_router("/members", members_router)
 api.add_router("/cards", cards_router)
+api.add_router("/assistance", assistance_router)
+api.add_router("/democracy", democracy_router)
+api.add_router("/voice", voice_router)
 
 
 @api.exception_handler(Http404)

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.accounts",
     "gonghui.members",
+    "gonghui.assistance",
+    "gonghui.democracy",
+    "gonghui.voice",
     "gonghui.demo",
 ]
 

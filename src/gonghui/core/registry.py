@@ -5,7 +5,9 @@ Apps fill them in ``AppConfig.ready()`` with explicit calls (not Django signals)
 * to-do providers feed the officer's 待办 panel;
 * dissolve guards say why an org may not be dissolved yet (members, open cases ...);
 * merge handlers move an app's rows from a merged org to the surviving one;
-* org-path models carry a denormalized ``org_path`` that a subtree move must rewrite.
+* org-path models carry a denormalized ``org_path`` that a subtree move must rewrite;
+* hand-offs pass a piece of work from one module to another (a motion becoming an appeal);
+* member tiles put a module's phone pages on the member's home page ``/m/``.
 """
 
 from __future__ import annotations
@@ -119,3 +121,47 @@ def register_shell_provider(name: str, provider: ShellProvider) -> None:
 
 def shell_providers() -> list[ShellProvider]:
     return [fn for _, fn in _shell_providers]
+
+
+Handoff = Callable[..., Any]
+_handoffs: list[tuple[str, Handoff]] = []
+
+
+def register_handoff(name: str, receiver: Handoff) -> None:
+    """``name`` is the kind of work received, e.g. ``"voice.appeal.suggestion"``: a motion that the
+    congress turns into a suggestion. The receiver takes keyword arguments and returns what it
+    created; the sender calls :func:`handoff` inside its own transaction."""
+    _add(_handoffs, name, receiver)
+
+
+def handoff(name: str, **kwargs: Any) -> Any:
+    """Hand the work to its receiver; ``LookupError`` when no installed module receives it."""
+    for registered, receiver in _handoffs:
+        if registered == name:
+            return receiver(**kwargs)
+    raise LookupError(name)
+
+
+def has_handoff(name: str) -> bool:
+    return any(registered == name for registered, _ in _handoffs)
+
+
+@dataclass(frozen=True)
+class MemberTile:
+    """An entry on the member's phone home page ``/m/``."""
+
+    label: str | Promise
+    url_name: str
+    order: int = 100
+    icon: str = ""
+
+
+_member_tiles: list[tuple[str, MemberTile]] = []
+
+
+def register_member_tile(name: str, tile: MemberTile) -> None:
+    _add(_member_tiles, name, tile)
+
+
+def member_tiles() -> list[MemberTile]:
+    return sorted((tile for _, tile in _member_tiles), key=lambda t: t.order)

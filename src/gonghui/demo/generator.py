@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 from django.db import transaction
@@ -286,6 +287,8 @@ DEMO_HOME_ORG = {"shop01": "ZZJS"}
 
 
 SIZES = {"small": _build_small}
+# Each module seeds its own demo data on top of the tree and the members, in this order.
+DEMO_MODULES = ["gonghui.assistance.demo", "gonghui.democracy.demo", "gonghui.voice.demo"]
 
 
 def seeded_marker() -> AuditEvent | None:
@@ -315,6 +318,8 @@ def seed_demo(*, size: str = "small", seed: int = 2026) -> DemoResult:
     with transaction.atomic():
         builder = _Builder(seed)
         SIZES[size](builder)
+        for step in DEMO_MODULES:
+            import_module(step).seed(builder)
         builder.actor.set_password(demo_password(seed, "admin"))
         builder.actor.save(update_fields=["password"])
         audit_record(

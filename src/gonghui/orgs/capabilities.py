@@ -36,18 +36,51 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("reveal_pii", _("查看完整个人信息"), _("逐条查看完整证件号码和手机号码，留痕")),
     Capability("members.export", _("导出会员"), _("导出会员名册（脱敏）")),
     Capability("stats.view", _("查看统计"), _("查看本级及下级统计数据")),
+    Capability("assistance.view", _("查看帮扶"), _("查看困难职工档案和帮扶记录（个人信息脱敏）")),
+    Capability(
+        "assistance.manage", _("办理帮扶"), _("困难职工申请、入户走访、基层审核、公示、帮扶发放")
+    ),
+    Capability("assistance.approve", _("审批帮扶"), _("上级审批困难职工建档、解困脱困")),
+    Capability("assistance.fund", _("管理帮扶资金"), _("帮扶资金台账、送温暖和金秋助学经费分配")),
+    Capability("democracy.view", _("查看职代会"), _("查看职代会、提案和厂务公开")),
+    Capability("democracy.manage", _("管理职代会"), _("代表、会议、提案办理、厂务公开、表决")),
+    Capability("voice.view", _("查看诉求与建议"), _("查看诉求、合理化建议的件数和办理情况")),
+    Capability("voice.handle", _("办理诉求与建议"), _("受理、转办、答复诉求，评审合理化建议")),
 )
 CAPABILITY_CODES = frozenset(c.code for c in CAPABILITIES)
 
-_VIEW = {"orgs.view", "members.view", "stats.view"}
-_GRASSROOTS_OFFICER = _VIEW | {"members.manage", "members.export"}
+_VIEW = {
+    "orgs.view",
+    "members.view",
+    "stats.view",
+    "assistance.view",
+    "democracy.view",
+    "voice.view",
+}
+_GRASSROOTS_OFFICER = _VIEW | {
+    "members.manage",
+    "members.export",
+    "assistance.manage",
+    "democracy.manage",
+    "voice.handle",
+}
 _GRASSROOTS_LEAD = _GRASSROOTS_OFFICER | {
     "orgs.manage",
     "orgs.employer.manage",
     "audit.view",
     "reveal_pii",
 }
-_FEDERATION_LEAD = _VIEW | {"orgs.manage", "orgs.employer.manage", "audit.view", "members.export"}
+_FEDERATION_LEAD = _VIEW | {
+    "orgs.manage",
+    "orgs.employer.manage",
+    "audit.view",
+    "members.export",
+    "assistance.approve",
+    "assistance.fund",
+    "voice.handle",
+}
+# Federation staff work the items assigned to their level: escalated appeals, their own cases.
+_FEDERATION_STAFF = _VIEW | {"orgs.employer.manage", "voice.handle", "assistance.manage"}
 
 # Federations see figures and masked records of their subtree and edit nothing of a
 # grassroots union's members directly: no members.manage, no reveal_pii at that level.
@@ -67,14 +100,14 @@ DEFAULTS: dict[tuple[str, str], frozenset[str]] = {
     (PostRole.COMMITTEE, Level.FEDERATION): frozenset(_VIEW),
     (PostRole.AUDIT_COMMITTEE, Level.FEDERATION): frozenset(_VIEW | {"audit.view"}),
     (PostRole.WOMEN_COMMITTEE, Level.FEDERATION): frozenset(_VIEW),
-    (PostRole.ORGANIZER, Level.FEDERATION): frozenset(_VIEW | {"orgs.employer.manage"}),
-    (PostRole.STAFF, Level.FEDERATION): frozenset(_VIEW | {"orgs.employer.manage"}),
+    (PostRole.ORGANIZER, Level.FEDERATION): frozenset(_FEDERATION_STAFF),
+    (PostRole.STAFF, Level.FEDERATION): frozenset(_FEDERATION_STAFF),
     (PostRole.ADMIN, Level.FEDERATION): frozenset(
         _VIEW | {"orgs.manage", "orgs.employer.manage", "accounts.officer.manage", "audit.view"}
     ),
 }
 
-_CACHE_KEY = "orgs:capability-matrix:v1"
+_CACHE_KEY = "orgs:capability-matrix:v2"
 
 
 def effective_matrix() -> dict[tuple[str, str], frozenset[str]]:

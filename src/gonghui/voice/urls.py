@@ -1,0 +1,6 @@
+"""Officers' pages."""
+
+from django.urls import URLPattern
+
+app_name = "voice"
+urlpatterns: list[URLPattern] = []
