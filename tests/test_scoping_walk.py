@@ -172,7 +172,16 @@ def walk_application(cast: Cast) -> object:
 
 
 # Each module's tests/<app>/walk.py adds its routes' values and its secrets.
-MODULE_WALKS = [import_module(f"tests.{app}.walk") for app in ("assistance", "democracy", "voice")]
+MODULE_WALKS = [
+    import_module(f"tests.{module}")
+    for module in (
+        "members.walk",
+        "members.walk_phone",
+        "assistance.walk",
+        "democracy.walk",
+        "voice.walk",
+    )
+]
 
 
 def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:

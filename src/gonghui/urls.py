@@ -16,6 +16,7 @@ urlpatterns = [
     path("m/assistance/", include("gonghui.assistance.phone_urls")),
     path("m/democracy/", include("gonghui.democracy.phone_urls")),
     path("m/voice/", include("gonghui.voice.phone_urls")),
+    path("m/", include("gonghui.members.phone_urls")),
     path("m/", account_views.member_home, name="member_home"),
     path("m/join/", member_views.join_apply, name="member_join"),
     path("shop/", account_views.merchant_home, name="merchant_home"),
