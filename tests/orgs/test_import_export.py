@@ -246,14 +246,14 @@ def test_upload_page_runs_the_import_and_shows_the_result(cast: Cast) -> None:
     response = client.post("/orgs/EAST/import/orgs/", {"file": upload})
     assert response.status_code == 302
     job = ImportJob.objects.get()
-    assert response["Location"] == f"/orgs/import/jobs/{job.pk}/"
+    assert response["Location"] == f"/jobs/import/{job.pk}/"
     assert (job.status, job.imported, job.rejected, job.processed) == (JobStatus.DONE, 1, 1, 2)
     body = client.get(response["Location"]).content.decode()
     assert 'data-count="imported">1<' in body and "下载问题行工作簿" in body
     assert "hx-trigger" not in body  # finished: polling stops
     fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and 'id="job-progress"' in fragment
-    errors = client.get(f"/orgs/import/jobs/{job.pk}/errors/")
+    errors = client.get(f"/jobs/import/{job.pk}/errors/")
     assert errors.status_code == 200
     book = python_calamine.CalamineWorkbook.from_filelike(
         io.BytesIO(b"".join(errors.streaming_content))
@@ -277,7 +277,7 @@ def test_running_job_page_polls_every_second(cast: Cast) -> None:
         total=200,
         processed=50,
     )
-    body = officer(cast.county_officer).get(f"/orgs/import/jobs/{job.pk}/").content.decode()
+    body = officer(cast.county_officer).get(f"/jobs/import/{job.pk}/").content.decode()
     assert 'hx-trigger="every 1s"' in body and 'value="25"' in body and "style=" not in body
 
 
@@ -307,10 +307,10 @@ def test_another_officer_cannot_fetch_a_job_or_its_errors_file(cast: Cast) -> No
     assert job.errors_file
     for user in (cast.sibling_officer, cast.grassroots_officer):
         client = officer(user)
-        assert client.get(f"/orgs/import/jobs/{job.pk}/").status_code == 404
-        assert client.get(f"/orgs/import/jobs/{job.pk}/errors/").status_code == 404
+        assert client.get(f"/jobs/import/{job.pk}/").status_code == 404
+        assert client.get(f"/jobs/import/{job.pk}/errors/").status_code == 404
     # an officer above, with the capability over the job's org, may look
-    assert officer(cast.city_officer).get(f"/orgs/import/jobs/{job.pk}/errors/").status_code == 200
+    assert officer(cast.city_officer).get(f"/jobs/import/{job.pk}/errors/").status_code == 200
 
 
 def test_unreadable_upload_fails_the_job_with_a_message(cast: Cast) -> None:
@@ -411,7 +411,7 @@ def test_large_employer_export_runs_as_a_job_only_its_actor_downloads(
     monkeypatch.setattr(EmployerExporter, "inline_limit", 0)
     client = officer(cast.county_officer)
     response = client.get("/orgs/employers/export/")
-    assert response.status_code == 302 and "/orgs/export/jobs/" in response["Location"]
+    assert response.status_code == 302 and "/jobs/export/" in response["Location"]
     page = client.get(response["Location"]).content.decode()
     assert "下载导出文件" in page
     download = client.get(response["Location"] + "download/")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.core import calendar_views, inbox_views, views
+from gonghui.core import calendar_views, inbox_views, job_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -11,4 +11,10 @@ urlpatterns = [
     path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),
     path("calendar/", calendar_views.calendar_list, name="calendar_list"),
     path("calendar/<int:year>/", calendar_views.calendar_edit, name="calendar_edit"),
+    path("jobs/import/<int:pk>/", job_views.import_job, name="import_job"),
+    path("jobs/import/<int:pk>/errors/", job_views.import_job_errors, name="import_job_errors"),
+    path("jobs/export/<int:pk>/", job_views.export_job, name="export_job"),
+    path(
+        "jobs/export/<int:pk>/download/", job_views.export_job_download, name="export_job_download"
+    ),
 ]
