@@ -170,12 +170,16 @@ class ImportCommand(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="要导入的 .xlsx / .xls / .csv 文件")
         parser.add_argument("--org", required=True, help="导入到的组织编码")
-        parser.add_argument("--user", required=True, help="以哪个干部账号的名义导入（用户名）")
+        parser.add_argument(
+            "--user", help="以哪个干部账号的名义导入（用户名）；省略时以系统管理员的名义"
+        )
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         parser.add_argument("--json", action="store_true", help="在标准输出打印一行 JSON 结果")
 
-    def resolve(self, *, org_code: str, username: str) -> tuple[Any, str, dict[str, Any]]:
-        """(actor, org_path, options) for the run; raise CommandError(returncode=2) if bad."""
+    def resolve(self, *, org_code: str, username: str | None) -> tuple[Any, str, dict[str, Any]]:
+        """(actor, org_path, options) for the run; raise CommandError(returncode=2) if bad.
+        Without ``username`` the run acts as the installation's administrator (the operator of
+        the command line is trusted with the whole installation)."""
         raise NotImplementedError
 
     def handle(self, *args: Any, **options: Any) -> None:

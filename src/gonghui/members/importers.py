@@ -1,0 +1,357 @@
+"""The member roster import (会员信息导入), built on ``core.importing``'s bulk path.
+
+One row is one person. The rules (issue 5, DOMAIN.md §2): the ID number is checked like the
+registration form checks it; a dictionary value or a 工作单位 that is not known is a warning and
+the field stays empty; a malformed phone or a join date after today rejects the row; the first
+occurrence of a person in the file wins; a person who is already a member elsewhere is reported
+and left where they are. A person already in the row's union is updated with the non-empty cells
+that differ, so re-importing the same file changes nothing.
+
+Rows are validated one by one in Python and written a batch at a time by ``members.bulk``
+(``COPY`` on PostgreSQL), with the 入会 history row and the card of each new member.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gonghui.accounts.models import PHONE_RE, normalize_phone, phone_index
+from gonghui.core import dicts
+from gonghui.core.identifiers import IdType, age_on, check_declared, validate_personal_id
+from gonghui.core.importing import Column, Importer, ImportFileError, Kind, Outcome, Row, RowResult
+from gonghui.core.importing.normalize import header_key
+from gonghui.members import bulk
+from gonghui.members.models import Gender, Member, MemberStatus
+from gonghui.members.services import DICT_FIELDS, MIN_JOIN_AGE, id_index
+from gonghui.orgs.models import GRASSROOTS_KINDS, Employer, Org
+
+CONSENT_PURPOSE = gettext_lazy("会员实名登记（批量导入，单位已征得本人同意）")
+_GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
+_YES = {"是", "Y", "YES", "TRUE", "1", "√", "✓", "农民工"}
+_NO = {"否", "N", "NO", "FALSE", "0", "×", "非农民工", ""}
+_ID_TYPES = (
+    {header_key(label): value for value, label in IdType.choices}
+    | {header_key(v): v for v in IdType.values}
+    | {header_key(alias): IdType.RESIDENT for alias in ("身份证", "居民身份证", "二代身份证")}
+)
+# What the importer may change on a member who is already in the row's union.
+UPDATABLE = (
+    "name",
+    "ethnicity",
+    "education",
+    "political_status",
+    "skill_level",
+    "household_type",
+    "household_place",
+    "employment_status",
+    "new_employment",
+    "migrant_worker",
+    "phone_index",
+    "employer_id",
+)
+STATUS_LABELS = dict(MemberStatus.choices)
+
+
+class MemberImporter(Importer):
+    """会员信息: register the members of one union, or of the unions of a subtree by code."""
+
+    name = gettext_lazy("会员信息")
+    capability = "members.manage"
+    key_fields = ("id_type", "id_number")
+    template_title = gettext_lazy("会员信息导入模板")
+    batch_size = 2000
+    columns = (
+        Column(
+            "name", gettext_lazy("姓名"), ["会员姓名", "职工姓名"], required=True, example="张三"
+        ),
+        Column(
+            "id_type",
+            gettext_lazy("证件类型"),
+            ["证件种类"],
+            example="居民身份证",
+            help=gettext_lazy("留空即居民身份证"),
+        ),
+        Column(
+            "id_number",
+            gettext_lazy("证件号码"),
+            ["身份证号", "身份证号码", "公民身份号码", "身份证", "证件号", "身份证件号码"],
+            required=True,
+            kind=Kind.CODE,
+            example="11010519491231002X",
+            help=gettext_lazy("请把该列设置为“文本”格式，以免 Excel 丢失末尾几位"),
+        ),
+        Column("gender", gettext_lazy("性别"), example="女"),
+        Column(
+            "birth_date",
+            gettext_lazy("出生日期"),
+            ["出生年月", "出生时间"],
+            kind=Kind.DATE,
+            example="1949-12-31",
+        ),
+        Column("ethnicity", gettext_lazy("民族"), example="汉族"),
+        Column(
+            "education",
+            gettext_lazy("学历"),
+            ["文化程度", "最高学历", "学历层次"],
+            example="大学本科",
+        ),
+        Column("political_status", gettext_lazy("政治面貌"), example="群众"),
+        Column("skill_level", gettext_lazy("技能等级"), ["职业技能等级", "技术等级"]),
+        Column(
+            "household_type",
+            gettext_lazy("户籍类型"),
+            ["户口性质", "户籍性质", "户口类型"],
+            example="城镇",
+        ),
+        Column("household_place", gettext_lazy("户籍所在地"), ["户籍地", "户口所在地"]),
+        Column("employment_status", gettext_lazy("就业状况"), ["就业状态"]),
+        Column(
+            "migrant_worker",
+            gettext_lazy("是否农民工"),
+            ["农民工", "是否为农民工"],
+            example="否",
+        ),
+        Column("new_employment", gettext_lazy("新就业形态"), ["新就业形态类型"]),
+        Column(
+            "phone",
+            gettext_lazy("手机号码"),
+            ["手机", "手机号", "联系电话", "联系方式", "电话"],
+            kind=Kind.CODE,
+            example="13800000000",
+        ),
+        Column("employer", gettext_lazy("工作单位"), ["单位名称", "所在单位", "工作单位名称"]),
+        Column(
+            "union",
+            gettext_lazy("所属工会编码"),
+            ["工会编码", "所属工会代码", "基层工会编码"],
+            kind=Kind.CODE,
+            help=gettext_lazy("留空表示导入到所选的基层工会"),
+        ),
+        Column(
+            "joined_on",
+            gettext_lazy("入会时间"),
+            ["入会日期", "入会年月"],
+            kind=Kind.DATE,
+            example="2020-05-01",
+            help=gettext_lazy("留空按导入当天登记"),
+        ),
+    )
+
+    def field_labels(self) -> dict[str, Any]:
+        return {"card": _("会员卡")}
+
+    # --- the run's context ----------------------------------------------------------------
+
+    def setup(self) -> None:
+        root = Org.objects.filter(path=self.org_path).first()
+        if root is None or not root.is_active:
+            raise ImportFileError(_("导入的目标组织不存在或已撤销"))
+        self.root = root
+        self.today = timezone.localdate()
+        self.consent_at = timezone.now()
+        self.consent_purpose = str(CONSENT_PURPOSE)
+        self._unions: dict[str, Org | None] = {}
+        self._employers: dict[int, dict[str, int]] = {}
+        self.writer = bulk.MemberWriter(
+            actor=self.actor, reason=_("批量导入登记"), org_path=self.org_path
+        )
+
+    def union_for(self, code: str) -> tuple[Org | None, str]:
+        """The row's union and, when it cannot take members from this import, why."""
+        if not code:
+            if self.root.kind not in GRASSROOTS_KINDS:
+                return None, _("导入到上级工会时必须填写所属工会编码（基层工会）")
+            return self.root, ""
+        if code not in self._unions:
+            self._unions[code] = Org.objects.filter(code=code).first()
+        union = self._unions[code]
+        if union is None or not union.path.startswith(self.root.path):
+            return None, _("%(c)s 不存在或不在本次导入的组织之下") % {"c": code}
+        if union.kind not in GRASSROOTS_KINDS or not union.is_active:
+            return None, _("%(c)s 不是正常状态的基层工会，不能登记会员") % {"c": code}
+        if not self.actor.has_capability("members.manage", union.path):
+            return None, _("%(c)s 不在管辖范围内") % {"c": code}
+        return union, ""
+
+    def employer_of(self, union: Org, name: str) -> int | None:
+        """The employer by name among those of the union (or on its line without a union)."""
+        if union.pk not in self._employers:
+            line = [union.path[:end] for end in range(4, len(union.path) + 1, 4)]
+            rows = Employer.objects.filter(union=union).values_list("name", "id")
+            free = Employer.objects.filter(union__isnull=True, org_path__in=line).values_list(
+                "name", "id"
+            )
+            table: dict[str, int] = {}
+            for employer_name, pk in [*rows, *free]:
+                table.setdefault(_loose(employer_name), pk)
+            self._employers[union.pk] = table
+        return self._employers[union.pk].get(_loose(name))
+
+    # --- one row ------------------------------------------------------------------------
+
+    def clean_row(self, row: Row) -> RowResult:
+        v = row.values
+        errors: list[str] = []
+        warnings: list[str] = []
+        out: dict[str, Any] = {}
+        name = " ".join((v.get("name") or "").split())
+        if not name and "name" not in row.failed:
+            errors.append(self.reason("name", _("不能为空")))
+        out["name"] = name
+        id_type = _ID_TYPES.get(header_key(v.get("id_type") or ""), "")
+        if v.get("id_type") and not id_type:
+            errors.append(
+                self.reason(
+                    "id_type",
+                    _("“%(v)s”不是有效的证件类型，应为：%(labels)s")
+                    % {"v": v["id_type"], "labels": "、".join(str(x) for x in IdType.labels)},
+                )
+            )
+        out["id_type"] = id_type or IdType.RESIDENT
+        person = None
+        number = v.get("id_number") or ""
+        if "id_number" not in row.failed:
+            try:
+                person = validate_personal_id(out["id_type"], number)
+            except ValidationError as exc:
+                errors.append(self.reason("id_number", exc.messages[0]))
+        out["id_number"] = person.number if person else number
+        gender = _GENDERS.get((v.get("gender") or "").upper().removesuffix("性"), "")
+        if v.get("gender") and not gender:
+            errors.append(self.reason("gender", _("应为“男”或“女”")))
+        birth_date = v.get("birth_date")
+        if person is not None:
+            try:
+                check_declared(person, gender=gender, birth_date=birth_date)
+            except ValidationError as exc:
+                errors.extend(self.messages_for(exc))
+            gender = person.gender or gender
+            birth_date = person.birth_date or birth_date
+            if not gender:
+                errors.append(self.reason("gender", _("该证件类型须填写性别")))
+            if birth_date is None and "birth_date" not in row.failed:
+                errors.append(self.reason("birth_date", _("该证件类型须填写出生日期")))
+        out["gender"], out["birth_date"] = gender, birth_date
+        joined_on = v.get("joined_on")
+        if joined_on is None and "joined_on" not in row.failed:
+            joined_on = self.today
+        elif joined_on is not None:
+            if joined_on > self.today:
+                errors.append(self.reason("joined_on", _("入会时间不能晚于今天")))
+            elif birth_date and age_on(birth_date, joined_on) < MIN_JOIN_AGE:
+                errors.append(
+                    self.reason("joined_on", _("入会时应年满%(age)d周岁") % {"age": MIN_JOIN_AGE})
+                )
+        out["joined_on"] = joined_on
+        phone = normalize_phone(v.get("phone") or "")
+        if phone and not PHONE_RE.match(phone):
+            errors.append(self.reason("phone", _("手机号码应为11位，以1开头，第二位为3至9")))
+        out["phone"] = phone
+        for field, dictionary in DICT_FIELDS.items():
+            text = v.get(field) or ""
+            value = dicts.resolve(dictionary, text) if text else None
+            if text and value is None:
+                warnings.append(
+                    self.reason(field, _("“%(v)s”不在字典中，该项未导入") % {"v": text})
+                )
+            out[field] = value.code if value else ""
+        migrant = (v.get("migrant_worker") or "").upper()
+        if migrant in _YES:
+            out["migrant_worker"] = True
+        elif migrant in _NO:
+            out["migrant_worker"] = False
+        else:
+            out["migrant_worker"] = False
+            warnings.append(self.reason("migrant_worker", _("应为“是”或“否”，该项未导入")))
+        out["household_place"] = v.get("household_place") or ""
+        union, problem = self.union_for(v.get("union") or "")
+        if problem:
+            errors.append(self.reason("union", problem))
+        out["union"] = union
+        out["employer_id"] = None
+        employer_name = v.get("employer") or ""
+        if union is not None and employer_name:
+            out["employer_id"] = self.employer_of(union, employer_name)
+            if out["employer_id"] is None:
+                warnings.append(
+                    self.reason(
+                        "employer",
+                        _("“%(v)s”不是该工会登记的用人单位，该项未导入") % {"v": employer_name},
+                    )
+                )
+        return RowResult(values=out, errors=errors, warnings=warnings)
+
+    def natural_key(self, values: dict[str, Any]) -> Hashable | None:
+        number = values.get("id_number")
+        return (values.get("id_type"), number) if number else None
+
+    def describe_key(self, key: Hashable) -> str:
+        assert isinstance(key, tuple)
+        return f"{IdType(key[0]).label} {key[1]}"
+
+    # --- the batch ------------------------------------------------------------------------
+
+    def process_batch(self, rows: list[Row]) -> None:
+        valid: list[Row] = []
+        for row in rows:
+            self.validate(row)
+            if row.cleaned is not None:
+                row.cleaned["id_index"] = id_index(row.cleaned["id_number"])
+                valid.append(row)
+        existing = {
+            (m["id_type"], m["id_index"]): m
+            for m in Member.objects.filter(
+                id_index__in=[r.cleaned["id_index"] for r in valid if r.cleaned]
+            ).values("id", "id_type", "id_index", "union_id", "status", "joined_on", *UPDATABLE)
+        }
+        new_rows: list[dict[str, Any]] = []
+        for row in valid:
+            values = row.cleaned
+            assert values is not None
+            values["phone_index"] = phone_index(values["phone"]) if values["phone"] else ""
+            current = existing.get((values["id_type"], values["id_index"]))
+            if current is None:
+                new_rows.append(values)
+                row.outcome = Outcome.CREATED
+            elif current["union_id"] != values["union"].pk:
+                row.errors.append(self.elsewhere(current))
+            else:
+                changes = self.changes(current, values)
+                if changes:
+                    self.writer.update(current["id"], changes)
+                row.outcome = Outcome.UPDATED if changes else Outcome.UNCHANGED
+        self.writer.create(new_rows, consent_at=self.consent_at, purpose=self.consent_purpose)
+        self.writer.flush()
+
+    def elsewhere(self, current: dict[str, Any]) -> str:
+        union = Org.objects.filter(pk=current["union_id"]).values_list("name", flat=True).first()
+        return _("已是%(union)s会员（%(status)s），未作改动；如需转入请办理转会") % {
+            "union": union or "—",
+            "status": STATUS_LABELS.get(current["status"], current["status"]),
+        }
+
+    def changes(self, current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        """The non-empty cells that differ from the record (an empty cell changes nothing)."""
+        changed: dict[str, Any] = {}
+        for field in UPDATABLE:
+            if field == "migrant_worker" and "migrant_worker" not in self.present:
+                continue
+            new = values.get(field)
+            if new in ("", None) and field != "migrant_worker":
+                continue
+            if new != current[field]:
+                changed[field] = new
+        if "phone_index" in changed:
+            changed["phone"] = values["phone"]
+        return changed
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[\s\u3000()（）]", "", text or "")
