@@ -23,6 +23,7 @@ from gonghui.accounts.api import NO_NUL, BearerAuth
 from gonghui.accounts.api import router as auth_router
 from gonghui.assistance.api import router as assistance_router
 from gonghui.core.forms import error_messages
+from gonghui.core.jobs_api import router as jobs_router
 from gonghui.democracy.api import router as democracy_router
 from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
@@ -52,6 +53,7 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/directory", directory_router)
 api.add_router("/members", members_router)
 api.add_router("/cards", cards_router)
+api.add_router("/jobs", jobs_router)
 api.add_router("/assistance", assistance_router)
 api.add_router("/democracy", democracy_router)
 api.add_router("/voice", voice_router)

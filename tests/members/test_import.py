@@ -249,3 +249,67 @@ def test_command_prints_one_json_line_and_exit_codes(
     with pytest.raises(SystemExit) as exit_info:
         call_command("import_members", str(bad), "--org", "EAST-G1", "--json")
     assert exit_info.value.code == 1
+
+
+def test_export_is_masked_scoped_and_reimports_unchanged_when_unmasked(cast: Cast) -> None:
+    from gonghui.core.exporting import rows_to_bytes
+    from gonghui.members.exporters import MemberExporter
+
+    run(cast, workbook(messy_rows(B)))
+    officer = fresh(cast.grassroots_officer)
+    masked = rows_to_bytes(MemberExporter(viewer=officer, org="EAST-G1"), "csv").decode("utf-8-sig")
+    assert A not in masked and "410105********" in masked and "139****5678" in masked
+    assert AuditEvent.objects.filter(action="members.member.exported").count() == 1
+    full = rows_to_bytes(MemberExporter(viewer=officer, org="EAST-G1", unmasked=True), "xlsx")
+    event = AuditEvent.objects.get(action="members.member.exported_unmasked")
+    assert event.after["rows"] == 7 and A not in str(event.after)
+    again = run(cast, full, "导出.xlsx")
+    assert (again.total, again.unchanged, again.imported, again.updated) == (7, 7, 0, 0)
+
+
+def test_export_pages_need_the_capabilities(cast: Cast) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cast.town_officer)  # a federation's chair: export, no reveal_pii
+    assert client.get("/members/export/?org=EAST-T1&format=csv").status_code == 200
+    assert client.get("/members/export/?org=EAST-T1&unmasked=1").status_code == 403
+    assert client.get("/members/export/?org=WEST").status_code == 404
+    assert client.get("/members/import/EAST-T1/").status_code == 403
+    client.force_login(cast.county_officer)  # an org's 管理员 manages accounts, not members
+    assert client.get("/members/export/?org=EAST").status_code == 403
+    client.force_login(cast.grassroots_officer)
+    page = client.get("/members/import/EAST-G1/")
+    assert page.status_code == 200 and "证件号码" in page.content.decode()
+    assert client.get("/members/import/template/")["Content-Type"].startswith("application/vnd")
+
+
+def test_api_upload_returns_a_job_whose_result_has_the_cli_keys(cast: Cast) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cast.grassroots_officer)
+    upload = SimpleUploadedFile("会员.xlsx", workbook(messy_rows(B)))
+    response = client.post("/api/members/import", {"file": upload, "org": "EAST-G1"})
+    assert response.status_code == 202, response.content
+    job = client.get(response.json()["status_url"]).json()
+    assert job["status"] == "done" and job["result"]["imported"] == 7
+    assert set(job["result"]) == {
+        "total",
+        "imported",
+        "updated",
+        "unchanged",
+        "rejected",
+        "warnings",
+        "errors_file",
+    }
+    client.force_login(cast.sibling_officer)
+    assert client.get(response.json()["status_url"]).status_code == 404
+    upload = SimpleUploadedFile("会员.xlsx", workbook(messy_rows(B)))
+    refused = client.post("/api/members/import", {"file": upload, "org": "EAST-G1"})
+    assert refused.status_code == 404
+    upload = SimpleUploadedFile("会员.exe", b"MZ")
+    client.force_login(cast.grassroots_officer)
+    bad = client.post("/api/members/import", {"file": upload, "org": "EAST-G1"})
+    assert bad.status_code == 422 and "不支持的文件类型" in bad.json()["detail"][0]

@@ -12,6 +12,7 @@ from ninja.security import HttpBearer
 
 from gonghui.accounts import services
 from gonghui.core import ratelimit
+from gonghui.core.api_schemas import ErrorOut, InvalidOut
 
 router = Router(tags=["auth"])
 
@@ -37,18 +38,6 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
-
-
-class ErrorOut(Schema):
-    """A refusal (401, 403, 404, 429): one message."""
-
-    detail: str
-
-
-class InvalidOut(Schema):
-    """422: every problem with the input, each naming the field and the rule."""
-
-    detail: list[str]
 
 
 @router.post(

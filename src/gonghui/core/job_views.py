@@ -24,15 +24,15 @@ from gonghui.core.exporting import FORMATS, Exporter, export_start, exporter_cla
 from gonghui.core.forms import BootstrapMixin
 from gonghui.core.importing import Importer
 from gonghui.core.importing.jobs import (
-    importer_class,
     importer_path,
     job_create,
+    job_for_viewer,
     job_progress,
     run_import_job,
 )
 from gonghui.core.importing.reader import ACCEPTED_EXTENSIONS
 from gonghui.core.models import ExportJob, ImportJob, JobStatus
-from gonghui.core.scoping import ViewerRequest, in_scope, require_capability
+from gonghui.core.scoping import ViewerRequest, require_capability
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -116,23 +116,7 @@ def template_download(importer: type[Importer]) -> HttpResponse:
 
 
 def _import_job(request: ViewerRequest, pk: int) -> ImportJob:
-    """The job if the viewer started it or holds its importer's capability over its org."""
-    job = ImportJob.objects.filter(pk=pk).select_related("actor").first()
-    if job is None:
-        raise Http404
-    if job.actor_id == getattr(request.user, "pk", None):
-        return job
-    try:
-        capability = importer_class(job.importer).capability
-    except (ImportError, TypeError):
-        raise Http404 from None
-    if (
-        in_scope(request.user, job.org_path)
-        and capability
-        and request.user.has_capability(capability, job.org_path)
-    ):
-        return job
-    raise Http404
+    return job_for_viewer(request.user, pk)
 
 
 @officer_required

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -17,16 +18,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
 from gonghui.accounts.models import AccountType
 from gonghui.core import dicts, ratelimit
 from gonghui.core.identifiers import IdType, normalize_code, validate_personal_id
+from gonghui.core.importing.jobs import job_create, run_import_job
+from gonghui.core.importing.reader import ACCEPTED_EXTENSIONS
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.members import selectors, services
 from gonghui.members.cards import Verification, card_verify
+from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Card, CardStatus, Gender, Member, MemberStatus
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import Employer
@@ -244,6 +248,51 @@ def member_search(request: ViewerRequest, params: Query[MemberQuery]) -> dict[st
         "items": [_member_out(m, cards.get(m.pk, "")) for m in rows],
         "next": _encode_cursor(last) if last is not None else None,
     }
+
+
+# Declared before /{id}: ninja matches paths in order.
+class ImportAccepted(Schema):
+    job: int
+    status_url: str
+
+
+@router.post(
+    "/import", response={202: ImportAccepted, 403: ErrorOut, **_SCOPED}, url_name="member_import"
+)
+def member_import(
+    request: ViewerRequest,
+    file: UploadedFile = File(...),  # noqa: B008 (ninja's declaration style)
+    org: str = Form(..., max_length=32, pattern=NO_NUL),
+    dry_run: bool = Form(False),
+) -> Status[dict[str, Any]]:
+    """Upload a roster (.xlsx, .xls, .csv) into ``org`` (needs ``members.manage`` there). The
+    import runs as a task: poll ``GET /api/jobs/{job}`` for progress and the counts."""
+    union = org_selectors.org_get(viewer=request.user, code=normalize_code(org))
+    require_capability(request.user, "members.manage", union.path)
+    name = file.name or "upload"
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in ACCEPTED_EXTENSIONS:
+        raise ValidationError(
+            {"file": _("不支持的文件类型“%(ext)s”：请上传 .xlsx、.xls 或 .csv 文件") % {"ext": ext}}
+        )
+    if (file.size or 0) > settings.GONGHUI_IMPORT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _("文件过大：不能超过 %(mb)d MB")
+                % {"mb": settings.GONGHUI_IMPORT_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    job = job_create(
+        importer=MemberImporter,
+        actor=request.user,
+        org_path=union.path,
+        fileobj=file,
+        filename=name,
+        dry_run=dry_run,
+        options={"org": union.code},
+    )
+    run_import_job.enqueue(job.pk)
+    return Status(202, {"job": job.pk, "status_url": f"/api/jobs/{job.pk}"})
 
 
 @router.get("/{id}", response={200: MemberDetailOut, **_SCOPED})

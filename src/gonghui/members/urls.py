@@ -1,12 +1,15 @@
 from django.urls import path
 
-from gonghui.members import views
+from gonghui.members import import_views, views
 
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
     path("new/", views.member_register, name="register"),
     path("batch/", views.member_batch, name="batch"),
+    path("export/", import_views.export_members, name="export"),
+    path("import/template/", import_views.import_template, name="import_template"),
+    path("import/<str:code>/", import_views.import_members, name="import"),
     path("applications/", views.application_list, name="applications"),
     path(
         "applications/<int:pk>/<str:decision>/", views.application_decide, name="application_decide"

@@ -76,8 +76,24 @@ def member_list(request: ViewerRequest) -> HttpResponse:
             "age_bands": list(selectors.AGE_BANDS),
             "household_types": dicts.choices("household_type"),
             "new_employment": dicts.choices("new_employment"),
+            **_roster_actions(request, filters),
         },
     )
+
+
+def _roster_actions(request: ViewerRequest, filters: selectors.MemberFilters) -> dict[str, Any]:
+    """Which of import / export / unmasked export the viewer may use on this list."""
+    post = acting_post(request)
+    org = filters.org or (post.org if post else None)
+    if org is None:
+        return {}
+    user = request.user
+    return {
+        "import_org": org.code if user.has_capability("members.manage", org.path) else "",
+        "can_export": user.has_capability("members.export", org.path),
+        "can_reveal": user.has_capability("members.export", org.path)
+        and user.has_capability("reveal_pii", org.path),
+    }
 
 
 @officer_required

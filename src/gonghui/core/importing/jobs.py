@@ -49,6 +49,31 @@ def job_progress(job: ImportJob) -> tuple[int, int]:
     return processed, total
 
 
+def job_for_viewer(viewer: Any, pk: int) -> ImportJob:
+    """The job if the viewer started it or holds its importer's capability over its org; else
+    Http404 (a job outside one's scope does not exist)."""
+    from django.http import Http404
+
+    from gonghui.core.scoping import in_scope
+
+    job = ImportJob.objects.filter(pk=pk).select_related("actor").first()
+    if job is None:
+        raise Http404
+    if job.actor_id == getattr(viewer, "pk", None):
+        return job
+    try:
+        capability = importer_class(job.importer).capability
+    except (ImportError, TypeError):
+        raise Http404 from None
+    if (
+        in_scope(viewer, job.org_path)
+        and capability
+        and viewer.has_capability(capability, job.org_path)
+    ):
+        return job
+    raise Http404
+
+
 def job_create(
     *,
     importer: type[Importer],

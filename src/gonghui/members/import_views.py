@@ -1,0 +1,53 @@
+"""The member roster's import (upload, template) and export pages; core.job_views does the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from gonghui.accounts.shell import acting_post
+from gonghui.core import job_views
+from gonghui.core.decorators import officer_required
+from gonghui.core.scoping import ViewerRequest
+from gonghui.members.exporters import FILTER_KEYS, MemberExporter, ensure_export_allowed
+from gonghui.members.importers import MemberImporter
+from gonghui.orgs import selectors as org_selectors
+
+
+@officer_required
+def import_members(request: ViewerRequest, code: str) -> HttpResponse:
+    org = org_selectors.org_get(viewer=request.user, code=code)
+    return job_views.upload_page(
+        request,
+        importer=MemberImporter,
+        org=org,
+        template_url=reverse("members:import_template"),
+        back_url=reverse("members:list") + f"?org={org.code}",
+    )
+
+
+@officer_required
+@require_GET
+def import_template(request: ViewerRequest) -> HttpResponse:
+    return job_views.template_download(MemberImporter)
+
+
+@officer_required
+@require_GET
+def export_members(request: ViewerRequest) -> HttpResponse:
+    """The list as filtered on its page; ``unmasked=1`` for the full ID and phone numbers."""
+    code = (request.GET.get("org") or "").strip().upper()
+    if not code:
+        post = acting_post(request)
+        code = post.org.code if post else ""
+    org = org_selectors.org_get(viewer=request.user, code=code)
+    unmasked = request.GET.get("unmasked") == "1"
+    ensure_export_allowed(request.user, org.path, unmasked=unmasked)
+    params: dict[str, Any] = {k: request.GET.get(k, "") for k in (*FILTER_KEYS, "age_band")}
+    params.update(org=org.code, unmasked=unmasked, employer=request.GET.get("employer", ""))
+    return job_views.export_download(
+        request, MemberExporter(viewer=request.user, **params), org.path
+    )
