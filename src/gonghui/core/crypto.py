@@ -55,12 +55,18 @@ def reset_keyring() -> None:
     """Forget cached keys (after settings change, in tests and key rotation)."""
     _keyring.cache_clear()
     _index_key.cache_clear()
+    _aead.cache_clear()
+
+
+@cache
+def _aead(kid: str) -> AESGCM:
+    return AESGCM(_keyring()[1][kid])
 
 
 def encrypt(plaintext: str, context: str) -> str:
-    kid, ring = _keyring()
+    kid = _keyring()[0]
     nonce = os.urandom(12)
-    sealed = AESGCM(ring[kid]).encrypt(nonce, plaintext.encode(), context.encode())
+    sealed = _aead(kid).encrypt(nonce, plaintext.encode(), context.encode())
     return f"{PREFIX}${ALGORITHM}${kid}${base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
 

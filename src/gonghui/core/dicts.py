@@ -7,6 +7,7 @@ Django admin). Lookups are cached per process and refreshed when an admin saves 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -95,6 +96,19 @@ def resolve(dictionary: str, text: str) -> Value | None:
     if not (text or "").strip():
         return None
     return _tables().get(dictionary, ([], {}))[1].get(_normal(text))
+
+
+def resolver(dictionary: str) -> Callable[[str], Value | None]:
+    """``resolve`` bound to the dictionary as it is now: for a loop over many rows (an import),
+    where asking the cache for the version on every cell would cost more than the lookup."""
+    if dictionary not in BUILTIN:
+        raise KeyError(f"unknown dictionary {dictionary}")
+    index = _tables().get(dictionary, ([], {}))[1]
+
+    def lookup(text: str) -> Value | None:
+        return index.get(_normal(text)) if text and text.strip() else None
+
+    return lookup
 
 
 class DictChoiceField(forms.ChoiceField):

@@ -7,6 +7,7 @@ used where they reject real codes (DOMAIN.md §1.1a, §1.2).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -69,6 +70,7 @@ def validate_uscc(value: str, *, required_prefix: str = "") -> str:
     return code
 
 
+@functools.lru_cache(maxsize=8192)  # a few thousand codes; the numdb lookup is slow
 def region_name(code: str) -> str | None:
     """The name of a GB/T 2260 code known in any period (province, city or county), or None."""
     if not re.fullmatch(r"\d{6}", code or ""):
@@ -156,7 +158,7 @@ def _validate_mod11(number: str, label: str) -> None:
 
 
 def _validate_resident(number: str) -> PersonalId:
-    label = str(IdType.RESIDENT.label)
+    label = IdType.RESIDENT.label  # lazy: translated only when a message is built
     if re.fullmatch(r"\d{15}", number):
         number = resident_id_from_15(number)
     _validate_mod11(number, label)
@@ -226,8 +228,8 @@ def check_declared(
     person: PersonalId, *, gender: str = "", birth_date: dt.date | None = None
 ) -> None:
     """Reject a declared gender or birth date that disagrees with the number, naming both."""
-    labels = {"M": _("男"), "F": _("女")}
     if gender and person.gender and gender != person.gender:
+        labels = {"M": _("男"), "F": _("女")}
         raise ValidationError(
             {
                 "gender": _("填写的性别“%(given)s”与证件号码显示的“%(derived)s”不一致")

@@ -29,6 +29,7 @@ from gonghui.members.models import (
     MembershipChange,
     MemberStatus,
 )
+from gonghui.orgs.models import PATH_STEP
 
 _ID_CONTEXT = f"{Member._meta.label_lower}.id_number"
 _PHONE_CONTEXT = f"{Member._meta.label_lower}.phone"
@@ -96,7 +97,7 @@ class MemberWriter:
         self.reason = reason
         self.org_path = org_path
         self.postgres = connection.vendor == "postgresql"
-        self._prefixes: dict[int, str] = {}
+        self._prefixes: dict[str, str] = {}
         self._new: list[dict[str, Any]] = []
         self._updates: list[tuple[int, dict[str, Any]]] = []
 
@@ -184,9 +185,11 @@ class MemberWriter:
         return numbers
 
     def _prefix(self, union: Any) -> str:
-        if union.pk not in self._prefixes:
-            self._prefixes[union.pk] = card_prefix(union)
-        return self._prefixes[union.pk]
+        """The card prefix is the tree root's: computed once per root."""
+        root = union.path[:PATH_STEP]
+        if root not in self._prefixes:
+            self._prefixes[root] = card_prefix(union)
+        return self._prefixes[root]
 
     def _write_new(self, rows: list[dict[str, Any]]) -> list[int]:
         now = timezone.now()
@@ -246,6 +249,8 @@ def _next_ids(model: Any, count: int) -> list[int]:
 
 
 def _copy_text(value: Any) -> str:
+    if type(value) is str:
+        return value.translate(_ESCAPES)
     if value is None:
         return "\\N"
     if value is True:

@@ -145,6 +145,7 @@ class Importer:
         self.present: set[str] = set()  # keys of the columns the file has
         self.seen: dict[Hashable, int] = {}  # natural key -> first row number
         self.size_hint = 0
+        self._converters: list[tuple[int, str, Callable[[Any], Any]]] | None = None
 
     # --- to implement ------------------------------------------------------------------
 
@@ -251,11 +252,14 @@ class Importer:
     # --- one row -----------------------------------------------------------------------
 
     def convert(self, row: Row, mapping: dict[int, str]) -> None:
-        kinds = {c.key: c.kind for c in self.columns}
-        for index, key in mapping.items():
-            value = row.raw[index] if index < len(row.raw) else None
+        if self._converters is None:
+            kinds = {c.key: c.kind for c in self.columns}
+            self._converters = [(i, k, _CONVERTERS[kinds[k]]) for i, k in mapping.items()]
+        raw, width = row.raw, len(row.raw)
+        for index, key, converter in self._converters:
+            value = raw[index] if index < width else None
             try:
-                row.values[key] = _CONVERTERS[kinds[key]](value)
+                row.values[key] = converter(value)
             except normalize.CellError as exc:
                 row.values[key] = None
                 row.failed.add(key)
@@ -324,6 +328,7 @@ class Importer:
         header_index, header, mapping, after_header = self.find_header(rows)
         rows = itertools.chain(after_header, rows)
         self.present = set(mapping.values())
+        self._converters = None  # built from this file's header on the first row
         self.size_hint = max(0, table.size_hint - header_index - 1)
         result = ImportResult()
         problems = ProblemWorkbook(header)
@@ -345,7 +350,7 @@ class Importer:
 
     def _data_rows(self, rows: Iterator[list[Any]], header_index: int) -> Iterator[Row]:
         for number, cells in enumerate(rows, start=header_index + 2):
-            if any(normalize.cell_text(c) for c in cells):
+            if any(c is not None and c != "" and normalize.cell_text(c) for c in cells):
                 yield Row(number=number, raw=cells)
 
     def _run_rows(

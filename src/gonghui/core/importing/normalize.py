@@ -40,6 +40,8 @@ def normalize_text(value: str) -> str:
 
 def cell_text(value: Any) -> str:
     """A cell as text: integral floats lose their ``.0``, dates become ISO dates."""
+    if type(value) is str:  # most cells, and every CSV cell
+        return normalize_text(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -62,7 +64,8 @@ def cell_text(value: Any) -> str:
 
 
 def to_text(value: Any) -> str:
-    return normalize_text(cell_text(value))
+    # cell_text already normalizes a str (the common case: one pass, not two)
+    return cell_text(value) if isinstance(value, str) else normalize_text(cell_text(value))
 
 
 def to_code(value: Any) -> str:
