@@ -29,6 +29,7 @@ from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import directory_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.stats.api import router as stats_router
 from gonghui.voice.api import router as voice_router
 
 
@@ -57,6 +58,7 @@ api.add_router("/jobs", jobs_router)
 api.add_router("/assistance", assistance_router)
 api.add_router("/democracy", democracy_router)
 api.add_router("/voice", voice_router)
+api.add_router("/stats", stats_router)
 
 
 @api.exception_handler(Http404)

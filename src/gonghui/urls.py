@@ -13,6 +13,7 @@ urlpatterns = [
     path("assistance/", include("gonghui.assistance.urls")),
     path("democracy/", include("gonghui.democracy.urls")),
     path("voice/", include("gonghui.voice.urls")),
+    path("stats/", include("gonghui.stats.urls")),
     path("m/assistance/", include("gonghui.assistance.phone_urls")),
     path("m/democracy/", include("gonghui.democracy.phone_urls")),
     path("m/voice/", include("gonghui.voice.phone_urls")),

@@ -9,8 +9,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.core import audit, notify, registry
+        from gonghui.core.models import OrgCounter
 
         registry.register_org_path_model(audit.AuditEvent, "org_path")
+        registry.register_org_path_model(OrgCounter, "org_path")
         registry.register_nav_item("core.home", registry.NavItem(_("首页"), "core:home", order=0))
         registry.register_nav_item(
             "core.audit", registry.NavItem(_("操作日志"), "core:audit_list", "audit.view", order=85)

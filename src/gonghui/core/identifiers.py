@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from stdnum import numdb
@@ -121,7 +122,7 @@ def _check_char(number18: str) -> str:
     return ric.calc_check_digit(number18)
 
 
-def _birth_date(digits: str, label: str) -> dt.date:
+def _birth_date(digits: str, label: str | Promise) -> dt.date:
     try:
         born = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
@@ -143,7 +144,7 @@ def resident_id_from_15(number: str) -> str:
     return body + _check_char(body + "0")
 
 
-def _validate_mod11(number: str, label: str) -> None:
+def _validate_mod11(number: str, label: str | Promise) -> None:
     if not re.fullmatch(r"\d{17}[\dX]", number):
         raise ValidationError(
             _("%(label)s应为18位：17位数字加1位数字或X") % {"label": label}, code="id_format"

@@ -237,3 +237,37 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exporter} {self.created_at:%Y-%m-%d}"
+
+
+class OrgCounter(models.Model):
+    """One figure of one org, for the org itself and not its subtree (DESIGN.md "Performance").
+
+    The services that change what a figure counts bump it in their own transaction
+    (``core.counters.bump``): an upsert of this org's row only, no lock on any ancestor. A
+    subtree's figures are sums of these rows by path prefix; ``rebuild_counters`` recomputes
+    them all from the modules' sources. The org is known by its path (core knows no orgs), which
+    a subtree move rewrites like every other ``org_path``.
+    """
+
+    org_path = models.CharField(max_length=255)
+    key = models.CharField(max_length=64)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("组织计数")
+        verbose_name_plural = _("组织计数")
+        constraints = [
+            models.UniqueConstraint(fields=["org_path", "key"], name="core_one_counter_per_key")
+        ]
+        # A subtree's sums read this index only (PostgreSQL: LIKE 'path%' and the value).
+        indexes = [
+            models.Index(
+                fields=["org_path", "key"],
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                include=["value"],
+                name="core_counter_subtree",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_path} {self.key}={self.value}"

@@ -14,6 +14,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from gonghui.accounts.models import AccountType, User
 from gonghui.accounts.services import account_create, officer_create
 from gonghui.core.audit import AuditEvent, audit_record
+from gonghui.core.counters import rebuild_counters
 from gonghui.core.identifiers import USCC_ALPHABET
 from gonghui.demo.members import seed_demo_members
 from gonghui.orgs.models import Org, OrgKind, OwnershipType, PostRole
@@ -320,6 +321,7 @@ def seed_demo(*, size: str = "small", seed: int = 2026) -> DemoResult:
         SIZES[size](builder)
         for step in DEMO_MODULES:
             import_module(step).seed(builder)
+        rebuild_counters()  # the generator writes members in bulk, past the services' counters
         builder.actor.set_password(demo_password(seed, "admin"))
         builder.actor.save(update_fields=["password"])
         audit_record(

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
+from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.scoping import require_capability
 from gonghui.members.models import Card, CardSequence, CardStatus, Member
@@ -66,6 +67,7 @@ def card_issue_locked(member: Member, *, actor: Any) -> Card:
         member=member,
         issued_on=timezone.localdate(),
     )
+    counters.bump({(member.org_path, "cards.active"): 1})
     audit_record(
         action="members.card.issued",
         actor=actor,
@@ -77,9 +79,10 @@ def card_issue_locked(member: Member, *, actor: Any) -> Card:
 
 
 def card_void_locked(member: Member, *, status: str = CardStatus.VOID) -> None:
-    Card.objects.filter(member=member, status=CardStatus.ACTIVE).update(
+    voided = Card.objects.filter(member=member, status=CardStatus.ACTIVE).update(
         status=status, ended_on=timezone.localdate()
     )
+    counters.bump({(member.org_path, "cards.active"): -voided})
 
 
 @transaction.atomic

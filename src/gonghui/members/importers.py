@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.accounts.models import PHONE_RE, normalize_phone, phone_index
-from gonghui.core import dicts
+from gonghui.core import counters, dicts
 from gonghui.core.identifiers import IdType, age_on, check_declared, validate_personal_id
 from gonghui.core.importing import Column, Importer, ImportFileError, Kind, Outcome, Row, RowResult
 from gonghui.core.importing.normalize import header_key
 from gonghui.members import bulk
+from gonghui.members import counters as member_counters
 from gonghui.members.models import Gender, Member, MemberStatus
 from gonghui.members.services import DICT_FIELDS, MIN_JOIN_AGE, id_index
 from gonghui.orgs.models import GRASSROOTS_KINDS, Employer, Org
@@ -320,9 +321,22 @@ class MemberImporter(Importer):
             (m["id_type"], m["id_index"]): m
             for m in Member.objects.filter(
                 id_index__in=[r.cleaned["id_index"] for r in valid if r.cleaned]
-            ).values("id", "id_type", "id_index", "union_id", "status", "joined_on", *UPDATABLE)
+            ).values(
+                "id",
+                "id_type",
+                "id_index",
+                "union_id",
+                "status",
+                "joined_on",
+                "org_path",
+                "gender",
+                "birth_date",
+                *UPDATABLE,
+            )
         }
         new_rows: list[dict[str, Any]] = []
+        before: list[tuple[str, str]] = []
+        after: list[tuple[str, str]] = []
         for row in valid:
             values = row.cleaned
             assert values is not None
@@ -331,15 +345,24 @@ class MemberImporter(Importer):
             if current is None:
                 new_rows.append(values)
                 row.outcome = Outcome.CREATED
+                counted = {
+                    **values,
+                    "status": MemberStatus.ACTIVE,
+                    "org_path": values["union"].path,
+                }
+                after.extend(member_counters.keys_of(counted, cards=1))
             elif current["union_id"] != values["union"].pk:
                 row.errors.append(self.elsewhere(current))
             else:
                 changes = self.changes(current, values)
                 if changes:
                     self.writer.update(current["id"], changes)
+                    before.extend(member_counters.keys_of(current, cards=0))
+                    after.extend(member_counters.keys_of({**current, **changes}, cards=0))
                 row.outcome = Outcome.UPDATED if changes else Outcome.UNCHANGED
         self.writer.create(new_rows, consent_at=self.consent_at, purpose=self.consent_purpose)
         self.writer.flush()
+        counters.change(before, after)
 
     def elsewhere(self, current: dict[str, Any]) -> str:
         union = Org.objects.filter(pk=current["union_id"]).values_list("name", flat=True).first()

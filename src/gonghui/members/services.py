@@ -13,12 +13,13 @@ from django.utils.translation import ngettext
 from django_fsm import can_proceed
 
 from gonghui.accounts.models import PHONE_RE, normalize_phone, phone_index
-from gonghui.core import dicts
+from gonghui.core import counters, dicts
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index, mask_id_number
 from gonghui.core.identifiers import age_on, check_declared, validate_personal_id
 from gonghui.core.notify import notify
 from gonghui.core.scoping import require_capability
+from gonghui.members import counters as member_counters
 from gonghui.members.cards import card_issue_locked, card_void_locked
 from gonghui.members.models import (
     ChangeKind,
@@ -167,6 +168,7 @@ def member_register(
             {"id_number": _("该证件号码已登记为会员，一人只能有一条会员记录")}
         ) from exc
     _record(member, ChangeKind.JOINED, actor, reason=_("登记入会"), occurred_on=joined_on)
+    counters.change([], member_counters.member_keys(member))
     card = card_issue_locked(member, actor=actor)
     notify_member(member, "members.member.registered", union=union.name, card=card.number)
     audit_record(
@@ -218,6 +220,7 @@ def members_merge(*, source: Org, target: Org, actor: Any) -> None:
     """Merging unions carries every member record to the surviving union."""
     moved_ids = list(Member.objects.filter(union=source).values_list("pk", flat=True))
     moved = Member.objects.filter(pk__in=moved_ids).update(union=target, org_path=target.path)
+    member_counters.recount([source.path, target.path])
     open_transfers = Transfer.objects.filter(status=TransferStatus.ISSUED)
     # A transfer between the two merging unions has nothing left to do.
     open_transfers.filter(from_union=source, to_union=target).update(
@@ -307,8 +310,10 @@ def _change_status_locked(
     if Transfer.objects.filter(member=member, status=TransferStatus.ISSUED).exists():
         raise ValidationError(_("%(name)s 有待接收的转会，请先撤回转会") % {"name": member.name})
     before = member.status
+    counted_before = member_counters.member_keys(member)
     transition()
     member.save(update_fields=["status", "updated_at"])
+    counters.change(counted_before, member_counters.member_keys(member))
     if not member.is_current:
         card_void_locked(member)  # the card dies with the membership
     _record(member, kind, actor, reason=reason.strip(), from_status=before, occurred_on=occurred_on)
@@ -423,6 +428,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer, note: str = "") -> Member
     if not to_union.is_active:
         raise ValidationError(_("接收组织已撤销或合并"))
     from_union, from_path = member.union, member.org_path
+    counted_before = member_counters.member_keys(member, with_cards=True)
     transfer.accept()
     transfer.decided_by, transfer.decided_at = actor, timezone.now()
     transfer.decision_note = note.strip()
@@ -431,6 +437,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer, note: str = "") -> Member
     if member.employer_id and member.employer.union_id != to_union.pk:  # type: ignore[union-attr]
         member.employer = None  # the new employer is recorded by the receiving union
     member.save(update_fields=["union", "org_path", "employer", "updated_at"])
+    counters.change(counted_before, member_counters.member_keys(member, with_cards=True))
     _record(
         member,
         ChangeKind.TRANSFERRED,

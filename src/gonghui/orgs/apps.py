@@ -8,13 +8,15 @@ class OrgsConfig(AppConfig):
     verbose_name = _("工会组织")
 
     def ready(self) -> None:
-        from gonghui.core import registry
+        from gonghui.core import counters, registry
+        from gonghui.orgs import counters as org_counters
         from gonghui.orgs import services, todo
         from gonghui.orgs.models import Employer, Post
 
         registry.register_org_path_model(Employer, "org_path")
         registry.register_org_path_model(Post, "org_path")
         registry.register_dissolve_guard("orgs.tree", services.org_dissolve_guard)
+        counters.register_counter_source("orgs", org_counters.source)
         registry.register_todo_provider("orgs.unorganized", todo.unorganized_employers)
         registry.register_nav_item(
             "orgs.tree", registry.NavItem(_("组织树"), "orgs:tree", "orgs.view", order=10)

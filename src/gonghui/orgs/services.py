@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from gonghui.core import registry
+from gonghui.core import counters, registry
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import normalize_code, validate_region_code, validate_uscc
 from gonghui.core.scoping import prefix_q, require_capability
+from gonghui.orgs import counters as org_counters
 from gonghui.orgs.models import (
     ALLOWED_PARENTS,
     GRASSROOTS_KINDS,
@@ -174,6 +175,7 @@ def org_create(
         chair_name=chair_name.strip(),
         **cleaned,
     )
+    counters.change_weighted({}, org_counters.org_keys(org))
     audit_record(
         action="orgs.org.created", actor=actor, target=org, org_path=org.path, after=_snapshot(org)
     )
@@ -297,9 +299,12 @@ def org_merge(*, actor: Any, source: Org, target: Org) -> Org:
     Post.objects.filter(org=source, active=True).update(active=False, ended_on=today)
     for handler in registry.merge_handlers():
         handler(source=source, target=target, actor=actor)
+    counted_before = org_counters.org_keys(source)
     source.status = OrgStatus.MERGED
     source.merged_into = target
     source.save(update_fields=["status", "merged_into", "updated_at"])
+    counters.change_weighted(counted_before, org_counters.org_keys(source))
+    org_counters.recount_employers([source.path, target.path])
     audit_record(
         action="orgs.org.merged",
         actor=actor,
@@ -325,8 +330,10 @@ def org_dissolve(*, actor: Any, org: Org, reason: str = "") -> Org:
             _("不能撤销“%(name)s”：") % {"name": org.name} + _("；").join(obstacles)
         )
     Post.objects.filter(org=org, active=True).update(active=False, ended_on=timezone.localdate())
+    counted_before = org_counters.org_keys(org)
     org.status = OrgStatus.DISSOLVED
     org.save(update_fields=["status", "updated_at"])
+    counters.change_weighted(counted_before, {})
     audit_record(
         action="orgs.org.dissolved",
         actor=actor,
@@ -429,6 +436,7 @@ def employer_create(
         region_code=validate_region_code(region_code) if region_code else "",
         **cleaned,
     )
+    counters.change_weighted({}, org_counters.employer_keys(employer))
     audit_record(
         action="orgs.employer.created",
         actor=actor,
@@ -474,6 +482,7 @@ def employer_update(
         "employee_count": employer.employee_count,
         "union": employer.union.code if employer.union else None,
     }
+    counted_before = org_counters.employer_keys(employer)
     for field, value in cleaned.items():
         setattr(employer, field, value)
     employer.industry = industry.strip()
@@ -482,6 +491,7 @@ def employer_update(
     employer.union = union
     employer.org_path = (union or employer.registered_by).path
     employer.save()
+    counters.change_weighted(counted_before, org_counters.employer_keys(employer))
     after = {
         "name": employer.name,
         "uscc": employer.uscc,

@@ -1,0 +1,34 @@
+"""``GET /api/stats/{code}``: the figures of a subtree, with the CLI's key names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Path, Router, Schema
+
+from gonghui.core.api_schemas import ErrorOut, InvalidOut
+from gonghui.core.scoping import ViewerRequest
+from gonghui.stats.selectors import jsonable, stats_for
+
+router = Router(tags=["stats"])
+
+
+class StatsOut(Schema):
+    org: str
+    name: str
+    figures: dict[str, int | float | None]
+    households: dict[str, int]
+
+
+@router.get(
+    "/{code}",
+    response={200: StatsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+    url_name="stats_detail",
+)
+def stats_detail(
+    request: ViewerRequest, code: str = Path(..., max_length=32, pattern=r"^[A-Za-z0-9-]+$")
+) -> dict[str, Any]:
+    """Figures of the org's subtree (needs ``stats.view`` there): counts and rates (%)."""
+    result = stats_for(viewer=request.user, code=code.upper())
+    result["figures"] = jsonable(result["figures"])
+    return result

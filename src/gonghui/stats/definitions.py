@@ -1,0 +1,128 @@
+"""The figures of a subtree (DOMAIN.md §10), computed from the per-org counters.
+
+Every figure has a stable key: the CLI's ``--json``, the API and the dashboard use the same
+names. Counts are integers; rates are percentages with one decimal (DOMAIN.md §10 rounding).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.orgs.models import GRASSROOTS_KINDS, OrgKind
+
+Counters = dict[str, int]
+AGE_BANDS = {
+    "16-24": (16, 24),
+    "25-34": (25, 34),
+    "35-44": (35, 44),
+    "45-54": (45, 54),
+    "55+": (55, 200),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str | Promise
+    compute: Callable[[Counters, dt.date], int | Decimal | None]
+    rate: bool = False  # a percentage: its change is in 百分点
+
+
+def total(prefix: str) -> Callable[[Counters, dt.date], int]:
+    return lambda c, today: sum(v for k, v in c.items() if k.startswith(prefix))
+
+
+def count(key: str) -> Callable[[Counters, dt.date], int]:
+    return lambda c, today: c.get(key, 0)
+
+
+def percent(numerator: int, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(100 * numerator) / denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def ratio(num: str, den: str) -> Callable[[Counters, dt.date], Decimal | None]:
+    return lambda c, today: percent(c.get(num, 0), c.get(den, 0))
+
+
+def age_band(band: str) -> Callable[[Counters, dt.date], int]:
+    """Members whose age reached in the current year falls in the band (birth-year counters)."""
+    low, high = AGE_BANDS[band]
+
+    def compute(c: Counters, today: dt.date) -> int:
+        return sum(
+            v
+            for k, v in c.items()
+            if k.startswith("members.born.")
+            and low <= today.year - int(k.rsplit(".", 1)[1]) <= high
+        )
+
+    return compute
+
+
+def new_this_year(c: Counters, today: dt.date) -> int:
+    return c.get(f"members.joined.{today.year}", 0)
+
+
+def grassroots_unions(c: Counters, today: dt.date) -> int:
+    return sum(c.get(f"orgs.kind.{kind}", 0) for kind in GRASSROOTS_KINDS)
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("unions_grassroots", _("基层工会数"), grassroots_unions),
+    *(
+        Figure(f"unions_{kind}", label, count(f"orgs.kind.{kind}"))
+        for kind, label in OrgKind.choices
+    ),
+    Figure("members", _("会员数"), count("members.current")),
+    Figure("members_active", _("正常会员"), count("members.status.active")),
+    Figure("members_retained", _("保留会籍会员"), count("members.status.retained")),
+    Figure("members_female", _("女性会员"), count("members.gender.F")),
+    Figure("members_male", _("男性会员"), count("members.gender.M")),
+    Figure("members_migrant", _("农民工会员"), count("members.migrant")),
+    Figure("members_new_employment", _("新就业形态会员"), count("members.new_employment")),
+    Figure("members_new_this_year", _("本年新入会"), new_this_year),
+    *(
+        Figure(f"members_age_{band}", format_lazy(_("{band}岁"), band=band), age_band(band))
+        for band in AGE_BANDS
+    ),
+    Figure("cards_active", _("有效会员卡"), count("cards.active")),
+    Figure("employers", _("用人单位"), count("employers.total")),
+    Figure("employers_large", _("25人以上用人单位"), count("employers.large")),
+    Figure("employers_large_unionized", _("其中已建会"), count("employers.large_unionized")),
+    Figure(
+        "unionization_rate",
+        _("建会率（%）"),
+        ratio("employers.large_unionized", "employers.large"),
+        rate=True,
+    ),
+    Figure("employees_unionized", _("已建会单位职工数"), count("employees.unionized")),
+    Figure(
+        "membership_rate",
+        _("入会率（%）"),
+        ratio("members.current", "employees.unionized"),
+        rate=True,
+    ),
+)
+FIGURE_KEYS = tuple(f.key for f in FIGURES)
+
+
+def household_figures(counters: Counters) -> dict[str, int]:
+    """Members by 户籍类型: one figure per dictionary code present."""
+    return {
+        k.removeprefix("members.household."): v
+        for k, v in sorted(counters.items())
+        if k.startswith("members.household.")
+    }
+
+
+def compute(counters: Counters, today: dt.date) -> dict[str, int | Decimal | None]:
+    return {f.key: f.compute(counters, today) for f in FIGURES}

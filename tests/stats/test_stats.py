@@ -1,0 +1,80 @@
+"""Statistics of a subtree from the per-org counters (issue 11): CLI, API, dashboard, scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.management import call_command
+from django.test import Client
+
+from gonghui.core.counters import rebuild_counters
+from gonghui.members import services
+from gonghui.stats.selectors import stats_for
+from tests.conftest import Cast, fresh
+from tests.factories import make_employer, superuser
+from tests.members.test_registry import resident
+
+
+def join(cast: Cast, body: str, union: Any = None, **kw: Any) -> Any:
+    return services.member_register(
+        actor=superuser(),
+        union=union or cast.grassroots,
+        id_type="resident",
+        id_number=resident(body),
+        name="会员",
+        joined_on=kw.pop("joined_on", dt.date(2020, 1, 1)),
+        consent_purpose="实名登记",
+        **kw,
+    )
+
+
+def test_figures_of_a_subtree_sum_its_unions_and_compute_the_rates(cast: Cast) -> None:
+    join(cast, "41010519850101102", migrant_worker=True)  # female (even sequence digit)
+    join(cast, "41010519900101111", joined_on=dt.date.today())
+    join(cast, "41010519950101121", union=cast.sibling_grassroots)
+    make_employer(cast.town, union=cast.grassroots, employees=30)  # + 东方精密制造厂 (300)
+    make_employer(cast.town, union=None, employees=40)  # ≥ 25, no union
+    figures = stats_for(viewer=superuser(), code="EAST")["figures"]
+    assert figures["members"] == 2 and figures["members_female"] == 1
+    assert figures["members_migrant"] == 1 and figures["members_new_this_year"] == 1
+    assert figures["cards_active"] == 2
+    assert figures["employers_large"] == 3 and figures["employers_large_unionized"] == 2
+    assert str(figures["unionization_rate"]) == "66.7"
+    assert figures["employees_unionized"] == 330
+    assert str(figures["membership_rate"]) == "0.6"  # 2 ÷ 330
+    assert stats_for(viewer=superuser(), code="PROV")["figures"]["members"] == 3
+    before = stats_for(viewer=superuser(), code="PROV")
+    rebuild_counters()
+    assert stats_for(viewer=superuser(), code="PROV") == before
+
+
+def test_cli_and_api_give_the_same_keys_and_values(cast: Cast, capsys: Any) -> None:
+    join(cast, "41010519850101102")
+    call_command("stats", "--org", "EAST", "--json")
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1
+    cli = json.loads(out[0])
+    client = Client()
+    client.force_login(cast.town_officer)
+    assert client.get("/api/stats/EAST").status_code == 404  # above the town: out of scope
+    client.force_login(cast.county_officer)
+    api = client.get("/api/stats/EAST").json()
+    assert api == cli and api["figures"]["members"] == 1
+    client.force_login(cast.sibling_officer)
+    assert client.get("/api/stats/EAST").status_code == 404
+    assert client.get("/stats/EAST/").status_code == 404
+
+
+def test_dashboard_ranks_children_and_drills_down(cast: Cast) -> None:
+    join(cast, "41010519850101102")
+    join(cast, "41010519860101102")
+    client = Client()
+    client.force_login(fresh(cast.county_officer))
+    page = client.get("/stats/EAST/").content.decode()
+    assert "东区街道工会" in page and 'href="/stats/EAST-T1/"' in page
+    assert 'data-figure="members">2<' in page
+    town = client.get("/stats/EAST-T1/?by=cards.active").content.decode()
+    assert "东方机械有限公司工会委员会" in town and 'value="2"' in town
+    assert client.get("/stats/").status_code == 200  # the acting org's subtree
