@@ -36,6 +36,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("reveal_pii", _("查看完整个人信息"), _("逐条查看完整证件号码和手机号码，留痕")),
     Capability("members.export", _("导出会员"), _("导出会员名册（脱敏）")),
     Capability("stats.view", _("查看统计"), _("查看本级及下级统计数据")),
+    Capability("stats.report", _("统计年报"), _("填报、上报本级统计年报，审核下级年报")),
     Capability("assistance.view", _("查看帮扶"), _("查看困难职工档案和帮扶记录（个人信息脱敏）")),
     Capability(
         "assistance.manage", _("办理帮扶"), _("困难职工申请、入户走访、基层审核、公示、帮扶发放")
@@ -63,6 +64,7 @@ _GRASSROOTS_OFFICER = _VIEW | {
     "assistance.manage",
     "democracy.manage",
     "voice.handle",
+    "stats.report",
 }
 _GRASSROOTS_LEAD = _GRASSROOTS_OFFICER | {
     "orgs.manage",
@@ -78,9 +80,15 @@ _FEDERATION_LEAD = _VIEW | {
     "assistance.approve",
     "assistance.fund",
     "voice.handle",
+    "stats.report",
 }
 # Federation staff work the items assigned to their level: escalated appeals, their own cases.
-_FEDERATION_STAFF = _VIEW | {"orgs.employer.manage", "voice.handle", "assistance.manage"}
+_FEDERATION_STAFF = _VIEW | {
+    "orgs.employer.manage",
+    "voice.handle",
+    "assistance.manage",
+    "stats.report",
+}
 
 # Federations see figures and masked records of their subtree and edit nothing of a
 # grassroots union's members directly: no members.manage, no reveal_pii at that level.
@@ -107,7 +115,7 @@ DEFAULTS: dict[tuple[str, str], frozenset[str]] = {
     ),
 }
 
-_CACHE_KEY = "orgs:capability-matrix:v2"
+_CACHE_KEY = "orgs:capability-matrix:v3"
 
 
 def effective_matrix() -> dict[tuple[str, str], frozenset[str]]:

@@ -66,3 +66,34 @@ def children_ranking(*, org: Org, key: str) -> list[dict[str, Any]]:
 
 def jsonable(figures: dict[str, Any]) -> dict[str, Any]:
     return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in figures.items()}
+
+
+def period_subtree_counters(*, org: Org, year: int) -> dict[str, int]:
+    from gonghui.stats.models import SnapshotCounter
+
+    rows = (
+        SnapshotCounter.objects.filter(prefix_q("org_path", org.path), period__year=year)
+        .values("key")
+        .annotate(total=Sum("value"))
+        .values_list("key", "total")
+    )
+    return {key: int(value) for key, value in rows if value}
+
+
+def compare_years(*, org: Org, start: int, end: int) -> list[dict[str, Any]]:
+    """Each figure in both years and its change: % for counts, 百分点 for rates (DOMAIN §10)."""
+    first = definitions.compute(
+        period_subtree_counters(org=org, year=start), dt.date(start, 12, 31)
+    )
+    last = definitions.compute(period_subtree_counters(org=org, year=end), dt.date(end, 12, 31))
+    rows = []
+    for figure in definitions.FIGURES:
+        a, b = first[figure.key], last[figure.key]
+        change: Decimal | None = None
+        if a is not None and b is not None:
+            if figure.rate:
+                change = Decimal(b) - Decimal(a)
+            elif a:
+                change = definitions.percent(int(b) - int(a), int(a))
+        rows.append({"figure": figure, "start": a, "end": b, "change": change})
+    return rows

@@ -1,9 +1,17 @@
 from django.urls import path
 
-from gonghui.stats import views
+from gonghui.stats import report_views, views
 
 app_name = "stats"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("reports/", report_views.period_list, name="periods"),
+    path("reports/<int:year>/<str:code>/", report_views.report_detail, name="report"),
+    path(
+        "reports/<int:year>/<str:code>/<str:action>/",
+        report_views.report_action,
+        name="report_action",
+    ),
+    path("compare/<str:code>/", report_views.compare, name="compare"),
     path("<str:code>/", views.dashboard, name="org"),
 ]

@@ -1,0 +1,125 @@
+"""The annual report (统计年报): a frozen snapshot of every org's counters at the period end,
+and one report per reporting org that is checked, submitted and reviewed level by level."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from gonghui.orgs.models import Org
+
+
+class ReportPeriod(models.Model):
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    frozen_at = models.DateTimeField(_("冻结时间"))
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("统计年度")
+        verbose_name_plural = _("统计年度")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class SnapshotCounter(models.Model):
+    """An ``OrgCounter`` row as it was when the period was frozen."""
+
+    period = models.ForeignKey(ReportPeriod, on_delete=models.CASCADE, related_name="counters")
+    org_path = models.CharField(max_length=255)
+    key = models.CharField(max_length=64)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("年报快照")
+        verbose_name_plural = _("年报快照")
+        indexes = [
+            models.Index(
+                fields=["period", "org_path"],
+                opclasses=["", "varchar_pattern_ops"],
+                include=["key", "value"],
+                name="stats_snapshot_subtree",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.org_path} {self.key}={self.value}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("待上报")
+    SUBMITTED = "submitted", _("已上报")
+    ACCEPTED = "accepted", _("已审核")
+    RETURNED = "returned", _("已退回")
+
+
+class OrgReport(models.Model):
+    """One org's annual report. A grassroots union's figures come from the snapshot and may be
+    corrected before submission; a federation's are its own plus its children's reports."""
+
+    period = models.ForeignKey(ReportPeriod, on_delete=models.CASCADE, related_name="reports")
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    org_path = models.CharField(max_length=255, db_index=True)
+    status = FSMField(
+        _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    figures = models.JSONField(_("数字"), default=dict)
+    note = models.TextField(_("填报说明"), blank=True)
+    return_reason = models.CharField(_("退回理由"), max_length=300, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("统计年报")
+        verbose_name_plural = _("统计年报")
+        ordering = ["org_path"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "org"], name="stats_one_report_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.org}"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+    @transition(
+        field=status,
+        source=[ReportStatus.DRAFT, ReportStatus.RETURNED],
+        target=ReportStatus.SUBMITTED,
+    )
+    def submit(self) -> None:
+        pass
+
+    @transition(field=status, source=ReportStatus.SUBMITTED, target=ReportStatus.ACCEPTED)
+    def accept(self) -> None:
+        pass
+
+    @transition(field=status, source=ReportStatus.SUBMITTED, target=ReportStatus.RETURNED)
+    def send_back(self) -> None:
+        pass
+
+
+class ReportStep(models.Model):
+    """Who moved a report from one state to another, when, and why (DESIGN.md rule 4)."""
+
+    report = models.ForeignKey(OrgReport, on_delete=models.CASCADE, related_name="steps")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=10)
+    to_status = models.CharField(max_length=10)
+    comment = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.from_status}→{self.to_status}"

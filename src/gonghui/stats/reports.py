@@ -1,0 +1,248 @@
+"""统计年报 with 逐级上报: freeze the period, fill and submit, review level by level.
+
+A grassroots union's report starts from the snapshot of its counters and may be corrected
+before it is submitted; a federation submits once every child report is accepted, and its
+figures are then its own direct figures plus the sum of its children's reports (corrections
+included). Each level reviews its children: accept, or return with a reason (the report becomes
+editable again). Every transition leaves a ReportStep and an audit row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter as Tally
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.audit import audit_record
+from gonghui.core.models import OrgCounter
+from gonghui.orgs.models import FEDERATION_KINDS, Org, OrgKind, OrgStatus
+from gonghui.stats import definitions
+from gonghui.stats.models import OrgReport, ReportPeriod, ReportStatus, ReportStep, SnapshotCounter
+
+# Branches and groups report through their grassroots union.
+NOT_REPORTING = (OrgKind.BRANCH, OrgKind.GROUP)
+ITEMS = tuple(f.key for f in definitions.FIGURES if not f.rate)
+RATES = {
+    "unionization_rate": ("employers_large_unionized", "employers_large"),
+    "membership_rate": ("members", "employees_unionized"),
+}
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def items_of(counters: dict[str, int], year: int) -> dict[str, int]:
+    figures = definitions.compute(counters, year_end(year))
+    return {key: int(figures[key] or 0) for key in ITEMS}
+
+
+def with_rates(items: dict[str, int]) -> dict[str, Any]:
+    rates = {
+        k: definitions.percent(items.get(n, 0), items.get(d, 0)) for k, (n, d) in RATES.items()
+    }
+    return {**items, **rates}
+
+
+def holds_at(actor: Any, capability: str, path: str) -> bool:
+    """The capability from a post held at exactly this org (not inherited from above)."""
+    if getattr(actor, "is_superuser", False):
+        return True
+    return any(p == path and capability in caps for p, caps in actor.post_capabilities)
+
+
+def _step(report: OrgReport, actor: Any, before: str, comment: str = "") -> None:
+    ReportStep.objects.create(
+        report=report, actor=actor, from_status=before, to_status=report.status, comment=comment
+    )
+    audit_record(
+        action=f"stats.report.{report.status}",
+        actor=actor,
+        target=report,
+        org_path=report.org_path,
+        before={"status": before},
+        after={"status": report.status, "comment": comment},
+    )
+
+
+@transaction.atomic
+def period_freeze(*, actor: Any, year: int) -> ReportPeriod:
+    """Freeze every org's counters for ``year`` and open a report for every reporting org."""
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("stats.freeze")
+    if ReportPeriod.objects.filter(year=year).exists():
+        raise ValidationError(_("%(year)d年度已冻结，不能重复冻结") % {"year": year})
+    period = ReportPeriod.objects.create(year=year, frozen_at=timezone.now(), frozen_by=actor)
+    snapshot, counters = SnapshotCounter._meta.db_table, OrgCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {snapshot} (period_id, org_path, key, value) "  # noqa: S608
+            f"SELECT %s, org_path, key, value FROM {counters} WHERE value <> 0",
+            [period.pk],
+        )
+    orgs = list(Org.objects.filter(status=OrgStatus.ACTIVE).only("pk", "path", "kind"))
+    unit_of = _reporting_units(orgs)
+    per_unit: dict[str, Tally[str]] = {}
+    for path, key, value in (
+        SnapshotCounter.objects.filter(period=period)
+        .values_list("org_path", "key", "value")
+        .iterator(chunk_size=10000)
+    ):
+        unit = unit_of.get(path)
+        if unit is not None:
+            per_unit.setdefault(unit, Tally())[key] += value
+    OrgReport.objects.bulk_create(
+        (
+            OrgReport(
+                period=period,
+                org=org,
+                org_path=org.path,
+                figures={}
+                if org.kind in FEDERATION_KINDS
+                else items_of(dict(per_unit.get(org.path, {})), year),
+            )
+            for org in orgs
+            if org.kind not in NOT_REPORTING
+        ),
+        batch_size=2000,
+    )
+    audit_record(action="stats.period.frozen", actor=actor, after={"year": year})
+    return period
+
+
+def _reporting_units(orgs: list[Org]) -> dict[str, str]:
+    """Each grassroots-level path → the path of the grassroots union it reports through."""
+    units: dict[str, str] = {}
+    for org in sorted(orgs, key=lambda o: o.path):
+        if org.kind in FEDERATION_KINDS:
+            continue
+        if org.kind in NOT_REPORTING:
+            parent = next(
+                (
+                    org.path[:end]
+                    for end in range(len(org.path) - 4, 0, -4)
+                    if org.path[:end] in units
+                ),
+                None,
+            )
+            if parent is not None:
+                units[org.path] = units[parent]
+        else:
+            units[org.path] = org.path
+    return units
+
+
+def _lock(report: OrgReport) -> OrgReport:
+    return OrgReport.objects.select_for_update().select_related("org", "period").get(pk=report.pk)
+
+
+@transaction.atomic
+def report_edit(
+    *, actor: Any, report: OrgReport, figures: dict[str, int], note: str = ""
+) -> OrgReport:
+    """Correct a grassroots report's figures before it is submitted (its own officers only)."""
+    report = _lock(report)
+    if not holds_at(actor, "stats.report", report.org_path):
+        raise PermissionDenied("stats.report")
+    if report.org.kind in FEDERATION_KINDS:
+        raise ValidationError(_("上级工会的年报由下级年报汇总，不能直接修改"))
+    if not report.editable:
+        raise ValidationError(
+            _("年报%(status)s，不能修改") % {"status": report.get_status_display()}
+        )
+    errors = {k: _("应为不小于0的整数") for k, v in figures.items() if k not in ITEMS or v < 0}
+    if errors:
+        raise ValidationError(errors)
+    before = dict(report.figures)
+    report.figures = {**report.figures, **{k: int(v) for k, v in figures.items()}}
+    report.note = note.strip()
+    report.save(update_fields=["figures", "note", "updated_at"])
+    changed = {k: v for k, v in report.figures.items() if before.get(k) != v}
+    if changed:
+        audit_record(
+            action="stats.report.edited",
+            actor=actor,
+            target=report,
+            org_path=report.org_path,
+            before={k: before.get(k) for k in changed},
+            after=changed,
+        )
+    return report
+
+
+def children_reports(report: OrgReport) -> list[OrgReport]:
+    return list(
+        OrgReport.objects.filter(period=report.period, org__parent=report.org)
+        .select_related("org")
+        .order_by("org_path")
+    )
+
+
+def own_items(report: OrgReport) -> dict[str, int]:
+    """A federation's own direct figures (the counters at its own path) for the period."""
+    rows = SnapshotCounter.objects.filter(period=report.period, org_path=report.org_path)
+    return items_of(dict(rows.values_list("key", "value")), report.period.year)
+
+
+def summed_items(report: OrgReport) -> dict[str, int]:
+    totals: Tally[str] = Tally(own_items(report))
+    for child in children_reports(report):
+        totals.update({k: int(child.figures.get(k, 0)) for k in ITEMS})
+    return {k: totals.get(k, 0) for k in ITEMS}
+
+
+@transaction.atomic
+def report_submit(*, actor: Any, report: OrgReport) -> OrgReport:
+    """上报: a federation only once every child report is accepted, with their sums."""
+    report = _lock(report)
+    if not holds_at(actor, "stats.report", report.org_path):
+        raise PermissionDenied("stats.report")
+    if not report.editable:
+        raise ValidationError(
+            _("年报%(status)s，不能重复上报") % {"status": report.get_status_display()}
+        )
+    if report.org.kind in FEDERATION_KINDS:
+        pending = [
+            c.org.name for c in children_reports(report) if c.status != ReportStatus.ACCEPTED
+        ]
+        if pending:
+            raise ValidationError(
+                _("下级年报尚未全部审核通过：%(names)s") % {"names": "、".join(pending[:20])}
+            )
+        report.figures = summed_items(report)
+    before = report.status
+    report.submit()
+    if report.org.parent_id is None:
+        report.accept()  # the top of the tree has no one above to review it
+    report.submitted_at = timezone.now()
+    report.return_reason = ""
+    report.save()
+    _step(report, actor, before)
+    return report
+
+
+@transaction.atomic
+def report_review(*, actor: Any, report: OrgReport, accept: bool, reason: str = "") -> OrgReport:
+    """The parent org accepts a submitted child report or returns it with a reason."""
+    report = _lock(report)
+    parent = report.org.parent
+    if parent is None or not holds_at(actor, "stats.report", parent.path):
+        raise PermissionDenied("stats.report")
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("只能审核已上报的年报"))
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": _("请填写退回理由")})
+    before = report.status
+    if accept:
+        report.accept()
+    else:
+        report.send_back()
+        report.return_reason = reason.strip()
+    report.save()
+    _step(report, actor, before, reason.strip())
+    return report
