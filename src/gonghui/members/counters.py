@@ -1,7 +1,7 @@
 """What a member counts under at their union (core.counters): the registry's direct figures.
 
 Only current members (正常 and 保留会籍) are counted. Age is kept as the birth year and new
-members as the join year, so that age bands and "new this period" are sums at reading time.
+members as the join month, so that age bands and "new this period" are sums at reading time.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def keys_of(values: dict[str, Any], *, cards: int) -> list[tuple[str, str]]:
         f"members.status.{values['status']}",
         f"members.gender.{values['gender']}",
         f"members.born.{values['birth_date'].year}",
-        f"members.joined.{values['joined_on'].year}",
+        f"members.joined.{values['joined_on']:%Y-%m}",
     ]
     if values.get("migrant_worker"):
         keys.append("members.migrant")

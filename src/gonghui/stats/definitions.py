@@ -69,7 +69,13 @@ def age_band(band: str) -> Callable[[Counters, dt.date], int]:
 
 
 def new_this_year(c: Counters, today: dt.date) -> int:
-    return c.get(f"members.joined.{today.year}", 0)
+    prefix = f"members.joined.{today.year}-"
+    return sum(v for k, v in c.items() if k.startswith(prefix))
+
+
+def joined_by_month(c: Counters, months: list[str]) -> list[int]:
+    """Current members by the month they joined (``YYYY-MM``), for the trend chart."""
+    return [c.get(f"members.joined.{month}", 0) for month in months]
 
 
 def grassroots_unions(c: Counters, today: dt.date) -> int:

@@ -11,8 +11,25 @@ from django_fsm import FSMField, transition
 from gonghui.orgs.models import Org
 
 
+class Snapshot(models.Model):
+    """Every org's counters as they were at one moment: a month's end (``2026-11``, taken by
+    ``gonghui stats_snapshot``) or a frozen report year (``2026``)."""
+
+    label = models.CharField(_("期间"), max_length=7, unique=True)
+    taken_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("统计快照")
+        verbose_name_plural = _("统计快照")
+        ordering = ["-label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class ReportPeriod(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    snapshot = models.OneToOneField(Snapshot, on_delete=models.PROTECT, related_name="period")
     frozen_at = models.DateTimeField(_("冻结时间"))
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -28,9 +45,9 @@ class ReportPeriod(models.Model):
 
 
 class SnapshotCounter(models.Model):
-    """An ``OrgCounter`` row as it was when the period was frozen."""
+    """An ``OrgCounter`` row as it was when the snapshot was taken."""
 
-    period = models.ForeignKey(ReportPeriod, on_delete=models.CASCADE, related_name="counters")
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="counters")
     org_path = models.CharField(max_length=255)
     key = models.CharField(max_length=64)
     value = models.BigIntegerField()
@@ -40,7 +57,7 @@ class SnapshotCounter(models.Model):
         verbose_name_plural = _("年报快照")
         indexes = [
             models.Index(
-                fields=["period", "org_path"],
+                fields=["snapshot", "org_path"],
                 opclasses=["", "varchar_pattern_ops"],
                 include=["key", "value"],
                 name="stats_snapshot_subtree",
@@ -48,7 +65,7 @@ class SnapshotCounter(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.period} {self.org_path} {self.key}={self.value}"
+        return f"{self.snapshot} {self.org_path} {self.key}={self.value}"
 
 
 class ReportStatus(models.TextChoices):

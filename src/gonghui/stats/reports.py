@@ -22,7 +22,14 @@ from gonghui.core.audit import audit_record
 from gonghui.core.models import OrgCounter
 from gonghui.orgs.models import FEDERATION_KINDS, Org, OrgKind, OrgStatus
 from gonghui.stats import definitions
-from gonghui.stats.models import OrgReport, ReportPeriod, ReportStatus, ReportStep, SnapshotCounter
+from gonghui.stats.models import (
+    OrgReport,
+    ReportPeriod,
+    ReportStatus,
+    ReportStep,
+    Snapshot,
+    SnapshotCounter,
+)
 
 # Branches and groups report through their grassroots union.
 NOT_REPORTING = (OrgKind.BRANCH, OrgKind.GROUP)
@@ -77,19 +84,15 @@ def period_freeze(*, actor: Any, year: int) -> ReportPeriod:
         raise PermissionDenied("stats.freeze")
     if ReportPeriod.objects.filter(year=year).exists():
         raise ValidationError(_("%(year)d年度已冻结，不能重复冻结") % {"year": year})
-    period = ReportPeriod.objects.create(year=year, frozen_at=timezone.now(), frozen_by=actor)
-    snapshot, counters = SnapshotCounter._meta.db_table, OrgCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {snapshot} (period_id, org_path, key, value) "  # noqa: S608
-            f"SELECT %s, org_path, key, value FROM {counters} WHERE value <> 0",
-            [period.pk],
-        )
+    snapshot = snapshot_take(label=str(year))
+    period = ReportPeriod.objects.create(
+        year=year, snapshot=snapshot, frozen_at=snapshot.taken_at, frozen_by=actor
+    )
     orgs = list(Org.objects.filter(status=OrgStatus.ACTIVE).only("pk", "path", "kind"))
     unit_of = _reporting_units(orgs)
     per_unit: dict[str, Tally[str]] = {}
     for path, key, value in (
-        SnapshotCounter.objects.filter(period=period)
+        SnapshotCounter.objects.filter(snapshot=snapshot)
         .values_list("org_path", "key", "value")
         .iterator(chunk_size=10000)
     ):
@@ -113,6 +116,21 @@ def period_freeze(*, actor: Any, year: int) -> ReportPeriod:
     )
     audit_record(action="stats.period.frozen", actor=actor, after={"year": year})
     return period
+
+
+def snapshot_take(*, label: str) -> Snapshot:
+    """Copy every non-zero counter under ``label`` in one statement (any scale)."""
+    if Snapshot.objects.filter(label=label).exists():
+        raise ValidationError(_("期间%(label)s的快照已存在") % {"label": label})
+    snapshot = Snapshot.objects.create(label=label, taken_at=timezone.now())
+    target, source = SnapshotCounter._meta.db_table, OrgCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {target} (snapshot_id, org_path, key, value) "  # noqa: S608
+            f"SELECT %s, org_path, key, value FROM {source} WHERE value <> 0",
+            [snapshot.pk],
+        )
+    return snapshot
 
 
 def _reporting_units(orgs: list[Org]) -> dict[str, str]:
@@ -185,7 +203,9 @@ def children_reports(report: OrgReport) -> list[OrgReport]:
 
 def own_items(report: OrgReport) -> dict[str, int]:
     """A federation's own direct figures (the counters at its own path) for the period."""
-    rows = SnapshotCounter.objects.filter(period=report.period, org_path=report.org_path)
+    rows = SnapshotCounter.objects.filter(
+        snapshot_id=report.period.snapshot_id, org_path=report.org_path
+    )
     return items_of(dict(rows.values_list("key", "value")), report.period.year)
 
 

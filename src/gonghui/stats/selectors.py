@@ -16,6 +16,7 @@ from gonghui.core.scoping import Viewer, prefix_q, require_capability
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import PATH_STEP, Org
 from gonghui.stats import definitions
+from gonghui.stats.models import Snapshot, SnapshotCounter
 
 
 def subtree_counters(org: Org) -> dict[str, int]:
@@ -68,11 +69,9 @@ def jsonable(figures: dict[str, Any]) -> dict[str, Any]:
     return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in figures.items()}
 
 
-def period_subtree_counters(*, org: Org, year: int) -> dict[str, int]:
-    from gonghui.stats.models import SnapshotCounter
-
+def snapshot_subtree_counters(*, org: Org, label: str) -> dict[str, int]:
     rows = (
-        SnapshotCounter.objects.filter(prefix_q("org_path", org.path), period__year=year)
+        SnapshotCounter.objects.filter(prefix_q("org_path", org.path), snapshot__label=label)
         .values("key")
         .annotate(total=Sum("value"))
         .values_list("key", "total")
@@ -83,9 +82,11 @@ def period_subtree_counters(*, org: Org, year: int) -> dict[str, int]:
 def compare_years(*, org: Org, start: int, end: int) -> list[dict[str, Any]]:
     """Each figure in both years and its change: % for counts, 百分点 for rates (DOMAIN §10)."""
     first = definitions.compute(
-        period_subtree_counters(org=org, year=start), dt.date(start, 12, 31)
+        snapshot_subtree_counters(org=org, label=str(start)), dt.date(start, 12, 31)
     )
-    last = definitions.compute(period_subtree_counters(org=org, year=end), dt.date(end, 12, 31))
+    last = definitions.compute(
+        snapshot_subtree_counters(org=org, label=str(end)), dt.date(end, 12, 31)
+    )
     rows = []
     for figure in definitions.FIGURES:
         a, b = first[figure.key], last[figure.key]
@@ -97,3 +98,54 @@ def compare_years(*, org: Org, start: int, end: int) -> list[dict[str, Any]]:
                 change = definitions.percent(int(b) - int(a), int(a))
         rows.append({"figure": figure, "start": a, "end": b, "change": change})
     return rows
+
+
+def last_months(today: dt.date, count: int = 12) -> list[str]:
+    """``YYYY-MM`` of the ``count`` months ending with today's, oldest first."""
+    months, year, month = [], today.year, today.month
+    for _ in range(count):
+        months.append(f"{year}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def year_ago_label(today: dt.date) -> str | None:
+    """The snapshot to compare with: the same month last year, else last year's report."""
+    labels = [f"{today.year - 1}-{today.month:02d}", str(today.year - 1)]
+    found = set(Snapshot.objects.filter(label__in=labels).values_list("label", flat=True))
+    return next((label for label in labels if label in found), None)
+
+
+def changes(
+    *, org: Org, figures: dict[str, Any], today: dt.date
+) -> tuple[str | None, dict[str, Decimal | None]]:
+    """Each figure's change against a year ago: % for counts, 百分点 for rates."""
+    label = year_ago_label(today)
+    if label is None:
+        return None, {}
+    then_day = dt.date(today.year - 1, 12, 31) if "-" not in label else today.replace(day=1)
+    then = definitions.compute(snapshot_subtree_counters(org=org, label=label), then_day)
+    result: dict[str, Decimal | None] = {}
+    for figure in definitions.FIGURES:
+        a, b = then[figure.key], figures[figure.key]
+        if a is None or b is None:
+            result[figure.key] = None
+        elif figure.rate:
+            result[figure.key] = Decimal(b) - Decimal(a)
+        else:
+            result[figure.key] = definitions.percent(int(b) - int(a), int(a)) if a else None
+    return label, result
+
+
+def member_trend(*, org: Org, months: list[str]) -> list[int | None]:
+    """Members at each month's snapshot (None where no snapshot was taken)."""
+    rows = dict(
+        SnapshotCounter.objects.filter(
+            prefix_q("org_path", org.path), snapshot__label__in=months, key="members.current"
+        )
+        .values("snapshot__label")
+        .annotate(total=Sum("value"))
+        .values_list("snapshot__label", "total")
+    )
+    taken = set(Snapshot.objects.filter(label__in=months).values_list("label", flat=True))
+    return [int(rows.get(m, 0)) if m in taken else None for m in months]

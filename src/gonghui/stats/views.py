@@ -1,9 +1,11 @@
-"""The statistics dashboard of the acting org's subtree (drill down by child org)."""
+"""The statistics dashboard of the acting org's subtree: key figures with the change against a
+year ago, a 12-month trend, a ranking by child org (drill down the tree). One request."""
 
 from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -30,22 +32,40 @@ def dashboard(request: ViewerRequest, code: str = "") -> HttpResponse:
         post = acting_post(request)
         code = post.org.code if post else ""
     org = org_selectors.org_get(viewer=request.user, code=code)
-    result = selectors.stats_for(viewer=request.user, code=org.code)
+    today = timezone.localdate()
+    result = selectors.stats_for(viewer=request.user, code=org.code, today=today)
+    compared_with, change = selectors.changes(org=org, figures=result["figures"], today=today)
     key = request.GET.get("by", "members.current")
     if key not in RANKING_KEYS:
         key = "members.current"
     ranking = selectors.children_ranking(org=org, key=key)
-    top = max((r["value"] for r in ranking), default=0)
+    months = selectors.last_months(today)
+    counters = selectors.subtree_counters(org)
+    chart = {
+        "months": months,
+        "joined": definitions.joined_by_month(counters, months),
+        "members": selectors.member_trend(org=org, months=months),
+        "ranking": {
+            "names": [r["org"].name if r["org"] else str(_("本级")) for r in ranking][:20],
+            "values": [r["value"] for r in ranking][:20],
+            "label": str(RANKING_KEYS[key]),
+        },
+        "labels": {"joined": str(_("新入会")), "members": str(_("会员数"))},
+    }
     return render(
         request,
         "stats/dashboard.html",
         {
             "org": org,
-            "figures": [(f, result["figures"][f.key]) for f in definitions.FIGURES],
+            "figures": [
+                (f, result["figures"][f.key], change.get(f.key)) for f in definitions.FIGURES
+            ],
+            "compared_with": compared_with,
             "households": result["households"],
             "ranking": ranking,
-            "top": top,
+            "top": max((r["value"] for r in ranking), default=0),
             "ranking_key": key,
             "ranking_keys": RANKING_KEYS,
+            "chart": chart,
         },
     )
