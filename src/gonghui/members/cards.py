@@ -28,7 +28,9 @@ from gonghui.core.scoping import require_capability
 from gonghui.members.models import Card, CardSequence, CardStatus, Member
 from gonghui.orgs.models import PATH_STEP, Org
 
-WINDOW_SECONDS = 60
+# A token or code is valid in its own window and the next: at most a minute in all, so a
+# screenshot of the member's card is useless within a minute (issue 5).
+WINDOW_SECONDS = 30
 SERIAL_DIGITS = 10
 
 
@@ -119,7 +121,7 @@ def _signature(card_no: str, window: int) -> str:
 
 
 def card_token(card_no: str, now: float | None = None) -> str:
-    """The QR payload for this minute: ``<card>.<window>.<signature>``."""
+    """The QR payload for this window: ``<card>.<window>.<signature>``."""
     window = _window(now)
     return f"{card_no}.{window}.{_signature(card_no, window)}"
 
@@ -147,7 +149,7 @@ class Verification:
 
 
 def _fresh(window: int, now: float | None) -> bool:
-    # The current minute and the one before it: a code read at 59 s still works at 61 s.
+    # The current window and the one before it: a code read at 29 s still works at 31 s.
     return _window(now) - 1 <= window <= _window(now)
 
 
