@@ -313,3 +313,14 @@ def test_api_upload_returns_a_job_whose_result_has_the_cli_keys(cast: Cast) -> N
     client.force_login(cast.grassroots_officer)
     bad = client.post("/api/members/import", {"file": upload, "org": "EAST-G1"})
     assert bad.status_code == 422 and "不支持的文件类型" in bad.json()["detail"][0]
+
+
+def test_excel_97_workbook_imports(cast: Cast) -> None:
+    """An .xls as older Excel saves it (OLE2): title row, header variants, a date cell."""
+    from pathlib import Path
+
+    data = (Path(__file__).parent.parent / "fixtures" / "members.xls").read_bytes()
+    result = run(cast, data, "会员.xls")
+    assert (result.total, result.imported, result.rejected) == (2, 2, 0)
+    assert Member.objects.get(name="张三").joined_on == dt.date(2010, 3, 12)
+    assert Member.objects.get(name="李四").id_number == B

@@ -28,9 +28,11 @@ def test_returned_report_is_editable_and_the_resubmitted_one_sums_into_the_count
     join(cast, "41010519870101102", union=direct)
     period = reports.period_freeze(actor=superuser(), year=2026)
     assert report("EAST-G1").figures["members"] == 2 and report("EAST").figures == {}
-    assert not OrgReport.objects.filter(period=period, org__code="WEST-G1").exclude(
-        figures__members=0
-    ).exists()
+    assert (
+        not OrgReport.objects.filter(period=period, org__code="WEST-G1")
+        .exclude(figures__members=0)
+        .exists()
+    )
 
     grass, town = fresh(cast.grassroots_officer), fresh(cast.town_officer)
     reports.report_submit(actor=grass, report=report("EAST-G1"))
