@@ -21,6 +21,7 @@ from gonghui.core.models import OrgCounter
 PathKey = tuple[str, str]
 Source = Callable[[], Iterable[tuple[str, str, int]]]
 _sources: list[tuple[str, Source]] = []
+_UPSERT_ROWS = 300  # 900 parameters: under SQLite's limit of 999 on old builds
 
 
 def register_counter_source(name: str, source: Source) -> None:
@@ -30,17 +31,28 @@ def register_counter_source(name: str, source: Source) -> None:
 
 
 def bump(deltas: dict[PathKey, int]) -> None:
-    """Add each delta to its counter (created at zero when missing)."""
+    """Add each delta to its counter (created at zero when missing): a few multi-row upserts,
+    whatever the number of counters (a batch of an import touches thousands)."""
     rows = [(path, key, delta) for (path, key), delta in deltas.items() if delta]
-    if not rows:
-        return
     table = OrgCounter._meta.db_table
+    upsert = f"ON CONFLICT (org_path, key) DO UPDATE SET value = {table}.value + excluded.value"
     with connection.cursor() as cursor:
-        upsert = (
-            f"INSERT INTO {table} (org_path, key, value) VALUES (%s, %s, %s) "  # noqa: S608
-            f"ON CONFLICT (org_path, key) DO UPDATE SET value = {table}.value + excluded.value"
-        )
-        cursor.executemany(upsert, rows)
+        if rows and connection.vendor == "postgresql":
+            # Three array parameters however many rows: nothing to parse or bind per row.
+            paths, keys, values = (list(column) for column in zip(*rows, strict=True))
+            cursor.execute(
+                f"INSERT INTO {table} (org_path, key, value) "  # noqa: S608
+                f"SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[]) {upsert}",
+                [paths, keys, values],
+            )
+            return
+        for start in range(0, len(rows), _UPSERT_ROWS):
+            chunk = rows[start : start + _UPSERT_ROWS]
+            placeholders = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (org_path, key, value) VALUES {placeholders} {upsert}",  # noqa: S608
+                [item for row in chunk for item in row],
+            )
 
 
 def change(before: Iterable[PathKey], after: Iterable[PathKey]) -> None:

@@ -319,8 +319,8 @@ class MemberImporter(Importer):
                 valid.append(row)
         existing = {
             (m["id_type"], m["id_index"]): m
-            for m in Member.objects.filter(
-                id_index__in=[r.cleaned["id_index"] for r in valid if r.cleaned]
+            for m in bulk.with_id_index_in(
+                Member.objects.all(), [r.cleaned["id_index"] for r in valid if r.cleaned]
             ).values(
                 "id",
                 "id_type",
