@@ -3,12 +3,12 @@ from django.urls import include, path
 
 from gonghui.accounts import views as account_views
 from gonghui.api import api
-from gonghui.members import views as member_views
 
 urlpatterns = [
     path("", include("gonghui.core.urls")),
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
+    path("members/corrections/", include("gonghui.members.correction_urls")),
     path("members/", include("gonghui.members.urls")),
     path("assistance/", include("gonghui.assistance.urls")),
     path("democracy/", include("gonghui.democracy.urls")),
@@ -18,8 +18,6 @@ urlpatterns = [
     path("m/democracy/", include("gonghui.democracy.phone_urls")),
     path("m/voice/", include("gonghui.voice.phone_urls")),
     path("m/", include("gonghui.members.phone_urls")),
-    path("m/", account_views.member_home, name="member_home"),
-    path("m/join/", member_views.join_apply, name="member_join"),
     path("shop/", account_views.merchant_home, name="merchant_home"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -104,3 +104,22 @@ def test_incremental_figures_equal_a_rebuild_after_random_work(cast: Cast, seed:
         assert counters.stored() == counters.computed(), f"after step {step}: {op}"
     assert counters.stored()  # the figures are not trivially empty
     assert {"join", "transfer", "status", "move"} <= set(done), done
+
+
+def test_phone_card_loss_and_approved_corrections_keep_the_figures(cast: Cast) -> None:
+    """The member's own 挂失 and a correction of gender/birth (a new ID) move the counters."""
+    from gonghui.members.corrections import correction_approve, correction_request
+    from gonghui.members.self_service import card_report_lost
+    from tests.factories import make_account
+
+    rng = random.Random(7)
+    member = _register(cast.grassroots, 1, rng)
+    account = make_account("member", "counted")
+    Member.objects.filter(pk=member.pk).update(account=account)
+    member.refresh_from_db()
+    card_report_lost(actor=account, member=member)
+    assert counters.stored() == counters.computed()
+    new_id = resident("41010519900505202")
+    request = correction_request(actor=account, member=member, values={"id_number": new_id})
+    correction_approve(actor=superuser(), correction=request)
+    assert counters.stored() == counters.computed()

@@ -34,6 +34,23 @@ def world() -> dict[str, list]:
 
 
 def wipe() -> None:
+    from gonghui.voice.models import Appeal, Forum, Proposal, ProposalCampaign
+
+    for model in (Forum, Proposal, ProposalCampaign, Appeal):  # voice rows protect their orgs
+        model.objects.all().delete()
+    from gonghui.assistance import models as assistance
+
+    for model in (  # assistance rows protect their orgs
+        assistance.FundEntry,
+        assistance.StudentApplication,
+        assistance.AssistanceRecord,
+        assistance.Campaign,
+        assistance.HardshipCase,
+        assistance.Fund,
+        assistance.CivilList,
+        assistance.ReviewBatch,
+    ):
+        model.objects.all().delete()
     AuditEvent.objects.all().delete()
     Transfer.objects.all().delete()
     Member.objects.all().delete()  # cascades to cards and change records

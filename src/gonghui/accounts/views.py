@@ -208,9 +208,10 @@ def capability_matrix(request: AccountRequest) -> HttpResponse:
 
 @login_required
 def member_home(request: AccountRequest) -> HttpResponse:
+    """Kept for old links: the member's pages live under /m/ (gonghui.members.phone_views)."""
     if request.user.account_type != AccountType.MEMBER:
         raise Http404
-    return render(request, "accounts/member_home.html")
+    return redirect("members_m:home")
 
 
 @login_required

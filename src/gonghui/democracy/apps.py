@@ -8,4 +8,59 @@ class DemocracyConfig(AppConfig):
     verbose_name = _("职代会与厂务公开")
 
     def ready(self) -> None:
-        pass
+        from gonghui.core import notify, registry
+        from gonghui.democracy import congress, todo
+        from gonghui.democracy.models import (
+            Attendance,
+            CompositionRule,
+            Congress,
+            Delegate,
+            Department,
+            DisclosureItem,
+            DisclosurePlan,
+            DisclosureQuestion,
+            Motion,
+            Session,
+            StateLog,
+            Term,
+        )
+
+        for model in (
+            Congress,
+            Term,
+            Session,
+            Delegate,
+            Attendance,
+            Motion,
+            Department,
+            DisclosurePlan,
+            DisclosureItem,
+            DisclosureQuestion,
+            StateLog,
+            CompositionRule,
+        ):
+            registry.register_org_path_model(model, "org_path")
+        registry.register_dissolve_guard("democracy.congress", congress.dissolve_guard)
+        registry.register_todo_provider("democracy.pending", todo.pending_work)
+        registry.register_nav_item(
+            "democracy.home",
+            registry.NavItem(_("职代会"), "democracy:index", "democracy.view", order=40),
+        )
+        registry.register_member_tile(
+            "democracy.phone", registry.MemberTile(_("职代会与厂务公开"), "democracy_m:home", 40)
+        )
+        notify.register_template(
+            "democracy.motion.replied",
+            _("提案已答复"),
+            _("您的提案“{title}”已由{department}答复，请查看并评价。"),
+        )
+        notify.register_template(
+            "democracy.session.materials",
+            _("职代会会议材料"),
+            _("{title}定于{date}召开，会议材料已送达，请登录查阅。"),
+        )
+        notify.register_template(
+            "democracy.motion.returned",
+            _("提案被退回"),
+            _("您的提案“{title}”被退回：{reason}。"),
+        )

@@ -1,6 +1,20 @@
 """Members' phone pages under /m/democracy/."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from gonghui.democracy import phone_views
 
 app_name = "democracy_m"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", phone_views.home, name="home"),
+    path("motions/new/", phone_views.motion_new, name="motion_new"),
+    path("motions/<int:pk>/", phone_views.motion_detail, name="motion"),
+    path("motions/<int:pk>/do/<str:action>/", phone_views.motion_action, name="motion_action"),
+    path("sessions/<int:pk>/checkin/", phone_views.checkin, name="checkin"),
+    path("disclosures/<int:pk>/", phone_views.disclosure_detail, name="disclosure"),
+    path(
+        "disclosures/<int:pk>/do/<str:action>/",
+        phone_views.disclosure_action,
+        name="disclosure_action",
+    ),
+]

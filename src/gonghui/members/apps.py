@@ -10,7 +10,7 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from gonghui.core import counters, notify, registry
         from gonghui.members import counters as member_counters
-        from gonghui.members import services, todo
+        from gonghui.members import phone_registry, services, todo
         from gonghui.members.models import JoinApplication, Member, MembershipChange, Transfer
 
         registry.register_org_path_model(Member, "org_path")
@@ -21,6 +21,7 @@ class MembersConfig(AppConfig):
         registry.register_dissolve_guard("members.members", services.members_dissolve_guard)
         registry.register_merge_handler("members.members", services.members_merge)
         registry.register_todo_provider("members.pending", todo.pending_work)
+        phone_registry.register()  # the member's phone pages (/m/) and correction requests
         counters.register_counter_source("members", member_counters.source)
         registry.register_nav_item(
             "members.list", registry.NavItem(_("会员"), "members:list", "members.view", order=15)

@@ -360,3 +360,102 @@ class JoinApplication(models.Model):
     @transition(field=status, source=ApplicationStatus.PENDING, target=ApplicationStatus.REJECTED)
     def reject(self) -> None:
         pass
+
+
+# --- the member's own pages (/m/): activation, consent, correction requests ---------------------
+
+
+class ActivationCode(models.Model):
+    """A one-time code sent by SMS to the phone on a member's record, to open their account.
+
+    Only a hash of the code is stored; it dies when used, on expiry, or after too many guesses.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("开通验证码")
+        verbose_name_plural = _("开通验证码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}@{self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MemberConsent(models.Model):
+    """The member's own consent to the privacy notice (PIPL §14), one row per consent given."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="consents")
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notice_version = models.CharField(_("隐私政策版本"), max_length=20)
+    purpose = models.CharField(_("收集目的"), max_length=200)
+    consented_at = models.DateTimeField(_("同意时间"))
+
+    class Meta:
+        verbose_name = _("个人信息同意记录")
+        verbose_name_plural = _("个人信息同意记录")
+        ordering = ["-consented_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.notice_version}"
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已更正")
+    REJECTED = "rejected", _("未同意")
+
+
+class CorrectionRequest(models.Model):
+    """A member's request to correct their registry data, decided by an officer of their union.
+
+    ``changes`` holds {field: [old, new]} as encrypted JSON: old and new values may be an ID
+    number or a phone number (DESIGN.md rule 3); ``fields`` names the fields in clear for lists.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="corrections")
+    org_path = models.CharField(max_length=255, db_index=True)
+    fields = models.CharField(_("更正项目"), max_length=200)
+    changes = EncryptedTextField(_("更正内容"))
+    note = models.CharField(_("更正说明"), max_length=200, blank=True)
+    status = FSMField(
+        _("状态"), max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_note = models.CharField(_("处理意见"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("信息更正申请")
+        verbose_name_plural = _("信息更正申请")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="pending"),
+                name="members_one_pending_correction",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.fields}"
+
+    @transition(field=status, source=CorrectionStatus.PENDING, target=CorrectionStatus.APPROVED)
+    def approve(self) -> None:
+        pass
+
+    @transition(field=status, source=CorrectionStatus.PENDING, target=CorrectionStatus.REJECTED)
+    def reject(self) -> None:
+        pass

@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,7 +19,6 @@ from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.members import applications, cards, selectors, services
 from gonghui.members.forms import (
-    JoinApplicationForm,
     MemberFilterForm,
     MemberRegisterForm,
     ReasonForm,
@@ -365,31 +363,3 @@ def application_decide(request: ViewerRequest, pk: int, decision: str) -> HttpRe
     else:
         messages.success(request, _("已处理入会申请"))
     return redirect("members:applications")
-
-
-@login_required
-def join_apply(request: HttpRequest) -> HttpResponse:
-    """The worker's own page: apply to join a union, and see what became of it."""
-    if getattr(request.user, "account_type", "") != "member":
-        raise Http404
-    form = JoinApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        union = org_selectors.directory_get(code=data.pop("union"))
-        try:
-            if union is None:
-                raise ValidationError({"union": _("组织目录中没有这个编码")})
-            applications.join_apply(applicant=request.user, union=union, **data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("入会申请已提交，请等待工会审批"))
-            return redirect("member_join")
-    return render(
-        request,
-        "members/join_apply.html",
-        {
-            "form": form,
-            "own": applications.own_applications(applicant=request.user),
-        },
-    )

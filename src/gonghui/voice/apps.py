@@ -8,4 +8,42 @@ class VoiceConfig(AppConfig):
     verbose_name = _("诉求与建议")
 
     def ready(self) -> None:
-        pass
+        from gonghui.core import notify, registry
+        from gonghui.voice import lifecycle, services, todo
+        from gonghui.voice.models import Appeal, Forum, Proposal, ProposalCampaign
+
+        registry.register_org_path_model(Appeal, "org_path")
+        registry.register_org_path_model(Appeal, "origin_path")
+        registry.register_org_path_model(Proposal, "org_path")
+        registry.register_org_path_model(ProposalCampaign, "org_path")
+        registry.register_org_path_model(Forum, "org_path")
+        registry.register_dissolve_guard("voice.appeals", lifecycle.voice_dissolve_guard)
+        registry.register_merge_handler("voice.appeals", lifecycle.voice_merge)
+        registry.register_handoff("voice.appeal.suggestion", services.receive_motion)
+        registry.register_todo_provider("voice.appeals", todo.pending_work)
+        registry.register_nav_item(
+            "voice.appeals", registry.NavItem(_("诉求"), "voice:list", "voice.view", order=40)
+        )
+        registry.register_member_tile(
+            "voice.appeals", registry.MemberTile(_("我的诉求"), "voice_m:list", order=40)
+        )
+        notify.register_template(
+            "voice.appeal.accepted",
+            _("诉求已受理"),
+            _("您的诉求{number}“{title}”已由{union}受理。"),
+        )
+        notify.register_template(
+            "voice.appeal.declined",
+            _("诉求未予受理"),
+            _("您的诉求{number}“{title}”未予受理：{reason}。"),
+        )
+        notify.register_template(
+            "voice.appeal.transferred",
+            _("诉求已转办"),
+            _("您的诉求{number}“{title}”已转至{union}办理。"),
+        )
+        notify.register_template(
+            "voice.appeal.replied",
+            _("诉求已答复"),
+            _("{union}已书面答复您的诉求{number}“{title}”，请查看并评价。"),
+        )

@@ -1,1 +1,288 @@
-"""Models of the app (see DESIGN.md)."""
+"""Models of the app (see DESIGN.md): appeals (诉求) and chairman's-mailbox letters with their
+trail, categories with their deadlines as data, rationalization proposals and forums.
+
+An anonymous appeal stores no link to its submitter that officers' code paths read: only
+``owner_key``, an HMAC of the member's account id under the server's index key (see
+``voice.identity``), which the member's own pages recompute and nothing else reads.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from gonghui.core.crypto import EncryptedTextField, mask_phone
+from gonghui.orgs.models import Org
+
+
+class AppealCategory(models.Model):
+    """A category with its deadlines (DESIGN.md rule 10: configuration is data)."""
+
+    code = models.CharField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    accept_days = models.PositiveSmallIntegerField(_("受理时限（工作日）"), default=3)
+    reply_days = models.PositiveSmallIntegerField(_("答复时限（工作日）"), default=15)
+    escalate_days = models.PositiveSmallIntegerField(_("逾期移交上级（逾期后工作日）"), default=5)
+    order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("诉求类别")
+        verbose_name_plural = _("诉求类别")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AppealKind(models.TextChoices):
+    APPEAL = "appeal", _("诉求")
+    LETTER = "letter", _("主席信箱")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("会员手机端")
+    HOTLINE = "hotline", _("12351热线")
+    LETTER = "letter", _("来信")
+    BOX = "box", _("意见箱")
+    VISIT = "visit", _("来访")
+    CONGRESS = "congress", _("职代会提案")
+    FORUM = "forum", _("座谈会")
+
+
+class AppealStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待受理")
+    ACCEPTED = "accepted", _("办理中")
+    REPLIED = "replied", _("已答复")
+    CLOSED = "closed", _("已办结")
+    DECLINED = "declined", _("不予受理")
+
+
+OPEN_STATES = (AppealStatus.SUBMITTED, AppealStatus.ACCEPTED)
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class Appeal(models.Model):
+    kind = models.CharField(
+        _("类型"), max_length=10, choices=AppealKind.choices, default=AppealKind.APPEAL
+    )
+    category = models.ForeignKey(
+        AppealCategory, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    title = models.CharField(_("标题"), max_length=100)
+    content = models.TextField(_("内容"))
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    anonymous = models.BooleanField(_("匿名"), default=False)
+    # Named appeals only: who raised it (a registered member, or a caller typed in by an officer).
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("会员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact_name = models.CharField(_("提出人"), max_length=50, blank=True)
+    contact_phone = EncryptedTextField(_("联系电话"), blank=True, default="")
+    # The member's own link, for named and anonymous appeals alike (see the module docstring).
+    owner_key = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # The officer who entered it on someone's behalf (hotline, letter, box).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    org = models.ForeignKey(
+        Org, verbose_name=_("办理工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    org_path = models.CharField(max_length=255, db_index=True)
+    origin_path = models.CharField(max_length=255, db_index=True)
+    department = models.CharField(_("转办部门"), max_length=100, blank=True)
+    status = FSMField(
+        _("状态"), max_length=12, choices=AppealStatus.choices, default=AppealStatus.SUBMITTED
+    )
+    received_on = models.DateField(_("收到日期"))
+    accept_due = models.DateField(_("受理期限"))
+    reply_due = models.DateField(_("答复期限"))
+    escalate_due = models.DateField(_("移交上级期限"))
+    deadline_rule = models.CharField(_("期限依据"), max_length=255, blank=True)
+    deadline_confirmed = models.BooleanField(default=True)
+    escalations = models.PositiveSmallIntegerField(_("移交上级次数"), default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(_("答复意见"), blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by_org = models.CharField(max_length=120, blank=True)
+    rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True)
+    rating_comment = models.CharField(_("评价意见"), max_length=300, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    reopened = models.PositiveSmallIntegerField(_("重新办理次数"), default=0)
+    on_time = models.BooleanField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("诉求")
+        verbose_name_plural = _("诉求")
+        indexes = [
+            models.Index(fields=["org_path", "status"], name="voice_appeal_path_status"),
+            models.Index(fields=["status", "escalate_due"], name="voice_appeal_status_esc"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("voice:detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        prefix = "XX" if self.kind == AppealKind.LETTER else "SQ"
+        return f"{prefix}{self.pk or 0:07d}"
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return mask_phone(self.contact_phone) if self.contact_phone else ""
+
+    @property
+    def submitter_label(self) -> str:
+        """What every officer's page shows as the submitter (never identity when anonymous)."""
+        if self.anonymous:
+            return str(_("匿名"))
+        return self.contact_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+    @property
+    def current_due(self) -> object:
+        if self.status == AppealStatus.SUBMITTED:
+            return self.accept_due
+        if self.status == AppealStatus.ACCEPTED:
+            return self.reply_due
+        return None
+
+    # --- transitions, called by services under a row lock ----------------------------------
+
+    @transition(field=status, source=AppealStatus.SUBMITTED, target=AppealStatus.ACCEPTED)
+    def accept(self) -> None:
+        pass
+
+    @transition(field=status, source=AppealStatus.SUBMITTED, target=AppealStatus.DECLINED)
+    def decline(self) -> None:
+        pass
+
+    @transition(field=status, source=list(OPEN_STATES), target=AppealStatus.SUBMITTED)
+    def transfer(self) -> None:
+        """To another union: it starts again there, with fresh deadlines."""
+
+    @transition(field=status, source=list(OPEN_STATES), target=AppealStatus.SUBMITTED)
+    def escalate(self) -> None:
+        """Overdue past the second deadline: it passes to the parent union."""
+
+    @transition(field=status, source=list(OPEN_STATES), target=AppealStatus.REPLIED)
+    def answer(self) -> None:
+        pass
+
+    @transition(field=status, source=AppealStatus.REPLIED, target=AppealStatus.CLOSED)
+    def close(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[AppealStatus.REPLIED, AppealStatus.CLOSED],
+        target=AppealStatus.ACCEPTED,
+        conditions=[lambda a: a.reopened < 1],  # type: ignore[attr-defined]
+    )
+    def reopen(self) -> None:
+        pass
+
+
+class StepAction(models.TextChoices):
+    SUBMITTED = "submitted", _("提出")
+    ENTERED = "entered", _("代为登记")
+    ACCEPTED = "accepted", _("受理")
+    DECLINED = "declined", _("不予受理")
+    TRANSFERRED = "transferred", _("转办")
+    DEPARTMENT = "department", _("转交部门")
+    ESCALATED = "escalated", _("逾期移交上级")
+    REPLIED = "replied", _("书面答复")
+    RATED = "rated", _("评价")
+    REOPENED = "reopened", _("重新办理")
+    HANDED_OFF = "handed_off", _("提案转入")
+
+
+class AppealStep(models.Model):
+    """One row per event of an appeal's trail (DESIGN.md rule 4: who, when, from, to, comment).
+
+    ``actor`` is empty for the submitter of an anonymous appeal and for system jobs;
+    ``actor_label`` is what the trail shows."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("环节"), max_length=12, choices=StepAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("办理人"), max_length=80, blank=True)
+    org_name = models.CharField(_("工会"), max_length=120, blank=True)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    opinion = models.TextField(_("意见"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.action}"
+
+
+class AppealAttachment(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("附件"), upload_to="voice/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=120)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+from gonghui.voice.models_proposals import (  # noqa: E402  (models of the same app)
+    BenefitKind,
+    Forum,
+    ForumItem,
+    Proposal,
+    ProposalCampaign,
+    ProposalField,
+    ProposalReview,
+    ProposalStatus,
+    ProposalStep,
+)
+
+__all__ = [
+    "Appeal",
+    "AppealAttachment",
+    "AppealCategory",
+    "AppealKind",
+    "AppealStatus",
+    "AppealStep",
+    "BenefitKind",
+    "Channel",
+    "Forum",
+    "ForumItem",
+    "Proposal",
+    "ProposalCampaign",
+    "ProposalField",
+    "ProposalReview",
+    "ProposalStatus",
+    "ProposalStep",
+    "Rating",
+    "StepAction",
+]

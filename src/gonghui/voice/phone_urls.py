@@ -1,6 +1,14 @@
 """Members' phone pages under /m/voice/."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from gonghui.voice import phone_views
 
 app_name = "voice_m"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", phone_views.my_list, name="list"),
+    path("new/", phone_views.submit, name="submit"),
+    path("proposals/new/", phone_views.proposal_submit, name="proposal_submit"),
+    path("<int:pk>/", phone_views.my_detail, name="detail"),
+    path("<int:pk>/<str:action>/", phone_views.my_action, name="action"),
+]

@@ -1,0 +1,95 @@
+"""Members' phone pages: apply for help, upload proof documents, follow the application."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gonghui.assistance import selectors, services
+from gonghui.assistance.forms import ApplyForm, AttachmentForm
+from gonghui.assistance.models import StepKind
+from gonghui.core.forms import apply_service_errors
+
+
+def _member(request: HttpRequest) -> None:
+    if getattr(request.user, "account_type", "") != "member":
+        raise Http404
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    _member(request)
+    form = ApplyForm(request.POST or None, initial={"area": "urban"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_apply(applicant=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("申请已提交，请上传证明材料"))
+            return redirect("assistance_m:detail", pk=case.pk)
+    return render(
+        request,
+        "assistance/phone_home.html",
+        {"form": form, "own": selectors.own_cases(applicant=request.user)},
+    )
+
+
+# What the member sees of the history: the step and when, not the officers' opinions on
+# objections (which may name the objector).
+PUBLIC_STEPS = {
+    StepKind.APPLIED,
+    StepKind.VISITED,
+    StepKind.REVIEWED,
+    StepKind.PUBLICITY_ENDED,
+    StepKind.APPROVED,
+    StepKind.REJECTED,
+    StepKind.EXIT_PROPOSED,
+    StepKind.EXITED,
+    StepKind.CLOSED,
+}
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _member(request)
+    case = selectors.own_case(applicant=request.user, pk=pk)
+    return render(
+        request,
+        "assistance/phone_detail.html",
+        {
+            "case": case,
+            "steps": case.steps.filter(kind__in=PUBLIC_STEPS),
+            "attachments": case.attachments.all(),
+            "form": AttachmentForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    _member(request)
+    case = selectors.own_case(applicant=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择材料类型和文件"))
+    else:
+        try:
+            services.attachment_add(
+                actor=request.user,
+                case=case,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已上传材料"))
+    return redirect("assistance_m:detail", pk=pk)

@@ -1,0 +1,37 @@
+"""The assistance module's items on the officer's 待办 panel."""
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils.translation import ngettext
+
+from gonghui.assistance.models import CaseStatus, HardshipCase
+from gonghui.core.registry import TodoItem
+from gonghui.core.scoping import Viewer, scoped
+
+
+def pending_work(viewer: Viewer) -> Iterable[TodoItem]:
+    paths = viewer.scope_paths()
+    cases = scoped(HardshipCase.objects.all(), viewer)
+    if any(viewer.has_capability("assistance.manage", p) for p in paths):
+        waiting = cases.filter(
+            status__in=[CaseStatus.APPLIED, CaseStatus.VISITED, CaseStatus.PUBLICITY]
+        ).count()
+        if waiting:
+            yield TodoItem(
+                title=ngettext("%(n)d份困难职工申请待办理", "%(n)d份困难职工申请待办理", waiting)
+                % {"n": waiting},
+                url=reverse("assistance:list"),
+                count=waiting,
+            )
+    if any(viewer.has_capability("assistance.approve", p) for p in paths):
+        approvals = cases.filter(
+            status__in=[CaseStatus.PENDING_APPROVAL, CaseStatus.EXIT_PROPOSED]
+        ).count()
+        if approvals:
+            yield TodoItem(
+                title=ngettext("%(n)d份困难职工档案待审批", "%(n)d份困难职工档案待审批", approvals)
+                % {"n": approvals},
+                url=reverse("assistance:list") + "?status=pending_approval",
+                count=approvals,
+            )
