@@ -153,6 +153,9 @@ else:
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")  # the rqworker command; RQBackend's system check wants it
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+# The counters' covering indexes (INCLUDE value) are PostgreSQL's; SQLite builds them without
+# the included column, which is what the embedded demo needs.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
