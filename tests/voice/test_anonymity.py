@@ -165,3 +165,28 @@ def test_an_anonymous_upload_keeps_no_name_in_file_or_path(cast: Cast, settings:
     assert "附件1.pdf" in page and not leaks(page, cast)
     download = officer.get(f"/voice/{appeal.pk}/files/{item.pk}/")
     assert download.status_code == 200 and WORKER_NAME not in download["Content-Disposition"]
+
+
+def test_the_submitter_still_finds_an_anonymous_appeal_after_a_key_rotation(cast: Cast) -> None:
+    """Rule 3 (keys rotate) with rule 2: the owner's keyed hash follows the new key."""
+    import base64
+    import os
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    from gonghui.core import crypto
+    from gonghui.core.keys import rotate_all
+    from gonghui.voice.selectors import my_appeals
+
+    appeal = submit(cast, anonymous=True)
+    user, _ = worker(cast)
+    old = settings.GONGHUI_PII_KEY
+    new = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    with override_settings(GONGHUI_PII_KEY=new, GONGHUI_PII_OLD_KEYS=[old]):
+        crypto.reset_keyring()
+        assert not my_appeals(user=user).exists()  # the hash still carries the old key
+        done = rotate_all(batch=50)
+        assert done["voice.owner"] == 1
+        assert list(my_appeals(user=user)) == [appeal]
+    crypto.reset_keyring()

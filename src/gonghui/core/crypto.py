@@ -82,15 +82,22 @@ def decrypt(token: str, context: str) -> str:
 
 
 @cache
-def _index_key() -> bytes:
-    kid, ring = _keyring()
-    return hmac.new(ring[kid], b"gonghui blind index v1", hashlib.sha256).digest()
+def _index_key(kid: str | None = None) -> bytes:
+    current, ring = _keyring()
+    return hmac.new(ring[kid or current], b"gonghui blind index v1", hashlib.sha256).digest()
 
 
-def blind_index(kind: str, value: str) -> str:
-    """Deterministic HMAC of a normalized value, namespaced by kind (``phone``, ``id:01`` ...)."""
+def blind_index(kind: str, value: str, *, key_id: str | None = None) -> str:
+    """Deterministic HMAC of a normalized value, namespaced by kind (``phone``, ``id:01`` ...);
+    under an older key with ``key_id`` (key rotation recomputes indexes from old to new)."""
     message = f"{kind}\x00{value}".encode()
-    return hmac.new(_index_key(), message, hashlib.sha256).hexdigest()
+    return hmac.new(_index_key(key_id), message, hashlib.sha256).hexdigest()
+
+
+def old_key_ids() -> list[str]:
+    """The ids of the keys that can still decrypt but no longer encrypt."""
+    current, ring = _keyring()
+    return [kid for kid in ring if kid != current]
 
 
 class EncryptedTextField(models.TextField):

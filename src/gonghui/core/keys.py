@@ -46,6 +46,16 @@ def _rotate_model(
     return len(ids)
 
 
+Rekey = Callable[[list[str]], int]
+_rekeys: dict[str, Rekey] = {}
+
+
+def register_rekey(name: str, rekey: Rekey) -> None:
+    """``rekey(old_key_ids)`` recomputes keyed hashes that are not an EncryptedTextField's index
+    (e.g. the owner of an anonymous appeal) from the old keys to the current one."""
+    _rekeys[name] = rekey
+
+
 def rotate_all(*, batch: int = 500, progress: Callable[[str, int], None] | None = None) -> dict:
     """Re-encrypt everything under the current key; returns rows rewritten per model."""
     crypto.reset_keyring()
@@ -54,6 +64,11 @@ def rotate_all(*, batch: int = 500, progress: Callable[[str, int], None] | None 
         done[model._meta.label_lower] = _rotate_model(model, fields, batch)
         if progress:
             progress(model._meta.label_lower, done[model._meta.label_lower])
+    for name, rekey in _rekeys.items():
+        with transaction.atomic():
+            done[name] = rekey(crypto.old_key_ids())
+        if progress:
+            progress(name, done[name])
     audit_record(
         action="core.keys.rotated", actor=None, after={"key": crypto.current_key_id(), "rows": done}
     )
