@@ -180,6 +180,7 @@ MODULE_WALKS = [
         "assistance.walk",
         "democracy.walk",
         "voice.walk",
+        "benefits.walk",
         "stats.walk",
     )
 ]

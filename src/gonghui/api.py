@@ -22,6 +22,7 @@ from ninja.security import django_auth
 from gonghui.accounts.api import NO_NUL, BearerAuth
 from gonghui.accounts.api import router as auth_router
 from gonghui.assistance.api import router as assistance_router
+from gonghui.benefits.api import offers_router, redemptions_router, shop_router
 from gonghui.core.forms import error_messages
 from gonghui.core.jobs_api import router as jobs_router
 from gonghui.democracy.api import router as democracy_router
@@ -58,6 +59,9 @@ api.add_router("/jobs", jobs_router)
 api.add_router("/assistance", assistance_router)
 api.add_router("/democracy", democracy_router)
 api.add_router("/voice", voice_router)
+api.add_router("/shop", shop_router)
+api.add_router("/offers", offers_router)
+api.add_router("/redemptions", redemptions_router)
 api.add_router("/stats", stats_router)
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gonghui.assistance",
     "gonghui.democracy",
     "gonghui.voice",
+    "gonghui.benefits",
     "gonghui.stats",
     "gonghui.demo",
 ]

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from gonghui.accounts import views as account_views
 from gonghui.api import api
 
 urlpatterns = [
@@ -13,12 +12,14 @@ urlpatterns = [
     path("assistance/", include("gonghui.assistance.urls")),
     path("democracy/", include("gonghui.democracy.urls")),
     path("voice/", include("gonghui.voice.urls")),
+    path("benefits/", include("gonghui.benefits.urls")),
     path("stats/", include("gonghui.stats.urls")),
     path("m/assistance/", include("gonghui.assistance.phone_urls")),
     path("m/democracy/", include("gonghui.democracy.phone_urls")),
     path("m/voice/", include("gonghui.voice.phone_urls")),
+    path("m/benefits/", include("gonghui.benefits.phone_urls")),
     path("m/", include("gonghui.members.phone_urls")),
-    path("shop/", account_views.merchant_home, name="merchant_home"),
+    path("shop/", include("gonghui.benefits.shop_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

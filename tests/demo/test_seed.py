@@ -51,6 +51,17 @@ def wipe() -> None:
         assistance.ReviewBatch,
     ):
         model.objects.all().delete()
+    from gonghui.benefits import models as benefits
+
+    for model in (  # benefits rows protect members and orgs
+        benefits.Redemption,
+        benefits.Complaint,
+        benefits.Offer,
+        benefits.CampaignSignup,
+        benefits.Campaign,
+        benefits.Merchant,
+    ):
+        model.objects.all().delete()
     AuditEvent.objects.all().delete()
     Transfer.objects.all().delete()
     Member.objects.all().delete()  # cascades to cards and change records

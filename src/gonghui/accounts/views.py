@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -204,18 +203,3 @@ def capability_matrix(request: AccountRequest) -> HttpResponse:
         "accounts/capability_matrix.html",
         {"rows": rows, "headers": headers, "levels": Level, "roles": PostRole},
     )
-
-
-@login_required
-def member_home(request: AccountRequest) -> HttpResponse:
-    """Kept for old links: the member's pages live under /m/ (gonghui.members.phone_views)."""
-    if request.user.account_type != AccountType.MEMBER:
-        raise Http404
-    return redirect("members_m:home")
-
-
-@login_required
-def merchant_home(request: AccountRequest) -> HttpResponse:
-    if request.user.account_type != AccountType.MERCHANT:
-        raise Http404
-    return render(request, "accounts/merchant_home.html")

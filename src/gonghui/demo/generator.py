@@ -289,7 +289,12 @@ DEMO_HOME_ORG = {"shop01": "ZZJS"}
 
 SIZES = {"small": _build_small}
 # Each module seeds its own demo data on top of the tree and the members, in this order.
-DEMO_MODULES = ["gonghui.assistance.demo", "gonghui.democracy.demo", "gonghui.voice.demo"]
+DEMO_MODULES = [
+    "gonghui.assistance.demo",
+    "gonghui.democracy.demo",
+    "gonghui.voice.demo",
+    "gonghui.benefits.demo",
+]
 
 
 def seeded_marker() -> AuditEvent | None:

@@ -47,6 +47,8 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("democracy.manage", _("管理职代会"), _("代表、会议、提案办理、厂务公开、表决")),
     Capability("voice.view", _("查看诉求与建议"), _("查看诉求、合理化建议的件数和办理情况")),
     Capability("voice.handle", _("办理诉求与建议"), _("受理、转办、答复诉求，评审合理化建议")),
+    Capability("benefits.view", _("查看普惠服务"), _("查看普惠商户、优惠、核销和结算")),
+    Capability("benefits.manage", _("管理普惠服务"), _("普惠商户签约、优惠审核、优惠活动")),
 )
 CAPABILITY_CODES = frozenset(c.code for c in CAPABILITIES)
 
@@ -57,6 +59,7 @@ _VIEW = {
     "assistance.view",
     "democracy.view",
     "voice.view",
+    "benefits.view",
 }
 _GRASSROOTS_OFFICER = _VIEW | {
     "members.manage",
@@ -65,6 +68,7 @@ _GRASSROOTS_OFFICER = _VIEW | {
     "democracy.manage",
     "voice.handle",
     "stats.report",
+    "benefits.manage",
 }
 _GRASSROOTS_LEAD = _GRASSROOTS_OFFICER | {
     "orgs.manage",
@@ -81,6 +85,7 @@ _FEDERATION_LEAD = _VIEW | {
     "assistance.fund",
     "voice.handle",
     "stats.report",
+    "benefits.manage",
 }
 # Federation staff work the items assigned to their level: escalated appeals, their own cases.
 _FEDERATION_STAFF = _VIEW | {
@@ -88,6 +93,7 @@ _FEDERATION_STAFF = _VIEW | {
     "voice.handle",
     "assistance.manage",
     "stats.report",
+    "benefits.manage",
 }
 
 # Federations see figures and masked records of their subtree and edit nothing of a
@@ -115,7 +121,7 @@ DEFAULTS: dict[tuple[str, str], frozenset[str]] = {
     ),
 }
 
-_CACHE_KEY = "orgs:capability-matrix:v3"
+_CACHE_KEY = "orgs:capability-matrix:v4"
 
 
 def effective_matrix() -> dict[tuple[str, str], frozenset[str]]:

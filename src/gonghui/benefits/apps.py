@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BenefitsConfig(AppConfig):
+    name = "gonghui.benefits"
+    label = "benefits"
+    verbose_name = _("普惠服务")
+
+    def ready(self) -> None:
+        from gonghui.benefits import lifecycle, segments, todo
+        from gonghui.benefits.models import Campaign, Complaint, Merchant, Offer, Redemption
+        from gonghui.core import registry
+
+        segments.register_builtin()
+        registry.register_org_path_model(Merchant, "org_path")
+        registry.register_org_path_model(Offer, "org_path")
+        registry.register_org_path_model(Campaign, "org_path")
+        registry.register_org_path_model(Redemption, "org_path")
+        registry.register_org_path_model(Redemption, "member_path")
+        registry.register_org_path_model(Complaint, "org_path")
+        registry.register_dissolve_guard("benefits.merchants", lifecycle.benefits_dissolve_guard)
+        registry.register_merge_handler("benefits.merchants", lifecycle.benefits_merge)
+        registry.register_todo_provider("benefits.merchants", todo.pending_work)
+        registry.register_nav_item(
+            "benefits.merchants",
+            registry.NavItem(_("普惠"), "benefits:merchant_list", "benefits.view", order=45),
+        )
+        registry.register_member_tile(
+            "benefits.offers", registry.MemberTile(_("普惠优惠"), "benefits_m:offers", order=30)
+        )

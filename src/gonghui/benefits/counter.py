@@ -1,0 +1,286 @@
+"""At the counter: verify a member's card proof and redeem an offer.
+
+Quotas, budgets and per-member limits hold under concurrency: a redemption locks its offer's row
+(and its campaign's, for a campaign-wide limit), counts the member's earlier uses under that lock,
+and moves the counters with a conditional UPDATE that cannot pass the quota or the budget (the
+table's CHECK constraints are the last line). The client key makes a retry return the first
+result: ``(merchant, client_key)`` is unique, and a concurrent duplicate waits on the index and
+then finds the committed row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.benefits.models import (
+    Campaign,
+    CampaignSignup,
+    Merchant,
+    MerchantStaff,
+    MerchantStatus,
+    Offer,
+    OfferKind,
+    OfferStatus,
+    Redemption,
+)
+from gonghui.benefits.segments import member_segments
+from gonghui.core.audit import audit_record
+from gonghui.members.cards import Verification, card_verify
+from gonghui.members.models import Card, Member
+
+CENT = Decimal("0.01")
+
+
+class Refusal(ValidationError):
+    """A redemption refused for a reason the counter shows as is."""
+
+
+@dataclass
+class CounterResult:
+    verification: Verification
+    member: Member | None = None
+    offers: list[Offer] = field(default_factory=list)
+    closed: str = ""  # why this merchant cannot redeem now (suspended, agreement ended)
+
+
+def staff_merchant(user: Any) -> Merchant:
+    """The merchant whose counter this account works (PermissionDenied for anyone else)."""
+    if getattr(user, "account_type", "") != "merchant":
+        raise PermissionDenied("benefits.counter")
+    staff = MerchantStaff.objects.select_related("merchant").filter(user_id=user.pk).first()
+    if staff is None:
+        raise PermissionDenied("benefits.counter")
+    return staff.merchant
+
+
+def _merchant_open(merchant: Merchant, today: dt.date) -> str:
+    if merchant.status != MerchantStatus.SIGNED:
+        return _("本商户当前状态为%(s)s，暂停核销") % {"s": merchant.get_status_display()}
+    if not merchant.agreement_start <= today <= merchant.agreement_end:
+        return _("本商户的普惠协议不在有效期内")
+    return ""
+
+
+def _card_number(token: str, card_no: str) -> str:
+    if token:
+        return token.strip().split(".")[0]
+    return re.sub(r"\s", "", card_no or "")
+
+
+def verify(
+    *, merchant: Merchant, token: str = "", card_no: str = "", code: str = "", now: Any = None
+) -> CounterResult:
+    """The registry's card check, then the member's offers usable here and now."""
+    verification = card_verify(token=token, card_no=card_no, code=code, now=now)
+    if not verification.valid:
+        return CounterResult(verification)
+    card = (
+        Card.objects.select_related("member__union")
+        .filter(number=_card_number(token, card_no))
+        .first()
+    )
+    if card is None:  # the card vanished between the two reads
+        return CounterResult(Verification(False, _("卡号不存在")))
+    member = card.member
+    today = timezone.localdate()
+    closed = _merchant_open(merchant, today)
+    if closed:
+        return CounterResult(verification, member, [], closed)
+    usable = [o for o in live_offers(merchant, today) if not refusal_reason(o, member, today)]
+    return CounterResult(verification, member, usable)
+
+
+def live_offers(merchant: Merchant, today: dt.date) -> QuerySet[Offer]:
+    return Offer.objects.filter(
+        merchant=merchant,
+        status=OfferStatus.APPROVED,
+        valid_from__lte=today,
+        valid_until__gte=today,
+    ).select_related("campaign", "merchant")
+
+
+def refusal(offer: Offer, member: Member, today: dt.date) -> tuple[str, str]:
+    """``(code, why)`` this member may not use this offer today; ``("", "")`` when they may.
+
+    Codes: offer, segment, campaign, signup, limit, quota, budget."""
+    if offer.status != OfferStatus.APPROVED:
+        return "offer", _("该优惠未上架")
+    if not offer.valid_from <= today <= offer.valid_until:
+        return "offer", _("该优惠不在有效期内")
+    if offer.segment and offer.segment not in member_segments(member):
+        return "segment", _("该优惠仅限特定会员群体")
+    campaign = offer.campaign
+    if campaign is not None:
+        if not campaign.starts_on <= today <= campaign.ends_on:
+            return "campaign", _("优惠活动不在活动期内")
+        if (
+            campaign.signup_required
+            and not CampaignSignup.objects.filter(campaign=campaign, member=member).exists()
+        ):
+            return "signup", _("该优惠须先在手机上报名活动")
+        if campaign.per_member_limit:
+            used = Redemption.objects.filter(offer__campaign=campaign, member=member).count()
+            if used >= campaign.per_member_limit:
+                return "limit", _("已达本活动每人限用次数")
+    if offer.used >= offer.quota:
+        return "quota", _("优惠名额已用完")
+    if offer.spent >= offer.budget:
+        return "budget", _("优惠预算已用完")
+    if offer.per_member_daily or offer.per_member_total:
+        mine = Redemption.objects.filter(offer=offer, member=member).aggregate(
+            today=Count("id", filter=Q(day=today)), total=Count("id")
+        )
+        if offer.per_member_daily and mine["today"] >= offer.per_member_daily:
+            return "limit", _("已达每人每日限用次数")
+        if offer.per_member_total and mine["total"] >= offer.per_member_total:
+            return "limit", _("已达每人限用总次数")
+    return "", ""
+
+
+def refusal_reason(offer: Offer, member: Member, today: dt.date) -> str:
+    return refusal(offer, member, today)[1]
+
+
+def compute_discount(offer: Offer, bill: Decimal) -> Decimal:
+    if bill < offer.min_bill:
+        raise Refusal(_("消费金额未达到最低消费 %(m)s 元") % {"m": offer.min_bill}, code="min_bill")
+    if offer.kind == OfferKind.PERCENT:
+        discount = bill * offer.value / Decimal(100)
+    elif offer.kind == OfferKind.AMOUNT:
+        discount = min(offer.value, bill)
+    elif offer.kind == OfferKind.PRICE:
+        discount = max(bill - offer.value, Decimal(0))
+    else:
+        discount = offer.value
+    return discount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _replay(merchant: Merchant, key: str) -> Redemption | None:
+    return (
+        Redemption.objects.select_related("offer", "member")
+        .filter(merchant=merchant, client_key=key)
+        .first()
+    )
+
+
+def redemption_create(**kwargs: Any) -> Redemption:
+    """Redeem one use of an offer; a retry with the same key returns the first redemption."""
+    return redemption_redeem(**kwargs)[0]
+
+
+def redemption_redeem(
+    *,
+    actor: Any,
+    offer_id: int,
+    bill_amount: Decimal,
+    client_key: str,
+    token: str = "",
+    card_no: str = "",
+    code: str = "",
+    now: Any = None,
+) -> tuple[Redemption, bool]:
+    """``(redemption, created)``: ``created`` is False when the key was seen before."""
+    merchant = staff_merchant(actor)
+    key = (client_key or "").strip()
+    if not re.fullmatch(r"[\w\-.:]{8,64}", key, re.ASCII):
+        raise ValidationError({"client_key": _("幂等键应为8至64位字母、数字或 -_.:")})
+    existing = _replay(merchant, key)
+    if existing is not None:
+        return existing, False
+    try:
+        redemption = _redeem(
+            actor, merchant, offer_id, Decimal(bill_amount), key, token, card_no, code, now
+        )
+    except IntegrityError:
+        existing = _replay(merchant, key)
+        if existing is None:
+            raise
+        return existing, False
+    return redemption, True
+
+
+@transaction.atomic
+def _redeem(
+    actor: Any,
+    merchant: Merchant,
+    offer_id: int,
+    bill: Decimal,
+    key: str,
+    token: str,
+    card_no: str,
+    code: str,
+    now: Any,
+) -> Redemption:
+    if bill <= 0 or bill != bill.quantize(CENT) or bill > Decimal("99999999"):
+        raise ValidationError({"bill_amount": _("消费金额应为大于0的金额（最多两位小数）")})
+    today = timezone.localdate()
+    closed = _merchant_open(merchant, today)  # as read by staff_merchant in this request
+    if closed:
+        raise Refusal(closed, code="merchant")
+    verification = card_verify(token=token, card_no=card_no, code=code, now=now)
+    if not verification.valid:
+        # expired or forged QR, wrong code, lost card, membership ended: the registry says which
+        raise Refusal(verification.reason, code="card")
+    card = Card.objects.select_related("member").get(number=_card_number(token, card_no))
+    member = card.member
+    # The offer's row lock serializes its redemptions: quota, budget and per-member counts are
+    # read and moved by one transaction at a time.
+    offer = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .filter(pk=offer_id, merchant=merchant)
+        .first()
+    )
+    if offer is None:
+        raise Refusal(_("本店没有该优惠"), code="offer")
+    if offer.campaign is not None and offer.campaign.per_member_limit:
+        # a campaign-wide limit spans offers: serialize on the campaign too (always offer first,
+        # then campaign, so two redemptions never wait on each other in a circle)
+        Campaign.objects.select_for_update().filter(pk=offer.campaign.pk).first()
+    code, reason = refusal(offer, member, today)
+    if reason:
+        raise Refusal(reason, code=code)
+    discount = compute_discount(offer, bill)
+    if offer.spent + discount > offer.budget:
+        raise Refusal(_("优惠预算余额不足"), code="budget")
+    moved = Offer.objects.filter(
+        Q(pk=offer.pk), Q(used__lt=F("quota")), Q(spent__lte=F("budget") - discount)
+    ).update(used=F("used") + 1, spent=F("spent") + discount)
+    if not moved:
+        raise Refusal(_("优惠名额或预算已用完"), code="quota")
+    union_part = (discount * offer.union_share / Decimal(100)).quantize(CENT, ROUND_HALF_UP)
+    segments = member_segments(member)
+    redemption = Redemption.objects.create(
+        offer=offer,
+        merchant=merchant,
+        member=member,
+        staff=actor,
+        client_key=key,
+        bill_amount=bill,
+        discount=discount,
+        merchant_part=discount - union_part,
+        union_part=union_part,
+        paid_amount=max(bill - discount, Decimal(0)),
+        org_path=merchant.org_path,
+        member_path=member.org_path,
+        segments=f",{','.join(segments)}," if segments else "",
+        day=today,
+    )
+    audit_record(
+        action="benefits.offer.redeemed",
+        actor=actor,
+        target=redemption,
+        org_path=merchant.org_path,
+        after={"offer": offer.pk, "card": card.number, "discount": str(discount)},
+    )
+    return redemption

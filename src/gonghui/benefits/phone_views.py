@@ -1,0 +1,108 @@
+"""Members' phone pages under /m/benefits/: offers of the whole installation by category and
+region, a merchant's page (the plaque's QR leads here), my redemptions, complaints, sign-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gonghui.accounts.models import AccountType
+from gonghui.benefits import selectors, services
+from gonghui.benefits.forms import ComplaintForm
+from gonghui.benefits.models import Campaign, Category
+from gonghui.core.forms import apply_service_errors
+
+
+def _member_user(request: HttpRequest) -> Any:
+    user = request.user
+    if getattr(user, "account_type", "") != AccountType.MEMBER:
+        raise Http404
+    return user
+
+
+@login_required
+@require_GET
+def offers(request: HttpRequest) -> HttpResponse:
+    _member_user(request)
+    category = request.GET.get("category", "")[:12]
+    region = "".join(c for c in request.GET.get("region", "")[:6] if c.isdigit())
+    rows = selectors.public_offers(category=category, region=region)[:200]
+    return render(
+        request,
+        "benefits/m_offers.html",
+        {"rows": rows, "categories": Category.choices, "category": category, "region": region},
+    )
+
+
+@login_required
+@require_GET
+def merchant(request: HttpRequest, pk: int) -> HttpResponse:
+    _member_user(request)
+    shop = selectors.public_merchant_get(pk)
+    return render(
+        request,
+        "benefits/m_merchant.html",
+        {"merchant": shop, "offers": selectors.public_offers().filter(merchant=shop)},
+    )
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    user = _member_user(request)
+    return render(
+        request,
+        "benefits/m_mine.html",
+        {
+            "rows": selectors.my_redemptions(user=user)[:100],
+            "complaints": selectors.my_complaints(user=user)[:50],
+        },
+    )
+
+
+@login_required
+def complain(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _member_user(request)
+    shop = selectors.public_merchant_get(pk)
+    form = ComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_submit(
+                actor=user, merchant=shop, content=form.cleaned_data["content"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("只有会员本人可以投诉"))
+        else:
+            messages.success(request, _("投诉已提交，签约工会将处理"))
+            return redirect("benefits_m:mine")
+    return render(request, "benefits/m_complain.html", {"merchant": shop, "form": form})
+
+
+@login_required
+@require_POST
+def signup(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _member_user(request)
+    campaign = get_object_or_404(
+        Campaign.objects.filter(offers__in=selectors.public_offers()).distinct(), pk=pk
+    )
+    try:
+        services.campaign_signup(actor=user, campaign=campaign)
+    except (ValidationError, PermissionDenied) as exc:
+        text = (
+            " ".join(exc.messages)
+            if isinstance(exc, ValidationError)
+            else _("只有会员本人可以报名")
+        )
+        messages.error(request, text)
+    else:
+        messages.success(request, _("已报名“%(c)s”") % {"c": campaign.name})
+    return redirect("benefits_m:offers")
