@@ -78,3 +78,35 @@ def test_dashboard_ranks_children_and_drills_down(cast: Cast) -> None:
     town = client.get("/stats/EAST-T1/?by=cards.active").content.decode()
     assert "东方机械有限公司工会委员会" in town and 'value="2"' in town
     assert client.get("/stats/").status_code == 200  # the acting org's subtree
+
+
+def test_module_services_keep_their_counters_through_the_demo(monkeypatch: Any, db: None) -> None:
+    """Issue 11: appeals, hardship cases, merchants, redemptions, congresses and disclosure
+    plans written by their services (the demo's modules) keep the counters equal to a rebuild.
+    Only the generator's bulk-written members and orgs are recounted before comparing."""
+    from itertools import chain
+
+    from gonghui.core import counters
+    from gonghui.demo import generator
+    from gonghui.members import counters as member_counters
+    from gonghui.orgs import counters as org_counters
+    from gonghui.orgs.models import Org
+
+    def members_and_orgs_only() -> int:
+        paths = list(Org.objects.values_list("path", flat=True))
+        figures = chain(member_counters.source(), org_counters.source())
+        prefixes = (
+            *member_counters.PREFIXES,
+            *org_counters.ORG_PREFIXES,
+            *org_counters.EMPLOYER_PREFIXES,
+        )
+        counters.recount(paths, prefixes, figures)
+        return 0
+
+    monkeypatch.setattr(generator, "DEMO_MEMBERS", 300)
+    monkeypatch.setattr(generator, "rebuild_counters", members_and_orgs_only)
+    generator.seed_demo(size="small", seed=2026)
+    stored, computed = counters.stored(), counters.computed()
+    modules = ("appeals.", "hardship.", "merchants.", "redemptions.", "democracy.")
+    assert {k: v for k, v in computed.items() if k[1].startswith(modules)}  # they did count
+    assert stored == computed

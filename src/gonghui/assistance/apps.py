@@ -8,8 +8,13 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("困难职工帮扶")
 
     def ready(self) -> None:
+        from gonghui.assistance import counters as assistance_counters
         from gonghui.assistance import models, models_funds, services, todo
-        from gonghui.core import notify, registry
+        from gonghui.core import counters, notify, registry
+
+        counters.register_counter_source(
+            "assistance", assistance_counters.source, assistance_counters.PREFIXES
+        )
 
         for model in (
             models.HardshipCase,

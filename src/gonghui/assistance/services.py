@@ -33,6 +33,7 @@ from gonghui.assistance.models import (
     Relation,
     StepKind,
 )
+from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index
 from gonghui.core.deadlines import add_calendar_days
@@ -80,6 +81,7 @@ def _step(
         org=org or case.org,
         org_path=case.org_path,
     )
+    counters.recount_source("assistance", [case.org_path])  # every step passes here
 
 
 def _tell_applicant(case: HardshipCase) -> None:
@@ -293,6 +295,7 @@ def case_update(*, actor: Any, case: HardshipCase, **values: Any) -> HardshipCas
     case.save()
     after = {f: str(getattr(case, f)) for f in figures}
     after["category"] = case.category
+    counters.recount_source("assistance", [case.org_path])  # the category may have changed
     _audit("updated", actor, case, before=before, after=after)
     return case
 

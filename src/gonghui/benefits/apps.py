@@ -8,9 +8,17 @@ class BenefitsConfig(AppConfig):
     verbose_name = _("普惠服务")
 
     def ready(self) -> None:
+        from gonghui.benefits import counters as benefit_counters
         from gonghui.benefits import lifecycle, segments, todo
         from gonghui.benefits.models import Campaign, Complaint, Merchant, Offer, Redemption
-        from gonghui.core import registry
+        from gonghui.core import counters, registry
+
+        counters.register_counter_source(
+            "benefits.merchants",
+            benefit_counters.merchant_source,
+            benefit_counters.MERCHANT_PREFIXES,
+        )
+        counters.register_counter_source("benefits.redemptions", benefit_counters.redemption_source)
 
         segments.register_builtin()
         registry.register_org_path_model(Merchant, "org_path")

@@ -22,6 +22,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.benefits import counters as benefit_counters
 from gonghui.benefits.models import (
     Campaign,
     CampaignSignup,
@@ -276,6 +277,7 @@ def _redeem(
         segments=f",{','.join(segments)}," if segments else "",
         day=today,
     )
+    benefit_counters.redemption_bump(redemption)
     audit_record(
         action="benefits.offer.redeemed",
         actor=actor,

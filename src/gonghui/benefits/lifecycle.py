@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import ngettext
 
+from gonghui.benefits import counters as benefit_counters
 from gonghui.benefits.models import (
     Campaign,
     Complaint,
@@ -44,3 +45,4 @@ def benefits_merge(*, source: Org, target: Org, actor: Any) -> None:
     Complaint.objects.filter(merchant_id__in=ids).update(org_path=target.path)
     Redemption.objects.filter(member_path=source.path).update(member_path=target.path)
     Campaign.objects.filter(org=source).update(org=target, org_path=target.path)
+    benefit_counters.recount_after_merge([source.path, target.path])

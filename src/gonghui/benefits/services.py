@@ -31,6 +31,7 @@ from gonghui.benefits.models import (
     OfferKind,
 )
 from gonghui.benefits.segments import segment_get
+from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index, mask_phone
 from gonghui.core.identifiers import validate_region_code, validate_uscc
@@ -111,6 +112,7 @@ def merchant_create(
         org_path=merchant.org_path,
         after={"name": merchant.name, "uscc": uscc, "contact_phone": mask_phone(phone)},
     )
+    counters.recount_source("benefits.merchants", [merchant.org_path])
     return merchant
 
 
@@ -133,6 +135,7 @@ def merchant_transition(
         raise ValidationError({"agreement_end": _("协议已到期，请先续签协议期限")})
     method()
     merchant.save(update_fields=["status"])
+    counters.recount_source("benefits.merchants", [merchant.org_path])
     MerchantHistory.objects.create(
         merchant=merchant,
         from_status=before,

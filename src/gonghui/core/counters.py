@@ -19,15 +19,29 @@ from django.db import connection, transaction
 from gonghui.core.models import OrgCounter
 
 PathKey = tuple[str, str]
-Source = Callable[[], Iterable[tuple[str, str, int]]]
+Source = Callable[..., Iterable[tuple[str, str, int]]]
 _sources: list[tuple[str, Source]] = []
+_recountable: dict[str, tuple[Source, tuple[str, ...]]] = {}
 _UPSERT_ROWS = 300  # 900 parameters: under SQLite's limit of 999 on old builds
 
 
-def register_counter_source(name: str, source: Source) -> None:
-    """``source()`` yields (org_path, key, value) for every counter the module keeps."""
+def register_counter_source(name: str, source: Source, prefixes: tuple[str, ...] = ()) -> None:
+    """``source()`` yields (org_path, key, value) for every counter the module keeps. With the
+    key ``prefixes`` it owns, ``source(paths)`` must yield those of some orgs only: the module
+    may then keep its figures with ``recount_source(name, paths)`` after each write."""
     global _sources
     _sources = [(n, s) for n, s in _sources if n != name] + [(name, source)]
+    if prefixes:
+        _recountable[name] = (source, prefixes)
+
+
+def recount_source(name: str, paths: Iterable[str]) -> None:
+    """Recompute one module's counters at these orgs, in the caller's transaction: for modules
+    whose records are few per org (appeals, cases, merchants), simpler than keeping deltas."""
+    source, prefixes = _recountable[name]
+    wanted = sorted({p for p in paths if p})
+    if wanted:
+        recount(wanted, prefixes, source(wanted))
 
 
 def bump(deltas: dict[PathKey, int]) -> None:

@@ -8,8 +8,13 @@ class DemocracyConfig(AppConfig):
     verbose_name = _("职代会与厂务公开")
 
     def ready(self) -> None:
-        from gonghui.core import notify, registry
+        from gonghui.core import counters, notify, registry
         from gonghui.democracy import congress, todo
+        from gonghui.democracy import counters as democracy_counters
+
+        counters.register_counter_source(
+            "democracy", democracy_counters.source, democracy_counters.PREFIXES
+        )
         from gonghui.democracy.models import (
             Attendance,
             CompositionRule,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.deadlines import Deadline
 from gonghui.core.scoping import require_capability
@@ -93,6 +94,7 @@ def term_create(*, actor: Any, congress: Congress, starts_on: dt.date, ends_on: 
             starts_on=starts_on,
             ends_on=ends_on,
         )
+        counters.recount_source("democracy", [congress.org_path])
         audit_record(
             action="democracy.term.created",
             actor=actor,

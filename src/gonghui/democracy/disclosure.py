@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.deadlines import add_calendar_days
 from gonghui.core.scoping import require_capability
@@ -41,6 +42,7 @@ def plan_create(
         plan = DisclosurePlan.objects.create(
             org=org, org_path=org.path, year=year, title=title.strip(), state_owned=state_owned
         )
+        counters.recount_source("democracy", [org.path])
         audit_record(
             action="democracy.disclosure.plan_created", actor=actor, target=plan, org_path=org.path
         )

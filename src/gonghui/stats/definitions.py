@@ -68,6 +68,14 @@ def age_band(band: str) -> Callable[[Counters, dt.date], int]:
     return compute
 
 
+def yuan(key: str) -> Callable[[Counters, dt.date], Decimal]:
+    return lambda c, today: Decimal(c.get(key, 0)) / 100
+
+
+def this_year(prefix: str) -> Callable[[Counters, dt.date], int]:
+    return lambda c, today: c.get(f"{prefix}{today.year}", 0)
+
+
 def new_this_year(c: Counters, today: dt.date) -> int:
     prefix = f"members.joined.{today.year}-"
     return sum(v for k, v in c.items() if k.startswith(prefix))
@@ -115,6 +123,43 @@ FIGURES: tuple[Figure, ...] = (
         "membership_rate",
         _("入会率（%）"),
         ratio("members.current", "employees.unionized"),
+        rate=True,
+    ),
+)
+FIGURES += (
+    Figure("merchants_signed", _("签约普惠商户"), count("merchants.signed")),
+    Figure("redemptions", _("普惠核销笔数"), count("redemptions.count")),
+    Figure("redemption_value", _("会员优惠金额（元）"), yuan("redemptions.discount_fen")),
+    Figure("redemption_union_part", _("其中工会补贴（元）"), yuan("redemptions.union_fen")),
+    Figure("hardship_households", _("在档困难职工户"), count("hardship.open")),
+    Figure("hardship_new_this_year", _("本年新建档"), this_year("hardship.filed.")),
+    Figure("hardship_exited_this_year", _("本年解困脱困"), this_year("hardship.exited.")),
+    Figure("congress_unions", _("建立职代会的单位"), count("democracy.congress")),
+    Figure(
+        "congress_rate",
+        _("职代会建制率（%）"),
+        lambda c, today: percent(c.get("democracy.congress", 0), grassroots_unions(c, today)),
+        rate=True,
+    ),
+    Figure("disclosure_unions", _("实行厂务公开的单位"), count("democracy.disclosure")),
+    Figure(
+        "disclosure_rate",
+        _("厂务公开建制率（%）"),
+        lambda c, today: percent(c.get("democracy.disclosure", 0), grassroots_unions(c, today)),
+        rate=True,
+    ),
+    Figure("appeals", _("受理诉求"), count("appeals.total")),
+    Figure("appeals_open", _("在办诉求"), count("appeals.open")),
+    Figure(
+        "appeals_on_time_rate",
+        _("诉求按时答复率（%）"),
+        ratio("appeals.on_time", "appeals.replied"),
+        rate=True,
+    ),
+    Figure(
+        "appeals_satisfaction",
+        _("诉求满意率（%）"),
+        ratio("appeals.satisfied", "appeals.rated"),
         rate=True,
     ),
 )

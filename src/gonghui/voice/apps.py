@@ -8,11 +8,13 @@ class VoiceConfig(AppConfig):
     verbose_name = _("诉求与建议")
 
     def ready(self) -> None:
-        from gonghui.core import keys, notify, registry
+        from gonghui.core import counters, keys, notify, registry
+        from gonghui.voice import counters as voice_counters
         from gonghui.voice import identity, lifecycle, services, todo
         from gonghui.voice.models import Appeal, Forum, Proposal, ProposalCampaign
 
         keys.register_rekey("voice.owner", identity.owner_rekey)
+        counters.register_counter_source("voice", voice_counters.source, voice_counters.PREFIXES)
         registry.register_org_path_model(Appeal, "org_path")
         registry.register_org_path_model(Appeal, "origin_path")
         registry.register_org_path_model(Proposal, "org_path")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import ngettext
 
+from gonghui.core import counters
 from gonghui.orgs.models import Org
 from gonghui.voice.models import OPEN_STATES, Appeal, Forum, Proposal, ProposalCampaign
 
@@ -29,3 +30,4 @@ def voice_dissolve_guard(org: Org) -> list[str]:
 def voice_merge(*, source: Org, target: Org, actor: Any) -> None:
     for model in (Appeal, Proposal, ProposalCampaign, Forum):
         model.objects.filter(org=source).update(org=target, org_path=target.path)
+    counters.recount_source("voice", [source.path, target.path])

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from gonghui.core import counters
 from gonghui.core.audit import audit_record, request_ip
 from gonghui.core.deadlines import add_working_days
 from gonghui.core.notify import notify
@@ -139,6 +140,7 @@ def _step(
         to_status=appeal.status,
         opinion=opinion,
     )
+    counters.recount_source("voice", [appeal.org_path])  # every state change passes here
 
 
 def _audit(appeal: Appeal, action: str, actor: Any, before: str, **after: Any) -> None:
@@ -411,12 +413,13 @@ def appeal_transfer(*, actor: Any, appeal: Appeal, to_code: str, reason: str) ->
         raise ValidationError({"to_code": _("不能转给本工会")})
     if not can_proceed(appeal.transfer):
         raise ValidationError(_("已答复或已办结的诉求不能转办"))
-    before, source = appeal.status, appeal.org.name
+    before, source, source_path = appeal.status, appeal.org.name, appeal.org_path
     appeal.transfer()
     appeal.org, appeal.org_path, appeal.department = target, target.path, ""
     _schedule(appeal, timezone.localdate())
     opinion = _("由%(a)s转至%(b)s：%(r)s") % {"a": source, "b": target.name, "r": reason.strip()}
     _finish(appeal, actor, StepAction.TRANSFERRED, before, opinion, to=target.code)
+    counters.recount_source("voice", [source_path])  # the union it left
     _notify_submitter(appeal, "voice.appeal.transferred", union=target.name)
     return appeal
 
@@ -530,7 +533,7 @@ def escalate_if_due(appeal: Appeal, today: dt.date) -> bool:
         return False
     parent = appeal.org.parent
     assert parent is not None
-    before, source = appeal.status, appeal.org.name
+    before, source, source_path = appeal.status, appeal.org.name, appeal.org_path
     appeal.escalate()
     appeal.org, appeal.org_path = parent, parent.path
     appeal.escalations += 1
@@ -538,6 +541,7 @@ def escalate_if_due(appeal: Appeal, today: dt.date) -> bool:
     appeal.save()
     opinion = _("%(a)s逾期未办，移交%(b)s") % {"a": source, "b": parent.name}
     _step(appeal, StepAction.ESCALATED, None, before=before, opinion=opinion, label=_("系统"))
+    counters.recount_source("voice", [source_path])  # the union it left
     _audit(appeal, StepAction.ESCALATED, None, before, to=parent.code)
     return True
 
