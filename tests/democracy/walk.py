@@ -14,6 +14,8 @@ SECRETS: list[str] = [
     "东区厂务公开计划",
     "东区季度经营情况",
     "东区职工提问内容",
+    "东区无记名表决事项",
+    "东区候选人丙",
 ]
 
 
@@ -63,6 +65,7 @@ def _objects(cast: Cast) -> dict[str, object]:
     session = term.sessions.first()
     assert session is not None
     return {
+        "ballot": _ballot(cast, session),
         "congress": _c,
         "session": session,
         "delegate": term.delegates.first(),
@@ -71,6 +74,24 @@ def _objects(cast: Cast) -> dict[str, object]:
         "item": DisclosureItem.objects.filter(org_path=cast.grassroots.path).first(),
         "question": DisclosureQuestion.objects.filter(org_path=cast.grassroots.path).first(),
     }
+
+
+def _ballot(cast: Cast, session: object) -> object:
+    from gonghui.democracy.ballots import ballot_create
+    from gonghui.democracy.models import Ballot
+    from tests.conftest import fresh
+
+    existing = Ballot.objects.filter(title="东区无记名表决事项").first()
+    if existing is not None:
+        return existing
+    return ballot_create(
+        actor=fresh(cast.grassroots_officer),
+        session=session,  # type: ignore[arg-type]
+        kind="election",
+        title="东区无记名表决事项",
+        options=["东区候选人甲", "东区候选人乙", "东区候选人丙"],
+        seats=2,
+    )
 
 
 def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
@@ -112,4 +133,16 @@ def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
         "democracy_m:checkin": {"pk": [o["session"]]},
         "democracy_m:disclosure": {"pk": [o["item"]]},
         "democracy_m:disclosure_action": {"pk": [o["item"]], "action": ["ask", "vote"]},
+        "democracy:ballot_create": {"pk": [o["session"]]},
+        "democracy:ballot_detail": {"pk": [o["ballot"]]},
+        "democracy:ballot_option_add": {"pk": [o["ballot"]]},
+        "democracy:ballot_action": {
+            "pk": [o["ballot"]],
+            "action": ["freeze", "open", "close", "publish", "further"],
+        },
+        "democracy:ballot_paper": {"pk": [o["ballot"]]},
+        "democracy:ballot_sheet": {"pk": [o["ballot"]]},
+        "api:democracy_ballot": {"id": [o["ballot"]]},
+        "democracy_m:ballot": {"pk": [o["ballot"]]},
+        "democracy_m:ballot_published": {"pk": [o["ballot"]]},
     }

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from gonghui.core import registry
 from gonghui.democracy import congress, disclosure, motions
+from gonghui.democracy.ballot_demo import seed_ballots
 from gonghui.democracy.models import Delegate, OccupationGroup
 from gonghui.members.models import Member
 from gonghui.orgs.models import Org
@@ -104,6 +105,7 @@ def seed(builder: Any) -> None:
     for seat in in_office[:30]:
         congress.attendance_check_in(actor=actor, session=held, delegate=seat)
     congress.session_open(actor=actor, session=held)
+    seed_ballots(builder, held)
     congress.session_close(actor=actor, session=held)
     congress.session_create(
         actor=actor,

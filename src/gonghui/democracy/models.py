@@ -271,5 +271,6 @@ class StateLog(models.Model):
         return f"{self.kind} {self.from_state}→{self.to_state}"
 
 
+from gonghui.democracy.models_ballots import *  # noqa: E402, F403
 from gonghui.democracy.models_disclosure import *  # noqa: E402, F403
 from gonghui.democracy.models_motions import *  # noqa: E402, F403

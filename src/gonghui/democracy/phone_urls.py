@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gonghui.democracy import phone_views
+from gonghui.democracy import ballot_views, phone_views
 
 app_name = "democracy_m"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
         phone_views.disclosure_action,
         name="disclosure_action",
     ),
+    path("ballots/", ballot_views.m_ballots, name="ballots"),
+    path("ballots/<int:pk>/", ballot_views.m_ballot, name="ballot"),
+    path("ballots/<int:pk>/published/", ballot_views.m_ballot_published, name="ballot_published"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gonghui.democracy import views, views_disclosure, views_motions
+from gonghui.democracy import ballot_views, views, views_disclosure, views_motions
 
 app_name = "democracy"
 urlpatterns = [
@@ -39,4 +39,13 @@ urlpatterns = [
         views_disclosure.question_answer,
         name="question_answer",
     ),
+    # Secret ballots (ballot_views.py, ADR 0011).
+    path("ballots/", ballot_views.ballot_list, name="ballot_list"),
+    path("ballots/rule/", ballot_views.ballot_rule, name="ballot_rule"),
+    path("sessions/<int:pk>/ballots/new/", ballot_views.ballot_create, name="ballot_create"),
+    path("ballots/<int:pk>/", ballot_views.ballot_detail, name="ballot_detail"),
+    path("ballots/<int:pk>/add/", ballot_views.ballot_option_add, name="ballot_option_add"),
+    path("ballots/<int:pk>/do/<str:action>/", ballot_views.ballot_action, name="ballot_action"),
+    path("ballots/<int:pk>/paper/", ballot_views.ballot_paper, name="ballot_paper"),
+    path("ballots/<int:pk>/sheet/", ballot_views.ballot_sheet, name="ballot_sheet"),
 ]

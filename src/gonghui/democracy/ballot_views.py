@@ -1,0 +1,289 @@
+"""Pages of secret ballots: officers create, pre-flight, open, close, enter paper tallies and
+publish; delegates vote on the phone and see their receipt once. No page shows who chose what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gonghui.accounts.shell import acting_post
+from gonghui.core.decorators import officer_required
+from gonghui.core.forms import apply_service_errors
+from gonghui.core.scoping import ViewerRequest, require_capability
+from gonghui.democracy import ballot_forms as forms
+from gonghui.democracy import ballot_selectors as selectors
+from gonghui.democracy import ballots as svc
+from gonghui.democracy.ballot_results import ballot_result
+from gonghui.democracy.models import APPRAISAL_GRADES, BallotKind, BallotState, VoteChannel
+from gonghui.democracy.selectors import session_get
+from gonghui.democracy.views import act
+
+MANAGE = "democracy.manage"
+
+
+@officer_required
+@require_GET
+def ballot_list(request: ViewerRequest) -> HttpResponse:
+    return render(
+        request,
+        "democracy/ballots/list.html",
+        {
+            "ballots": selectors.ballot_list(viewer=request.user)[:200],
+            "sessions": selectors.sessions_for_ballots(viewer=request.user)[:50],
+        },
+    )
+
+
+@officer_required
+def ballot_create(request: ViewerRequest, pk: int) -> HttpResponse:
+    session = session_get(viewer=request.user, pk=pk)
+    require_capability(request.user, MANAGE, session.org_path)
+    form = forms.BallotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ballot = svc.ballot_create(
+                actor=request.user,
+                session=session,
+                kind=data["kind"],
+                title=data["title"],
+                options=form.option_list(),
+                seats=data["seats"],
+                pass_rule=data["pass_rule"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已建立投票"))
+            return redirect("democracy:ballot_detail", pk=ballot.pk)
+    return render(request, "democracy/ballots/create.html", {"form": form, "session": session})
+
+
+@officer_required
+@require_GET
+def ballot_detail(request: ViewerRequest, pk: int) -> HttpResponse:
+    ballot = selectors.ballot_get(viewer=request.user, pk=pk)
+    slots = list(ballot.slots.select_related("delegate").order_by("delegate__name"))
+    closed = ballot.state == BallotState.CLOSED
+    return render(
+        request,
+        "democracy/ballots/detail.html",
+        {
+            "ballot": ballot,
+            "options": ballot.options.all(),
+            "slots": slots,
+            "voted": sum(1 for s in slots if s.voted),
+            "preflight": svc.ballot_preflight(ballot) if ballot.state == BallotState.DRAFT else [],
+            "result": ballot_result(ballot) if closed else None,
+            "caps": request.user.capabilities_at(ballot.org_path),
+            "option_form": forms.OptionForm(),
+            "further": ballot.further_rounds.first(),
+        },
+    )
+
+
+@officer_required
+@require_POST
+def ballot_option_add(request: ViewerRequest, pk: int) -> HttpResponse:
+    ballot = selectors.ballot_get(viewer=request.user, pk=pk)
+    form = forms.OptionForm(request.POST)
+    if form.is_valid():
+        act(
+            request,
+            lambda: svc.ballot_option_add(actor=request.user, ballot=ballot, **form.cleaned_data),
+            _("已添加"),
+        )
+    else:
+        messages.error(request, _("请填写姓名"))
+    return redirect("democracy:ballot_detail", pk=pk)
+
+
+@officer_required
+@require_POST
+def ballot_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
+    ballot = selectors.ballot_get(viewer=request.user, pk=pk)
+    services: dict[str, tuple[Any, str]] = {
+        "freeze": (svc.ballot_freeze, _("已按出席代表确定投票人名单")),
+        "open": (svc.ballot_open, _("投票开始")),
+        "close": (svc.ballot_close, _("投票结束")),
+        "publish": (svc.ballot_publish, _("结果已公布")),
+        "further": (svc.ballot_further_round, _("已建立另行选举")),
+    }
+    if action not in services:
+        raise Http404
+    service, success = services[action]
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        result["r"] = service(actor=request.user, ballot=ballot)
+
+    if act(request, run, success) and action == "further":
+        return redirect("democracy:ballot_detail", pk=result["r"].pk)
+    return redirect("democracy:ballot_detail", pk=pk)
+
+
+@officer_required
+def ballot_paper(request: ViewerRequest, pk: int) -> HttpResponse:
+    """Paper ballots: mark who handed one in, then enter the counted totals."""
+    ballot = selectors.ballot_get(viewer=request.user, pk=pk)
+    require_capability(request.user, MANAGE, ballot.org_path)
+    data = request.POST if request.method == "POST" else None
+    which = request.POST.get("form", "")
+    mark = forms.PaperMarkForm(data if which == "mark" else None, ballot=ballot)
+    tally = forms.PaperTallyForm(data if which == "tally" else None, ballot=ballot)
+    if which == "mark" and mark.is_valid():
+        ids = [int(d) for d in mark.cleaned_data["delegates"]]
+        if act(
+            request,
+            lambda: svc.ballot_paper_mark(actor=request.user, ballot=ballot, delegate_ids=ids),
+            _("已登记纸质投票"),
+        ):
+            return redirect("democracy:ballot_paper", pk=pk)
+    if which == "tally" and tally.is_valid():
+        values = {k: tally.cleaned_data[k] for k in ("returned", "invalid")}
+        try:
+            svc.ballot_paper_tally(
+                actor=request.user,
+                ballot=ballot,
+                scrutineers=tally.cleaned_data["scrutineers"],
+                counters=tally.cleaned_data["counters"],
+                signed_off=tally.cleaned_data["signed_off"],
+                counts=tally.counts(),
+                **values,
+            )
+        except ValidationError as exc:
+            apply_service_errors(tally, exc)
+        except PermissionDenied:
+            tally.add_error(None, _("您没有办理此项的权限"))
+        else:
+            messages.success(request, _("已录入纸质选票计票结果"))
+            return redirect("democracy:ballot_detail", pk=pk)
+    return render(
+        request,
+        "democracy/ballots/paper.html",
+        {
+            "ballot": ballot,
+            "mark": mark,
+            "tally": tally,
+            "paper_count": ballot.slots.filter(channel=VoteChannel.PAPER).count(),
+        },
+    )
+
+
+@officer_required
+@require_GET
+def ballot_sheet(request: ViewerRequest, pk: int) -> HttpResponse:
+    """Printable result sheet: totals, the rule with its numbers, receipts and the hash."""
+    ballot = selectors.ballot_get(viewer=request.user, pk=pk)
+    if ballot.state != BallotState.CLOSED:
+        raise Http404
+    return render(
+        request,
+        "democracy/ballots/sheet.html",
+        {
+            "ballot": ballot,
+            "result": ballot_result(ballot),
+            "paper": ballot.paper_tallies.first(),
+        },
+    )
+
+
+@officer_required
+def ballot_rule(request: ViewerRequest) -> HttpResponse:
+    post = acting_post(request)
+    if post is None:
+        raise Http404
+    current = svc.ballot_rule_for(post.org)
+    form = forms.BallotRuleForm(request.POST or None, instance=current if current.pk else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.ballot_rule_save(actor=request.user, org=post.org, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)  # type: ignore[arg-type]
+        except PermissionDenied:
+            form.add_error(None, _("您没有设置本级规则的权限"))
+        else:
+            messages.success(request, _("投票规则已保存"))
+            return redirect("democracy:ballot_rule")
+    return render(
+        request, "democracy/ballots/rule.html", {"form": form, "org": post.org, "current": current}
+    )
+
+
+# --- phone ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def m_ballots(request: ViewerRequest) -> HttpResponse:
+    return render(
+        request,
+        "democracy/ballots/m_list.html",
+        {"ballots": selectors.member_ballots(user=request.user)[:50]},
+    )
+
+
+def _read_choice(request: ViewerRequest, kind: str, codes: list[str]) -> Any:
+    if kind == BallotKind.DECISION:
+        return request.POST.get("choice", "")
+    if kind == BallotKind.ELECTION:
+        return request.POST.getlist("choice")
+    return {c: request.POST.get(f"g_{c}", "") for c in codes}
+
+
+@login_required
+def m_ballot(request: ViewerRequest, pk: int) -> HttpResponse:
+    """Vote. The receipt is rendered in the answer to the POST and never again."""
+    ballot, seat = selectors.member_ballot_get(user=request.user, pk=pk)
+    slot = selectors.slot_for(ballot, seat)
+    options = list(ballot.options.all())
+    if request.method == "POST":
+        choice = _read_choice(request, ballot.kind, [o.code for o in options])
+        try:
+            code = svc.ballot_cast(actor=request.user, ballot=ballot, delegate=seat, choice=choice)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("democracy_m:ballot", pk=pk)
+        response = render(
+            request, "democracy/ballots/m_receipt.html", {"ballot": ballot, "code": code}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(
+        request,
+        "democracy/ballots/m_vote.html",
+        {
+            "ballot": ballot,
+            "slot": slot,
+            "options": options,
+            "grades": APPRAISAL_GRADES,
+            "can_vote": ballot.state == BallotState.OPEN and slot is not None and not slot.voted,
+            "result": ballot_result(ballot) if ballot.published_at else None,
+        },
+    )
+
+
+@login_required
+def m_ballot_published(request: ViewerRequest, pk: int) -> HttpResponse:
+    """The published receipts and shuffled choices, and a receipt check."""
+    ballot, _seat = selectors.member_ballot_get(user=request.user, pk=pk)
+    if ballot.published_at is None:
+        raise Http404
+    code = request.POST.get("code", "").strip().upper() if request.method == "POST" else ""
+    return render(
+        request,
+        "democracy/ballots/m_published.html",
+        {
+            "ballot": ballot,
+            "code": code,
+            "found": svc.receipt_check(ballot, code) if code else None,
+        },
+    )

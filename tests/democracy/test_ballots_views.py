@@ -1,0 +1,133 @@
+"""Ballot pages: an officer runs a ballot end to end, delegates vote on the phone, and no page
+links a voter to a choice."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from gonghui.core.audit import AuditEvent
+from gonghui.democracy.models import Ballot, BallotState, CastVote
+from tests.conftest import Cast
+from tests.democracy.ballot_helpers import open_session, voter
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_officer_runs_a_ballot_and_delegates_vote_by_phone(cast: Cast) -> None:
+    session, seats = open_session(cast, in_office=5)
+    office = _client(cast.grassroots_officer)
+    response = office.post(
+        reverse("democracy:ballot_create", args=[session.pk]),
+        {"kind": "decision", "title": "关于职工福利方案", "seats": 1, "pass_rule": ""},
+    )
+    ballot = Ballot.objects.get(title="关于职工福利方案")
+    assert response.status_code == 302
+    detail = reverse("democracy:ballot_detail", args=[ballot.pk])
+    assert "名单尚未确定" in office.get(detail).content.decode()
+    office.post(reverse("democracy:ballot_action", args=[ballot.pk, "freeze"]))
+    office.post(reverse("democracy:ballot_action", args=[ballot.pk, "open"]))
+    ballot.refresh_from_db()
+    assert ballot.state == BallotState.OPEN and ballot.slots.count() == 5
+
+    phones = [_client(voter(cast, seat)) for seat in seats[:3]]
+    vote_url = reverse("democracy_m:ballot", args=[ballot.pk])
+    codes = []
+    for phone, choice in zip(phones, ["Y", "N", "Y"], strict=True):
+        assert "投票" in phone.get(vote_url).content.decode()
+        answer = phone.post(vote_url, {"choice": choice})
+        assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
+        code = answer.context["code"]
+        assert code in answer.content.decode()
+        codes.append(code)
+        # Shown once: the next visit says only "voted".
+        again = phone.get(vote_url).content.decode()
+        assert code not in again and "您已投票" in again
+    # A second vote is refused.
+    phones[0].post(vote_url, {"choice": "N"})
+    assert CastVote.objects.filter(ballot=ballot).count() == 3
+    # Officers see who voted, no choice and no result while open.
+    page = office.get(detail).content.decode()
+    assert "已投 3 / 5" in page and "投票结束前不显示结果" in page
+    assert not any(code in page for code in codes)
+
+    # Paper: two delegates hand in paper ballots.
+    paper = reverse("democracy:ballot_paper", args=[ballot.pk])
+    office.post(paper, {"form": "mark", "delegates": [str(seats[3].pk), str(seats[4].pk)]})
+    office.post(reverse("democracy:ballot_action", args=[ballot.pk, "close"]))
+    office.post(
+        paper,
+        {
+            "form": "tally",
+            "returned": 2,
+            "invalid": 0,
+            "scrutineers": "张监票",
+            "counters": "李计票",
+            "signed_off": "on",
+            "n_Y_": 1,
+            "n_N_": 1,
+            "n_A_": 0,
+        },
+    )
+    office.post(reverse("democracy:ballot_action", args=[ballot.pk, "publish"]))
+    ballot.refresh_from_db()
+    assert ballot.published_at is not None
+    page = office.get(detail).content.decode()
+    # 5 in office, 过半数 needs 3: Y = 2 phone + 1 paper = 3.
+    assert "通过" in page and "须3票" in page
+    sheet = office.get(reverse("democracy:ballot_sheet", args=[ballot.pk])).content.decode()
+    assert "张监票" in sheet and ballot.published_hash in sheet
+
+    published = reverse("democracy_m:ballot_published", args=[ballot.pk])
+    check = phones[1].post(published, {"code": codes[1]}).content.decode()
+    assert "已计入" in check
+    assert "没有这个回执码" in phones[1].post(published, {"code": "ZZZZ"}).content.decode()
+
+    # The audit rows say who voted, with no choice and no receipt.
+    for event in AuditEvent.objects.filter(target_id=str(ballot.pk)):
+        text = f"{event.before} {event.after}"
+        assert not any(code in text for code in codes)
+        assert "'Y'" not in text and "'N'" not in text
+
+
+def test_rule_and_list_pages(cast: Cast) -> None:
+    office = _client(cast.grassroots_officer)
+    assert office.get(reverse("democracy:ballot_list")).status_code == 200
+    rule = reverse("democracy:ballot_rule")
+    assert office.get(rule).status_code == 200
+    office.post(
+        rule,
+        {
+            "decision_rule": "at_least_half",
+            "election_rule": "more_than_half",
+            "min_surplus_pct": 20,
+            "appraisal_threshold_pct": 85,
+        },
+    )
+    session, _s = open_session(cast, in_office=3)
+    from gonghui.democracy.ballots import ballot_create
+    from tests.democracy.helpers import officer
+
+    ballot = ballot_create(actor=officer(cast), session=session, kind="decision", title="事项")
+    assert ballot.pass_rule == "at_least_half"
+
+
+def test_non_delegate_sees_no_ballot(cast: Cast) -> None:
+    session, _seats = open_session(cast, in_office=3)
+    from gonghui.democracy.ballots import ballot_create, ballot_freeze, ballot_open
+    from tests.democracy.helpers import officer
+
+    ballot = ballot_create(actor=officer(cast), session=session, kind="decision", title="事项")
+    ballot_freeze(actor=officer(cast), ballot=ballot)
+    ballot_open(actor=officer(cast), ballot=ballot)
+    member = _client(cast.member)
+    assert member.get(reverse("democracy_m:ballot", args=[ballot.pk])).status_code == 404
+    assert (
+        member.post(reverse("democracy_m:ballot", args=[ballot.pk]), {"choice": "Y"}).status_code
+        == 404
+    )
+    assert "事项" not in member.get(reverse("democracy_m:ballots")).content.decode()
