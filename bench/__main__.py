@@ -14,7 +14,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from bench import members, members_scope, orgs_scope, stats
+    from bench import benefits, members, members_scope, orgs_scope, stats
 
     setup_test_environment()
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -24,6 +24,8 @@ def main() -> None:
         members_scope.run()  # on the tree orgs_scope built
         members.run()  # the roster import, on the same tree
         stats.run()  # rollups over all of the above
+        if connection.vendor == "postgresql":
+            benefits.run()  # the counter under concurrency: gunicorn over PostgreSQL
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
 

@@ -3,18 +3,20 @@
 against one offer whose quota is smaller than the number of members. Prints redemptions/s,
 p50/p99 of a verify+redeem pair, and checks that neither the quota nor the budget was overspent.
 
-Run alone: ``DATABASE_URL=postgres://… python -m bench.benefits [members] [threads]``. It uses
-Django's test client in threads (in-process, no HTTP server): the figures are the application's
-and the database's, not a web server's. Not wired into ``bench/__main__.py`` yet.
+Run alone: ``DATABASE_URL=postgres://… python -m bench.benefits [members] [threads]``, or with
+the others by ``make bench``. The server is gunicorn (one worker per core) on loopback over the
+benchmark database; the clients are threads with keep-alive connections and a bearer token.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
-import logging
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -104,73 +106,102 @@ def build(members: int) -> tuple[int, list[str], object]:
     return offer.pk, numbers, staff
 
 
-def run(members: int = 2000, threads: int = 8) -> dict[str, float]:
-    from django.db import connections
-    from django.test import Client
+def _server(port: int) -> subprocess.Popen[bytes]:
+    """gunicorn on loopback over the benchmark's own database (the test database's name)."""
+    from django.db import connection
 
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url}
+    workers = str(os.cpu_count() or 2)
+    command = [sys.executable, "-m", "gunicorn", "gonghui.wsgi:application"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", workers, "--log-level", "warning"]
+    server = subprocess.Popen(command, env=env)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def run(members: int = 2000, threads: int = 8) -> dict[str, float]:
+    """Concurrent HTTP clients (keep-alive, one per thread) against gunicorn on loopback."""
+    from gonghui.accounts.services import token_issue
     from gonghui.benefits.models import Offer, Redemption
     from gonghui.members.cards import card_token
 
-    logging.getLogger("django.request").setLevel(logging.ERROR)  # refusals (409) are expected
     offer_id, numbers, staff = build(members)
+    bearer = token_issue(user=staff)
+    port = 18765
+    server = _server(port)
     samples: list[float] = []
     outcomes: dict[int, int] = {}
     lock = threading.Lock()
     local = threading.local()
 
+    def post(path: str, body: dict, **headers: str) -> tuple[int, dict]:
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request(
+            "POST",
+            path,
+            json.dumps(body),
+            {"Content-Type": "application/json", "Authorization": f"Bearer {bearer}", **headers},
+        )
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
+
     def pair(i: int) -> None:
-        client = getattr(local, "client", None)
-        if client is None:
-            client = local.client = Client()
-            client.force_login(staff)
         token = card_token(numbers[i])
         t0 = time.perf_counter()
-        verified = client.post(
-            "/api/shop/verify", json.dumps({"token": token}), content_type="application/json"
-        )
-        assert verified.status_code == 200 and verified.json()["valid"], verified.content
-        redeemed = client.post(
+        status, verified = post("/api/shop/verify", {"token": token})
+        assert status == 200 and verified["valid"], verified
+        status, _ = post(
             "/api/redemptions",
-            json.dumps({"token": token, "offer_id": offer_id, "bill_amount": "50"}),
-            content_type="application/json",
-            HTTP_IDEMPOTENCY_KEY=f"bench-{i:08d}",
+            {"token": token, "offer_id": offer_id, "bill_amount": "50"},
+            **{"Idempotency-Key": f"bench-{i:08d}"},
         )
         elapsed = (time.perf_counter() - t0) * 1000
         with lock:
             samples.append(elapsed)
-            outcomes[redeemed.status_code] = outcomes.get(redeemed.status_code, 0) + 1
+            outcomes[status] = outcomes.get(status, 0) + 1
 
     def worker(chunk: range) -> None:
-        try:
-            for i in chunk:
-                pair(i)
-        finally:
-            connections.close_all()
+        for i in chunk:
+            pair(i)
 
-    chunks = [range(k, members, threads) for k in range(threads)]
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(worker, chunks))
-    total = time.perf_counter() - start
+    try:
+        chunks = [range(k, members, threads) for k in range(threads)]
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(worker, chunks))
+        total = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
     offer = Offer.objects.get(pk=offer_id)
     redeemed = Redemption.objects.filter(offer_id=offer_id).count()
     assert offer.used <= offer.quota and offer.spent <= offer.budget, "overspent"
     assert redeemed == offer.used == outcomes.get(201, 0) == offer.quota, (redeemed, outcomes)
     samples.sort()
     figures = {
-        "pairs": float(members),
-        "redemptions": float(redeemed),
         "pairs_per_s": members / total,
         "redemptions_per_s": redeemed / total,
+        "requests_per_s": 2 * members / total,
         "p50_ms": statistics.median(samples),
         "p99_ms": samples[max(0, int(len(samples) * 0.99) - 1)],
     }
     print(
-        f"benefits counter ({threads} threads, {members} members, quota {offer.quota}): "
+        f"benefits: gunicorn ({os.cpu_count()} workers) + {threads} keep-alive clients, "
+        f"{members} members, quota {offer.quota}: {figures['requests_per_s']:.0f} requests/s, "
         f"{figures['pairs_per_s']:.1f} verify+redeem pairs/s, "
-        f"{figures['redemptions_per_s']:.1f} redemptions/s, "
-        f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms; "
-        f"quota {offer.used}/{offer.quota}, budget {offer.spent}/{offer.budget}: not overspent"
+        f"{figures['redemptions_per_s']:.1f} redemptions/s, pair p50 {figures['p50_ms']:.1f} ms "
+        f"p99 {figures['p99_ms']:.1f} ms; quota {offer.used}/{offer.quota}, budget "
+        f"{offer.spent}/{offer.budget}: not overspent"
     )
     return figures
 
