@@ -93,6 +93,8 @@ class Motion(models.Model):
     assigned_on = models.DateField(_("交办日期"), null=True, blank=True)
     due_on = models.DateField(_("答复期限"), null=True, blank=True)
     due_rule = models.CharField(_("期限依据"), max_length=300, blank=True)
+    # False when the due date ran over a year whose holidays are not published yet (rule 5).
+    due_confirmed = models.BooleanField(default=True)
     reply = models.TextField(_("答复"), blank=True)
     replied_on = models.DateField(_("答复日期"), null=True, blank=True)
     replied_by = models.ForeignKey(

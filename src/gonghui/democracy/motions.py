@@ -43,8 +43,7 @@ def motion_deadline(motion: Motion) -> Deadline | None:
     if motion.due_on is None or motion.state != MotionState.ASSIGNED:
         return None
     start = motion.assigned_on or motion.due_on
-    confirmed = "待确认" not in motion.due_rule
-    return Deadline(start, motion.due_on, "working", 0, confirmed, motion.due_rule)
+    return Deadline(start, motion.due_on, "working", 0, motion.due_confirmed, motion.due_rule)
 
 
 def delegate_seats(user: Any) -> list[Delegate]:
@@ -281,6 +280,7 @@ def motion_assign(
             assigned_on=today,
             due_on=deadline.due,
             due_rule=str(deadline.rule)[:300],
+            due_confirmed=deadline.confirmed,
         )
 
 
@@ -336,6 +336,7 @@ def motion_rate(*, actor: Any, motion: Motion, rating: str, comment: str = "") -
                 reopened=True,
                 due_on=deadline.due,
                 due_rule=str(deadline.rule)[:300],
+                due_confirmed=deadline.confirmed,
             )
         motion = _move(
             actor=actor,

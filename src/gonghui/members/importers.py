@@ -159,6 +159,7 @@ class MemberImporter(Importer):
         self.consent_at = timezone.now()
         self.consent_purpose = str(CONSENT_PURPOSE)
         self._unions: dict[str, tuple[Org | None, str]] = {}
+        self._union_names: dict[int, str] = {}
         self._employers: dict[int, dict[str, int]] = {}
         self.resolvers = {f: dicts.resolver(d) for f, d in DICT_FIELDS.items()}
         self.writer = bulk.MemberWriter(
@@ -365,9 +366,15 @@ class MemberImporter(Importer):
         counters.change(before, after)
 
     def elsewhere(self, current: dict[str, Any]) -> str:
-        union = Org.objects.filter(pk=current["union_id"]).values_list("name", flat=True).first()
+        """A re-import of another union's roster names that union once per run, not per row."""
+        pk = current["union_id"]
+        if pk not in self._union_names:
+            self._union_names[pk] = (
+                Org.objects.filter(pk=pk).values_list("name", flat=True).first() or "—"
+            )
+        union = self._union_names[pk]
         return _("已是%(union)s会员（%(status)s），未作改动；如需转入请办理转会") % {
-            "union": union or "—",
+            "union": union,
             "status": STATUS_LABELS.get(current["status"], current["status"]),
         }
 

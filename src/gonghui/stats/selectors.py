@@ -33,12 +33,15 @@ def stats_for(*, viewer: Viewer, code: str, today: dt.date | None = None) -> dic
     """The figures of the subtree of ``code`` (an org in the viewer's scope, ``stats.view``)."""
     org = org_selectors.org_get(viewer=viewer, code=code)
     require_capability(viewer, "stats.view", org.path)
-    counters = subtree_counters(org)
-    figures = definitions.compute(counters, today or timezone.localdate())
+    return stats_of(org=org, counters=subtree_counters(org), today=today or timezone.localdate())
+
+
+def stats_of(*, org: Org, counters: dict[str, int], today: dt.date) -> dict[str, Any]:
+    """The figures from a subtree's counters already summed (the dashboard reuses them)."""
     return {
         "org": org.code,
         "name": org.name,
-        "figures": figures,
+        "figures": definitions.compute(counters, today),
         "households": definitions.household_figures(counters),
     }
 

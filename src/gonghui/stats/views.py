@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from gonghui.accounts.shell import acting_post
 from gonghui.core.decorators import officer_required
-from gonghui.core.scoping import ViewerRequest
+from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.orgs import selectors as org_selectors
 from gonghui.stats import definitions, selectors
 
@@ -32,15 +32,16 @@ def dashboard(request: ViewerRequest, code: str = "") -> HttpResponse:
         post = acting_post(request)
         code = post.org.code if post else ""
     org = org_selectors.org_get(viewer=request.user, code=code)
+    require_capability(request.user, "stats.view", org.path)
     today = timezone.localdate()
-    result = selectors.stats_for(viewer=request.user, code=org.code, today=today)
+    counters = selectors.subtree_counters(org)  # one sum over the subtree for the whole page
+    result = selectors.stats_of(org=org, counters=counters, today=today)
     compared_with, change = selectors.changes(org=org, figures=result["figures"], today=today)
     key = request.GET.get("by", "members.current")
     if key not in RANKING_KEYS:
         key = "members.current"
     ranking = selectors.children_ranking(org=org, key=key)
     months = selectors.last_months(today)
-    counters = selectors.subtree_counters(org)
     chart = {
         "months": months,
         "joined": definitions.joined_by_month(counters, months),
