@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -37,4 +39,71 @@ def measure(name: str, fn: Callable[[int], Any], runs: int = 200) -> Timing:
     samples.sort()
     return Timing(
         name, runs, statistics.median(samples), samples[int(runs * 0.95) - 1], runs / total
+    )
+
+
+# --- Figures for the final JSON line (issue 18 item 6) -----------------------------------------
+# Every benchmark records each figure beside its physical limit measured in the same run; `make
+# bench` ends with one line of JSON holding all of them, so runs can be compared.
+
+QUICK = os.environ.get("QUICK", "") not in ("", "0")  # `make bench QUICK=1`: 1/10 scale
+
+
+def scaled(n: int) -> int:
+    """A size at full scale, divided by ten in quick mode."""
+    return max(1, n // 10) if QUICK else n
+
+
+@dataclass
+class Figure:
+    path: str  # what was measured, e.g. "member import 100k CSV rows/s"
+    unit: str  # "rows/s", "ms p95" ...
+    values: list[float]  # one per repetition
+    limit: list[float]  # the physical limit, one per repetition, measured in the same run
+    higher_is_better: bool = True
+
+    @property
+    def ratio(self) -> float:
+        """Product / limit for throughputs, limit / product for latencies: 1.0 is the limit."""
+        product, limit = statistics.median(self.values), statistics.median(self.limit)
+        if not product or not limit:
+            return 0.0
+        return product / limit if self.higher_is_better else limit / product
+
+    def as_json(self) -> dict[str, Any]:
+        def spread(values: list[float]) -> dict[str, float]:
+            return {
+                "min": round(min(values), 3),
+                "median": round(statistics.median(values), 3),
+                "max": round(max(values), 3),
+            }
+
+        return {
+            "path": self.path,
+            "unit": self.unit,
+            "product": spread(self.values),
+            "limit": spread(self.limit),
+            "ratio": round(self.ratio, 3),
+        }
+
+
+FIGURES: list[Figure] = []
+
+
+def record(
+    path: str, unit: str, values: list[float], limit: list[float], higher_is_better: bool = True
+) -> Figure:
+    figure = Figure(path, unit, list(values), list(limit), higher_is_better)
+    FIGURES.append(figure)
+    print(
+        f"{path:<52} {statistics.median(values):12.2f} {unit:<10} "
+        f"limit {statistics.median(limit):12.2f}  ratio {figure.ratio:6.3f}  "
+        f"(min {min(values):.2f} max {max(values):.2f})"
+    )
+    return figure
+
+
+def final_json() -> str:
+    return json.dumps(
+        {"quick": QUICK, "figures": [f.as_json() for f in FIGURES]}, ensure_ascii=False
     )
