@@ -20,6 +20,11 @@ def pytest_configure() -> None:
     # Argon2 is deliberately slow; tests check behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Apps import their tasks in ready() (the schedule registry), and declaring a task builds
+    # its backend: drop the backends built from the settings the process started with.
+    from django.core.signals import setting_changed
+
+    setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
 
 
 @pytest.fixture(autouse=True)

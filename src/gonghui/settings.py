@@ -154,6 +154,10 @@ else:
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")  # the rqworker command; RQBackend's system check wants it
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+# Scheduled jobs (gonghui scheduler): the lock that lets one scheduler fire each cron time —
+# "advisory" (PostgreSQL), "redis" or "row"; empty: advisory on PostgreSQL, else Redis where
+# REDIS_URL is set, else the run-history row (core.scheduler).
+GONGHUI_SCHEDULER_LOCK = os.environ.get("GONGHUI_SCHEDULER_LOCK", "")
 # The counters' covering indexes (INCLUDE value) are PostgreSQL's; SQLite builds them without
 # the included column, which is what the embedded demo needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -8,14 +8,41 @@ class CoreConfig(AppConfig):
     verbose_name = _("公共机制")
 
     def ready(self) -> None:
-        from gonghui.core import audit, notify, registry
+        from gonghui.core import audit, notify, registry, tasks
         from gonghui.core.models import OrgCounter
+        from gonghui.core.schedule import register_periodic
 
         registry.register_org_path_model(audit.AuditEvent, "org_path")
         registry.register_org_path_model(OrgCounter, "org_path")
         registry.register_nav_item("core.home", registry.NavItem(_("首页"), "core:home", order=0))
         registry.register_nav_item(
             "core.audit", registry.NavItem(_("操作日志"), "core:audit_list", "audit.view", order=85)
+        )
+        registry.register_nav_item(
+            "core.schedule",
+            registry.NavItem(_("定时任务"), "core:schedule", order=95, superuser=True),
+        )
+        register_periodic(
+            "core.prune_audit",
+            tasks.prune_audit_task,
+            cron="30 3 * * *",
+            description=_("删除超过保存期限的操作日志、定时任务记录和提醒记录"),
+        )
+        register_periodic(
+            "core.notify_overdue",
+            tasks.notify_overdue_task,
+            cron="0 8 * * *",
+            description=_("待办事项逾期时提醒经办干部（每项只提醒一次）"),
+        )
+        notify.register_template(
+            "core.deadline.overdue",
+            _("{count}项待办已逾期"),
+            _("以下事项已过期限，请尽快办理：\n{items}"),
+        )
+        notify.register_template(
+            "core.counters.drift",
+            _("统计计数校验：{count}个组织与重算不一致"),
+            _("抽样重算发现以下计数与存储值不一致（未自动更正，请排查原因后重建统计）：\n{items}"),
         )
         registry.register_shell_provider(
             "core.unread_notifications",

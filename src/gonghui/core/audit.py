@@ -73,8 +73,30 @@ def audit_record(
     )
 
 
-def prune_audit(now: dt.datetime | None = None) -> int:
-    """Delete audit rows older than the retention period; returns how many."""
+PRUNE_BATCH = 5000
+
+
+def prune_audit(
+    now: dt.datetime | None = None, *, batch: int = PRUNE_BATCH, max_batches: int | None = None
+) -> int:
+    """Delete audit rows older than the retention period, ``batch`` rows per statement (at most
+    ``max_batches`` statements: the scheduled job stops there and goes on at its next run);
+    returns how many."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.GONGHUI_AUDIT_RETENTION_DAYS)
-    deleted, _ = AuditEvent.objects.filter(created_at__lt=cutoff).delete()
+    return delete_in_batches(
+        AuditEvent.objects.filter(created_at__lt=cutoff), batch=batch, max_batches=max_batches
+    )
+
+
+def delete_in_batches(queryset: Any, *, batch: int, max_batches: int | None = None) -> int:
+    """Delete the rows of ``queryset`` oldest id first, ``batch`` at a time: no statement holds
+    locks on more than one batch (a retention job on a table of millions)."""
+    deleted = batches = 0
+    while max_batches is None or batches < max_batches:
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            break
+        count, _ = queryset.model.objects.filter(pk__in=ids).delete()
+        deleted += count
+        batches += 1
     return deleted

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
@@ -19,19 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.calendar_services import calendar_year_save, parse_schedule_lines
+from gonghui.core.decorators import superuser_required
 from gonghui.core.forms import BootstrapMixin, apply_service_errors
 from gonghui.core.models import CalendarDay, CalendarYear, DayKind
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-
-def _admin_only(request: HttpRequest) -> HttpResponse | None:
-    """Log in first; a signed-in account that is not an installation admin gets a 404."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.is_superuser:
-        raise Http404
-    return None
 
 
 class CalendarYearForm(BootstrapMixin, forms.Form):
@@ -120,9 +111,8 @@ def _lines(days: list[CalendarDay]) -> str:
     return "\n".join(out)
 
 
+@superuser_required
 def calendar_list(request: HttpRequest) -> HttpResponse:
-    if (response := _admin_only(request)) is not None:
-        return response
     entries = {e.year: e for e in CalendarYear.objects.all()}
     counts: dict[tuple[int, str], int] = {
         (row["year"], row["kind"]): row["n"]
@@ -156,9 +146,8 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@superuser_required
 def calendar_edit(request: HttpRequest, year: int) -> HttpResponse:
-    if (response := _admin_only(request)) is not None:
-        return response
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise Http404
     entry = CalendarYear.objects.filter(year=year).first()

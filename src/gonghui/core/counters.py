@@ -6,16 +6,23 @@ calls ``change(before, after)`` with the (path, key) pairs before and after, and
 differences are written — one upsert per (path, key), never a lock on an ancestor's row.
 
 ``rebuild_counters()`` recomputes every counter from the sources the modules register
-(``register_counter_source``): the incremental figures must always equal it.
+(``register_counter_source``): the incremental figures must always equal it. The scheduled
+check (``counters_check``, job ``orgs.counters_check``) recomputes a sample of orgs and records
+and reports any drift, without correcting it: a drift is a bug to find, not to paper over.
 """
 
 from __future__ import annotations
 
 from collections import Counter as Tally
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
+from gonghui.core.audit import AuditEvent, audit_record
 from gonghui.core.models import OrgCounter
 
 PathKey = tuple[str, str]
@@ -26,9 +33,10 @@ _UPSERT_ROWS = 300  # 900 parameters: under SQLite's limit of 999 on old builds
 
 
 def register_counter_source(name: str, source: Source, prefixes: tuple[str, ...] = ()) -> None:
-    """``source()`` yields (org_path, key, value) for every counter the module keeps. With the
-    key ``prefixes`` it owns, ``source(paths)`` must yield those of some orgs only: the module
-    may then keep its figures with ``recount_source(name, paths)`` after each write."""
+    """``source()`` yields (org_path, key, value) for every counter the module keeps, and
+    ``source(paths)`` those of some orgs only (the scheduled check recomputes a sample). With
+    the key ``prefixes`` it owns, the module may keep its figures with
+    ``recount_source(name, paths)`` after each write."""
     global _sources
     _sources = [(n, s) for n, s in _sources if n != name] + [(name, source)]
     if prefixes:
@@ -131,3 +139,117 @@ def rebuild_counters() -> int:
         batch_size=5000,
     )
     return len(figures)
+
+
+# --- the scheduled check ------------------------------------------------------------------------
+
+DRIFT_ACTION = "core.counters.drift"
+CLEARED_ACTION = "core.counters.drift_cleared"
+DRIFT_TEMPLATE = "core.counters.drift"
+
+
+@dataclass(frozen=True)
+class Drift:
+    org_path: str
+    key: str
+    stored: int
+    computed: int
+
+
+def computed_at(paths: list[str]) -> dict[PathKey, int]:
+    """The counters of exactly these orgs as the sources compute them now (zeros left out)."""
+    wanted = set(paths)
+    totals: Tally[PathKey] = Tally()
+    for _name, source in _sources:
+        for path, key, value in source(sorted(wanted)):
+            if path in wanted:
+                totals[(path, key)] += value
+    return {pair: value for pair, value in totals.items() if value}
+
+
+def drift_at(paths: list[str]) -> list[Drift]:
+    """Stored against recomputed counters of these orgs, read in one snapshot (PostgreSQL:
+    REPEATABLE READ, so a write committing between the two reads is no false drift)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        computed = computed_at(paths)
+        stored = {
+            (path, key): value
+            for path, key, value in OrgCounter.objects.filter(org_path__in=paths)
+            .exclude(value=0)
+            .values_list("org_path", "key", "value")
+        }
+    return [
+        Drift(path, key, stored.get((path, key), 0), computed.get((path, key), 0))
+        for path, key in sorted(set(stored) | set(computed))
+        if stored.get((path, key), 0) != computed.get((path, key), 0)
+    ]
+
+
+def _latest_findings(paths: list[str]) -> dict[str, Any]:
+    latest: dict[str, Any] = {}
+    events = AuditEvent.objects.filter(
+        action__in=[DRIFT_ACTION, CLEARED_ACTION], org_path__in=paths
+    ).order_by("org_path", "-created_at", "-id")
+    for event in events.only("org_path", "action", "after"):
+        latest.setdefault(event.org_path, event)
+    return latest
+
+
+def counters_check(paths: list[str]) -> list[Drift]:
+    """Compare these orgs' counters with a recount. A new drift gets an audit row at its org
+    and a message to every superuser; a drift already reported unchanged is not reported
+    again, and an org found clean after a drift gets a "cleared" row. Nothing is corrected:
+    ``gonghui rebuild_stats`` does that once the cause is understood."""
+    drifts = drift_at(paths)
+    by_path: dict[str, dict[str, dict[str, int]]] = {}
+    for drift in drifts:
+        by_path.setdefault(drift.org_path, {})[drift.key] = {
+            "stored": drift.stored,
+            "computed": drift.computed,
+        }
+    latest = _latest_findings(paths)
+    reported: list[str] = []
+    with transaction.atomic():
+        for path in sorted(set(paths)):
+            found, last = by_path.get(path), latest.get(path)
+            if found is None:
+                if last is not None and last.action == DRIFT_ACTION:
+                    audit_record(
+                        action=CLEARED_ACTION, actor=None, org_path=path, target_label=path
+                    )
+                continue
+            if last is not None and last.action == DRIFT_ACTION and last.after == {"drift": found}:
+                continue
+            audit_record(
+                action=DRIFT_ACTION,
+                actor=None,
+                org_path=path,
+                target_label=path,
+                after={"drift": found},
+            )
+            reported.append(path)
+        if reported:
+            _alert_superusers(reported, by_path)
+    return drifts
+
+
+def _alert_superusers(paths: list[str], by_path: dict[str, dict[str, dict[str, int]]]) -> None:
+    from gonghui.core.notify import notify
+
+    lines = [
+        _("%(path)s %(key)s：存储 %(stored)d，重算 %(computed)d")
+        % {"path": path, "key": key, **figures}
+        for path in paths
+        for key, figures in sorted(by_path[path].items())
+    ]
+    for user in get_user_model().objects.filter(is_superuser=True, is_active=True):
+        notify(
+            template=DRIFT_TEMPLATE,
+            data={"count": len(paths), "items": "\n".join(lines[:40])},
+            to_user=user,
+            url="/audit/?action=core.counters",
+        )

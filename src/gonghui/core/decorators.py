@@ -5,7 +5,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 
@@ -22,6 +22,21 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
             return redirect("/m/")
         if account_type == "merchant":
             return redirect("/shop/")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def superuser_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Installation admins' pages: anonymous users log in; any other account gets a 404 (the
+    page does not exist for it)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_superuser:
+            raise Http404
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -271,3 +271,82 @@ class OrgCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_path} {self.key}={self.value}"
+
+
+# --- scheduled jobs (core.schedule, core.scheduler) -----------------------------------------------
+
+
+class JobRunStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("运行中")
+    SUCCEEDED = "succeeded", _("成功")
+    FAILED = "failed", _("失败")
+
+
+class JobRun(models.Model):
+    """One run of a periodic job: claimed by a scheduler for one cron time (or asked for by a
+    superuser), then executed by a task worker through ``core.tasks.run_periodic_job``, which
+    records the outcome here whatever the task backend.
+
+    A scheduled run is unique per (job, scheduled time): the claim that keeps two schedulers from
+    running a job twice (``core.scheduler``) ends in this row."""
+
+    job = models.CharField(_("任务"), max_length=100)
+    scheduled_for = models.DateTimeField(_("计划时间"), null=True, blank=True)
+    manual = models.BooleanField(_("手动运行"), default=False)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("运行人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=JobRunStatus.choices, default=JobRunStatus.QUEUED
+    )
+    created_at = models.DateTimeField(_("加入队列时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    result = models.CharField(_("结果"), max_length=200, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    task_id = models.CharField(_("任务队列编号"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务运行记录")
+        verbose_name_plural = _("定时任务运行记录")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "scheduled_for"],
+                condition=models.Q(scheduled_for__isnull=False),
+                name="core_jobrun_once_per_time",
+            )
+        ]
+        indexes = [models.Index(fields=["job", "-created_at"], name="core_jobrun_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.scheduled_for or self.created_at}"
+
+    @property
+    def error_summary(self) -> str:
+        """The last line of the recorded traceback: the exception and its message."""
+        lines = [line for line in self.error.strip().splitlines() if line.strip()]
+        return lines[-1][:300] if lines else ""
+
+
+class NoticeSent(models.Model):
+    """A reminder that has been sent (core.reminders): one row per (source, key), so a job that
+    runs again, or twice at once, tells nobody twice."""
+
+    source = models.CharField(max_length=60)
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已发送提醒")
+        verbose_name_plural = _("已发送提醒")
+        constraints = [models.UniqueConstraint(fields=["source", "key"], name="core_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.key}"

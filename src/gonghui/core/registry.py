@@ -92,13 +92,15 @@ def org_path_models() -> list[tuple[type[Model], str]]:
 
 @dataclass(frozen=True)
 class NavItem:
-    """A navigation entry, shown when the viewer holds ``capability`` at the acting org."""
+    """A navigation entry, shown when the viewer holds ``capability`` at the acting org
+    (``superuser``: to installation admins only)."""
 
     label: str | Promise
     url_name: str
     capability: str | None = None
     order: int = 100
     icon: str = ""
+    superuser: bool = False
 
 
 ShellProvider = Callable[[Any], dict[str, Any]]
@@ -165,3 +167,35 @@ def register_member_tile(name: str, tile: MemberTile) -> None:
 
 def member_tiles() -> list[MemberTile]:
     return sorted((tile for _, tile in _member_tiles), key=lambda t: t.order)
+
+
+# --- deadlines passing and who is told (core.reminders) -----------------------------------------
+
+OverdueSource = Callable[..., Iterable[Any]]
+OfficerFinder = Callable[[str, str], list[Any]]
+_overdue_sources: list[tuple[str, OverdueSource]] = []
+_officer_finders: list[tuple[str, OfficerFinder]] = []
+
+
+def register_overdue_source(name: str, source: OverdueSource) -> None:
+    """``source(*, since, today)`` yields a ``core.reminders.Notice`` for each open item of the
+    module whose deadline fell in [since, today): what its to-do panel now shows as overdue."""
+    _add(_overdue_sources, name, source)
+
+
+def overdue_sources() -> list[tuple[str, OverdueSource]]:
+    return list(_overdue_sources)
+
+
+def register_officer_finder(name: str, finder: OfficerFinder) -> None:
+    """``finder(capability, org_path)`` lists the active accounts to tell about an item of that
+    org (``orgs``: the officers holding the capability there, else at the nearest union above)."""
+    _add(_officer_finders, name, finder)
+
+
+def officers_holding(capability: str, org_path: str) -> list[Any]:
+    found: dict[Any, Any] = {}
+    for _, finder in _officer_finders:
+        for user in finder(capability, org_path):
+            found.setdefault(user.pk, user)
+    return list(found.values())

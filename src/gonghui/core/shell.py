@@ -21,8 +21,11 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
     visible = [
         (item, reverse(item.url_name))
         for item in registry.nav_items()
-        if item.capability is None
-        or (acting_path and user.has_capability(item.capability, acting_path))
+        if (not item.superuser or user.is_superuser)
+        and (
+            item.capability is None
+            or (acting_path and user.has_capability(item.capability, acting_path))
+        )
     ]
     # Highlight the most specific entry: /orgs/employers/ is 用人单位, not 组织树.
     matching = [

@@ -9,9 +9,34 @@ from gonghui.core.audit import prune_audit
 
 
 @task()
+def run_periodic_job(run_id: int) -> str:
+    """The wrapper every scheduled or hand-started run goes through (``core.scheduler``): it
+    calls the job's own task and records the outcome in the run history, on any backend."""
+    from gonghui.core.scheduler import execute_run
+
+    return execute_run(run_id)
+
+
+@task()
 def prune_audit_task() -> int:
-    """Enqueue daily (cron or a scheduler) to keep the audit trail within its retention."""
-    return prune_audit()
+    """Daily (``core.prune_audit``): audit rows, run history and sent reminders past their
+    retention, in bounded batches."""
+    from gonghui.core.reminders import prune_notices
+    from gonghui.core.scheduler import prune_runs
+
+    deleted = prune_audit(max_batches=200)
+    prune_runs()
+    prune_notices()
+    return deleted
+
+
+@task()
+def notify_overdue_task() -> int:
+    """Daily (``core.notify_overdue``): tell officers once about each deadline on their to-do
+    panel that has passed since the last run."""
+    from gonghui.core.reminders import notify_overdue
+
+    return notify_overdue()
 
 
 @task()

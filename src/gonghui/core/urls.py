@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.core import calendar_views, inbox_views, job_views, views
+from gonghui.core import calendar_views, inbox_views, job_views, schedule_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),
     path("calendar/", calendar_views.calendar_list, name="calendar_list"),
     path("calendar/<int:year>/", calendar_views.calendar_edit, name="calendar_edit"),
+    path("schedule/", schedule_views.schedule, name="schedule"),
+    path("schedule/<str:name>/", schedule_views.schedule_job, name="schedule_job"),
+    path("schedule/<str:name>/run/", schedule_views.schedule_run, name="schedule_run"),
     path("jobs/import/<int:pk>/", job_views.import_job, name="import_job"),
     path("jobs/import/<int:pk>/errors/", job_views.import_job_errors, name="import_job_errors"),
     path("jobs/export/<int:pk>/", job_views.export_job, name="export_job"),
