@@ -9,8 +9,9 @@ class AssistanceConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.assistance import counters as assistance_counters
-        from gonghui.assistance import models, models_funds, services, todo
+        from gonghui.assistance import models, models_funds, services, tasks, todo
         from gonghui.core import counters, notify, registry
+        from gonghui.core.schedule import register_periodic
 
         counters.register_counter_source(
             "assistance", assistance_counters.source, assistance_counters.PREFIXES
@@ -33,6 +34,12 @@ class AssistanceConfig(AppConfig):
             registry.register_org_path_model(model, "org_path")
         registry.register_dissolve_guard("assistance.cases", services.cases_dissolve_guard)
         registry.register_todo_provider("assistance.pending", todo.pending_work)
+        register_periodic(
+            "assistance.end_publicity",
+            tasks.assistance_end_publicity,
+            cron="20 * * * *",
+            description=_("困难职工档案公示期满无异议的，报上级审批"),
+        )
         registry.register_nav_item(
             "assistance.list",
             registry.NavItem(_("困难帮扶"), "assistance:list", "assistance.view", order=30),

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -471,6 +472,14 @@ def case_end_publicity(
             _("公示期至%(day)s，期满后方可报上级审批") % {"day": case.publicity_end.isoformat()}
         )
     upheld = case.objections.filter(upheld=True).exists()
+    return _finish_publicity(
+        case, actor, upheld=upheld, opinion=opinion or (_("公示异议成立") if upheld else "")
+    )
+
+
+def _finish_publicity(
+    case: HardshipCase, actor: Any, *, upheld: bool, opinion: str
+) -> HardshipCase:
     before = _transition(case, "reject" if upheld else "end_publicity")
     case.save()
     _step(
@@ -478,11 +487,44 @@ def case_end_publicity(
         StepKind.REJECTED if upheld else StepKind.PUBLICITY_ENDED,
         actor,
         from_status=before,
-        opinion=opinion or (_("公示异议成立") if upheld else _("公示无异议")),
+        opinion=opinion or _("公示无异议"),
     )
     _audit("publicity_ended", actor, case, after={"status": case.status})
     _tell_applicant(case)
     return case
+
+
+def publicity_ended_q(today: dt.date) -> Q:
+    """Cases whose 公示 period is over (it runs through ``publicity_end``)."""
+    return Q(status=CaseStatus.PUBLICITY, publicity_end__lt=today)
+
+
+def cases_end_publicity_due(*, today: dt.date | None = None, limit: int = 500) -> int:
+    """The scheduled end of 公示 (job ``assistance.end_publicity``): a case whose period is over
+    with no upheld objection goes to the upper level for approval, as ``case_end_publicity``
+    would send it, with the system as actor; one with an upheld objection waits on the to-do
+    panel for its officers, whose decision it is (the application fails, with their opinion).
+    A bounded batch, the longest waiting first, one transaction each; returns how many moved."""
+    today = today or timezone.localdate()
+    upheld = Objection.objects.filter(case=OuterRef("pk"), upheld=True)
+    due = (
+        HardshipCase.objects.filter(publicity_ended_q(today))
+        .exclude(Exists(upheld))
+        .order_by("publicity_end", "pk")
+    )
+    moved = 0
+    for pk in list(due.values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            case = HardshipCase.objects.select_for_update().select_related("org").get(pk=pk)
+            if case.status != CaseStatus.PUBLICITY or not case.publicity_end:
+                continue  # an officer ended it meanwhile
+            if case.publicity_end >= today or case.objections.filter(upheld=True).exists():
+                continue
+            _finish_publicity(
+                case, None, upheld=False, opinion=_("公示期满无异议，系统自动报上级审批")
+            )
+            moved += 1
+    return moved
 
 
 def approving_org(actor: Any, case: HardshipCase) -> Org:

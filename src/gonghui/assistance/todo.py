@@ -3,9 +3,11 @@
 from collections.abc import Iterable
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from gonghui.assistance.models import CaseStatus, HardshipCase
+from gonghui.assistance.services import publicity_ended_q
 from gonghui.core.registry import TodoItem
 from gonghui.core.scoping import Viewer, scoped
 
@@ -23,6 +25,23 @@ def pending_work(viewer: Viewer) -> Iterable[TodoItem]:
                 % {"n": waiting},
                 url=reverse("assistance:list"),
                 count=waiting,
+            )
+        contested = (
+            cases.filter(publicity_ended_q(timezone.localdate()), objections__upheld=True)
+            .distinct()
+            .count()
+        )
+        if contested:  # the scheduled end of 公示 leaves these to their officers
+            yield TodoItem(
+                title=ngettext(
+                    "%(n)d份困难职工档案公示期满且异议成立，待作出决定",
+                    "%(n)d份困难职工档案公示期满且异议成立，待作出决定",
+                    contested,
+                )
+                % {"n": contested},
+                url=reverse("assistance:list") + "?status=publicity",
+                count=contested,
+                overdue=True,
             )
     if any(viewer.has_capability("assistance.approve", p) for p in paths):
         approvals = cases.filter(

@@ -9,9 +9,11 @@ class BenefitsConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.benefits import counters as benefit_counters
-        from gonghui.benefits import lifecycle, segments, todo
+        from gonghui.benefits import lifecycle, segments, tasks, todo
         from gonghui.benefits.models import Campaign, Complaint, Merchant, Offer, Redemption
-        from gonghui.core import counters, registry
+        from gonghui.benefits.services import AGREEMENT_TEMPLATE
+        from gonghui.core import counters, notify, registry
+        from gonghui.core.schedule import register_periodic
 
         counters.register_counter_source(
             "benefits.merchants",
@@ -30,6 +32,17 @@ class BenefitsConfig(AppConfig):
         registry.register_dissolve_guard("benefits.merchants", lifecycle.benefits_dissolve_guard)
         registry.register_merge_handler("benefits.merchants", lifecycle.benefits_merge)
         registry.register_todo_provider("benefits.merchants", todo.pending_work)
+        register_periodic(
+            "benefits.agreement_reminders",
+            tasks.benefits_remind_agreements,
+            cron="0 8 * * *",
+            description=_("普惠商户协议即将到期和已到期提醒"),
+        )
+        notify.register_template(
+            AGREEMENT_TEMPLATE,
+            _("普惠商户协议到期提醒（{count}项）"),
+            _("请及时续签协议或终止合作：\n{items}"),
+        )
         registry.register_nav_item(
             "benefits.merchants",
             registry.NavItem(_("普惠"), "benefits:merchant_list", "benefits.view", order=45),

@@ -7,11 +7,13 @@ runs in one transaction, locks the row whose state changes and writes an audit r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -34,7 +36,9 @@ from gonghui.benefits.segments import segment_get
 from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index, mask_phone
+from gonghui.core.deadlines import add_calendar_days
 from gonghui.core.identifiers import validate_region_code, validate_uscc
+from gonghui.core.reminders import Notice, claim_once, tell_officers
 from gonghui.core.scoping import require_capability
 from gonghui.members.models import Member
 from gonghui.orgs.models import Org
@@ -374,3 +378,50 @@ def complaint_handle(*, actor: Any, complaint: Complaint, reply: str) -> Complai
         org_path=complaint.org_path,
     )
     return complaint
+
+
+# --- agreement reminders (periodic job benefits.agreement_reminders) ----------------------------
+
+AGREEMENT_REMIND_DAYS = 30  # the to-do panel shows agreements ending within this many days
+AGREEMENT_TEMPLATE = "benefits.agreement.reminder"
+
+
+def _agreement_notices(today: dt.date) -> Iterator[Notice]:
+    horizon = add_calendar_days(today, AGREEMENT_REMIND_DAYS).due
+    merchants = (
+        Merchant.objects.filter(
+            status=MerchantStatus.SIGNED,
+            agreement_end__gte=today - dt.timedelta(days=AGREEMENT_REMIND_DAYS),
+            agreement_end__lte=horizon,
+        )
+        .only("pk", "name", "agreement_end", "org_path")
+        .order_by("agreement_end", "pk")
+    )
+    for merchant in merchants.iterator(chunk_size=500):
+        ended = merchant.agreement_end < today
+        title = (
+            _("普惠商户%(m)s的协议已于%(d)s到期，请续签或终止合作")
+            if ended
+            else _("普惠商户%(m)s的协议将于%(d)s到期")
+        ) % {"m": merchant.name, "d": merchant.agreement_end.isoformat()}
+        yield Notice(
+            key=f"{merchant.pk}:{merchant.agreement_end}:{'ended' if ended else 'ending'}",
+            org_path=merchant.org_path,
+            capability="benefits.manage",
+            title=title,
+            url=merchant.get_absolute_url(),
+        )
+
+
+def merchants_remind_agreements(*, today: dt.date | None = None, limit: int = 500) -> int:
+    """Tell the signing union's officers once when a signed merchant's agreement comes within
+    ``AGREEMENT_REMIND_DAYS`` of its end, and once more when it has ended while the merchant is
+    still 签约 (a renewal changes the end date: a new pair of reminders). Returns how many
+    reminders were sent; at most ``limit`` per run, the rest at the next."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        fresh = claim_once(
+            source=AGREEMENT_TEMPLATE, notices=_agreement_notices(today), limit=limit
+        )
+        tell_officers(fresh, template=AGREEMENT_TEMPLATE, url=reverse("benefits:merchant_list"))
+    return len(fresh)

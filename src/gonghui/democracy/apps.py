@@ -47,6 +47,7 @@ class DemocracyConfig(AppConfig):
             registry.register_org_path_model(model, "org_path")
         registry.register_dissolve_guard("democracy.congress", congress.dissolve_guard)
         registry.register_todo_provider("democracy.pending", todo.pending_work)
+        registry.register_overdue_source("democracy.deadlines", todo.overdue_notices)
         registry.register_nav_item(
             "democracy.home",
             registry.NavItem(_("职代会"), "democracy:index", "democracy.view", order=40),

@@ -4,7 +4,7 @@ motion replies due, disclosure items of the plan due or overdue, staff questions
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from gonghui.core.deadlines import overdue_todo
 from gonghui.core.registry import TodoItem
+from gonghui.core.reminders import Notice
 from gonghui.core.scoping import Viewer
 from gonghui.democracy.congress import materials_deadline
 from gonghui.democracy.models import (
@@ -95,4 +96,34 @@ def pending_work(viewer: Viewer) -> Iterable[TodoItem]:
             url=reverse("democracy:item_detail", args=[question.item_id]),
             due=question.due_on.isoformat(),
             overdue=question.due_on < today,
+        )
+
+
+def overdue_notices(*, since: dt.date, today: dt.date) -> Iterator[Notice]:
+    """Motions not replied to and disclosure items not published whose deadline fell in
+    [since, today): told once to the congress's managers (core.notify_overdue)."""
+    motions = Motion.objects.filter(
+        state=MotionState.ASSIGNED, due_on__gte=since, due_on__lt=today
+    ).only("pk", "number", "title", "due_on", "org_path")
+    for motion in motions.order_by("pk").iterator(chunk_size=500):
+        assert motion.due_on is not None
+        yield Notice(
+            key=f"motion:{motion.pk}:{motion.due_on}",
+            org_path=motion.org_path,
+            capability="democracy.manage",
+            title=_("提案%(label)s逾期未答复：%(t)s") % {"label": motion.label, "t": motion.title},
+            due=motion.due_on,
+            url=reverse("democracy:motion_detail", args=[motion.pk]),
+        )
+    items = DisclosureItem.objects.filter(
+        published_at__isnull=True, due_on__gte=since, due_on__lt=today
+    ).only("pk", "title", "due_on", "org_path")
+    for item in items.order_by("pk").iterator(chunk_size=500):
+        yield Notice(
+            key=f"disclosure:{item.pk}:{item.due_on}",
+            org_path=item.org_path,
+            capability="democracy.manage",
+            title=_("厂务公开事项逾期未公开：%(t)s") % {"t": item.title},
+            due=item.due_on,
+            url=reverse("democracy:item_detail", args=[item.pk]),
         )

@@ -9,8 +9,9 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.core import counters, registry
+        from gonghui.core.schedule import register_periodic
         from gonghui.orgs import counters as org_counters
-        from gonghui.orgs import services, todo
+        from gonghui.orgs import selectors, services, tasks, todo
         from gonghui.orgs.models import Employer, Post
 
         registry.register_org_path_model(Employer, "org_path")
@@ -18,6 +19,13 @@ class OrgsConfig(AppConfig):
         registry.register_dissolve_guard("orgs.tree", services.org_dissolve_guard)
         counters.register_counter_source("orgs", org_counters.source)
         registry.register_todo_provider("orgs.unorganized", todo.unorganized_employers)
+        registry.register_officer_finder("orgs.posts", selectors.officers_to_tell)
+        register_periodic(
+            "orgs.counters_check",
+            tasks.orgs_check_counters,
+            cron="0 4 * * *",
+            description=_("抽样重算组织统计计数，发现不一致时告警（不自动更正）"),
+        )
         registry.register_nav_item(
             "orgs.tree", registry.NavItem(_("组织树"), "orgs:tree", "orgs.view", order=10)
         )

@@ -36,11 +36,14 @@ def employer_keys(employer: Employer) -> dict[tuple[str, str], int]:
     return keys
 
 
-def source() -> Iterator[tuple[str, str, int]]:
-    for org in Org.objects.filter(status=OrgStatus.ACTIVE).only("path", "kind", "status"):
+def source(paths: list[str] | None = None) -> Iterator[tuple[str, str, int]]:
+    orgs = Org.objects.filter(status=OrgStatus.ACTIVE).only("path", "kind", "status")
+    if paths is not None:
+        orgs = orgs.filter(path__in=paths)
+    for org in orgs.iterator(chunk_size=5000):
         for (path, key), value in org_keys(org).items():
             yield path, key, value
-    yield from employer_source()
+    yield from employer_source(paths)
 
 
 def employer_source(paths: list[str] | None = None) -> Iterator[tuple[str, str, int]]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 
 from gonghui.core.identifiers import normalize_code
 from gonghui.core.scoping import Viewer, get_scoped_or_404, prefix_q, scoped, viewer_paths
-from gonghui.orgs.models import Employer, Org, OrgStatus, Post
+from gonghui.orgs.capabilities import capabilities_of
+from gonghui.orgs.models import PATH_STEP, Employer, Org, OrgStatus, Post, level_of
 
 # Whether a tree node can be expanded: an index probe per row, cheaper than counting children.
 _HAS_CHILDREN = Exists(Org.objects.filter(parent=OuterRef("pk"), status=OrgStatus.ACTIVE))
@@ -161,3 +163,41 @@ def employers_without_union(
     return employer_queryset(viewer=viewer).filter(
         union__isnull=True, employee_count__gte=min_employees
     )
+
+
+def org_path_sample(size: int) -> list[str]:
+    """The paths of ``size`` orgs drawn at random (every org, dissolved ones too: their
+    counters must be zero), by random ids so a province's 205,000 orgs are never all read."""
+    rng = random.SystemRandom()
+    bounds = Org.objects.aggregate(low=Min("pk"), high=Max("pk"), n=Count("pk"))
+    if not bounds["n"]:
+        return []
+    if bounds["n"] <= size:
+        return list(Org.objects.order_by("path").values_list("path", flat=True))
+    found: set[str] = set()
+    for _attempt in range(8):  # ids have gaps: draw again for the missing ones
+        wanted = size - len(found)
+        if wanted <= 0:
+            break
+        ids = {rng.randint(bounds["low"], bounds["high"]) for _ in range(wanted * 2)}
+        found.update(Org.objects.filter(pk__in=ids).values_list("path", flat=True)[:wanted])
+    return sorted(found)
+
+
+def officers_to_tell(capability: str, org_path: str) -> list[Any]:
+    """Active officers holding ``capability`` in a post at the org of ``org_path``; where that
+    org has none, those at the nearest org above that has (core.registry's officer finder)."""
+    path = org_path
+    while path:
+        posts = Post.objects.filter(
+            org_path=path, active=True, user__is_active=True, org__status=OrgStatus.ACTIVE
+        ).select_related("user", "org")
+        users = {
+            post.user.pk: post.user
+            for post in posts
+            if capability in capabilities_of(post.role, level_of(post.org.kind))
+        }
+        if users:
+            return list(users.values())
+        path = path[:-PATH_STEP]
+    return []

@@ -9,8 +9,16 @@ class StatsConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.core import registry
+        from gonghui.core.schedule import register_periodic
+        from gonghui.stats import tasks
 
         registry.register_nav_item(
             "stats.dashboard",
             registry.NavItem(_("统计"), "stats:dashboard", "stats.view", order=80),
+        )
+        register_periodic(
+            "stats.monthly_snapshot",
+            tasks.stats_monthly_snapshot,
+            cron="5 0 1 * *",
+            description=_("保存上月各组织统计数字的快照（趋势图和同比使用）"),
         )

@@ -14,7 +14,7 @@ from collections import Counter as Tally
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,6 +131,16 @@ def snapshot_take(*, label: str) -> Snapshot:
             [snapshot.pk],
         )
     return snapshot
+
+
+def snapshot_take_missing(*, label: str) -> Snapshot | None:
+    """The snapshot under ``label`` if there is none yet (the monthly job: running it again, or
+    twice at once, takes one); None when it exists already."""
+    try:
+        with transaction.atomic():
+            return snapshot_take(label=label)
+    except (ValidationError, IntegrityError):
+        return None
 
 
 def _reporting_units(orgs: list[Org]) -> dict[str, str]:

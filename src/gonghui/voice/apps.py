@@ -9,8 +9,9 @@ class VoiceConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.core import counters, keys, notify, registry
+        from gonghui.core.schedule import register_periodic
         from gonghui.voice import counters as voice_counters
-        from gonghui.voice import identity, lifecycle, services, todo
+        from gonghui.voice import identity, lifecycle, services, tasks, todo
         from gonghui.voice.models import Appeal, Forum, Proposal, ProposalCampaign
 
         keys.register_rekey("voice.owner", identity.owner_rekey)
@@ -24,6 +25,13 @@ class VoiceConfig(AppConfig):
         registry.register_merge_handler("voice.appeals", lifecycle.voice_merge)
         registry.register_handoff("voice.appeal.suggestion", services.receive_motion)
         registry.register_todo_provider("voice.appeals", todo.pending_work)
+        registry.register_overdue_source("voice.appeals", todo.overdue_notices)
+        register_periodic(
+            "voice.escalate_overdue",
+            tasks.voice_escalate_overdue,
+            cron="*/15 * * * *",
+            description=_("逾期诉求升级到上级工会"),
+        )
         registry.register_nav_item(
             "voice.appeals", registry.NavItem(_("诉求"), "voice:list", "voice.view", order=40)
         )

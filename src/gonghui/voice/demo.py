@@ -3,7 +3,8 @@
 At ZZJS-JBL-001 (officers ``gr_chair``/``gr_staff``, member ``member01``): appeals in every
 state — waiting, in hand, referred to a department, replied, rated and closed, reopened,
 declined, transferred —, one overdue on the parent's to-do panel, one escalated to 经八路街道工会
-(``jbl_chair``), an anonymous one, a chairman's-mailbox letter, a congress hand-off; a
+(``jbl_chair``), one just past its second deadline that the scheduled escalation job passes up
+when it runs, an anonymous one, a chairman's-mailbox letter, a congress hand-off; a
 合理化建议月 campaign with proposals at every step; a forum whose items became tracked items.
 """
 
@@ -22,6 +23,7 @@ from gonghui.voice import forums, proposals, services
 from gonghui.voice.models import Appeal, AppealKind
 
 GRASSROOTS = "ZZJS-JBL-001"
+OVERDUE_TITLE = "宿舍热水器损坏"
 
 
 def _backdate(appeal: Appeal, working_days: int) -> Appeal:
@@ -112,6 +114,13 @@ def _seed_appeals(chair: User, member_user: User, union: Org) -> None:
     )
     services.appeal_escalate_overdue()
     escalated.refresh_from_db()
+    # Just past its second deadline, seeded after the escalation above: the scheduler's
+    # voice.escalate_overdue passes it to 经八路街道工会 when it runs.
+    waiting = hotline(
+        OVERDUE_TITLE, "职工宿舍三楼热水器损坏两周，多次报修未修。", "hardship", "韩雪"
+    )
+    rule = waiting.category  # receipt → accept deadline → second deadline, in working days
+    _backdate(waiting, rule.accept_days + rule.escalate_days + 1)
     services.receive_motion(
         actor=chair,
         org=union,

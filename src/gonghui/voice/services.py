@@ -10,8 +10,8 @@ computes the accept and reply deadlines from the category's row (defaults 3 and 
 and a second deadline, ``escalate_due``, a further ``escalate_days`` (default 5) working days after
 the deadline of the current step. Once the first deadline passes, the item shows on the parent
 union's to-do panel (``todo.pending_work``). Once the second passes it belongs to the parent:
-``appeal_escalate_overdue`` (the django-tasks task ``voice_escalate_overdue`` and the command
-``gonghui voice_escalate_overdue``, run daily) moves it up with a trail row, and every service
+``appeal_escalate_overdue`` (the periodic job ``voice.escalate_overdue``, every 15 minutes, and
+the command ``gonghui voice_escalate_overdue``) moves it up with a trail row, and every service
 first calls ``escalate_if_due`` under the row lock, so the move never waits for the job.
 Mailbox letters stay with the chairman they were written to.
 
@@ -527,7 +527,7 @@ def escalation_due(appeal: Appeal, today: dt.date) -> bool:
 
 def escalate_if_due(appeal: Appeal, today: dt.date) -> bool:
     """The on-write check: an open appeal past its second deadline passes to the parent union
-    before anyone acts on it (the task ``voice_escalate_overdue`` does the same nightly).
+    before anyone acts on it (the periodic job ``voice.escalate_overdue`` does the same).
     ``appeal`` must be locked by the caller."""
     if not escalation_due(appeal, today):
         return False
@@ -546,17 +546,17 @@ def escalate_if_due(appeal: Appeal, today: dt.date) -> bool:
     return True
 
 
-def appeal_escalate_overdue(*, today: dt.date | None = None) -> int:
-    """Escalate every open appeal past its second deadline, one transaction each."""
+def appeal_escalate_overdue(*, today: dt.date | None = None, limit: int | None = None) -> int:
+    """Escalate every open appeal past its second deadline (the ``limit`` longest overdue
+    ones: the scheduled job's batch, the rest go at its next run), one transaction each."""
     today = today or timezone.localdate()
-    ids = list(
-        Appeal.objects.filter(
-            kind=AppealKind.APPEAL,
-            status__in=[AppealStatus.SUBMITTED, AppealStatus.ACCEPTED],
-            escalate_due__lt=today,
-            org__parent__isnull=False,
-        ).values_list("pk", flat=True)
-    )
+    overdue = Appeal.objects.filter(
+        kind=AppealKind.APPEAL,
+        status__in=[AppealStatus.SUBMITTED, AppealStatus.ACCEPTED],
+        escalate_due__lt=today,
+        org__parent__isnull=False,
+    ).order_by("escalate_due", "pk")
+    ids = list(overdue.values_list("pk", flat=True)[:limit])
     moved = 0
     for pk in ids:
         with transaction.atomic():

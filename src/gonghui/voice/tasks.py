@@ -1,12 +1,15 @@
-"""Background jobs of the voice module (django-tasks). Enqueue daily, or run the management
-command ``gonghui voice_escalate_overdue`` from cron."""
+"""Background jobs of the voice module (django-tasks), declared in the schedule registry by
+``VoiceConfig.ready()``; ``gonghui voice_escalate_overdue`` runs the same from a shell."""
 
 from django_tasks import task
 
 from gonghui.voice.services import appeal_escalate_overdue
 
+ESCALATION_BATCH = 500
+
 
 @task()
 def voice_escalate_overdue() -> int:
-    """Pass every open appeal past its second deadline to the parent union."""
-    return appeal_escalate_overdue()
+    """Pass open appeals past their second deadline to the parent union (a bounded batch, the
+    longest overdue first; an appeal already passed up is not overdue any more)."""
+    return appeal_escalate_overdue(limit=ESCALATION_BATCH)
