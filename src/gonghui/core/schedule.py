@@ -34,6 +34,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,7 @@ class PeriodicJob:
 
     def next_run(self, now: dt.datetime | None = None) -> dt.datetime | None:
         """The first cron time after ``now``."""
-        return self.trigger.get_next_fire_time(
-            None, (now or _now()) + dt.timedelta(microseconds=1)
-        )
+        return self.trigger.get_next_fire_time(None, (now or _now()) + dt.timedelta(microseconds=1))
 
     def latest_time(
         self, now: dt.datetime | None = None, *, within: dt.timedelta = dt.timedelta(days=1)
@@ -141,7 +140,16 @@ def cron_trigger(cron: str) -> CronTrigger:
     )
 
 
-_WEEKDAY_WORDS = ("日", "一", "二", "三", "四", "五", "六", "日")
+_WEEKDAY_WORDS = (
+    gettext_lazy("周日"),
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+)
 _WEEKDAY_NUMBERS = {name: i for i, name in enumerate(_DOW_NAMES[:7])}
 _NUMBER = re.compile(r"^\d+$")
 
@@ -157,11 +165,7 @@ def _weekdays(value: str) -> str | None:
         if any(not 0 <= n <= 7 for n in ends):
             return None
         names = [_WEEKDAY_WORDS[n] for n in ends]
-        words.append(
-            _("周%(a)s至周%(b)s") % {"a": names[0], "b": names[1]}
-            if dash
-            else _("周%(a)s") % {"a": names[0]}
-        )
+        words.append(_("%(a)s至%(b)s") % {"a": names[0], "b": names[1]} if dash else str(names[0]))
     return "、".join(words)
 
 
