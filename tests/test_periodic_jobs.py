@@ -22,6 +22,7 @@ from gonghui.stats.models import Snapshot
 from gonghui.stats.tasks import month_just_ended
 from gonghui.voice.demo import GRASSROOTS, OVERDUE_TITLE
 from gonghui.voice.models import Appeal, AppealStep, StepAction
+from tests.core.conftest import TODAYS_JOBS
 
 PROJECT_APPS = {
     "core",
@@ -34,15 +35,7 @@ PROJECT_APPS = {
     "voice",
     "stats",
 }
-WORK_SET_UP = {  # what each job finds to do on its first run over the prepared demo
-    "voice.escalate_overdue",
-    "assistance.end_publicity",
-    "benefits.agreement_reminders",
-    "core.notify_overdue",
-    "stats.monthly_snapshot",
-    "core.prune_audit",
-    "orgs.counters_check",
-}
+WORK_SET_UP = TODAYS_JOBS  # each finds something to do on its first run over the prepared demo
 
 
 def state() -> dict[str, str]:

@@ -11,6 +11,15 @@ from gonghui.core.audit import AuditEvent, audit_record
 from gonghui.core.schedule import register_periodic, unregister_periodic
 
 RECORDER = "tests.recorder"
+TODAYS_JOBS = {  # issue 15: the periodic duties the platform had when the scheduler came
+    "voice.escalate_overdue",
+    "assistance.end_publicity",
+    "benefits.agreement_reminders",
+    "core.notify_overdue",
+    "stats.monthly_snapshot",
+    "core.prune_audit",
+    "orgs.counters_check",
+}
 FAILS = {"left": 0}
 
 

@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core import scheduler
 from gonghui.core.decorators import superuser_required
-from gonghui.core.schedule import periodic_job
+from gonghui.core.schedule import PeriodicJob, periodic_job
+
+
+def _job_or_404(name: str) -> PeriodicJob:
+    try:
+        return periodic_job(name)
+    except KeyError:
+        raise Http404 from None
 
 
 @superuser_required
@@ -26,10 +33,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 
 @superuser_required
 def schedule_job(request: HttpRequest, name: str) -> HttpResponse:
-    try:
-        job = periodic_job(name)
-    except KeyError:
-        raise Http404 from None
+    job = _job_or_404(name)
     return render(
         request,
         "core/schedule_job.html",
@@ -45,10 +49,7 @@ def schedule_job(request: HttpRequest, name: str) -> HttpResponse:
 @require_POST
 @superuser_required
 def schedule_run(request: HttpRequest, name: str) -> HttpResponse:
-    try:
-        job = periodic_job(name)
-    except KeyError:
-        raise Http404 from None
+    job = _job_or_404(name)
     try:
         scheduler.job_run_now(name=name, actor=request.user)
     except PermissionDenied:
