@@ -218,6 +218,8 @@ def core_sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
         "core:export_job": {"pk": [str(export_job.pk)]},
         "core:export_job_download": {"pk": [str(export_job.pk)]},
         "core:inbox_read": {"pk": [str(other_note.pk)]},
+        "core:schedule_job": {"name": ["voice.escalate_overdue"]},  # superusers only: a 404
+        "core:schedule_run": {"name": ["voice.escalate_overdue"]},
         "members:detail": {"pk": [str(member.pk)]},
         "api:member_detail": {"id": [str(member.pk)]},  # type: ignore[attr-defined]
         "members:reveal": {"pk": [str(member.pk)], "field": ["id_number", "phone"]},  # type: ignore[attr-defined]
