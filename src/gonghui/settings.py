@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_prometheus",
     "gonghui.core",
     "gonghui.orgs",
     "gonghui.accounts",
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "gonghui.core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "gonghui.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gonghui.core.middleware.RequestContextMiddleware",
+    "gonghui.core.observability.DatabaseUnavailableMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "gonghui.urls"
@@ -112,6 +117,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     if DATABASES["default"]["NAME"] and DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+# A streaming replica for the read-only heavy paths (core.replicas): dashboards, statistics,
+# reports and exports read there while its replay lag is under GONGHUI_REPLICA_MAX_LAG seconds.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a restarted server costs one retry, not a 500
+DATABASE_ROUTERS = ["gonghui.core.replicas.ReplicaRouter"]
+GONGHUI_REPLICA_MAX_LAG = float(os.environ.get("GONGHUI_REPLICA_MAX_LAG", "10"))
+GONGHUI_REPLICA_CHECK_SECONDS = float(os.environ.get("GONGHUI_REPLICA_CHECK_SECONDS", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -200,14 +216,39 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# Logs on stderr: one JSON object per line in production (GONGHUI_LOG_FORMAT=json, the
+# default there), plain text in the demo. Request lines: core.observability.
+GONGHUI_LOG_FORMAT = os.environ.get("GONGHUI_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "gonghui.core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if GONGHUI_LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["stderr"], "level": os.environ.get("GONGHUI_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # One line per request when asked for (production sets GONGHUI_REQUEST_LOG=1).
+        "gonghui.request": {
+            "level": "INFO" if os.environ.get("GONGHUI_REQUEST_LOG", "") == "1" else "WARNING"
+        }
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Who may read /metrics (Prometheus on the monitoring network; nginx does not pass it on).
+GONGHUI_METRICS_ALLOW = [
+    a.strip()
+    for a in os.environ.get("GONGHUI_METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",")
+    if a.strip()
+]
 
 # Notifications (core.notify): backends by channel; SMS and WeChat gateways plug in here.
 GONGHUI_NOTIFY_BACKENDS = {

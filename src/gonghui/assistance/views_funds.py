@@ -32,6 +32,7 @@ from gonghui.assistance.models_funds import CampaignKind, RecordStatus
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
 from gonghui.core.forms import apply_service_errors
+from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import Org
@@ -424,6 +425,7 @@ def review_item(request: ViewerRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_GET
+@replica_view
 def report(request: ViewerRequest) -> HttpResponse:
     period = reports.period_from(request.GET)
     data = reports.summary(viewer=request.user, start=period[0], end=period[1])

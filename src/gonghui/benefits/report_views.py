@@ -11,11 +11,13 @@ from gonghui.benefits import reports, selectors
 from gonghui.benefits.forms import PeriodForm
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
+from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest
 
 
 @officer_required
 @require_GET
+@replica_view
 def report(request: ViewerRequest) -> HttpResponse:
     selectors.require_view(request.user)
     post = acting_post(request)

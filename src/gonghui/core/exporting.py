@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from gonghui.core.models import ExportJob, JobStatus
+from gonghui.core.replicas import replica_reads
 
 logger = logging.getLogger(__name__)
 
@@ -202,11 +203,12 @@ def execute_export_job(job: ExportJob) -> None:
     fd, path = tempfile.mkstemp(prefix="gonghui-export-", suffix=f".{job.file_format}")
     os.close(fd)
     try:
-        if job.file_format == "csv":
-            with open(path, "wb") as fh:
-                job.rows = write_csv(exporter, fh)
-        else:
-            job.rows = XlsxWriter().write(exporter, path)
+        with replica_reads():  # exports only read: the replica serves them when healthy
+            if job.file_format == "csv":
+                with open(path, "wb") as fh:
+                    job.rows = write_csv(exporter, fh)
+            else:
+                job.rows = XlsxWriter().write(exporter, path)
         with open(path, "rb") as fh:
             job.result.save(exporter.filename(job.file_format), File(fh), save=False)
         job.status = JobStatus.DONE

@@ -1,11 +1,24 @@
 from django.urls import path
 
-from gonghui.core import calendar_views, inbox_views, job_views, schedule_views, views
+from gonghui.core import (
+    calendar_views,
+    inbox_views,
+    job_views,
+    observability,
+    ops_views,
+    schedule_views,
+    views,
+)
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("healthz", observability.healthz, name="healthz"),
+    path("readyz", observability.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
+    path("system/queue/", ops_views.queue_page, name="queue"),
+    path("system/queue/<str:task_id>/retry/", ops_views.queue_retry, name="queue_retry"),
     path("inbox/", inbox_views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", inbox_views.inbox_read, name="inbox_read"),
     path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
+from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest
 from gonghui.democracy import forms, selectors
 from gonghui.democracy import motions as svc
@@ -125,6 +126,7 @@ def motion_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
 
 @officer_required
 @require_GET
+@replica_view
 def reports(request: ViewerRequest) -> HttpResponse:
     return render(
         request,

@@ -7,6 +7,7 @@ from typing import Any
 from ninja import Path, Router, Schema
 
 from gonghui.core.api_schemas import ErrorOut, InvalidOut
+from gonghui.core.replicas import replica_reads
 from gonghui.core.scoping import ViewerRequest
 from gonghui.stats.selectors import jsonable, stats_for
 
@@ -29,6 +30,7 @@ def stats_detail(
     request: ViewerRequest, code: str = Path(..., max_length=32, pattern=r"^[A-Za-z0-9-]+$")
 ) -> dict[str, Any]:
     """Figures of the org's subtree (needs ``stats.view`` there): counts and rates (%)."""
-    result = stats_for(viewer=request.user, code=code.upper())
+    with replica_reads():  # a read-only heavy path: the replica serves it when healthy
+        result = stats_for(viewer=request.user, code=code.upper())
     result["figures"] = jsonable(result["figures"])
     return result

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from gonghui.accounts.shell import acting_post
 from gonghui.core.decorators import officer_required
+from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.orgs import selectors as org_selectors
 from gonghui.stats import definitions, selectors
@@ -27,6 +28,7 @@ RANKING_KEYS = {
 
 @officer_required
 @require_GET
+@replica_view
 def dashboard(request: ViewerRequest, code: str = "") -> HttpResponse:
     if not code:
         post = acting_post(request)

@@ -19,6 +19,7 @@ from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response, export_start
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
+from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest
 from gonghui.orgs import selectors as org_selectors
 from gonghui.voice import reports, selectors, services
@@ -238,6 +239,7 @@ def attachment(request: ViewerRequest, pk: int, fid: int) -> HttpResponse:
 
 @officer_required
 @require_GET
+@replica_view
 def report(request: ViewerRequest) -> HttpResponse:
     _require_view(request)
     filters = _filters(request)
