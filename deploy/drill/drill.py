@@ -170,6 +170,7 @@ def app_env() -> dict[str, str]:
         "GONGHUI_BIND": f"unix:{VAR / 'gunicorn.sock'}",
         "GONGHUI_WORKERS": "2",
         "GONGHUI_REPLICA_CHECK_SECONDS": "1",
+        "GONGHUI_SCHEDULER_LOCK": "redis",
     }
 
 
@@ -242,8 +243,8 @@ class Stack:
             [str(BIN / "gonghui"), "rqworker", "--job-class", "django_tasks_rq.Job", "default"],
         )
 
-    def scheduler(self) -> None:
-        self.start("scheduler", [str(BIN / "gonghui"), "scheduler"])
+    def scheduler(self, name: str = "scheduler") -> None:
+        self.start(name, [str(BIN / "gonghui"), "scheduler"])
 
     def nginx(self) -> None:
         certificate = VAR / "tls.crt"
@@ -483,7 +484,8 @@ class Drill:
         say(f"migrated and seeded the demo province ({len(self.accounts)} accounts)")
         self.stack.gunicorn()
         self.stack.worker()
-        # self.stack.scheduler()  # TODO after the scheduler lands
+        self.stack.scheduler()
+        self.stack.scheduler("scheduler2")  # a second host's scheduler: the Redis lock decides
         self.stack.nginx()
         browser = Browser()
         for _ in range(100):
@@ -590,6 +592,27 @@ class Drill:
         again, _ = api.call("POST", "/api/redemptions", payload, **{"Idempotency-Key": key})
         assert again == 200 and Redemption.objects.filter(client_key=key).count() == 1
         return f"verified and redeemed (discount {body['discount']}); the retry answered 200, once"
+
+    def scheduler_escalates(self) -> str:
+        """The demo's appeal past its second deadline: the schedulers (two, as on two hosts)
+        catch up on start and the worker escalates it to the parent union, once."""
+        from gonghui.core.models import JobRun
+        from gonghui.voice.demo import OVERDUE_TITLE
+        from gonghui.voice.models import Appeal
+
+        deadline = time.monotonic() + 90
+        appeal = Appeal.objects.get(title=OVERDUE_TITLE)
+        while appeal.escalations == 0 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            appeal.refresh_from_db()
+        assert appeal.escalations == 1, "the overdue appeal was not escalated"
+        runs = JobRun.objects.filter(job="voice.escalate_overdue")
+        assert runs.count() == 1, f"{runs.count()} runs of the escalation for one cron time"
+        run = runs.get()
+        return (
+            f"appeal escalated to {appeal.org.name} by run {run.pk} ({run.status}); "
+            "two schedulers, one run"
+        )
 
     # drills
     def replica_stopped(self) -> str:
@@ -736,6 +759,7 @@ def main() -> int:
         drill.check("dashboard from the replica", lambda: drill.dashboard(expect="replica"))
         drill.check("roster import through the worker", drill.import_roster)
         drill.check("redemption at the counter", drill.redeem)
+        drill.check("scheduler escalates an overdue appeal", drill.scheduler_escalates)
         drill.check("upload over the limit", drill.upload_too_big)
         drill.check("dashboard with the replica stopped", drill.replica_stopped)
         drill.check(
