@@ -99,7 +99,8 @@ def test_a_lost_database_is_a_retryable_503_in_chinese() -> None:
         RequestFactory().post("/api/redemptions"), OperationalError("server closed the connection")
     )
     assert api is not None and api.status_code == 503 and api["Retry-After"]
-    assert json.loads(api.content) == {"detail": "数据库暂时无法访问，请稍后重试。", "retryable": True}
+    body = json.loads(api.content)
+    assert body == {"detail": "数据库暂时无法访问，请稍后重试。", "retryable": True}
     page = middleware.process_exception(RequestFactory().get("/stats/"), OperationalError("x"))
     assert page is not None and page.status_code == 503
     assert "数据库暂时无法访问" in page.content.decode()
