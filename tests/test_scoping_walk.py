@@ -218,6 +218,8 @@ def core_sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
         "core:export_job": {"pk": [str(export_job.pk)]},
         "core:export_job_download": {"pk": [str(export_job.pk)]},
         "core:inbox_read": {"pk": [str(other_note.pk)]},
+        # any task id: the queue page is the superuser's, everyone else is refused first
+        "core:queue_retry": {"task_id": ["00000000-0000-0000-0000-000000000000"]},
         "core:schedule_job": {"name": ["voice.escalate_overdue"]},  # superusers only: a 404
         "core:schedule_run": {"name": ["voice.escalate_overdue"]},
         "members:detail": {"pk": [str(member.pk)]},

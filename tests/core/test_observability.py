@@ -144,4 +144,4 @@ def test_the_superuser_sees_failed_tasks_and_retries_one(client: Client) -> None
 @pytest.mark.django_db
 def test_the_queue_page_is_for_superusers_only(client: Client, cast) -> None:
     client.force_login(cast.province_officer)
-    assert client.get("/system/queue/").status_code == 403
+    assert client.get("/system/queue/").status_code == 404

@@ -22,6 +22,9 @@ class CoreConfig(AppConfig):
             "core.schedule",
             registry.NavItem(_("定时任务"), "core:schedule", order=95, superuser=True),
         )
+        registry.register_nav_item(
+            "core.queue", registry.NavItem(_("任务队列"), "core:queue", order=96, superuser=True)
+        )
         register_periodic(
             "core.prune_audit",
             tasks.prune_audit_task,

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import prometheus_client
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from prometheus_client.registry import Collector
 
 from gonghui.core import queue
 from gonghui.core.audit import audit_record
-from gonghui.core.decorators import officer_required
+from gonghui.core.decorators import superuser_required
 
 
 class QueueCollector(Collector):
@@ -73,14 +72,8 @@ def metrics(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _superuser(request: HttpRequest) -> None:
-    if not request.user.is_superuser:
-        raise PermissionDenied
-
-
-@officer_required
+@superuser_required
 def queue_page(request: HttpRequest) -> HttpResponse:
-    _superuser(request)
     return render(
         request,
         "core/queue.html",
@@ -92,10 +85,9 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@officer_required
+@superuser_required
 @require_POST
 def queue_retry(request: HttpRequest, task_id: str) -> HttpResponse:
-    _superuser(request)
     try:
         name = queue.retry_failed(task_id)
     except Exception as exc:  # the task vanished meanwhile, or its code no longer imports
