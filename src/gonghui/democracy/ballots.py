@@ -497,10 +497,12 @@ def ballot_close(*, actor: Any, ballot: Ballot) -> Ballot:
 
 def voter_slots(account: Any) -> QuerySet[VoterSlot]:
     """The slots where ``account`` votes: named on the slot, or the account of the slot's member
-    now (a delegate or member who got a phone account after the list was fixed)."""
+    or delegate now (who got a phone account after the list was fixed)."""
     pk = getattr(account, "pk", None)
     return VoterSlot.objects.filter(
-        Q(account_id=pk) | Q(account__isnull=True, member__account_id=pk)
+        Q(account_id=pk)
+        | Q(account__isnull=True, member__account_id=pk)
+        | Q(account__isnull=True, delegate__member__account_id=pk)
     )
 
 
