@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from gonghui.core.audit import AuditEvent
+from gonghui.democracy import ballot_crypto
 from gonghui.democracy import ballots as svc
 from gonghui.democracy.ballot_results import (
     appraisal_result,
     decision_result,
     election_result,
 )
-from gonghui.democracy import ballot_crypto
 from gonghui.democracy.models import (
     Ballot,
     BallotState,
@@ -374,7 +374,7 @@ def test_secrecy_at_the_database_api_and_pages(cast):
 ])  # fmt: skip
 def test_ninety_in_office_end_to_end(cast, rule, yes, passed):
     """90 delegates in office, all voting on paper: 过半数 needs 46, 半数以上 45."""
-    actor, ballot, seats = ready(cast, pass_rule=rule, in_office=90)
+    actor, ballot, _seats = ready(cast, pass_rule=rule, in_office=90)
     ballot = opened(actor, ballot)
     svc.ballot_paper_mark(
         actor=actor, ballot=ballot, slot_ids=list(ballot.slots.values_list("pk", flat=True))
