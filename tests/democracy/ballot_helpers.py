@@ -77,3 +77,15 @@ def close_and_tally(actor: Any, ballot: Any, shares: list[str]) -> Any:
     if ballot.state == "open":
         ballots.ballot_close(actor=actor, ballot=ballot)
     return ballots.ballot_tally(actor=actor, ballot=ballot, shares=[shares[0], shares[2]])
+
+
+def dump_tables() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, as the database returns it."""
+    from django.db import connection
+
+    dump: dict[str, list[tuple[Any, ...]]] = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            dump[table] = list(cursor.fetchall())
+    return dump
