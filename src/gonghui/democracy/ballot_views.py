@@ -45,29 +45,34 @@ def ballot_list(request: ViewerRequest) -> HttpResponse:
     )
 
 
-@officer_required
-def ballot_create(request: ViewerRequest, pk: int) -> HttpResponse:
-    session = session_get(viewer=request.user, pk=pk)
-    require_capability(request.user, MANAGE, session.org_path)
-    form = forms.BallotForm(request.POST or None)
+def _create(request: ViewerRequest, form: Any, where: Any, context: dict[str, Any]) -> HttpResponse:
+    """Both creation pages: ``where(cleaned_data)`` gives the session or the org's electorate."""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             ballot = svc.ballot_create(
                 actor=request.user,
-                session=session,
                 kind=data["kind"],
                 title=data["title"],
                 options=form.option_list(),
                 seats=data["seats"],
                 pass_rule=data["pass_rule"],
+                **where(data),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已建立投票"))
             return redirect("democracy:ballot_detail", pk=ballot.pk)
-    return render(request, "democracy/ballots/create.html", {"form": form, "session": session})
+    return render(request, "democracy/ballots/create.html", {"form": form, **context})
+
+
+@officer_required
+def ballot_create(request: ViewerRequest, pk: int) -> HttpResponse:
+    session = session_get(viewer=request.user, pk=pk)
+    require_capability(request.user, MANAGE, session.org_path)
+    form = forms.BallotForm(request.POST or None)
+    return _create(request, form, lambda _data: {"session": session}, {"session": session})
 
 
 @officer_required
@@ -81,28 +86,16 @@ def ballot_create_org(request: ViewerRequest) -> HttpResponse:
     require_capability(request.user, MANAGE, org.path)
     employers = list(selectors.employers_of(org)[:500])
     form = forms.OrgBallotForm(request.POST or None, employers=employers)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        employer = next((e for e in employers if str(e.pk) == data["employer"]), None)
-        try:
-            ballot = svc.ballot_create(
-                actor=request.user,
-                org=org,
-                electorate=data["electorate"],
-                employer=employer,
-                voters=form.voter_list(),
-                kind=data["kind"],
-                title=data["title"],
-                options=form.option_list(),
-                seats=data["seats"],
-                pass_rule=data["pass_rule"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已建立投票"))
-            return redirect("democracy:ballot_detail", pk=ballot.pk)
-    return render(request, "democracy/ballots/create.html", {"form": form, "org": org})
+
+    def where(data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "org": org,
+            "electorate": data["electorate"],
+            "employer": next((e for e in employers if str(e.pk) == data["employer"]), None),
+            "voters": form.voter_list(),
+        }
+
+    return _create(request, form, where, {"org": org})
 
 
 @officer_required
