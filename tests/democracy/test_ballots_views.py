@@ -163,3 +163,39 @@ def test_non_delegate_sees_no_ballot(cast: Cast) -> None:
         == 404
     )
     assert "事项" not in member.get(reverse("democracy_m:ballots")).content.decode()
+
+
+def test_a_members_assembly_ballot_from_the_officer_page_to_a_member_phone(cast: Cast) -> None:
+    """会员大会: created on the org's page, voted on by a member who is no delegate."""
+    from tests.factories import make_account
+    from tests.members.test_registry import register, resident
+
+    member = register(cast, number=resident("41010519850101123"), name="普通会员", phone="")
+    member.account = make_account("member", "plain_member")
+    member.save(update_fields=["account"])
+    office = _client(cast.grassroots_officer)
+    page = office.get(reverse("democracy:ballot_create_org"))
+    assert page.status_code == 200 and "投票人范围" in page.content.decode()
+    missing = office.post(
+        reverse("democracy:ballot_create_org"),
+        {"electorate": "staff", "kind": "decision", "title": "职工大会表决", "seats": 1},
+    )
+    assert "覆盖的用人单位" in missing.content.decode()
+    office.post(
+        reverse("democracy:ballot_create_org"),
+        {"electorate": "members", "kind": "decision", "title": "会员大会表决", "seats": 1},
+    )
+    ballot = Ballot.objects.get(title="会员大会表决")
+    assert ballot.electorate == "members" and ballot.session_id is None
+    office.post(
+        reverse("democracy:ballot_tellers", args=[ballot.pk]),
+        {"names": "\n".join(TELLERS), "needed": 2},
+    )
+    office.post(reverse("democracy:ballot_action", args=[ballot.pk, "freeze"]))
+    assert office.post(reverse("democracy:ballot_open", args=[ballot.pk])).status_code == 200
+    phone = _client(member.account)
+    home = phone.get(reverse("democracy_m:home")).content.decode()
+    assert "会员大会表决" in home
+    answer = phone.post(reverse("democracy_m:ballot", args=[ballot.pk]), {"choice": "Y"})
+    assert "投票成功" in answer.content.decode()
+    assert VoterSlot.objects.get(ballot=ballot, member=member).voted
