@@ -248,3 +248,21 @@ def test_the_staff_electorate_needs_an_employer_the_union_covers(cast: Any) -> N
             kind="decision",
             title="表决",
         )
+
+
+def test_a_damaged_cast_counts_as_invalid_without_failing_the_count(cast: Any) -> None:
+    from tests.democracy.ballot_helpers import voter
+
+    actor, ballot, seats = _decision(cast)
+    ballot, shares = open_ballot(actor, ballot)
+    svc.ballot_cast(actor=voter(cast, seats[0]), ballot=ballot, choice="Y")
+    svc.ballot_cast(actor=voter(cast, seats[1]), ballot=ballot, choice="N")
+    damaged = ballot.casts.first()
+    assert damaged is not None
+    raw = bytearray(base64.b64decode(damaged.sealed))
+    raw[-1] ^= 1
+    damaged.sealed = base64.b64encode(bytes(raw)).decode()
+    damaged.save()
+    tallied = close_and_tally(actor, ballot, shares)
+    assert tallied.electronic_casts == 2 and tallied.electronic_invalid == 1
+    assert sum(tallied.totals.values()) == 1

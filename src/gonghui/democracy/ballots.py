@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -790,9 +791,16 @@ def ballot_tally(*, actor: Any, ballot: Ballot, shares: list[str]) -> Ballot:
         if not opener.matches:
             raise ValidationError(_("各份额合成的密钥与本次投票的公钥不符，请核对监票人的份额"))
         sealed = list(locked.casts.values_list("sealed", flat=True))
-        plaintexts = [opener.open(s, _context(locked, "cast")).decode("utf-8") for s in sealed]
+        plaintexts: list[str] = []
+        unreadable = 0
+        for box in sealed:
+            try:
+                plaintexts.append(opener.open(box, _context(locked, "cast")).decode("utf-8"))
+            except (InvalidTag, ValueError, UnicodeDecodeError):
+                unreadable += 1  # a damaged cast counts as an invalid ballot, never fails the count
         RNG.shuffle(plaintexts)
         totals, invalid = _count(locked, plaintexts)
+        invalid += unreadable
         del plaintexts
         paper = locked.paper_tallies.first()
         if paper is not None and paper.sealed_counts:
