@@ -52,3 +52,40 @@ def voter(cast: Cast, delegate: Delegate) -> Any:
     account = make_account("member", f"ballot_voter{delegate.pk}")
     link_member(cast, delegate, account, f"41010519800101{_n[0] % 1000:03d}")
     return account
+
+
+TELLERS = ["甲监票", "乙监票", "丙监票"]
+
+
+def open_ballot(actor: Any, ballot: Any, needed: int = 2) -> tuple[Any, list[str]]:
+    """Name three tellers (k = ``needed``), freeze the list and open: the ballot and the shares
+    that the opening showed once."""
+    from gonghui.democracy import ballots
+
+    ballots.ballot_tellers_set(actor=actor, ballot=ballot, names=TELLERS, needed=needed)
+    ballots.ballot_freeze(actor=actor, ballot=ballot)
+    opened = ballots.ballot_open(actor=actor, ballot=ballot)
+    return opened.ballot, [share for _teller, share in opened.shares]
+
+
+def close_and_tally(actor: Any, ballot: Any, shares: list[str]) -> Any:
+    """Close (if open) and let tellers 1 and 3 tally."""
+    from gonghui.democracy import ballots
+    from gonghui.democracy.models import Ballot
+
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    if ballot.state == "open":
+        ballots.ballot_close(actor=actor, ballot=ballot)
+    return ballots.ballot_tally(actor=actor, ballot=ballot, shares=[shares[0], shares[2]])
+
+
+def dump_tables() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, as the database returns it."""
+    from django.db import connection
+
+    dump: dict[str, list[tuple[Any, ...]]] = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            dump[table] = list(cursor.fetchall())
+    return dump

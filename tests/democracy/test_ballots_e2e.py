@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from gonghui.democracy import ballots as svc
 from tests.conftest import Cast
-from tests.democracy.ballot_helpers import open_session, voter
+from tests.democracy.ballot_helpers import open_ballot, open_session, voter
 from tests.democracy.helpers import officer
 from tests.e2e.conftest import Tab
 
@@ -28,8 +28,7 @@ def _election(cast: Cast) -> int:
         seats=2,
         options=["张建华", "李秀英", "王志强"],
     )
-    svc.ballot_freeze(actor=officer(cast), ballot=ballot)
-    svc.ballot_open(actor=officer(cast), ballot=ballot)
+    open_ballot(officer(cast), ballot)
     return ballot.pk
 
 
@@ -52,5 +51,6 @@ def test_officer_ballot_page(tab: Tab, cast: Cast) -> None:
     tab.login("grass")
     tab.goto(f"/democracy/ballots/{ballot}/")
     expect(tab.page.get_by_text("已投 0 / 5")).to_be_visible()
+    expect(tab.page.get_by_text("本次投票公钥指纹")).to_be_visible()
     tab.shoot("democracy-ballot-officer")
     tab.assert_no_console_errors()

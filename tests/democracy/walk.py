@@ -138,9 +138,12 @@ def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
         "democracy:ballot_option_add": {"pk": [o["ballot"]]},
         "democracy:ballot_action": {
             "pk": [o["ballot"]],
-            "action": ["freeze", "open", "close", "publish", "further"],
+            "action": ["freeze", "close", "publish", "further"],
         },
         "democracy:ballot_paper": {"pk": [o["ballot"]]},
+        "democracy:ballot_tellers": {"pk": [o["ballot"]]},
+        "democracy:ballot_open": {"pk": [o["ballot"]]},
+        "democracy:ballot_tally": {"pk": [o["ballot"]]},
         "democracy:ballot_sheet": {"pk": [o["ballot"]]},
         "api:democracy_ballot": {"id": [o["ballot"]]},
         "democracy_m:ballot": {"pk": [o["ballot"]]},

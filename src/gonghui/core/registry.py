@@ -7,7 +7,8 @@ Apps fill them in ``AppConfig.ready()`` with explicit calls (not Django signals)
 * merge handlers move an app's rows from a merged org to the surviving one;
 * org-path models carry a denormalized ``org_path`` that a subtree move must rewrite;
 * hand-offs pass a piece of work from one module to another (a motion becoming an appeal);
-* member tiles put a module's phone pages on the member's home page ``/m/``.
+* member tiles put a module's phone pages on the member's home page ``/m/``;
+* the ballot engine: one secret-ballot engine for every vote, and listeners of its results.
 """
 
 from __future__ import annotations
@@ -199,3 +200,106 @@ def officers_holding(capability: str, org_path: str) -> list[Any]:
         for user in finder(capability, org_path):
             found.setdefault(user.pk, user)
     return list(found.values())
+
+
+# --- the ballot engine ---------------------------------------------------------------------------
+# Every vote, of any electorate, runs on one secret-ballot engine (ADR 0011). The module that
+# provides it (democracy) registers it here; the others (elections, contract votes, 劳模 assessment,
+# 换届) create and read ballots through ``ballot_engine()`` without importing it, and hear of a
+# published result through a listener registered under their own owner name.
+
+
+@dataclass(frozen=True)
+class Electorate:
+    """Who may vote: ``kind`` is "members" (a union's members, 会员大会), "staff" (the members
+    employed by ``employer_id``, 职工大会), "named" (``names``, one person each) or "delegates"
+    (the delegates present at congress session ``session_id``)."""
+
+    kind: str
+    session_id: int | None = None
+    employer_id: int | None = None
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    code: str
+    label: str
+    votes: int
+    elected: bool = False
+    grades: dict[str, int] | None = None
+    satisfaction_pct: str = ""
+    flagged: bool = False
+
+
+@dataclass(frozen=True)
+class BallotOutcome:
+    """A published result: totals per option (per leader and grade), never a choice per voter."""
+
+    ballot_id: int
+    kind: str
+    passed: bool
+    eligible: int
+    voted: int
+    rows: tuple[OutcomeRow, ...]
+    published_hash: str
+
+
+class BallotEngine:
+    """The protocol a ballot engine implements (the registered object's methods)."""
+
+    def create(
+        self,
+        *,
+        actor: Any,
+        org: Any,
+        kind: str,
+        title: str,
+        electorate: Electorate,
+        options: Iterable[str] = (),
+        seats: int = 1,
+        pass_rule: str = "",
+        tellers: Iterable[str] = (),
+        tellers_needed: int = 2,
+        owner: str = "",
+        owner_ref: str = "",
+    ) -> int:
+        """A draft ballot; returns its id. ``owner`` names the calling module's listener."""
+        raise NotImplementedError
+
+    def state(self, ballot_id: int) -> str:
+        raise NotImplementedError
+
+    def url(self, ballot_id: int) -> str:
+        """The officers' page of the ballot (tellers, opening, tally, publication)."""
+        raise NotImplementedError
+
+    def outcome(self, ballot_id: int) -> BallotOutcome | None:
+        """The published result, or None while it is not published."""
+        raise NotImplementedError
+
+
+BallotListener = Callable[..., None]
+_ballot_engine: list[BallotEngine] = []
+_ballot_listeners: list[tuple[str, BallotListener]] = []
+
+
+def register_ballot_engine(engine: BallotEngine) -> None:
+    _ballot_engine[:] = [engine]
+
+
+def ballot_engine() -> BallotEngine:
+    """The installed engine; ``LookupError`` when no module provides one."""
+    if not _ballot_engine:
+        raise LookupError("ballot engine")
+    return _ballot_engine[0]
+
+
+def register_ballot_listener(owner: str, listener: BallotListener) -> None:
+    """``listener(*, ballot_id, owner_ref, outcome)`` runs after a ballot created with this
+    ``owner`` is published (on commit of the publication)."""
+    _add(_ballot_listeners, owner, listener)
+
+
+def ballot_listener(owner: str) -> BallotListener | None:
+    return next((fn for name, fn in _ballot_listeners if name == owner), None)

@@ -93,52 +93,54 @@ def motion_detail(request: ViewerRequest, id: int = Path(..., ge=1, le=MAX_ID)) 
 
 
 # --- secret ballots (ADR 0011): counts and, once published, the verification data; never who
-# chose what.
+# chose what, nor how anyone voted.
 
 
 class BallotOut(Schema):
     id: int
     title: str
     kind: str
+    electorate: str
     state: str
     pass_rule: str
+    fingerprint: str
     eligible: int
     voted: int
     published: bool
     tally: dict[str, int]
     published_hash: str
-    published_choices: list[str]
-    published_receipts: list[str]
+    published_trackers: list[str]
 
 
 @router.get("/ballots/{id}", response={200: BallotOut, **_SCOPED}, url_name="democracy_ballot")
 def ballot_detail(request: ViewerRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
-    """A ballot in scope: turnout; per-option totals only once closed; the shuffled choices,
-    their SHA-256 and the sorted receipts only once published."""
+    """A ballot in scope: turnout; the totals (phone and paper together) once the tellers have
+    tallied; the sorted SHA-256 of the sealed casts and their hash once published."""
     from gonghui.democracy.ballot_results import ballot_result
     from gonghui.democracy.ballot_selectors import ballot_get
 
     ballot = ballot_get(viewer=request.user, pk=id)
     slots = ballot.slots.all()
     tally: dict[str, int] = {}
-    if ballot.state == "closed":
+    if ballot.counted:
         for row in ballot_result(ballot).rows:
             if row.grades:
                 tally.update({f"{row.option.code}={g}": n for g, n in row.grades.items()})
             else:
                 tally[row.option.code] = row.votes
-    published = ballot.published_at is not None
+    published = ballot.state == "published"
     return {
         "id": ballot.pk,
         "title": ballot.title,
         "kind": ballot.kind,
+        "electorate": ballot.electorate,
         "state": ballot.state,
         "pass_rule": ballot.pass_rule,
+        "fingerprint": ballot.fingerprint,
         "eligible": slots.count(),
         "voted": slots.filter(voted=True).count(),
         "published": published,
         "tally": tally,
         "published_hash": ballot.published_hash if published else "",
-        "published_choices": ballot.published_choices if published else [],
-        "published_receipts": ballot.published_receipts if published else [],
+        "published_trackers": ballot.trackers if published else [],
     }

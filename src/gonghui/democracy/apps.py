@@ -15,8 +15,11 @@ class DemocracyConfig(AppConfig):
         counters.register_counter_source(
             "democracy", democracy_counters.source, democracy_counters.PREFIXES
         )
+        from gonghui.democracy.ballot_engine import ENGINE
         from gonghui.democracy.models import (
             Attendance,
+            Ballot,
+            BallotRule,
             CompositionRule,
             Congress,
             Delegate,
@@ -43,8 +46,11 @@ class DemocracyConfig(AppConfig):
             DisclosureQuestion,
             StateLog,
             CompositionRule,
+            Ballot,
+            BallotRule,
         ):
             registry.register_org_path_model(model, "org_path")
+        registry.register_ballot_engine(ENGINE)
         registry.register_dissolve_guard("democracy.congress", congress.dissolve_guard)
         registry.register_todo_provider("democracy.pending", todo.pending_work)
         registry.register_overdue_source("democracy.deadlines", todo.overdue_notices)

@@ -13,6 +13,7 @@ from gonghui.democracy.models import (
     Ballot,
     BallotKind,
     BallotRule,
+    Electorate,
     PassRule,
     VoterSlot,
 )
@@ -41,6 +42,68 @@ class BallotForm(BootstrapMixin, forms.Form):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class OrgBallotForm(BallotForm):
+    """A ballot of the acting org's members, of an employer's staff or of a named list."""
+
+    electorate = forms.ChoiceField(
+        label=_("投票人范围"),
+        choices=[c for c in Electorate.choices if c[0] != Electorate.DELEGATES],
+    )
+    employer = forms.ChoiceField(label=_("用人单位"), required=False, help_text=_("仅用于职工大会"))
+    voters = forms.CharField(
+        label=_("投票人名单"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("仅用于指定名单：每行一人；与本会会员同名的按其账号在手机上投票"),
+    )
+    field_order = ["electorate", "employer", "voters", "kind", "title", "seats", "pass_rule"]
+
+    def __init__(self, *args: Any, employers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["employer"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *((str(e.pk), e.name) for e in employers)]
+
+    def voter_list(self) -> list[str]:
+        return _lines(self.cleaned_data.get("voters") or "")
+
+
+class TellersForm(BootstrapMixin, forms.Form):
+    names = forms.CharField(
+        label=_("监票人"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一人。本会有账号的会员或干部按姓名对应其账号；其他人领取打印的份额"),
+    )
+    needed = forms.IntegerField(
+        label=_("计票时须到场的监票人数"), min_value=2, max_value=15, initial=2
+    )
+
+    def name_list(self) -> list[str]:
+        return _lines(self.cleaned_data.get("names") or "")
+
+
+class TallyForm(BootstrapMixin, forms.Form):
+    """One field per teller: at least k of them type their share."""
+
+    def __init__(self, *args: Any, ballot: Ballot, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for teller in ballot.tellers.all():
+            self.fields[f"share_{teller.number}"] = forms.CharField(
+                label=_("%(n)d号监票人 %(name)s 的份额")
+                % {"n": teller.number, "name": teller.name},
+                required=False,
+                max_length=60,
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            )
+
+    def shares(self) -> list[str]:
+        return [str(v or "") for k, v in self.cleaned_data.items() if k.startswith("share_")]
+
+
 class OptionForm(BootstrapMixin, forms.Form):
     label = forms.CharField(label=_("姓名"), max_length=80)
     note = forms.CharField(label=_("说明"), max_length=150, required=False)
@@ -53,16 +116,16 @@ class BallotRuleForm(BootstrapMixin, forms.ModelForm):
 
 
 class PaperMarkForm(BootstrapMixin, forms.Form):
-    delegates = forms.MultipleChoiceField(
-        label=_("交回纸质选票的代表"), widget=forms.CheckboxSelectMultiple, required=True
+    voters = forms.MultipleChoiceField(
+        label=_("交回纸质选票的投票人"), widget=forms.CheckboxSelectMultiple, required=True
     )
 
     def __init__(self, *args: Any, ballot: Ballot, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        slots = VoterSlot.objects.filter(ballot=ballot, voted=False).select_related("delegate")
-        field = self.fields["delegates"]
+        slots = VoterSlot.objects.filter(ballot=ballot, voted=False).only("pk", "name")
+        field = self.fields["voters"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(str(s.delegate_id), s.delegate.name) for s in slots]
+        field.choices = [(str(s.pk), s.name) for s in slots]
 
 
 class PaperTallyForm(BootstrapMixin, forms.Form):

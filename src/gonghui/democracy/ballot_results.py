@@ -1,11 +1,13 @@
-"""Results of a closed ballot: phone casts plus paper counts, the pass rule applied with its
-numbers (integer arithmetic, DOMAIN.md §5/§6, 民法典第一千二百五十九条). Refuses open ballots:
-results stay hidden until the ballot closes."""
+"""Results of a tallied ballot: the totals the tellers' tally stored (phone and paper
+together), the pass rule applied with its numbers (integer arithmetic, DOMAIN.md §5/§6,
+民法典第一千二百五十九条). Refuses ballots not yet tallied: before the tally nobody, not even
+the system, can read a cast."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -16,9 +18,7 @@ from gonghui.democracy.models import (
     Ballot,
     BallotKind,
     BallotOption,
-    BallotState,
-    PaperCount,
-    VoteChannel,
+    Electorate,
 )
 
 
@@ -58,49 +58,61 @@ class Result:
 
 
 def _hidden(ballot: Ballot) -> None:
-    if ballot.state != BallotState.CLOSED:
-        raise ValidationError(_("投票结束前不显示结果"))
+    if not ballot.counted:
+        raise ValidationError(_("监票人计票前不显示结果"))
+
+
+def ballot_turnout(ballot: Ballot) -> Turnout:
+    slots = ballot.slots.all()
+    tally = ballot.paper_tallies.first()
+    return Turnout(
+        eligible=slots.count(),
+        voted=slots.filter(voted=True).count(),
+        phone=ballot.electronic_casts,
+        paper=tally.returned if tally is not None else ballot.paper_voters,
+        invalid=(tally.invalid if tally is not None else 0) + ballot.electronic_invalid,
+    )
 
 
 def _counts(ballot: Ballot) -> tuple[Counter[str], Counter[tuple[str, str]], Turnout]:
-    """Per option code (and per (code, grade) for appraisals) across phone and paper."""
+    """Per option code (and per (code, grade) for appraisals), phone and paper together."""
     per_option: Counter[str] = Counter()
     per_grade: Counter[tuple[str, str]] = Counter()
-    phone = 0
-    for choice in ballot.casts.values_list("choice", flat=True):
-        phone += 1
-        if ballot.kind == BallotKind.APPRAISAL:
-            for part in choice.split(";"):
-                code, _sep, grade = part.partition("=")
-                per_grade[(code, grade)] += 1
-        elif choice != "-":
-            per_option.update(choice.split(","))
-    invalid = paper = 0
-    tally = ballot.paper_tallies.first()
-    if tally is not None:
-        paper, invalid = tally.returned, tally.invalid
-        for row in PaperCount.objects.filter(tally=tally).select_related("option"):
-            if row.grade:
-                per_grade[(row.option.code, row.grade)] += row.count
-            else:
-                per_option[row.option.code] += row.count
-    slots = ballot.slots.all()
-    turnout = Turnout(
-        eligible=slots.count(),
-        voted=slots.filter(voted=True).count(),
-        phone=phone,
-        paper=paper or slots.filter(channel=VoteChannel.PAPER).count(),
-        invalid=invalid,
-    )
-    return per_option, per_grade, turnout
+    for key, n in (ballot.totals or {}).items():
+        code, sep, grade = key.partition("=")
+        if sep:
+            per_grade[(code, grade)] += n
+        else:
+            per_option[code] += n
+    return per_option, per_grade, ballot_turnout(ballot)
+
+
+BASE_LABELS: dict[str, Any] = {
+    Electorate.DELEGATES: _("在任代表%(n)d名"),
+    Electorate.MEMBERS: _("全体会员%(n)d名"),
+    Electorate.STAFF: _("全体职工%(n)d名"),
+    Electorate.NAMED: _("投票人名单%(n)d名"),
+}
 
 
 def _rule_text(ballot: Ballot, in_office: int, needed: int) -> str:
-    return _("在任代表%(n)d名，%(rule)s须%(k)d票") % {
-        "n": in_office,
+    base = BASE_LABELS.get(ballot.electorate, BASE_LABELS[Electorate.DELEGATES]) % {"n": in_office}
+    return _("%(base)s，%(rule)s须%(k)d票") % {
+        "base": base,
         "rule": _("过半数") if ballot.pass_rule == "more_than_half" else _("半数以上"),
         "k": needed,
     }
+
+
+def notes_on(ballot: Ballot, turnout: Turnout) -> list[str]:
+    """A cast lost between the participation record and the sealed cast shows here."""
+    phone_voters = turnout.voted - ballot.paper_voters
+    if ballot.counted and phone_voters != ballot.electronic_casts:
+        return [
+            _("手机投票%(v)d人，收到加密选票%(c)d张，两者不符，请监票人核查")
+            % {"v": phone_voters, "c": ballot.electronic_casts}
+        ]
+    return []
 
 
 def ballot_result(ballot: Ballot) -> Result:
@@ -130,6 +142,7 @@ def decision_result(ballot: Ballot) -> Result:
         _rule_text(ballot, in_office, needed),
         rows,
         passed=in_office > 0 and yes >= needed,
+        notes=notes_on(ballot, turnout),
     )
 
 
@@ -143,7 +156,7 @@ def election_result(ballot: Ballot) -> Result:
     for row in rows:
         row.qualified = in_office > 0 and row.votes >= needed
     ranked = sorted((r for r in rows if r.qualified), key=lambda r: -r.votes)
-    notes: list[str] = []
+    notes: list[str] = notes_on(ballot, turnout)
     if len(ranked) > ballot.seats:
         cut = ranked[ballot.seats - 1].votes
         if ranked[ballot.seats].votes == cut:
@@ -201,4 +214,6 @@ def appraisal_result(ballot: Ballot) -> Result:
             )
         )
     text = _("满意率（优秀与称职之和）低于%(pct)d%%的予以提示") % {"pct": ballot.threshold_pct}
-    return Result(ballot, turnout, in_office, needed, text, rows, passed=True)
+    return Result(
+        ballot, turnout, in_office, needed, text, rows, passed=True, notes=notes_on(ballot, turnout)
+    )

@@ -1,5 +1,7 @@
-"""Pages of secret ballots: officers create, pre-flight, open, close, enter paper tallies and
-publish; delegates vote on the phone and see their receipt once. No page shows who chose what."""
+"""Pages of secret ballots: officers create (for a congress session or any electorate of their
+org), name the tellers, open (the tellers' shares are shown once, in the answer to the opening),
+close, enter paper tallies, let k tellers type their shares to tally, and publish; voters vote on
+the phone and see their receipt once. No page shows who chose what, nor how anyone voted."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from gonghui.democracy import ballot_forms as forms
 from gonghui.democracy import ballot_selectors as selectors
 from gonghui.democracy import ballots as svc
 from gonghui.democracy.ballot_results import ballot_result
-from gonghui.democracy.models import APPRAISAL_GRADES, BallotKind, BallotState, VoteChannel
+from gonghui.democracy.models import APPRAISAL_GRADES, BallotKind, BallotState
 from gonghui.democracy.selectors import session_get
 from gonghui.democracy.views import act
 
@@ -31,14 +33,38 @@ MANAGE = "democracy.manage"
 @officer_required
 @require_GET
 def ballot_list(request: ViewerRequest) -> HttpResponse:
+    post = acting_post(request)
     return render(
         request,
         "democracy/ballots/list.html",
         {
             "ballots": selectors.ballot_list(viewer=request.user)[:200],
             "sessions": selectors.sessions_for_ballots(viewer=request.user)[:50],
+            "org": post.org if post is not None else None,
         },
     )
+
+
+def _create(request: ViewerRequest, form: Any, where: Any, context: dict[str, Any]) -> HttpResponse:
+    """Both creation pages: ``where(cleaned_data)`` gives the session or the org's electorate."""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ballot = svc.ballot_create(
+                actor=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                options=form.option_list(),
+                seats=data["seats"],
+                pass_rule=data["pass_rule"],
+                **where(data),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已建立投票"))
+            return redirect("democracy:ballot_detail", pk=ballot.pk)
+    return render(request, "democracy/ballots/create.html", {"form": form, **context})
 
 
 @officer_required
@@ -46,32 +72,39 @@ def ballot_create(request: ViewerRequest, pk: int) -> HttpResponse:
     session = session_get(viewer=request.user, pk=pk)
     require_capability(request.user, MANAGE, session.org_path)
     form = forms.BallotForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ballot = svc.ballot_create(
-                actor=request.user,
-                session=session,
-                kind=data["kind"],
-                title=data["title"],
-                options=form.option_list(),
-                seats=data["seats"],
-                pass_rule=data["pass_rule"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已建立投票"))
-            return redirect("democracy:ballot_detail", pk=ballot.pk)
-    return render(request, "democracy/ballots/create.html", {"form": form, "session": session})
+    return _create(request, form, lambda _data: {"session": session}, {"session": session})
+
+
+@officer_required
+def ballot_create_org(request: ViewerRequest) -> HttpResponse:
+    """A ballot of the acting org's members (会员大会), an employer's staff (职工大会) or a
+    named list (民主评议 among colleagues)."""
+    post = acting_post(request)
+    if post is None:
+        raise Http404
+    org = post.org
+    require_capability(request.user, MANAGE, org.path)
+    employers = list(selectors.employers_of(org)[:500])
+    form = forms.OrgBallotForm(request.POST or None, employers=employers)
+
+    def where(data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "org": org,
+            "electorate": data["electorate"],
+            "employer": next((e for e in employers if str(e.pk) == data["employer"]), None),
+            "voters": form.voter_list(),
+        }
+
+    return _create(request, form, where, {"org": org})
 
 
 @officer_required
 @require_GET
 def ballot_detail(request: ViewerRequest, pk: int) -> HttpResponse:
     ballot = selectors.ballot_get(viewer=request.user, pk=pk)
-    slots = list(ballot.slots.select_related("delegate").order_by("delegate__name"))
-    closed = ballot.state == BallotState.CLOSED
+    slots = list(ballot.slots.order_by("name", "pk"))
+    caps = request.user.capabilities_at(ballot.org_path)
+    tellers = list(ballot.tellers.all())
     return render(
         request,
         "democracy/ballots/detail.html",
@@ -80,13 +113,88 @@ def ballot_detail(request: ViewerRequest, pk: int) -> HttpResponse:
             "options": ballot.options.all(),
             "slots": slots,
             "voted": sum(1 for s in slots if s.voted),
+            "tellers": tellers,
             "preflight": svc.ballot_preflight(ballot) if ballot.state == BallotState.DRAFT else [],
-            "result": ballot_result(ballot) if closed else None,
-            "caps": request.user.capabilities_at(ballot.org_path),
+            "result": ballot_result(ballot) if ballot.counted else None,
+            "caps": caps,
             "option_form": forms.OptionForm(),
+            "teller_form": forms.TellersForm(
+                initial={
+                    "names": "\n".join(t.name for t in tellers),
+                    "needed": ballot.tellers_needed,
+                }
+            ),
             "further": ballot.further_rounds.first(),
         },
     )
+
+
+@officer_required
+@require_POST
+def ballot_tellers(request: ViewerRequest, pk: int) -> HttpResponse:
+    ballot = selectors.ballot_get(viewer=request.user, pk=pk)
+    form = forms.TellersForm(request.POST)
+    if form.is_valid():
+        act(
+            request,
+            lambda: svc.ballot_tellers_set(
+                actor=request.user,
+                ballot=ballot,
+                names=form.name_list(),
+                needed=form.cleaned_data["needed"],
+            ),
+            _("监票人已指定"),
+        )
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+    return redirect("democracy:ballot_detail", pk=pk)
+
+
+@officer_required
+@require_POST
+def ballot_open(request: ViewerRequest, pk: int) -> HttpResponse:
+    """Open the ballot: the answer is the key ceremony sheet, each teller's share shown this
+    once (not stored, not cached); reloading shows nothing."""
+    ballot = selectors.ballot_get(viewer=request.user, pk=pk)
+    try:
+        opened = svc.ballot_open(actor=request.user, ballot=ballot)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("democracy:ballot_detail", pk=pk)
+    except PermissionDenied:
+        messages.error(request, _("您没有办理此项的权限"))
+        return redirect("democracy:ballot_detail", pk=pk)
+    response = render(
+        request,
+        "democracy/ballots/shares.html",
+        {"ballot": opened.ballot, "shares": opened.shares},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@officer_required
+def ballot_tally(request: ViewerRequest, pk: int) -> HttpResponse:
+    """The tellers' tally: k of them type their shares on this screen."""
+    ballot = selectors.ballot_get(viewer=request.user, pk=pk)
+    require_capability(request.user, MANAGE, ballot.org_path)
+    if ballot.state != BallotState.CLOSED:
+        raise Http404
+    form = forms.TallyForm(request.POST or None, ballot=ballot)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.ballot_tally(actor=request.user, ballot=ballot, shares=form.shares())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("计票完成"))
+            return redirect("democracy:ballot_detail", pk=pk)
+    response = render(request, "democracy/ballots/tally.html", {"ballot": ballot, "form": form})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @officer_required
@@ -110,8 +218,7 @@ def ballot_option_add(request: ViewerRequest, pk: int) -> HttpResponse:
 def ballot_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
     ballot = selectors.ballot_get(viewer=request.user, pk=pk)
     services: dict[str, tuple[Any, str]] = {
-        "freeze": (svc.ballot_freeze, _("已按出席代表确定投票人名单")),
-        "open": (svc.ballot_open, _("投票开始")),
+        "freeze": (svc.ballot_freeze, _("投票人名单已确定")),
         "close": (svc.ballot_close, _("投票结束")),
         "publish": (svc.ballot_publish, _("结果已公布")),
         "further": (svc.ballot_further_round, _("已建立另行选举")),
@@ -139,10 +246,10 @@ def ballot_paper(request: ViewerRequest, pk: int) -> HttpResponse:
     mark = forms.PaperMarkForm(data if which == "mark" else None, ballot=ballot)
     tally = forms.PaperTallyForm(data if which == "tally" else None, ballot=ballot)
     if which == "mark" and mark.is_valid():
-        ids = [int(d) for d in mark.cleaned_data["delegates"]]
+        ids = [int(d) for d in mark.cleaned_data["voters"]]
         if act(
             request,
-            lambda: svc.ballot_paper_mark(actor=request.user, ballot=ballot, delegate_ids=ids),
+            lambda: svc.ballot_paper_mark(actor=request.user, ballot=ballot, slot_ids=ids),
             _("已登记纸质投票"),
         ):
             return redirect("democracy:ballot_paper", pk=pk)
@@ -172,7 +279,8 @@ def ballot_paper(request: ViewerRequest, pk: int) -> HttpResponse:
             "ballot": ballot,
             "mark": mark,
             "tally": tally,
-            "paper_count": ballot.slots.filter(channel=VoteChannel.PAPER).count(),
+            "paper_count": ballot.paper_voters,
+            "entered": ballot.paper_tallies.first(),
         },
     )
 
@@ -180,9 +288,9 @@ def ballot_paper(request: ViewerRequest, pk: int) -> HttpResponse:
 @officer_required
 @require_GET
 def ballot_sheet(request: ViewerRequest, pk: int) -> HttpResponse:
-    """Printable result sheet: totals, the rule with its numbers, receipts and the hash."""
+    """Printable result sheet: totals, the rule with its numbers, the tellers and the hash."""
     ballot = selectors.ballot_get(viewer=request.user, pk=pk)
-    if ballot.state != BallotState.CLOSED:
+    if not ballot.counted:
         raise Http404
     return render(
         request,
@@ -191,6 +299,7 @@ def ballot_sheet(request: ViewerRequest, pk: int) -> HttpResponse:
             "ballot": ballot,
             "result": ballot_result(ballot),
             "paper": ballot.paper_tallies.first(),
+            "tellers": ballot.tellers.all(),
         },
     )
 
@@ -241,13 +350,12 @@ def _read_choice(request: ViewerRequest, kind: str, codes: list[str]) -> Any:
 @login_required
 def m_ballot(request: ViewerRequest, pk: int) -> HttpResponse:
     """Vote. The receipt is rendered in the answer to the POST and never again."""
-    ballot, seat = selectors.member_ballot_get(user=request.user, pk=pk)
-    slot = selectors.slot_for(ballot, seat)
+    ballot, slot = selectors.member_ballot_get(user=request.user, pk=pk)
     options = list(ballot.options.all())
     if request.method == "POST":
         choice = _read_choice(request, ballot.kind, [o.code for o in options])
         try:
-            code = svc.ballot_cast(actor=request.user, ballot=ballot, delegate=seat, choice=choice)
+            code = svc.ballot_cast(actor=request.user, ballot=ballot, choice=choice)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -257,6 +365,7 @@ def m_ballot(request: ViewerRequest, pk: int) -> HttpResponse:
         )
         response["Cache-Control"] = "no-store"
         return response
+    published = ballot.state == BallotState.PUBLISHED
     return render(
         request,
         "democracy/ballots/m_vote.html",
@@ -266,16 +375,17 @@ def m_ballot(request: ViewerRequest, pk: int) -> HttpResponse:
             "options": options,
             "grades": APPRAISAL_GRADES,
             "can_vote": ballot.state == BallotState.OPEN and slot is not None and not slot.voted,
-            "result": ballot_result(ballot) if ballot.published_at else None,
+            "teller": ballot.tellers.filter(account_id=getattr(request.user, "pk", None)).first(),
+            "result": ballot_result(ballot) if published else None,
         },
     )
 
 
 @login_required
 def m_ballot_published(request: ViewerRequest, pk: int) -> HttpResponse:
-    """The published receipts and shuffled choices, and a receipt check."""
-    ballot, _seat = selectors.member_ballot_get(user=request.user, pk=pk)
-    if ballot.published_at is None:
+    """The published totals, trackers and hash, and a receipt check."""
+    ballot, _slot = selectors.member_ballot_get(user=request.user, pk=pk)
+    if ballot.state != BallotState.PUBLISHED:
         raise Http404
     code = request.POST.get("code", "").strip().upper() if request.method == "POST" else ""
     return render(

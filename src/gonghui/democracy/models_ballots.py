@@ -1,8 +1,12 @@
-"""Secret ballots of a congress session (ADR 0011): decision votes, elections and 民主评议.
+"""Secret ballots (ADR 0011): decision votes, elections and 民主评议 of any electorate — the
+delegates present at a congress session, a union's members (会员大会), the staff of an employer
+(职工大会) or a named list.
 
-Secrecy is structural: ``VoterSlot`` says who may vote and who has voted; ``CastVote`` holds the
-choices and has no voter, no time and no sequential key, and its payloads are re-shuffled on
-every cast so neither the primary key nor the physical row order tells which came last."""
+Secrecy holds against a database reader, a backup and the WAL: ``VoterSlot`` says who may vote
+and who took part, nothing else; ``SealedCast`` holds each cast encrypted on arrival to the
+ballot's public key (no voter, no time, a random key), written in a transaction of its own. The
+private key is split among the ballot's ``Teller`` rows' holders and never stored; the tellers
+assemble it only to tally, which stores totals, never a choice per voter."""
 
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from gonghui.democracy.models import Delegate, Session
-from gonghui.orgs.models import Org
+from gonghui.members.models import Member
+from gonghui.orgs.models import Employer, Org
 
 __all__ = [
     "APPRAISAL_GRADES",
@@ -23,12 +29,11 @@ __all__ = [
     "BallotOption",
     "BallotRule",
     "BallotState",
-    "CastVote",
-    "PaperCount",
+    "Electorate",
     "PaperTally",
     "PassRule",
-    "Receipt",
-    "VoteChannel",
+    "SealedCast",
+    "Teller",
     "VoterSlot",
 ]
 
@@ -76,15 +81,42 @@ class BallotKind(models.TextChoices):
     APPRAISAL = "appraisal", _("民主评议")
 
 
+class Electorate(models.TextChoices):
+    DELEGATES = "delegates", _("出席会议的职工代表")
+    MEMBERS = "members", _("全体会员（会员大会）")
+    STAFF = "staff", _("单位全体职工（职工大会）")
+    NAMED = "named", _("指定名单")
+
+
 class BallotState(models.TextChoices):
     DRAFT = "draft", _("准备中")
     OPEN = "open", _("投票中")
-    CLOSED = "closed", _("已结束")
+    CLOSED = "closed", _("投票结束，待监票人计票")
+    TALLIED = "tallied", _("已计票")
+    PUBLISHED = "published", _("已公布")
 
 
 class Ballot(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="ballots")
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="ballots")
     org_path = models.CharField(max_length=255, db_index=True)
+    electorate = models.CharField(
+        _("投票人范围"), max_length=12, choices=Electorate.choices, default=Electorate.DELEGATES
+    )
+    # Congress ballots belong to a session; the other electorates have none.
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="ballots"
+    )
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("用人单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The module that asked for the ballot through the engine registry, and its own reference.
+    owner = models.CharField(max_length=60, blank=True)
+    owner_ref = models.CharField(max_length=60, blank=True)
     kind = models.CharField(_("类型"), max_length=12, choices=BallotKind.choices)
     title = models.CharField(_("事项"), max_length=150)
     pass_rule = models.CharField(_("通过规则"), max_length=16, choices=PassRule.choices)
@@ -95,19 +127,31 @@ class Ballot(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="further_rounds"
     )
-    state = models.CharField(
-        _("状态"), max_length=8, choices=BallotState.choices, default=BallotState.DRAFT
+    # Changed only by the services in ballots.py, under a row lock, with a StateLog row.
+    state = FSMField(
+        _("状态"), max_length=10, choices=BallotState.choices, default=BallotState.DRAFT
     )
-    # The base of the pass rule: delegates in office, fixed when the ballot opens.
-    in_office = models.PositiveIntegerField(_("在任代表数"), null=True, blank=True)
+    # The base of the pass rule, fixed when the ballot opens: delegates in office for a
+    # congress, else the eligible voters (全体会员、全体职工、名单人数).
+    in_office = models.PositiveIntegerField(_("表决基数"), null=True, blank=True)
+    tellers_needed = models.PositiveSmallIntegerField(_("计票所需监票人数"), default=2)
+    # The X25519 public key (base64); its private key exists only as the tellers' shares.
+    public_key = models.CharField(max_length=64, blank=True)
+    # Voters who handed in a paper ballot (their slots say only "took part").
+    paper_voters = models.PositiveIntegerField(default=0)
     frozen_at = models.DateTimeField(_("投票人名单确定时间"), null=True, blank=True)
     opened_at = models.DateTimeField(_("开始投票时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束投票时间"), null=True, blank=True)
+    tallied_at = models.DateTimeField(_("计票时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
-    # Filled at publication: the shuffled choices, their SHA-256 and the sorted receipts.
-    published_choices = models.JSONField(default=list, blank=True)
+    # Filled by the tally: totals of phone and paper together, per option code (per
+    # "code=grade" for an appraisal), never per voter; the electronic casts counted and found
+    # invalid; the sorted SHA-256 of every sealed cast and the SHA-256 over that list.
+    totals = models.JSONField(default=dict, blank=True)
+    electronic_casts = models.PositiveIntegerField(default=0)
+    electronic_invalid = models.PositiveIntegerField(default=0)
+    trackers = models.JSONField(default=list, blank=True)
     published_hash = models.CharField(max_length=64, blank=True)
-    published_receipts = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -121,8 +165,31 @@ class Ballot(models.Model):
         return self.title
 
     @property
-    def is_paper(self) -> bool:
-        return self.paper_tallies.exists()
+    def counted(self) -> bool:
+        """Tallied (results readable by officers) or published."""
+        return self.state in (BallotState.TALLIED, BallotState.PUBLISHED)
+
+    @property
+    def fingerprint(self) -> str:
+        from gonghui.democracy.ballot_crypto import fingerprint
+
+        return fingerprint(self.public_key)
+
+    @transition(field=state, source=BallotState.DRAFT, target=BallotState.OPEN)
+    def open(self) -> None:
+        pass
+
+    @transition(field=state, source=BallotState.OPEN, target=BallotState.CLOSED)
+    def close(self) -> None:
+        pass
+
+    @transition(field=state, source=BallotState.CLOSED, target=BallotState.TALLIED)
+    def tally(self) -> None:
+        pass
+
+    @transition(field=state, source=BallotState.TALLIED, target=BallotState.PUBLISHED)
+    def publish(self) -> None:
+        pass
 
 
 class BallotOption(models.Model):
@@ -144,56 +211,99 @@ class BallotOption(models.Model):
         return self.label
 
 
-class VoteChannel(models.TextChoices):
-    PHONE = "phone", _("手机投票")
-    PAPER = "paper", _("纸质选票")
-
-
 class VoterSlot(models.Model):
-    """One eligible delegate of one ballot: may vote, has voted (and how), nothing else."""
+    """One eligible voter of one ballot: may vote, has taken part. Not how, not when, not what.
+
+    ``account`` is the login that may vote on the phone (none: paper only); ``delegate`` or
+    ``member`` say who the voter is for congress and union electorates."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="slots")
-    delegate = models.ForeignKey(Delegate, on_delete=models.CASCADE, related_name="ballot_slots")
+    name = models.CharField(_("姓名"), max_length=50)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ballot_slots",
+    )
+    delegate = models.ForeignKey(
+        Delegate, null=True, blank=True, on_delete=models.CASCADE, related_name="ballot_slots"
+    )
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="ballot_slots"
+    )
     voted = models.BooleanField(_("已投票"), default=False)
-    channel = models.CharField(_("方式"), max_length=8, choices=VoteChannel.choices, blank=True)
-    # SHA-256 of the receipt code: lets the voter check it later; the code itself is not kept
-    # with the voter.
-    receipt_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        ordering = ["name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["ballot", "delegate"], name="democracy_slot_unique")
+            models.UniqueConstraint(
+                fields=["ballot", "delegate"],
+                condition=models.Q(delegate__isnull=False),
+                name="democracy_slot_delegate",
+            ),
+            models.UniqueConstraint(
+                fields=["ballot", "member"],
+                condition=models.Q(member__isnull=False),
+                name="democracy_slot_member",
+            ),
+            models.UniqueConstraint(
+                fields=["ballot", "account"],
+                condition=models.Q(account__isnull=False),
+                name="democracy_slot_account",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.ballot_id}/{self.delegate_id}"
+        return f"{self.ballot_id}/{self.name}"
 
 
-class CastVote(models.Model):
-    """A cast choice. Deliberately: random key, no voter, no timestamp, no order."""
+class SealedCast(models.Model):
+    """A cast, encrypted on arrival to the ballot's public key. No voter, no time, random key."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="casts")
-    # The canonical text of the choice (see ballots.encode_choice): what is published and hashed.
-    choice = models.CharField(max_length=400)
+    sealed = models.TextField()
 
     def __str__(self) -> str:
         return str(self.id)
 
 
-class Receipt(models.Model):
-    """A receipt code handed to a voter: linked to neither the voter nor the choice."""
+class Teller(models.Model):
+    """A 监票人 holding share number ``number`` of the ballot's key (k of n).
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="receipts")
-    code = models.CharField(max_length=16)
+    Either an account of the ballot's org or a named person who receives a printed share. The
+    share itself is shown once at opening and never stored; ``share_digest`` (SHA-256 over the
+    ballot, the number and the share) only lets a wrong share be named at the tally."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="tellers")
+    number = models.PositiveSmallIntegerField(_("编号"))
+    name = models.CharField(_("姓名"), max_length=50)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    share_digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "number"], name="democracy_teller_number")
+        ]
 
     def __str__(self) -> str:
-        return self.code
+        return f"{self.number}. {self.name}"
 
 
 class PaperTally(models.Model):
-    """Counted paper ballots, entered by an officer with the 监票人 and 计票人 named."""
+    """Counted paper ballots, entered by an officer with the 监票人 and 计票人 named.
+
+    The per-option counts are sealed to the ballot's key like a cast and opened only by the
+    tally, which publishes phone and paper together: stored in clear they would let anyone
+    subtract them from the result and read the phone voters' choices."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="paper_tallies")
     returned = models.PositiveIntegerField(_("收回选票"))
@@ -201,6 +311,7 @@ class PaperTally(models.Model):
     scrutineers = models.CharField(_("监票人"), max_length=150)
     counters = models.CharField(_("计票人"), max_length=150)
     signed_off = models.BooleanField(_("监票人、计票人已签字确认"), default=False)
+    sealed_counts = models.TextField(blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -211,18 +322,6 @@ class PaperTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ballot_id}: {self.returned}"
-
-
-class PaperCount(models.Model):
-    """Per option (and, for an appraisal, per grade) the paper count."""
-
-    tally = models.ForeignKey(PaperTally, on_delete=models.CASCADE, related_name="counts")
-    option = models.ForeignKey(BallotOption, on_delete=models.CASCADE, related_name="+")
-    grade = models.CharField(max_length=2, blank=True)
-    count = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.option_id}{self.grade}: {self.count}"
 
 
 # 民主评议 grades: code, label; the first two count as satisfied.

@@ -16,6 +16,7 @@ from gonghui.democracy import congress as congress_svc
 from gonghui.democracy import disclosure as disclosure_svc
 from gonghui.democracy import forms, selectors
 from gonghui.democracy import motions as svc
+from gonghui.democracy.ballot_selectors import member_ballots
 from gonghui.democracy.models import Delegate, Motion, MotionState, Rating, Session, SessionState
 from gonghui.democracy.views import act, qr_svg, scan_url
 
@@ -53,6 +54,7 @@ def home(request: ViewerRequest) -> HttpResponse:
             "mine": mine,
             "motions": selectors.member_motions(user=request.user)[:30],
             "disclosures": selectors.member_disclosures(user=request.user)[:30],
+            "ballots": member_ballots(user=request.user)[:10],
         },
     )
 

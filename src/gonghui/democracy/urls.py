@@ -42,9 +42,13 @@ urlpatterns = [
     # Secret ballots (ballot_views.py, ADR 0011).
     path("ballots/", ballot_views.ballot_list, name="ballot_list"),
     path("ballots/rule/", ballot_views.ballot_rule, name="ballot_rule"),
+    path("ballots/new/", ballot_views.ballot_create_org, name="ballot_create_org"),
     path("sessions/<int:pk>/ballots/new/", ballot_views.ballot_create, name="ballot_create"),
     path("ballots/<int:pk>/", ballot_views.ballot_detail, name="ballot_detail"),
     path("ballots/<int:pk>/add/", ballot_views.ballot_option_add, name="ballot_option_add"),
+    path("ballots/<int:pk>/tellers/", ballot_views.ballot_tellers, name="ballot_tellers"),
+    path("ballots/<int:pk>/open/", ballot_views.ballot_open, name="ballot_open"),
+    path("ballots/<int:pk>/tally/", ballot_views.ballot_tally, name="ballot_tally"),
     path("ballots/<int:pk>/do/<str:action>/", ballot_views.ballot_action, name="ballot_action"),
     path("ballots/<int:pk>/paper/", ballot_views.ballot_paper, name="ballot_paper"),
     path("ballots/<int:pk>/sheet/", ballot_views.ballot_sheet, name="ballot_sheet"),
