@@ -39,7 +39,7 @@ def forget(*, local_only: bool = False) -> None:
         return
     try:
         cache.incr(_VERSION_KEY)
-    except ValueError:
+    except Exception:  # missing (ValueError), or a stale non-integer left by another release
         cache.set(_VERSION_KEY, 1, None)
 
 
