@@ -114,6 +114,7 @@ def test_metrics_answer_the_monitoring_network_only(client: Client) -> None:
     text = ours.content.decode()
     assert 'gonghui_task_queue{state="waiting"}' in text
     assert "django_http_requests" in text
+    assert "gonghui_scheduler_lag_seconds " in text
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 404
 
 

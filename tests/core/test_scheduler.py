@@ -186,6 +186,19 @@ def test_catching_up_on_start_fires_each_missed_time_once(
     assert ran() == 1
 
 
+@pytest.mark.django_db
+def test_scheduler_lag_grows_while_a_due_time_is_unclaimed_and_drops_once_fired(
+    recorder_job: str,
+) -> None:
+    for job in periodic_jobs():  # the other jobs' due times are claimed: only ours can lag
+        due = job.latest_time(at(10, 7), within=scheduler.CATCH_UP)
+        if due is not None and job.name != recorder_job:
+            scheduler.RowLock().claim(job.name, due)
+    assert scheduler.scheduler_lag_seconds(now=at(10, 7)) == 120.0  # 10:05 not claimed
+    scheduler.fire(recorder_job, now=at(10, 7), lock=scheduler.RowLock())
+    assert scheduler.scheduler_lag_seconds(now=at(10, 7)) == 0.0
+
+
 # --- the locks ------------------------------------------------------------------------------------
 
 

@@ -34,17 +34,13 @@ class QueueCollector(Collector):
         depth.add_metric(["running"], counts.running)
         depth.add_metric(["failed"], counts.failed)
         yield depth
-        from gonghui.core import schedule
+        from gonghui.core.scheduler import scheduler_lag_seconds
 
-        lag = getattr(schedule, "scheduler_lag_seconds", None)
-        if lag is not None:
-            value = lag()
-            if value is not None:
-                yield GaugeMetricFamily(
-                    "gonghui_scheduler_lag_seconds",
-                    "Seconds since the most overdue periodic job should have run",
-                    value=value,
-                )
+        yield GaugeMetricFamily(
+            "gonghui_scheduler_lag_seconds",
+            "Seconds since the most overdue periodic job should have been claimed",
+            value=scheduler_lag_seconds(),
+        )
 
 
 def _allowed(request: HttpRequest) -> bool:

@@ -151,6 +151,20 @@ def default_lock() -> ClaimLock:
     raise ValueError(f"GONGHUI_SCHEDULER_LOCK must be advisory, redis or row: {choice!r}")
 
 
+def scheduler_lag_seconds(*, now: dt.datetime | None = None) -> float:
+    """Seconds since the most overdue job's latest cron time (of the past day) that no scheduler
+    has claimed yet; 0 when every due run is claimed. A stopped or wedged scheduler shows up as
+    a growing figure in the metrics, whatever the jobs themselves do."""
+    now = now or timezone.now()
+    lag = 0.0
+    for job in periodic_jobs():
+        due = job.latest_time(now, within=CATCH_UP)
+        if due is None or JobRun.objects.filter(job=job.name, scheduled_for=due).exists():
+            continue
+        lag = max(lag, (now - due).total_seconds())
+    return lag
+
+
 # --- firing -----------------------------------------------------------------------------------
 
 
