@@ -148,7 +148,14 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Lockout: this many failed logins within the window lock the account for the window.
 GONGHUI_LOGIN_MAX_FAILURES = int(os.environ.get("GONGHUI_LOGIN_MAX_FAILURES", "5"))
 GONGHUI_LOGIN_LOCK_MINUTES = int(os.environ.get("GONGHUI_LOGIN_LOCK_MINUTES", "15"))
+# Password checks one client address may ask for, over all accounts (count/seconds).
+GONGHUI_LOGIN_CLIENT_RATE = os.environ.get("GONGHUI_LOGIN_CLIENT_RATE", "100/600")
 GONGHUI_TOKEN_RATE = os.environ.get("GONGHUI_TOKEN_RATE", "10/60")  # attempts / seconds per IP
+# Proxies in front of the app that append to X-Forwarded-For (nginx in deploy/: 1); the client
+# address of audit rows and limit keys is the entry that many from the right (core.net).
+GONGHUI_TRUSTED_PROXIES = int(os.environ.get("GONGHUI_TRUSTED_PROXIES", "0"))
+# Typed card codes one merchant may try per card (members.cards.card_verify): count/seconds.
+GONGHUI_CARD_CODE_GUESS_RATE = os.environ.get("GONGHUI_CARD_CODE_GUESS_RATE", "10/600")
 GONGHUI_TOKEN_DAYS = int(os.environ.get("GONGHUI_TOKEN_DAYS", "30"))
 
 # Audit retention: default three years, never under six months (网络安全法 §21).

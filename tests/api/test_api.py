@@ -8,6 +8,7 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
+import django_ratelimit.core
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -76,7 +77,9 @@ def test_token_attempts_are_rate_limited_per_ip(
     cast: Cast, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # One fixed window for the whole test, so a window boundary cannot reset the count.
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+    monkeypatch.setattr(
+        django_ratelimit.core, "time", SimpleNamespace(time=lambda: 1_800_000_000.0)
+    )
     limit, _seconds = ratelimit.parse_rate(settings.GONGHUI_TOKEN_RATE)
     for _attempt in range(limit):
         response = post(client, "/api/auth/token", {"username": "west", "password": "wrong-pass"})

@@ -129,12 +129,14 @@ def test_forged_expired_and_bare_typed_proofs_are_refused(cast: Cast) -> None:
         "wrong code": ({"card_no": number, "code": wrong_code}, "动态码不正确"),
     }
     for name, (proof, reason) in cases.items():
-        result = counter.verify(merchant=merchant, **proof)
+        result = counter.verify(merchant=merchant, actor=cast.merchant, **proof)
         assert not result.verification.valid and reason in result.verification.reason, name
         with pytest.raises(counter.Refusal, match=reason):
             redeem(cast, offer, member, f"refused-{name.replace(' ', '-')}", **proof)
     assert not Redemption.objects.exists()
-    typed = counter.verify(merchant=merchant, card_no=number, code=card_code(number))
+    typed = counter.verify(
+        merchant=merchant, actor=cast.merchant, card_no=number, code=card_code(number)
+    )
     assert typed.verification.valid and [o.pk for o in typed.offers] == [offer.pk]
     assert typed.verification.masked_name == "会**"
 
@@ -227,5 +229,7 @@ def test_campaign_sign_up_and_campaign_wide_limit(cast: Cast) -> None:
         actor=fresh(cast.grassroots_officer), merchant=merchant, action="suspend"
     )
     merchant.refresh_from_db()
-    result = counter.verify(merchant=merchant, token=card_token(card_of(member)))
+    result = counter.verify(
+        merchant=merchant, actor=cast.merchant, token=card_token(card_of(member))
+    )
     assert result.verification.valid and not result.offers and "暂停" in result.closed

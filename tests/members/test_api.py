@@ -8,11 +8,11 @@ import time
 from types import SimpleNamespace
 from typing import Any
 
+import django_ratelimit.core
 import pytest
 from django.test import Client
 
 from gonghui.accounts.models import User
-from gonghui.core import ratelimit
 from gonghui.members import api as members_api
 from gonghui.members.cards import card_code, card_token
 from gonghui.members.models import CardStatus, Member
@@ -324,7 +324,9 @@ def test_member_accounts_may_not_verify(cast: Cast, api: Api) -> None:
 def test_verification_is_rate_limited_per_account(
     cast: Cast, api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+    monkeypatch.setattr(
+        django_ratelimit.core, "time", SimpleNamespace(time=lambda: 1_800_000_000.0)
+    )
     monkeypatch.setattr(members_api, "VERIFY_RATE", "3/60")
     number = card_of(register(cast))
     for _attempt in range(3):

@@ -4,6 +4,7 @@ fragment; a screenshot stops working within the next minute; 挂失 kills the ca
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from django.test import Client
@@ -15,6 +16,9 @@ from gonghui.members.self_service import live_proof
 from tests import factories
 from tests.conftest import Cast, fresh
 from tests.members.test_registry import register
+
+# A card check by one counter account (the typed-code limit is counted per account).
+check_card = partial(card_verify, guesser="user:test")
 
 NOW = 1_790_000_000.0  # a fixed instant: tests never sleep
 
@@ -43,7 +47,7 @@ def test_card_page_shows_svg_qr_and_a_code_that_verifies_now(cast: Cast, member:
     assert "no-cache" in response["Cache-Control"]  # a stale token must not come from a cache
     card = member.cards.get(status=CardStatus.ACTIVE)
     assert card.number in html
-    assert card_verify(card_no=card.number, code=shown_code(html)).valid
+    assert check_card(card_no=card.number, code=shown_code(html)).valid
     # The strict CSP: the page carries no inline script or style attribute.
     assert not re.search(r"<script(?![^>]*\bsrc=)", html) and " style=" not in html
     assert "members/card.js" in html
@@ -56,7 +60,7 @@ def test_the_fragment_is_refetched_and_carries_the_refresh_time(cast: Cast, memb
     refresh_at = int(re.search(r'data-refresh-at="(\d+)"', html).group(1))  # type: ignore[union-attr]
     assert refresh_at % WINDOW_SECONDS == 0
     card = member.cards.get(status=CardStatus.ACTIVE)
-    assert card_verify(card_no=card.number, code=shown_code(html)).valid
+    assert check_card(card_no=card.number, code=shown_code(html)).valid
 
 
 def test_a_screenshot_of_the_qr_expires_within_the_next_minute(member: Member) -> None:
@@ -64,13 +68,17 @@ def test_a_screenshot_of_the_qr_expires_within_the_next_minute(member: Member) -
     proof = live_proof(card, now=NOW)
     assert proof.token == card_token(card.number, NOW)
     assert proof.refresh_at > NOW and proof.refresh_at - NOW <= WINDOW_SECONDS
-    assert card_verify(token=proof.token, now=NOW).valid
+    assert check_card(token=proof.token, now=NOW).valid
     # Still good while the minute turns (a code read at 59 s works at 61 s) ...
-    assert card_verify(token=proof.token, now=proof.refresh_at + 1).valid
+    assert check_card(token=proof.token, now=proof.refresh_at + 1).valid
     # ... and dead once the next minute is over.
-    late = card_verify(token=proof.token, now=proof.refresh_at + WINDOW_SECONDS)
+    late = card_verify(
+        guesser="user:test", token=proof.token, now=proof.refresh_at + WINDOW_SECONDS
+    )
     assert not late.valid and "过期" in late.reason
-    assert not card_verify(card_no=card.number, code=proof.code, now=NOW + 3 * WINDOW_SECONDS).valid
+    assert not card_verify(
+        guesser="user:test", card_no=card.number, code=proof.code, now=NOW + 3 * WINDOW_SECONDS
+    ).valid
 
 
 def test_printable_card_has_print_css_and_no_live_token(cast: Cast, member: Member) -> None:
@@ -93,7 +101,7 @@ def test_report_lost_needs_confirmation_then_the_card_no_longer_verifies(
     assert response.status_code == 302
     card.refresh_from_db()
     assert card.status == CardStatus.LOST and card.ended_on is not None
-    refused = card_verify(token=token)
+    refused = check_card(token=token)
     assert not refused.valid and "挂失" in refused.reason
     event = AuditEvent.objects.get(action="members.card.reported_lost")
     assert event.actor_id == cast.member.pk and event.org_path == member.org_path
@@ -102,7 +110,7 @@ def test_report_lost_needs_confirmation_then_the_card_no_longer_verifies(
     officer = phone(cast.grassroots_officer)
     assert "挂失待补办" in officer.get("/").content.decode()
     new = card_replace(actor=fresh(cast.grassroots_officer), member=member, reason="遗失")
-    assert new.number != card.number and card_verify(token=card_token(new.number)).valid
+    assert new.number != card.number and check_card(token=card_token(new.number)).valid
     assert new.number in client.get("/m/card/").content.decode()
 
 

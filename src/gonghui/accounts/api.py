@@ -13,6 +13,7 @@ from ninja.security import HttpBearer
 from gonghui.accounts import services
 from gonghui.core import ratelimit
 from gonghui.core.api_schemas import ErrorOut, InvalidOut
+from gonghui.core.net import client_ip
 
 router = Router(tags=["auth"])
 
@@ -47,7 +48,7 @@ class TokenOut(Schema):
 )
 def token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]:
     """Exchange a username (or phone number) and password for a bearer token."""
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_ip(request)
     if not ratelimit.hit(f"token-ip:{ip}", settings.GONGHUI_TOKEN_RATE):
         raise HttpError(429, _("尝试次数过多，请稍后再试"))
     user = authenticate(request, username=payload.username[:150], password=payload.password[:256])

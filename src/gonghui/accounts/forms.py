@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.accounts.backends import find_login_user
 from gonghui.core.forms import BootstrapMixin
 from gonghui.orgs.forms import OrgPickerInput
 from gonghui.orgs.models import PostRole
@@ -18,16 +14,13 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
     password = forms.CharField(label=_("密码"), strip=False, widget=forms.PasswordInput)
 
     error_messages = {
-        "invalid_login": _("用户名（手机号码）或密码不正确"),
+        # A locked, an unknown and a mistyped account answer alike: the page must not tell a
+        # guesser which accounts exist or which one it has locked.
+        "invalid_login": _(
+            "用户名（手机号码）或密码不正确。连续输错多次的账号会被临时锁定，请稍后再试或联系管理员解锁"
+        ),
         "inactive": _("该账号已停用，请联系本级工会管理员"),
-        "locked": _("连续登录失败次数过多，账号已临时锁定，请稍后再试或联系管理员解锁"),
     }
-
-    def clean(self) -> dict[str, Any]:
-        user = find_login_user(self.cleaned_data.get("username", ""))
-        if user is not None and user.is_locked:
-            raise ValidationError(self.error_messages["locked"], code="locked")
-        return super().clean()
 
 
 class OfficerCreateForm(BootstrapMixin, forms.Form):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -179,26 +179,48 @@ def _user_org_path(user: User) -> str:
     return post.org_path if post else ""
 
 
-def login_failed(*, user: User) -> None:
-    """Count a failed login; lock the account for a while after too many (conditional update)."""
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-        user.refresh_from_db(fields=["failed_logins", "locked_until"])
-        if user.failed_logins >= settings.GONGHUI_LOGIN_MAX_FAILURES:
-            until = timezone.now() + dt.timedelta(minutes=settings.GONGHUI_LOGIN_LOCK_MINUTES)
-            User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
-            audit_record(
-                action="accounts.user.locked",
-                actor=None,
-                target=user,
-                org_path=_user_org_path(user),
-                after={"until": until},
-            )
+def login_attempt_claim(*, user: User) -> bool | None:
+    """Take one of the account's password checks before making it; None when the account is
+    locked. True when this attempt is the last one allowed (it locked the account unless the
+    password turns out right).
+
+    One conditional UPDATE takes the slot and, on the last one, sets the lock in the same
+    statement: 40 parallel attempts check exactly ``GONGHUI_LOGIN_MAX_FAILURES`` passwords,
+    and a process dying mid-check leaves the account locked for a while, never open."""
+    now = timezone.now()
+    limit = settings.GONGHUI_LOGIN_MAX_FAILURES
+    # An expired lock starts a fresh count (only the first of parallel attempts matches).
+    User.objects.filter(pk=user.pk, locked_until__lte=now).update(
+        failed_logins=0, locked_until=None
+    )
+    until = now + dt.timedelta(minutes=settings.GONGHUI_LOGIN_LOCK_MINUTES)
+    claimed = User.objects.filter(
+        pk=user.pk, failed_logins__lt=limit, locked_until__isnull=True
+    ).update(
+        failed_logins=F("failed_logins") + 1,
+        locked_until=Case(When(failed_logins__gte=limit - 1, then=Value(until)), default=None),
+    )
+    if not claimed:
+        return None
+    user.refresh_from_db(fields=["failed_logins", "locked_until"])
+    return user.locked_until is not None
+
+
+def login_failed(*, user: User, locked: bool) -> None:
+    """The claimed check failed; the attempt that used the last check records the lock."""
+    if locked:
+        audit_record(
+            action="accounts.user.locked",
+            actor=None,
+            target=user,
+            org_path=_user_org_path(user),
+            after={"until": user.locked_until},
+        )
 
 
 def login_succeeded(*, user: User) -> None:
-    if user.failed_logins or user.locked_until:
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    user.failed_logins, user.locked_until = 0, None
 
 
 def _hash_token(raw: str) -> str:

@@ -89,7 +89,11 @@ class ShopVerifyOut(Schema):
 def shop_verify(request: HttpRequest, payload: ShopProofIn) -> dict[str, Any]:
     merchant = counter.staff_merchant(request.user)
     result = counter.verify(
-        merchant=merchant, token=payload.token, card_no=payload.card_no, code=payload.code
+        merchant=merchant,
+        actor=request.user,
+        token=payload.token,
+        card_no=payload.card_no,
+        code=payload.code,
     )
     v = result.verification
     return {

@@ -79,10 +79,18 @@ def _card_number(token: str, card_no: str) -> str:
 
 
 def verify(
-    *, merchant: Merchant, token: str = "", card_no: str = "", code: str = "", now: Any = None
+    *,
+    merchant: Merchant,
+    actor: Any,
+    token: str = "",
+    card_no: str = "",
+    code: str = "",
+    now: Any = None,
 ) -> CounterResult:
     """The registry's card check, then the member's offers usable here and now."""
-    verification = card_verify(token=token, card_no=card_no, code=code, now=now)
+    verification = card_verify(
+        guesser=f"user:{actor.pk}", token=token, card_no=card_no, code=code, now=now
+    )
     if not verification.valid:
         return CounterResult(verification)
     card = (
@@ -228,7 +236,9 @@ def _redeem(
     closed = _merchant_open(merchant, today)  # as read by staff_merchant in this request
     if closed:
         raise Refusal(closed, code="merchant")
-    verification = card_verify(token=token, card_no=card_no, code=code, now=now)
+    verification = card_verify(
+        guesser=f"user:{actor.pk}", token=token, card_no=card_no, code=code, now=now
+    )
     if not verification.valid:
         # expired or forged QR, wrong code, lost card, membership ended: the registry says which
         raise Refusal(verification.reason, code="card")

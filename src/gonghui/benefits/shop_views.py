@@ -59,7 +59,11 @@ def verify(request: HttpRequest) -> HttpResponse:
         return _page(request, merchant)
     proof = form.cleaned_data
     result = counter.verify(
-        merchant=merchant, token=proof["token"], card_no=proof["card_no"], code=proof["code"]
+        merchant=merchant,
+        actor=request.user,
+        token=proof["token"],
+        card_no=proof["card_no"],
+        code=proof["code"],
     )
     offers = [
         (offer, RedeemForm(initial={**proof, "offer": offer.pk, "key": uuid.uuid4().hex}))

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from gonghui.core.models import AuditEvent
 
-__all__ = ["AuditEvent", "audit_record", "client_ip", "prune_audit", "request_ip"]
+__all__ = ["AuditEvent", "audit_record", "current_client_ip", "prune_audit", "request_ip"]
 
 _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_ip", default=None)
 
@@ -30,7 +30,8 @@ def request_ip(ip: str | None) -> Iterator[None]:
         _client_ip.reset(token)
 
 
-def client_ip() -> str | None:
+def current_client_ip() -> str | None:
+    """The address ``core.net.client_ip`` found for the request being handled, if any."""
     return _client_ip.get()
 
 
@@ -69,7 +70,7 @@ def audit_record(
         org_path=org_path,
         before=_jsonable(before) if before else None,
         after=_jsonable(after) if after else None,
-        ip=client_ip(),
+        ip=current_client_ip(),
     )
 
 

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from gonghui.core.audit import request_ip
+from gonghui.core.net import client_ip
 
 
 class ContentSecurityPolicyMiddleware:
@@ -21,13 +22,14 @@ class ContentSecurityPolicyMiddleware:
 
 
 class RequestContextMiddleware:
-    """Makes the client IP available to audit rows written by services."""
+    """Makes the client IP (behind the trusted proxies) available to audit rows written by
+    services."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with request_ip(request.META.get("REMOTE_ADDR")):
+        with request_ip(client_ip(request)):
             return self.get_response(request)
 
 

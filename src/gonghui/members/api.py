@@ -354,5 +354,10 @@ def verify(request: ViewerRequest, payload: VerifyIn) -> dict[str, Any]:
     elif not token and code and not re.fullmatch(r"[0-9]{6}", code):
         result = Verification(False, _("动态码不正确或已过期"))
     else:
-        result = card_verify(token=token, card_no=normalize_code(payload.card_no), code=code)
+        result = card_verify(
+            guesser=f"user:{user.pk}",
+            token=token,
+            card_no=normalize_code(payload.card_no),
+            code=code,
+        )
     return result.as_dict()

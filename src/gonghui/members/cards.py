@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
-from gonghui.core import counters
+from gonghui.core import counters, ratelimit
 from gonghui.core.audit import audit_record
 from gonghui.core.scoping import require_capability
 from gonghui.members.models import Card, CardSequence, CardStatus, Member
@@ -171,10 +171,36 @@ def _card_state(card_no: str) -> Verification:
     return Verification(True, _("有效"), _mask_name(member.name), member.union.name, member.status)
 
 
+def _code_guess_refused(guesser: str, number: str) -> Verification | None:
+    """Each typed card number + code costs one of the account's tries on that card (taken
+    before the code is compared, so parallel guesses cannot slip past the count)."""
+    rate = settings.GONGHUI_CARD_CODE_GUESS_RATE
+    if ratelimit.hit(f"card-code:{guesser}:{number}", rate):
+        return None
+    count, seconds = ratelimit.parse_rate(rate)
+    return Verification(
+        False,
+        _(
+            "该卡在本账号手工输入核验已达%(count)d次（每%(minutes)d分钟），暂停核验该卡；"
+            "请改扫会员二维码或稍后再试"
+        )
+        % {"count": count, "minutes": max(1, seconds // 60)},
+    )
+
+
 def card_verify(
-    *, token: str = "", card_no: str = "", code: str = "", now: float | None = None
+    *,
+    guesser: str,
+    token: str = "",
+    card_no: str = "",
+    code: str = "",
+    now: float | None = None,
 ) -> Verification:
-    """Check a QR token, or a card number with its current code; say why when refused."""
+    """Check a QR token, or a card number with its current code; say why when refused.
+
+    ``guesser`` names the account at the counter (``user:<pk>``): the typed-code limit lives
+    here, so every door that checks a card (officer and shop APIs, shop pages, redemption)
+    shares one count per account and card."""
     if token:
         parts = token.strip().split(".")
         if (
@@ -196,6 +222,9 @@ def card_verify(
         return Verification(False, _("输入卡号时还须输入会员手机上显示的动态码"))
     if not re.fullmatch(r"\d{6}", code.strip(), re.ASCII):
         return Verification(False, _("动态码应为6位数字"))
+    refused = _code_guess_refused(guesser, number)
+    if refused is not None:
+        return refused
     current = _window(now)
     if not any(
         hmac.compare_digest(card_code(number, window=w), code.strip())

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 from gonghui.accounts.views import LoginView
 from gonghui.core import notify, registry
 from gonghui.core.forms import apply_service_errors
+from gonghui.core.net import client_ip
 from gonghui.members import activation, applications, corrections, self_service
 from gonghui.members.forms import JoinApplicationForm
 from gonghui.members.models import Member
@@ -65,7 +66,7 @@ def _not_member(request: HttpRequest) -> HttpResponse:
 
 
 def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_ip(request)
 
 
 # --- home and login ------------------------------------------------------------------------------
