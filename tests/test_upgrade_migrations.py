@@ -1,0 +1,84 @@
+"""Issue 17 item 6: migrations that upgrade a database correctly, not only a fresh one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+
+from gonghui.core.dicts_data import BUILTIN
+from gonghui.core.models import CalendarYear
+
+
+def _latest(app: str) -> list[tuple[str, str]]:
+    graph = MigrationLoader(connection).graph
+    return [key for key in graph.leaf_nodes() if key[0] == app]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_past_due_confirmed_marks_deadlines_in_unpublished_years(cast: object) -> None:
+    before = [("democracy", "0004_secret_ballots_sealed")]
+    after = [("democracy", "0005_backfill_due_confirmed")]
+    latest = _latest("democracy")
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        years = set(CalendarYear.objects.values_list("year", flat=True))  # core stays migrated
+        published = max(years)
+        unpublished = published + 1
+        assert unpublished not in years
+        org = old.get_model("orgs", "Org").objects.get(code="EAST-G1")
+        congress = old.get_model("democracy", "Congress").objects.create(
+            org_id=org.pk, org_path=org.path, name="职代会", kind="representative", staff_count=300
+        )
+        term = old.get_model("democracy", "Term").objects.create(
+            congress=congress, org_path=org.path, number=1,
+            starts_on=dt.date(published, 1, 1), ends_on=dt.date(published + 4, 12, 31),
+        )  # fmt: skip
+        proposer = old.get_model("democracy", "Delegate").objects.create(
+            term=term, org_path=org.path, name="代表", gender="M", group="frontline",
+            constituency="一车间", elected_on=dt.date(published, 1, 1),
+        )  # fmt: skip
+        motion = old.get_model("democracy", "Motion")
+
+        def assigned(on: dt.date, due: dt.date) -> int:
+            return motion.objects.create(
+                congress=congress, org_path=org.path, title="提案", content="内容",
+                proposer=proposer, state="assigned", assigned_on=on, due_on=due,
+            ).pk  # fmt: skip
+
+        inside = assigned(dt.date(published, 3, 2), dt.date(published, 3, 30))
+        across = assigned(dt.date(published, 12, 20), dt.date(unpublished, 1, 20))
+        draft = motion.objects.create(
+            congress=congress, org_path=org.path, title="草稿", content="内容", proposer=proposer
+        ).pk
+        assert set(motion.objects.values_list("due_confirmed", flat=True)) == {True}  # the bug
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps.get_model("democracy", "Motion")
+        flags = dict(new.objects.values_list("pk", "due_confirmed"))
+        assert flags == {inside: True, across: False, draft: True}
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+
+
+def test_the_dictionary_seed_migration_carries_its_own_data() -> None:
+    """A migration replays the data of its day: it must not read live code that later
+    releases change (or the cache, which broke `migrate` on a shared Redis)."""
+    from importlib import import_module
+
+    migration = import_module("gonghui.core.migrations.0004_seed_dicts")
+    source = open(migration.__file__, encoding="utf-8").read()
+    imports = [
+        line for line in source.splitlines() if line.lstrip().startswith(("from ", "import "))
+    ]
+    assert imports == ["from django.db import migrations"]
+    frozen = {(name, code) for name, entries in migration.FROZEN.items() for code, *_ in entries}
+    today = {(name, code) for name, (_t, entries) in BUILTIN.items() for code, *_ in entries}
+    # Entries added to BUILTIN later ship with a migration of their own.
+    assert frozen <= today
