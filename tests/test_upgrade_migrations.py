@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -73,7 +74,7 @@ def test_the_dictionary_seed_migration_carries_its_own_data() -> None:
     from importlib import import_module
 
     migration = import_module("gonghui.core.migrations.0004_seed_dicts")
-    source = open(migration.__file__, encoding="utf-8").read()
+    source = Path(migration.__file__).read_text(encoding="utf-8")
     imports = [
         line for line in source.splitlines() if line.lstrip().startswith(("from ", "import "))
     ]
