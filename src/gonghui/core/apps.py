@@ -32,6 +32,12 @@ class CoreConfig(AppConfig):
             description=_("删除超过保存期限的操作日志、定时任务记录和提醒记录"),
         )
         register_periodic(
+            "core.prune_files",
+            tasks.prune_files_task,
+            cron="40 3 * * *",
+            description=_("删除超过保存期限的导入文件、问题行工作簿和导出文件"),
+        )
+        register_periodic(
             "core.notify_overdue",
             tasks.notify_overdue_task,
             cron="0 8 * * *",

@@ -112,7 +112,7 @@ class EncryptedStorage(FileSystemStorage):
             content.seek(0)
             encrypt_stream(content, sealed)
             sealed.seek(0)
-            return super()._save(name, File(sealed, name=name))
+            return super()._save(name, File(sealed, name=name))  # type: ignore[misc]
         finally:
             sealed.close()
 

@@ -18,6 +18,15 @@ def run_periodic_job(run_id: int) -> str:
 
 
 @task()
+def prune_files_task() -> int:
+    """Daily (``core.prune_files``): import files, problem-row workbooks and exports past
+    their retention."""
+    from gonghui.core.retention import prune_job_files
+
+    return prune_job_files()
+
+
+@task()
 def prune_audit_task() -> int:
     """Daily (``core.prune_audit``): audit rows, run history and sent reminders past their
     retention, in bounded batches."""
