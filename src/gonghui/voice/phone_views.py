@@ -1,5 +1,9 @@
 """Members' phone pages under /m/voice/: submit, my appeals with their whole trail, rate and
-reopen. The member finds their own appeals (anonymous ones too) by ``identity.owner_key``."""
+reopen. The member finds their signed appeals by ``identity.owner_key`` and an anonymous one by
+its 查询码 (``follow`` pages), which is shown once in the answer to the submission and then only
+ever travels in the member's own POSTs: never in a URL (request logs keep paths), the session, a
+cookie or a flash message. Pages that touch an anonymous appeal mark the request so that its log
+line carries no user id (``hide_user``), and are not cached by the browser."""
 
 from __future__ import annotations
 
@@ -11,15 +15,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.accounts.models import AccountType
+from gonghui.core.audit import client_ip
 from gonghui.core.forms import apply_service_errors
+from gonghui.core.observability import hide_user
 from gonghui.orgs.selectors import directory_get
 from gonghui.voice import proposals, selectors, services
-from gonghui.voice.forms import MemberAppealForm, RateForm, ReasonForm
+from gonghui.voice.forms import FollowForm, MemberAppealForm, RateForm, ReasonForm
 from gonghui.voice.forms_proposals import MemberProposalForm
-from gonghui.voice.models import AppealKind
+from gonghui.voice.models import Appeal, AppealKind
 
 
 def _member_user(request: HttpRequest) -> Any:
@@ -39,7 +46,11 @@ def my_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def submit(request: HttpRequest) -> HttpResponse:
+    # Every request to this page, signed or anonymous, logs no user: the anonymous submission's
+    # line must not name the member, and must not stand out among the others either.
+    hide_user(request)
     user = _member_user(request)
     form = MemberAppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -61,6 +72,9 @@ def submit(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            if appeal.anonymous:
+                # Shown in this answer and never again (no redirect: it would need the session).
+                return render(request, "voice/m_follow_code.html", {"appeal": appeal})
             messages.success(request, _("已提交，编号 %(no)s") % {"no": appeal.number})
             return redirect("voice_m:detail", pk=appeal.pk)
     has_member = getattr(user, "member", None) is not None
@@ -109,6 +123,81 @@ def my_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except PermissionDenied as exc:
         raise Http404 from exc
     return redirect("voice_m:detail", pk=pk)
+
+
+def _follow_page(request: HttpRequest, appeal: Appeal, code: str, notice: str = "") -> HttpResponse:
+    return render(
+        request,
+        "voice/m_detail.html",
+        {
+            "appeal": appeal,
+            "steps": selectors.appeal_steps(appeal=appeal),
+            "rate_form": RateForm(),
+            "reopen_form": ReasonForm(),
+            "follow_code": code,
+            "notice": notice,
+        },
+    )
+
+
+@login_required
+@never_cache
+def follow(request: HttpRequest) -> HttpResponse:
+    """Enter the 查询码 of an anonymous appeal to see its progress (POST only: no code in URLs)."""
+    hide_user(request)
+    user = _member_user(request)
+    form = FollowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        try:
+            appeal = selectors.appeal_follow(code=code, account=user, client=client_ip())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if appeal is not None:
+                return _follow_page(request, appeal, code)
+            form.add_error("code", _("查询码不正确，请核对后重新输入"))
+    return render(request, "voice/m_follow.html", {"form": form})
+
+
+@login_required
+@never_cache
+@require_POST
+def follow_action(request: HttpRequest, action: str) -> HttpResponse:
+    """Rate or reopen an anonymous appeal; the 查询码 comes with the form, as in ``follow``."""
+    hide_user(request)
+    user = _member_user(request)
+    if action not in ("rate", "reopen"):
+        raise Http404
+    code = request.POST.get("code", "")
+    try:
+        appeal = selectors.appeal_follow(code=code, account=user, client=client_ip())
+    except ValidationError:
+        appeal = None
+    if appeal is None:
+        return redirect("voice_m:follow")
+    notice = ""
+    try:
+        # The account is not passed: the code alone proves the submitter of an anonymous appeal.
+        if action == "rate":
+            appeal = services.appeal_rate(
+                actor=None,
+                appeal=appeal,
+                rating=request.POST.get("rating", ""),
+                comment=request.POST.get("comment", ""),
+                code=code,
+            )
+            notice = _("感谢您的评价")
+        else:
+            appeal = services.appeal_reopen(
+                actor=None, appeal=appeal, reason=request.POST.get("reason", ""), code=code
+            )
+            notice = _("已申请重新办理")
+    except ValidationError as exc:
+        notice = "；".join(exc.messages)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return _follow_page(request, appeal, code, notice)
 
 
 @login_required
