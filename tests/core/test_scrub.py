@@ -68,11 +68,13 @@ def docx_bytes() -> bytes:
             f"{AUTHOR}</dc:creator><cp:lastModifiedBy>{AUTHOR_ZH}</cp:lastModifiedBy>"
             "</cp:coreProperties>",
         )
-        z.writestr("docProps/app.xml", f"<Properties><Company>{AUTHOR_ZH}公司</Company></Properties>")
+        z.writestr(
+            "docProps/app.xml", f"<Properties><Company>{AUTHOR_ZH}公司</Company></Properties>"
+        )
         z.writestr(
             "word/document.xml",
-            '<w:document><w:body><w:ins w:author="'
-            f'{AUTHOR}" w:initials="ZS"><w:r><w:t>加班工资</w:t></w:r></w:ins></w:body></w:document>',
+            f'<w:document><w:body><w:ins w:author="{AUTHOR}" w:initials="ZS">'
+            "<w:r><w:t>加班工资</w:t></w:r></w:ins></w:body></w:document>",
         )
         z.writestr(
             "word/comments.xml",

@@ -44,7 +44,7 @@ def leaks(text: str, cast: Cast) -> list[str]:
 
 def run_through(cast: Cast) -> Appeal:
     """Submitted anonymously, handled, replied, rated and reopened by its submitter."""
-    user, _ = worker(cast)
+    worker(cast)
     appeal = submit(
         cast, anonymous=True, title="班组长克扣绩效", content="班组长按个人好恶克扣绩效奖金。"
     )

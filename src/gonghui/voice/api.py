@@ -216,9 +216,7 @@ def appeal_submit(request: ViewerRequest, payload: AppealIn) -> Status[dict[str,
     return Status(201, _detail(selectors.appeal_get(viewer=request.user, pk=appeal.pk)))
 
 
-@router.post(
-    "/follow", response={200: AppealDetailOut, 400: ErrorOut, 403: ErrorOut, **_SCOPED}
-)
+@router.post("/follow", response={200: AppealDetailOut, 400: ErrorOut, 403: ErrorOut, **_SCOPED})
 def appeal_follow(request: ViewerRequest, payload: FollowIn) -> dict[str, Any]:
     """A member reads an anonymous appeal by its 查询码 (guesses are rate-limited; wrong: 404)."""
     hide_user(request)

@@ -58,10 +58,10 @@ def follow_digest(code: str) -> str:
 def follow_guess(*, account: Any, client: str | None) -> None:
     """Count one 查询码 attempt; refuse once the account or the client has tried too often."""
     if not ratelimit.hit(f"voice-follow-client:{client or '-'}", FOLLOW_RATE_CLIENT):
-        raise ValidationError({"code": _("查询过于频繁，请稍后再试")})
+        raise ValidationError({"code": _("尝试次数过多，请稍后再试")})
     who = getattr(account, "pk", None)
     if who is not None and not ratelimit.hit(f"voice-follow:{who}", FOLLOW_RATE_ACCOUNT):
-        raise ValidationError({"code": _("查询过于频繁，请稍后再试")})
+        raise ValidationError({"code": _("尝试次数过多，请稍后再试")})
 
 
 def owner_key(user: Any) -> str:

@@ -81,11 +81,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     return render(request, "voice/m_form.html", {"form": form, "has_member": has_member})
 
 
-@login_required
-@require_GET
-def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _member_user(request)
-    appeal = selectors.my_appeal_get(user=user, pk=pk)
+def _detail_page(
+    request: HttpRequest, appeal: Appeal, *, follow_code: str = "", notice: str = ""
+) -> HttpResponse:
+    """The submitter's page of an appeal; with ``follow_code`` its forms carry the 查询码."""
     return render(
         request,
         "voice/m_detail.html",
@@ -94,8 +93,41 @@ def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": selectors.appeal_steps(appeal=appeal),
             "rate_form": RateForm(),
             "reopen_form": ReasonForm(),
+            "follow_code": follow_code,
+            "notice": notice,
         },
     )
+
+
+def _submitter_action(
+    request: HttpRequest, appeal: Appeal, action: str, *, actor: Any, code: str = ""
+) -> tuple[Appeal, str]:
+    """Rate or reopen; returns the appeal and what to tell the submitter."""
+    try:
+        if action == "rate":
+            appeal = services.appeal_rate(
+                actor=actor,
+                appeal=appeal,
+                rating=request.POST.get("rating", ""),
+                comment=request.POST.get("comment", ""),
+                code=code,
+            )
+            return appeal, _("感谢您的评价")
+        appeal = services.appeal_reopen(
+            actor=actor, appeal=appeal, reason=request.POST.get("reason", ""), code=code
+        )
+        return appeal, _("已申请重新办理")
+    except ValidationError as exc:
+        return appeal, "；".join(exc.messages)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_GET
+def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _member_user(request)
+    return _detail_page(request, selectors.my_appeal_get(user=user, pk=pk))
 
 
 @login_required
@@ -105,39 +137,11 @@ def my_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ("rate", "reopen"):
         raise Http404
     appeal = selectors.my_appeal_get(user=user, pk=pk)
-    try:
-        if action == "rate":
-            services.appeal_rate(
-                actor=user,
-                appeal=appeal,
-                rating=request.POST.get("rating", ""),
-                comment=request.POST.get("comment", ""),
-            )
-            messages.success(request, _("感谢您的评价"))
-        else:
-            services.appeal_reopen(actor=user, appeal=appeal, reason=request.POST.get("reason", ""))
-            messages.success(request, _("已申请重新办理"))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except PermissionDenied as exc:
-        raise Http404 from exc
+    before = appeal.status
+    appeal, notice = _submitter_action(request, appeal, action, actor=user)
+    level = messages.success if appeal.status != before else messages.error
+    level(request, notice)
     return redirect("voice_m:detail", pk=pk)
-
-
-def _follow_page(request: HttpRequest, appeal: Appeal, code: str, notice: str = "") -> HttpResponse:
-    return render(
-        request,
-        "voice/m_detail.html",
-        {
-            "appeal": appeal,
-            "steps": selectors.appeal_steps(appeal=appeal),
-            "rate_form": RateForm(),
-            "reopen_form": ReasonForm(),
-            "follow_code": code,
-            "notice": notice,
-        },
-    )
 
 
 @login_required
@@ -155,7 +159,7 @@ def follow(request: HttpRequest) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             if appeal is not None:
-                return _follow_page(request, appeal, code)
+                return _detail_page(request, appeal, follow_code=code)
             form.add_error("code", _("查询码不正确，请核对后重新输入"))
     return render(request, "voice/m_follow.html", {"form": form})
 
@@ -164,7 +168,8 @@ def follow(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def follow_action(request: HttpRequest, action: str) -> HttpResponse:
-    """Rate or reopen an anonymous appeal; the 查询码 comes with the form, as in ``follow``."""
+    """Rate or reopen an anonymous appeal; the 查询码 comes with the form, as in ``follow``.
+    The answer is the page itself, not a redirect (a flash message would sit in the session)."""
     hide_user(request)
     user = _member_user(request)
     if action not in ("rate", "reopen"):
@@ -176,28 +181,9 @@ def follow_action(request: HttpRequest, action: str) -> HttpResponse:
         appeal = None
     if appeal is None:
         return redirect("voice_m:follow")
-    notice = ""
-    try:
-        # The account is not passed: the code alone proves the submitter of an anonymous appeal.
-        if action == "rate":
-            appeal = services.appeal_rate(
-                actor=None,
-                appeal=appeal,
-                rating=request.POST.get("rating", ""),
-                comment=request.POST.get("comment", ""),
-                code=code,
-            )
-            notice = _("感谢您的评价")
-        else:
-            appeal = services.appeal_reopen(
-                actor=None, appeal=appeal, reason=request.POST.get("reason", ""), code=code
-            )
-            notice = _("已申请重新办理")
-    except ValidationError as exc:
-        notice = "；".join(exc.messages)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    return _follow_page(request, appeal, code, notice)
+    # No account passed: the code alone proves the submitter of an anonymous appeal.
+    appeal, notice = _submitter_action(request, appeal, action, actor=None, code=code)
+    return _detail_page(request, appeal, follow_code=code, notice=notice)
 
 
 @login_required

@@ -211,7 +211,11 @@ def _create(
     files = check_attachments(attachments)
     if anonymous and not all(scrub.scrubbable(f.name or "") for f in files):
         raise ValidationError(
-            {"attachments": _("匿名诉求不能附旧版Word（.doc）文件：无法去除作者信息，请另存为docx或PDF")}
+            {
+                "attachments": _(
+                    "匿名诉求不能附旧版Word（.doc）文件：无法去除作者信息，请另存为docx或PDF"
+                )
+            }
         )
     code = follow_code_new() if anonymous else ""
     appeal = Appeal(
