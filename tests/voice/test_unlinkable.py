@@ -232,3 +232,32 @@ def test_anonymous_attachments_keep_no_author_in_the_download(cast: Cast, settin
         submit(cast, anonymous=True, title="旧格式", attachments=[legacy])
     legacy.seek(0)
     assert submit(cast, title="旧格式实名", attachments=[legacy]).attachments.count() == 1
+
+
+def test_the_api_gives_the_code_once_and_logs_no_user(
+    cast: Cast, caplog: pytest.LogCaptureFixture
+) -> None:
+    user, _ = worker(cast)
+    client = Client()
+    client.force_login(user)
+    payload = {"category": "wage", "title": "API匿名诉求", "content": "通过接口提交的匿名诉求。"}
+    with caplog.at_level(logging.INFO, logger="gonghui.request"):
+        answer = client.post(
+            "/api/voice/appeals", {**payload, "anonymous": True}, content_type="application/json"
+        )
+    assert answer.status_code == 201
+    code = answer.json()["follow_code"]
+    appeal = Appeal.objects.get(title="API匿名诉求")
+    assert (
+        appeal.owner_key == ""
+        and appeal.follow_digest == hashlib.sha256(follow_normalize(code).encode()).hexdigest()
+    )
+    lines = [r.fields for r in caplog.records if r.name == "gonghui.request"]  # type: ignore[attr-defined]
+    assert [f["user"] for f in lines if f["path"] == "/api/voice/appeals"] == [None]
+    # Not in the member's own list, nor readable by id; by the code, yes.
+    assert client.get("/api/voice/appeals").json()["count"] == 0
+    assert client.get(f"/api/voice/appeals/{appeal.pk}").status_code == 404
+    found = client.post("/api/voice/follow", {"code": code}, content_type="application/json")
+    assert found.status_code == 200 and found.json()["follow_code"] == ""
+    signed = client.post("/api/voice/appeals", payload, content_type="application/json").json()
+    assert signed["follow_code"] == ""
