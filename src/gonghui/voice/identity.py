@@ -19,7 +19,6 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -30,7 +29,7 @@ KIND = "voice-owner"
 # Crockford's base32 without I, L, O, U: read aloud or copied by hand without mistakes.
 FOLLOW_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 FOLLOW_LENGTH = 16  # 80 bits
-FOLLOW_RATE_ACCOUNT = getattr(settings, "GONGHUI_VOICE_FOLLOW_RATE", "10/600")
+FOLLOW_RATE_ACCOUNT = "10/600"
 FOLLOW_RATE_CLIENT = "30/600"
 
 
