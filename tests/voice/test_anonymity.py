@@ -12,10 +12,12 @@ from gonghui.core.crypto import mask_id_number, mask_phone
 from gonghui.core.exporting import rows_to_bytes
 from gonghui.core.models import AuditEvent, Notification
 from gonghui.voice import services
+from gonghui.voice.identity import follow_digest
 from gonghui.voice.models import Appeal, AppealStep
 from gonghui.voice.reports import AppealExporter
 from tests.conftest import Cast, fresh
 from tests.core.test_deadlines import ensure_seeded
+from tests.core.test_scrub import pdf_bytes
 from tests.voice.util import WORKER_ID, WORKER_LOGIN, WORKER_NAME, WORKER_PHONE, submit, worker
 
 
@@ -42,22 +44,26 @@ def leaks(text: str, cast: Cast) -> list[str]:
 
 def run_through(cast: Cast) -> Appeal:
     """Submitted anonymously, handled, replied, rated and reopened by its submitter."""
-    user, _ = worker(cast)
+    worker(cast)
     appeal = submit(
         cast, anonymous=True, title="班组长克扣绩效", content="班组长按个人好恶克扣绩效奖金。"
     )
     officer = fresh(cast.grassroots_officer)
     services.appeal_accept(actor=officer, appeal=appeal)
     services.appeal_reply(actor=officer, appeal=appeal, reply="已约谈车间负责人并纠正。")
-    services.appeal_rate(actor=user, appeal=appeal, rating="basic")
-    return services.appeal_reopen(actor=user, appeal=appeal, reason="仍未纠正")
+    code = appeal.follow_code
+    services.appeal_rate(actor=None, appeal=appeal, rating="basic", code=code)
+    appeal = services.appeal_reopen(actor=None, appeal=appeal, reason="仍未纠正", code=code)
+    appeal.follow_code = code
+    return appeal
 
 
 def test_nothing_stored_with_the_appeal_names_its_submitter(cast: Cast) -> None:
     _, member = worker(cast)
     appeal = run_through(cast)
     assert appeal.member is None and appeal.contact_name == "" and appeal.contact_phone == ""
-    assert appeal.owner_key and str(member.pk) != appeal.owner_key
+    # No per-person value: no owner link, only the hash of the random 查询码.
+    assert appeal.owner_key == "" and appeal.follow_digest == follow_digest(appeal.follow_code)
     assert not AppealStep.objects.filter(appeal=appeal, actor=member.account).exists()
     assert (
         not Notification.objects.filter(recipient=member.account)
@@ -121,18 +127,24 @@ def test_no_officer_page_export_or_api_shows_the_submitter(cast: Cast, who: str)
     assert appeal.number in xlsx and not leaks(xlsx, cast)
 
 
-def test_the_submitter_still_follows_their_anonymous_appeal(cast: Cast) -> None:
+def test_the_submitter_still_follows_their_anonymous_appeal_by_its_code(cast: Cast) -> None:
     user, _ = worker(cast)
     appeal = run_through(cast)
     client = Client()
     client.force_login(user)
-    assert appeal.title in client.get("/m/voice/").content.decode()
-    page = client.get(f"/m/voice/{appeal.pk}/").content.decode()
-    assert "仍未纠正" in page and "已约谈车间负责人并纠正" in page
-    assert client.get("/api/voice/appeals").json()["count"] == 1
-    # Another member does not.
-    client.force_login(cast.member)
+    # Not by the account: it is not among "my appeals", its page is not theirs.
+    assert appeal.title not in client.get("/m/voice/").content.decode()
     assert client.get(f"/m/voice/{appeal.pk}/").status_code == 404
+    assert client.get("/api/voice/appeals").json()["count"] == 0
+    page = client.post("/m/voice/follow/", {"code": appeal.follow_code}).content.decode()
+    assert "仍未纠正" in page and "已约谈车间负责人并纠正" in page
+    api = client.post(
+        "/api/voice/follow", {"code": appeal.follow_code}, content_type="application/json"
+    )
+    assert api.status_code == 200 and api.json()["number"] == appeal.number
+    # A wrong code finds nothing.
+    wrong = client.post("/m/voice/follow/", {"code": "0000-0000-0000-0000"}).content.decode()
+    assert "查询码不正确" in wrong and appeal.title not in wrong
 
 
 def test_an_anonymous_upload_keeps_no_name_in_file_or_path(cast: Cast, settings: object) -> None:
@@ -152,10 +164,10 @@ def test_an_anonymous_upload_keeps_no_name_in_file_or_path(cast: Cast, settings:
             "title": "工资条有误",
             "content": "工资条上的加班时长少算了十个小时。",
             "anonymous": "on",
-            "attachment": SimpleUploadedFile(f"{WORKER_NAME}的工资条.pdf", b"%PDF-1.4 test"),
+            "attachment": SimpleUploadedFile(f"{WORKER_NAME}的工资条.pdf", pdf_bytes()),
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200 and "查询码" in response.content.decode()
     appeal = Appeal.objects.get(title="工资条有误")
     item = appeal.attachments.get()
     assert item.name == "附件1.pdf" and WORKER_NAME not in item.file.name
@@ -167,8 +179,8 @@ def test_an_anonymous_upload_keeps_no_name_in_file_or_path(cast: Cast, settings:
     assert download.status_code == 200 and WORKER_NAME not in download["Content-Disposition"]
 
 
-def test_the_submitter_still_finds_an_anonymous_appeal_after_a_key_rotation(cast: Cast) -> None:
-    """Rule 3 (keys rotate) with rule 2: the owner's keyed hash follows the new key."""
+def test_the_submitter_still_finds_a_signed_appeal_after_a_key_rotation(cast: Cast) -> None:
+    """Rule 3 (keys rotate): the owner's keyed hash of a signed appeal follows the new key."""
     import base64
     import os
 
@@ -179,7 +191,7 @@ def test_the_submitter_still_finds_an_anonymous_appeal_after_a_key_rotation(cast
     from gonghui.core.keys import rotate_all
     from gonghui.voice.selectors import my_appeals
 
-    appeal = submit(cast, anonymous=True)
+    appeal = submit(cast, anonymous=False)
     user, _ = worker(cast)
     old = settings.GONGHUI_PII_KEY
     new = base64.urlsafe_b64encode(os.urandom(32)).decode()

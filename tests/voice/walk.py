@@ -94,6 +94,7 @@ def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
         "voice:action": {"pk": pks, "action": ["accept", "decline", "transfer", "refer", "reply"]},
         "voice_m:detail": {"pk": pks},
         "voice_m:action": {"pk": pks, "action": ["rate", "reopen"]},
+        "voice_m:follow_action": {"action": ["rate", "reopen"]},
         "api:appeal_detail": {"id": pks},
         "voice:proposal_detail": {"pk": [str(proposal.pk)]},
         "voice:proposal_action": {

@@ -1,6 +1,8 @@
 """JSON API of the app: appeals listed and read through the same scoped selectors as the pages
 (mailbox letters only for their own office), submitted by a member (their own) or entered by an
-officer. No field ever carries the submitter of an anonymous appeal, nor the owner link."""
+officer. No field ever carries the submitter of an anonymous appeal, nor the owner link; the
+查询码 of an anonymous appeal is in the answer to its submission only (``follow_code``), and
+``POST /follow`` finds the appeal by it. Neither request logs a user id."""
 
 from __future__ import annotations
 
@@ -8,11 +10,14 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
 from gonghui.accounts.models import AccountType
+from gonghui.core.net import client_ip
+from gonghui.core.observability import hide_user
 from gonghui.core.scoping import ViewerRequest
 from gonghui.orgs import selectors as org_selectors
 from gonghui.voice import selectors, services
@@ -60,6 +65,11 @@ class AppealDetailOut(AppealOut):
     department: str
     reply: str
     steps: list[StepOut]
+    follow_code: str = ""  # the 查询码, in the answer to an anonymous submission only
+
+
+class FollowIn(Schema):
+    code: str = Field(..., max_length=40, pattern=NO_NUL)
 
 
 class AppealPage(Schema):
@@ -175,6 +185,7 @@ def appeal_submit(request: ViewerRequest, payload: AppealIn) -> Status[dict[str,
             to_org = org_selectors.directory_get(code=payload.org_code)
             if to_org is None:
                 raise ValidationError({"org_code": _("组织目录中没有该工会编码")})
+        hide_user(request)  # every member submission, so the anonymous ones do not stand out
         appeal = services.appeal_submit(
             actor=request.user,
             category=category,
@@ -184,6 +195,8 @@ def appeal_submit(request: ViewerRequest, payload: AppealIn) -> Status[dict[str,
             kind=payload.kind.value,
             to_org=to_org,
         )
+        if appeal.anonymous:
+            return Status(201, {**_detail(appeal), "follow_code": appeal.follow_code})
         return Status(201, _detail(selectors.my_appeal_get(user=request.user, pk=appeal.pk)))
     if getattr(request.user, "account_type", "") != AccountType.OFFICER:
         raise PermissionDenied
@@ -201,3 +214,17 @@ def appeal_submit(request: ViewerRequest, payload: AppealIn) -> Status[dict[str,
         kind=payload.kind.value,
     )
     return Status(201, _detail(selectors.appeal_get(viewer=request.user, pk=appeal.pk)))
+
+
+@router.post("/follow", response={200: AppealDetailOut, 400: ErrorOut, 403: ErrorOut, **_SCOPED})
+def appeal_follow(request: ViewerRequest, payload: FollowIn) -> dict[str, Any]:
+    """A member reads an anonymous appeal by its 查询码 (guesses are rate-limited; wrong: 404)."""
+    hide_user(request)
+    if not _is_member(request):
+        raise PermissionDenied
+    appeal = selectors.appeal_follow(
+        code=payload.code, account=request.user, client=client_ip(request)
+    )
+    if appeal is None:
+        raise Http404
+    return _detail(appeal)

@@ -95,7 +95,8 @@ def _seed_appeals(chair: User, member_user: User, union: Org) -> None:
     services.appeal_transfer(
         actor=chair, appeal=moved, to_code="ZZJS", reason="涉及多家用工单位，请区总工会协调"
     )
-    # The anonymous one: its submitter follows it on /m/voice/, no officer sees who it is.
+    # The anonymous one: no officer sees who it is; its submitter follows it with the 查询码
+    # shown once at submission (the demo does not keep it: nothing may link it to the account).
     mine(
         "班组长克扣绩效奖金",
         "班组长按个人好恶分配绩效奖金，多名职工被无故扣减。",

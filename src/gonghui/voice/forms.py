@@ -60,9 +60,18 @@ class MemberAppealForm(_CategoryMixin, BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=100)
     content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 6}))
     anonymous = forms.BooleanField(
-        label=_("匿名提交（工会干部看不到您的身份，您仍可在此查看进度）"), required=False
+        label=_("匿名提交（工会干部看不到您的身份；提交后会给您一个查询码，凭它查看进度）"),
+        required=False,
     )
     attachment = forms.FileField(label=_("附件"), required=False)
+
+
+class FollowForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(
+        label=_("查询码"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
 
 
 class OpinionForm(BootstrapMixin, forms.Form):

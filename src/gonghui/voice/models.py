@@ -1,9 +1,9 @@
 """Models of the app (see DESIGN.md): appeals (诉求) and chairman's-mailbox letters with their
 trail, categories with their deadlines as data, rationalization proposals and forums.
 
-An anonymous appeal stores no link to its submitter that officers' code paths read: only
-``owner_key``, an HMAC of the member's account id under the server's index key (see
-``voice.identity``), which the member's own pages recompute and nothing else reads.
+A signed appeal keeps its member's ``owner_key`` (an HMAC of the account id, see
+``voice.identity``) for "my appeals". An anonymous appeal keeps no per-person value at all: its
+author follows it with a random 查询码 of which only the hash, ``follow_digest``, is stored.
 """
 
 from __future__ import annotations
@@ -93,8 +93,10 @@ class Appeal(models.Model):
     )
     contact_name = models.CharField(_("提出人"), max_length=50, blank=True)
     contact_phone = EncryptedTextField(_("联系电话"), blank=True, default="")
-    # The member's own link, for named and anonymous appeals alike (see the module docstring).
+    # The member's own link, signed appeals only (see the module docstring).
     owner_key = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # Anonymous appeals only: SHA-256 of the random 查询码 its author keeps.
+    follow_digest = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # The officer who entered it on someone's behalf (hotline, letter, box).
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -134,6 +136,10 @@ class Appeal(models.Model):
             models.Index(fields=["org_path", "status"], name="voice_appeal_path_status"),
             models.Index(fields=["status", "escalate_due"], name="voice_appeal_status_esc"),
         ]
+
+    # The 查询码 in clear, set only on the instance the submitting service returns so that the
+    # page can show it once; never a field, never stored.
+    follow_code: str = ""
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

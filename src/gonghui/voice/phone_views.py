@@ -1,5 +1,9 @@
 """Members' phone pages under /m/voice/: submit, my appeals with their whole trail, rate and
-reopen. The member finds their own appeals (anonymous ones too) by ``identity.owner_key``."""
+reopen. The member finds their signed appeals by ``identity.owner_key`` and an anonymous one by
+its 查询码 (``follow`` pages), which is shown once in the answer to the submission and then only
+ever travels in the member's own POSTs: never in a URL (request logs keep paths), the session, a
+cookie or a flash message. Pages that touch an anonymous appeal mark the request so that its log
+line carries no user id (``hide_user``), and are not cached by the browser."""
 
 from __future__ import annotations
 
@@ -11,15 +15,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.accounts.models import AccountType
 from gonghui.core.forms import apply_service_errors
+from gonghui.core.net import client_ip
+from gonghui.core.observability import hide_user
 from gonghui.orgs.selectors import directory_get
 from gonghui.voice import proposals, selectors, services
-from gonghui.voice.forms import MemberAppealForm, RateForm, ReasonForm
+from gonghui.voice.forms import FollowForm, MemberAppealForm, RateForm, ReasonForm
 from gonghui.voice.forms_proposals import MemberProposalForm
-from gonghui.voice.models import AppealKind
+from gonghui.voice.models import Appeal, AppealKind
 
 
 def _member_user(request: HttpRequest) -> Any:
@@ -39,7 +46,11 @@ def my_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def submit(request: HttpRequest) -> HttpResponse:
+    # Every request to this page, signed or anonymous, logs no user: the anonymous submission's
+    # line must not name the member, and must not stand out among the others either.
+    hide_user(request)
     user = _member_user(request)
     form = MemberAppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -61,17 +72,19 @@ def submit(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            if appeal.anonymous:
+                # Shown in this answer and never again (no redirect: it would need the session).
+                return render(request, "voice/m_follow_code.html", {"appeal": appeal})
             messages.success(request, _("已提交，编号 %(no)s") % {"no": appeal.number})
             return redirect("voice_m:detail", pk=appeal.pk)
     has_member = getattr(user, "member", None) is not None
     return render(request, "voice/m_form.html", {"form": form, "has_member": has_member})
 
 
-@login_required
-@require_GET
-def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _member_user(request)
-    appeal = selectors.my_appeal_get(user=user, pk=pk)
+def _detail_page(
+    request: HttpRequest, appeal: Appeal, *, follow_code: str = "", notice: str = ""
+) -> HttpResponse:
+    """The submitter's page of an appeal; with ``follow_code`` its forms carry the 查询码."""
     return render(
         request,
         "voice/m_detail.html",
@@ -80,8 +93,41 @@ def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": selectors.appeal_steps(appeal=appeal),
             "rate_form": RateForm(),
             "reopen_form": ReasonForm(),
+            "follow_code": follow_code,
+            "notice": notice,
         },
     )
+
+
+def _submitter_action(
+    request: HttpRequest, appeal: Appeal, action: str, *, actor: Any, code: str = ""
+) -> tuple[Appeal, str]:
+    """Rate or reopen; returns the appeal and what to tell the submitter."""
+    try:
+        if action == "rate":
+            appeal = services.appeal_rate(
+                actor=actor,
+                appeal=appeal,
+                rating=request.POST.get("rating", ""),
+                comment=request.POST.get("comment", ""),
+                code=code,
+            )
+            return appeal, _("感谢您的评价")
+        appeal = services.appeal_reopen(
+            actor=actor, appeal=appeal, reason=request.POST.get("reason", ""), code=code
+        )
+        return appeal, _("已申请重新办理")
+    except ValidationError as exc:
+        return appeal, "；".join(exc.messages)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_GET
+def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _member_user(request)
+    return _detail_page(request, selectors.my_appeal_get(user=user, pk=pk))
 
 
 @login_required
@@ -91,24 +137,53 @@ def my_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ("rate", "reopen"):
         raise Http404
     appeal = selectors.my_appeal_get(user=user, pk=pk)
-    try:
-        if action == "rate":
-            services.appeal_rate(
-                actor=user,
-                appeal=appeal,
-                rating=request.POST.get("rating", ""),
-                comment=request.POST.get("comment", ""),
-            )
-            messages.success(request, _("感谢您的评价"))
-        else:
-            services.appeal_reopen(actor=user, appeal=appeal, reason=request.POST.get("reason", ""))
-            messages.success(request, _("已申请重新办理"))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except PermissionDenied as exc:
-        raise Http404 from exc
+    before = appeal.status
+    appeal, notice = _submitter_action(request, appeal, action, actor=user)
+    level = messages.success if appeal.status != before else messages.error
+    level(request, notice)
     return redirect("voice_m:detail", pk=pk)
+
+
+@login_required
+@never_cache
+def follow(request: HttpRequest) -> HttpResponse:
+    """Enter the 查询码 of an anonymous appeal to see its progress (POST only: no code in URLs)."""
+    hide_user(request)
+    user = _member_user(request)
+    form = FollowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        try:
+            appeal = selectors.appeal_follow(code=code, account=user, client=client_ip(request))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if appeal is not None:
+                return _detail_page(request, appeal, follow_code=code)
+            form.add_error("code", _("查询码不正确，请核对后重新输入"))
+    return render(request, "voice/m_follow.html", {"form": form})
+
+
+@login_required
+@never_cache
+@require_POST
+def follow_action(request: HttpRequest, action: str) -> HttpResponse:
+    """Rate or reopen an anonymous appeal; the 查询码 comes with the form, as in ``follow``.
+    The answer is the page itself, not a redirect (a flash message would sit in the session)."""
+    hide_user(request)
+    user = _member_user(request)
+    if action not in ("rate", "reopen"):
+        raise Http404
+    code = request.POST.get("code", "")
+    try:
+        appeal = selectors.appeal_follow(code=code, account=user, client=client_ip(request))
+    except ValidationError:
+        appeal = None
+    if appeal is None:
+        return redirect("voice_m:follow")
+    # No account passed: the code alone proves the submitter of an anonymous appeal.
+    appeal, notice = _submitter_action(request, appeal, action, actor=None, code=code)
+    return _detail_page(request, appeal, follow_code=code, notice=notice)
 
 
 @login_required

@@ -6,6 +6,7 @@
 * Overdue items show on the parent union's to-do panel; an item past its second deadline is
   the parent's on read (``escalation_due``) even before the nightly task moves it.
 * Nothing here selects ``owner_key`` for an officer: the member's own reads filter by it.
+* An anonymous appeal is found by its 查询码 only (``appeal_follow``), never by the account.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from gonghui.core.scoping import Viewer, prefix_q, scope_q, viewer_paths
-from gonghui.voice.identity import owner_key
+from gonghui.voice.identity import follow_digest, follow_guess, owner_key
 from gonghui.voice.models import Appeal, AppealKind, AppealStatus, AppealStep
 
 OFFICER_DEFER = ("owner_key", "contact_phone")
@@ -142,6 +143,20 @@ def my_appeal_get(*, user: Any, pk: int) -> Appeal:
     if appeal is None:
         raise Http404
     return appeal
+
+
+def appeal_follow(*, code: str, account: Any, client: str | None) -> Appeal | None:
+    """The anonymous appeal whose 查询码 is ``code`` (None for a wrong code). Each call counts
+    as a guess (``identity.follow_guess`` raises once the account or client tried too often)."""
+    follow_guess(account=account, client=client)
+    digest = follow_digest(code)
+    if not digest:
+        return None
+    return (
+        Appeal.objects.filter(anonymous=True, follow_digest=digest)
+        .select_related("org", "category")
+        .first()
+    )
 
 
 # --- counts for upper levels -------------------------------------------------------------------

@@ -15,15 +15,19 @@ the command ``gonghui voice_escalate_overdue``) moves it up with a trail row, an
 first calls ``escalate_if_due`` under the row lock, so the move never waits for the job.
 Mailbox letters stay with the chairman they were written to.
 
-Anonymous appeals (DESIGN.md rule 2): no member, name or phone is stored; the trail and the
-audit rows of the submitter's own steps carry no actor and no IP; no notification goes to the
-submitter (a notification row would link the account to the appeal) — they follow it on their
-phone page.
+Anonymous appeals (DESIGN.md rule 2): no member, name, phone nor per-person value
+(``owner_key``) is stored; the author gets a random 查询码 once (``Appeal.follow_code`` on the
+returned instance), the appeal keeps its hash; the trail and the audit rows of the submitter's
+own steps carry no actor and no IP; no notification goes to the submitter (a notification row
+would link the account to the appeal) — they follow it with the code on their phone. Every
+attachment is stored scrubbed of its author's metadata (``core.scrub``); an anonymous appeal
+refuses a type that cannot be scrubbed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -35,14 +39,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from gonghui.core import counters
+from gonghui.core import counters, scrub
 from gonghui.core.audit import audit_record, request_ip
 from gonghui.core.deadlines import add_working_days
 from gonghui.core.notify import notify
 from gonghui.core.scoping import require_capability
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import directory_get
-from gonghui.voice.identity import owner_key
+from gonghui.voice.identity import follow_code_new, follow_digest, owner_key
 from gonghui.voice.intake import (
     SUGGESTION,
     category_get,
@@ -112,7 +116,11 @@ def _require_handler(actor: Any, appeal: Appeal) -> None:
         raise PermissionDenied(_("只有承办工会的干部可以办理"))
 
 
-def is_owner(actor: Any, appeal: Appeal) -> bool:
+def is_owner(actor: Any, appeal: Appeal, *, code: str = "") -> bool:
+    """The submitter: by their account for a signed appeal, by the 查询码 for an anonymous one."""
+    if appeal.anonymous:
+        digest = follow_digest(code)
+        return bool(digest) and hmac.compare_digest(digest, appeal.follow_digest)
     key = owner_key(actor)
     return bool(key) and appeal.owner_key == key
 
@@ -201,6 +209,15 @@ def _create(
         raise ValidationError({"org": _("该工会已撤销或合并，不能受理")})
     title, content = clean_text(title, content)
     files = check_attachments(attachments)
+    if anonymous and not all(scrub.scrubbable(f.name or "") for f in files):
+        raise ValidationError(
+            {
+                "attachments": _(
+                    "匿名诉求不能附旧版Word（.doc）文件：无法去除作者信息，请另存为docx或PDF"
+                )
+            }
+        )
+    code = follow_code_new() if anonymous else ""
     appeal = Appeal(
         kind=kind,
         category=category,
@@ -213,7 +230,9 @@ def _create(
         member=None if anonymous else member,
         contact_name="" if anonymous else contact_name[:50],
         contact_phone="" if anonymous else contact_phone,
-        owner_key=owner,
+        # No per-person value on an anonymous appeal: the 查询码's hash instead.
+        owner_key="" if anonymous else owner,
+        follow_digest=follow_digest(code) if anonymous else "",
         entered_by=entered_by,
         org=org,
         org_path=org.path,
@@ -226,8 +245,10 @@ def _create(
         # An anonymous submitter's file names may carry their name: keep only the type. The
         # stored file gets a random name either way (no personal text in storage paths).
         name = _("附件%(n)d.%(ext)s") % {"n": i, "ext": ext} if anonymous else (f.name or "")
-        f.name = f"{uuid.uuid4().hex}.{ext}"
-        AppealAttachment.objects.create(appeal=appeal, file=f, name=name[:120])
+        stored = scrub.scrub(f) if scrub.scrubbable(f.name or "") else f
+        stored.name = f"{uuid.uuid4().hex}.{ext}"
+        AppealAttachment.objects.create(appeal=appeal, file=stored, name=name[:120])
+    appeal.follow_code = code
     return appeal
 
 
@@ -474,9 +495,12 @@ def _submitter_step(appeal: Appeal, actor: Any, action: str, before: str, opinio
 
 
 @transaction.atomic
-def appeal_rate(*, actor: Any, appeal: Appeal, rating: str, comment: str = "") -> Appeal:
+def appeal_rate(
+    *, actor: Any, appeal: Appeal, rating: str, comment: str = "", code: str = ""
+) -> Appeal:
+    """The submitter rates the reply (``code``: the 查询码 of an anonymous appeal)."""
     appeal = _locked(appeal)
-    if not is_owner(actor, appeal):
+    if not is_owner(actor, appeal, code=code):
         raise PermissionDenied
     if rating not in Rating.values:
         raise ValidationError({"rating": _("请选择评价")})
@@ -492,10 +516,10 @@ def appeal_rate(*, actor: Any, appeal: Appeal, rating: str, comment: str = "") -
 
 
 @transaction.atomic
-def appeal_reopen(*, actor: Any, appeal: Appeal, reason: str) -> Appeal:
+def appeal_reopen(*, actor: Any, appeal: Appeal, reason: str, code: str = "") -> Appeal:
     """The submitter, not satisfied, asks once for it to be handled again."""
     appeal = _locked(appeal)
-    if not is_owner(actor, appeal):
+    if not is_owner(actor, appeal, code=code):
         raise PermissionDenied
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请说明重新办理的理由")})
