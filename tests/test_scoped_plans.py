@@ -35,10 +35,10 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="plans are checked on PostgreSQL"
 )
 
-BIG_TABLES = {
-    m._meta.db_table
-    for m in (Member, MembershipChange, Card, AuditEvent, Appeal)
-} | {"benefits_redemption", "assistance_hardshipcase"}
+BIG_TABLES = {m._meta.db_table for m in (Member, MembershipChange, Card, AuditEvent, Appeal)} | {
+    "benefits_redemption",
+    "assistance_hardshipcase",
+}
 PATH = re.compile(r"\b(org_path|member_path|origin_path|from_path|to_path)\b")
 # Equality on these reads a few rows, whatever the scope: the path may be a filter there.
 SELECTIVE_KEY = re.compile(r"\b(id|member_id|id_index|phone_index|number)\b\)?(?:::text)?\s*=\s")
@@ -92,12 +92,12 @@ def plan_faults(sql: str, level: str) -> list[str]:
                 faults.append(f"{kind} on {table}")
             continue
         cond += " " + str(node.get("Recheck Cond", ""))
-        if PATH.search(node.get("Filter", "")) and not PATH.search(cond):
-            if not SELECTIVE_KEY.search(cond):
-                faults.append(
-                    f"{kind} on {table} via {index or 'a bitmap'} "
-                    f"filters the path: {node.get('Filter')}"
-                )
+        filtered = PATH.search(node.get("Filter", "")) and not PATH.search(cond)
+        if filtered and not SELECTIVE_KEY.search(cond):
+            faults.append(
+                f"{kind} on {table} via {index or 'a bitmap'} "
+                f"filters the path: {node.get('Filter')}"
+            )
     return faults
 
 
