@@ -24,9 +24,12 @@ from django.urls import reverse
 
 from gonghui.assistance import selectors as assistance
 from gonghui.benefits import selectors as benefits
-from gonghui.core.models import AuditEvent
+from gonghui.core.models import AuditEvent, OrgCounter
+from gonghui.core.scoping import PATH_ALPHABET
 from gonghui.members import selectors as members
 from gonghui.members.models import Card, Member, MembershipChange
+from gonghui.stats import selectors as stats
+from gonghui.stats.models import SnapshotCounter
 from gonghui.voice import selectors as voice
 from gonghui.voice.models import Appeal
 from tests.conftest import Cast, fresh
@@ -35,10 +38,8 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="plans are checked on PostgreSQL"
 )
 
-BIG_TABLES = {m._meta.db_table for m in (Member, MembershipChange, Card, AuditEvent, Appeal)} | {
-    "benefits_redemption",
-    "assistance_hardshipcase",
-}
+BIG = (Member, MembershipChange, Card, AuditEvent, Appeal, OrgCounter, SnapshotCounter)
+BIG_TABLES = {m._meta.db_table for m in BIG} | {"benefits_redemption", "assistance_hardshipcase"}
 PATH = re.compile(r"\b(org_path|member_path|origin_path|from_path|to_path)\b")
 # Equality on these reads a few rows, whatever the scope: the path may be a filter there.
 SELECTIVE_KEY = re.compile(r"\b(id|member_id|id_index|phone_index|number)\b\)?(?:::text)?\s*=\s")
@@ -101,46 +102,53 @@ def plan_faults(sql: str, level: str) -> list[str]:
     return faults
 
 
-def _reads(cast: Cast) -> dict[str, Callable[[Any], Any]]:
+def _reads(cast: Cast) -> dict[str, Callable[[Any, Any], Any]]:
     """The scoped lists, searches and counts of the big tables, as the views call them."""
     member = Member.objects.get(name="会员0")
     card = Card.objects.get(member=member, status="active").number
 
-    def page(query: str) -> Callable[[Any], Any]:
-        return lambda viewer: members.member_page(
+    def page(query: str) -> Callable[[Any, Any], Any]:
+        return lambda viewer, org: members.member_page(
             viewer=viewer, filters=members.MemberFilters(query=query), after_id=None
         )
 
     return {
         "member list": page(""),
-        "member list, next page": lambda viewer: members.member_page(
+        "member list, next page": lambda viewer, org: members.member_page(
             viewer=viewer, filters=members.MemberFilters(), after_id=member.pk
         ),
-        "member list, one union": lambda viewer: members.member_page(
+        "member list, one union": lambda viewer, org: members.member_page(
             viewer=viewer, filters=members.MemberFilters(org=cast.grassroots), after_id=None
         ),
         "member search by name": page("会员"),
         "member search by ID": page(member.id_number),
         "member search by phone": page("13912340000"),
         "member search by card": page(card),
-        "member count": lambda viewer: members.member_list(
+        "member count": lambda viewer, org: members.member_list(
             viewer=viewer, filters=members.MemberFilters()
         ).count(),
-        "member history": lambda viewer: list(members.member_history(viewer=viewer, member=member)),
-        "redemption list": lambda viewer: list(benefits.redemption_list(viewer=viewer)[:50]),
-        "redemption count": lambda viewer: benefits.redemption_list(viewer=viewer).count(),
-        "appeal list": lambda viewer: list(
+        "member history": lambda viewer, org: list(
+            members.member_history(viewer=viewer, member=member)
+        ),
+        "redemption list": lambda viewer, org: list(benefits.redemption_list(viewer=viewer)[:50]),
+        "redemption count": lambda viewer, org: benefits.redemption_list(viewer=viewer).count(),
+        "appeal list": lambda viewer, org: list(
             voice.appeal_list(viewer=viewer, filters=voice.AppealFilters())[:20]
         ),
-        "appeal count": lambda viewer: voice.appeal_list(
+        "appeal count": lambda viewer, org: voice.appeal_list(
             viewer=viewer, filters=voice.AppealFilters()
         ).count(),
-        "appeal search": lambda viewer: list(
+        "appeal search": lambda viewer, org: list(
             voice.appeal_list(viewer=viewer, filters=voice.AppealFilters(query="工资"))[:20]
         ),
-        "case list": lambda viewer: list(assistance.case_list(viewer=viewer)[:20]),
-        "case search": lambda viewer: list(assistance.case_list(viewer=viewer, q="困难")[:20]),
-        "case count": lambda viewer: assistance.case_list(viewer=viewer).count(),
+        "case list": lambda viewer, org: list(assistance.case_list(viewer=viewer)[:20]),
+        "case search": lambda viewer, org: list(assistance.case_list(viewer=viewer, q="困难")[:20]),
+        "case count": lambda viewer, org: assistance.case_list(viewer=viewer).count(),
+        "rollup sums": lambda viewer, org: stats.subtree_counters(org),
+        "rollup ranking": lambda viewer, org: stats.children_ranking(
+            org=org, key="members.current"
+        ),
+        "snapshot sums": lambda viewer, org: stats.snapshot_subtree_counters(org=org, label="2025"),
     }
 
 
@@ -175,7 +183,7 @@ def test_scoped_reads_of_big_tables_use_a_path_index(data: Cast, level: str) -> 
     faults = []
     for name, read in _reads(data).items():
         with CaptureQueriesContext(connection) as captured:
-            read(viewer)
+            read(viewer, getattr(data, level))
         selects = _big_selects(captured)
         assert selects, f"{name} sent no query to a big table"
         faults += [f"{name}: {fault}" for sql in selects for fault in plan_faults(sql, level)]
@@ -207,3 +215,19 @@ def test_the_check_catches_a_walk_that_filters_the_path(data: Cast) -> None:
         f"'{data.county.path}%' ORDER BY id DESC LIMIT 51"
     )
     assert plan_faults(sql, "county")
+
+
+def test_the_database_collation_orders_paths_like_bytes(db: None) -> None:
+    """The range of core.scoping.prefix_q is the subtree only if the columns' collation orders
+    strings of the path alphabet like bytes (ADR 0014): C, C.UTF-8, en_US, zh_CN and ICU's root,
+    en and zh do; a locale with contractions of Latin letters (Danish 'AA') does not."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH a AS (SELECT substr(%s, i, 1) AS ch FROM generate_series(1, %s) i), "
+            "s AS (SELECT x.ch || y.ch || z.ch AS v FROM a x, a y, a z "
+            "UNION ALL SELECT x.ch || y.ch FROM a x, a y UNION ALL SELECT ch FROM a) "
+            "SELECT array_agg(v ORDER BY v) FROM s",
+            [PATH_ALPHABET, len(PATH_ALPHABET)],
+        )
+        ordered = cursor.fetchone()[0]
+    assert ordered == sorted(ordered)
