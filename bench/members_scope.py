@@ -1,6 +1,7 @@
-"""Scoped member reads at scale: a county officer searches by name, ID number (blind index) and
-phone, and pages a list by keyset, among N members of a province. Each is compared with the
-bare SQL that returns the same rows on this database."""
+"""Scoped member reads at scale: the first page of the member list for a grassroots, a county
+and a province officer; a county officer searches by name, ID number (blind index) and phone,
+and pages a list by keyset, among N members of a province. Each is compared with the bare SQL
+that returns the same rows on this database, scoped by the same path range (ADR 0014)."""
 
 from __future__ import annotations
 
