@@ -12,6 +12,7 @@ member's rows) may check the path as a filter: it reads a handful of rows whatev
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -131,6 +132,9 @@ def _reads(cast: Cast) -> dict[str, Callable[[Any, Any], Any]]:
             members.member_history(viewer=viewer, member=member)
         ),
         "redemption list": lambda viewer, org: list(benefits.redemption_list(viewer=viewer)[:50]),
+        "redemption search by period": lambda viewer, org: list(
+            benefits.redemption_list(viewer=viewer, since=dt.date(2025, 1, 1))[:50]
+        ),
         "redemption count": lambda viewer, org: benefits.redemption_list(viewer=viewer).count(),
         "appeal list": lambda viewer, org: list(
             voice.appeal_list(viewer=viewer, filters=voice.AppealFilters())[:20]
@@ -191,10 +195,11 @@ def test_scoped_reads_of_big_tables_use_a_path_index(data: Cast, level: str) -> 
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_audit_list_uses_the_path_index(data: Cast, level: str, client: Any) -> None:
+@pytest.mark.parametrize("query", ["", "?action=members&from=2025-01-01"])
+def test_audit_list_uses_the_path_index(data: Cast, level: str, query: str, client: Any) -> None:
     client.force_login(getattr(data, f"{level}_officer"))
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("core:audit_list"))
+        response = client.get(reverse("core:audit_list") + query)
     assert response.status_code == 200
     selects = [sql for sql in _big_selects(captured) if '"core_auditevent"' in sql]
     assert selects
