@@ -28,6 +28,7 @@ from stdnum.cn import ric
 
 from bench.timing import measure
 from gonghui.accounts.models import User
+from gonghui.core.scoping import prefix_q
 from gonghui.members.cards import card_code, card_token, card_verify
 from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Card, Member
@@ -174,7 +175,7 @@ def search(total: int) -> None:
     Post.objects.create(user=officer, org=county, role="chair", org_path=county.path)
     officer = User.objects.get(pk=officer.pk)
     members = Member.objects.count()
-    sample = Member.objects.filter(org_path__startswith=county.path).order_by("-id").first()
+    sample = Member.objects.filter(prefix_q("org_path", county.path)).order_by("-id").first()
     assert sample is not None
     number, phone = sample.id_number, sample.phone or "15000000001"
     print(f"search over {members:,} members ({total:,} imported), as a county officer:")

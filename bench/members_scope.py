@@ -1,6 +1,7 @@
-"""Scoped member reads at scale: a county officer searches by name, ID number (blind index) and
-phone, and pages a list by keyset, among N members of a province. Each is compared with the
-bare SQL that returns the same rows on this database."""
+"""Scoped member reads at scale: the first page of the member list for a grassroots, a county
+and a province officer; a county officer searches by name, ID number (blind index) and phone,
+and pages a list by keyset, among N members of a province. Each is compared with the bare SQL
+that returns the same rows on this database, scoped by the same path range (ADR 0014)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 import os
 import random
 import time
+from collections.abc import Callable
 
 from django.db import connection
 from django.utils import timezone
@@ -15,6 +17,7 @@ from stdnum.cn import ric
 
 from bench.timing import measure
 from gonghui.accounts.models import User, phone_index
+from gonghui.core.scoping import path_upper, prefix_q
 from gonghui.members.models import Member
 from gonghui.members.selectors import MemberFilters, member_page
 from gonghui.members.services import id_index
@@ -74,13 +77,11 @@ def run() -> None:
         f"({total / seconds:,.0f} rows/s)"
     )
     county = Org.objects.get(code="B7-3")
-    officer = User.objects.create(username="bench-members")
-    Post.objects.create(user=officer, org=county, role="chair", org_path=county.path)
-    officer = User.objects.get(pk=officer.pk)
+    officer = _officer("bench-members", county)
     table = Member._meta.db_table
-    sqlite = connection.vendor == "sqlite"
-    scope = "m.org_path >= %s AND m.org_path < %s" if sqlite else "m.org_path LIKE %s"
-    scope_params = [county.path, county.path + "\uffff"] if sqlite else [county.path + "%"]
+    # The bare SQL asks for the subtree the way prefix_q does: a range on (org_path, id).
+    scope = "m.org_path >= %s AND m.org_path < %s"
+    scope_params = [county.path, path_upper(county.path)]
 
     def bare(sql: str, params: list) -> None:
         with connection.cursor() as cursor:
@@ -91,6 +92,7 @@ def run() -> None:
         f"SELECT m.*, u.* FROM {table} m JOIN orgs_org u ON u.id = m.union_id "
         f"LEFT JOIN orgs_employer e ON e.id = m.employer_id WHERE {scope}"
     )
+    first_pages(county, bare, select)
     pairs = [
         (
             measure(
@@ -150,4 +152,39 @@ def run() -> None:
     ]
     for timing, limit in pairs:
         print(timing.line(limit))
+        print(limit.line())
+
+
+def _officer(username: str, org: Org) -> User:
+    officer = User.objects.create(username=username)
+    Post.objects.create(user=officer, org=org, role="chair", org_path=org.path)
+    return User.objects.get(pk=officer.pk)
+
+
+def first_pages(county: Org, bare: Callable[[str, list], None], select: str) -> None:
+    """The first page of the member list at each level (issue 18 item 1: a grassroots union's
+    chair must not wait for the province), against the bare SQL returning the same rows."""
+    unions = Org.objects.filter(prefix_q("path", county.path), kind=OrgKind.GRASSROOTS)
+    levels = [
+        ("grassroots", unions.order_by("path").first()),
+        ("county", county),
+        ("province", Org.objects.get(code="B")),
+    ]
+    for level, org in levels:
+        assert org is not None
+        officer = _officer(f"bench-first-{level}", org)
+        size = Member.objects.filter(prefix_q("org_path", org.path)).count()
+        timing = measure(
+            f"member_page ({level}, {size} members, first 50)",
+            lambda i, officer=officer: member_page(
+                viewer=officer, filters=MemberFilters(), after_id=None
+            ),
+        )
+        limit = measure(
+            "  bare SQL: same rows, same index",
+            lambda i, org=org: bare(
+                f"{select} ORDER BY m.id DESC LIMIT 51", [org.path, path_upper(org.path)]
+            ),
+        )
+        print(timing.line(limit) + f"  p95 x{timing.p95_ms / limit.p95_ms:5.2f}")
         print(limit.line())

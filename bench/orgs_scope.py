@@ -12,6 +12,7 @@ from django.db import connection
 
 from bench.timing import measure
 from gonghui.accounts.models import User
+from gonghui.core.scoping import path_upper
 from gonghui.orgs import selectors
 from gonghui.orgs.models import Org, OrgKind, Post
 from gonghui.orgs.services import _segment
@@ -104,7 +105,6 @@ def run() -> None:
     officer = User.objects.create(username="bench-county")
     Post.objects.create(user=officer, org=county, role="admin", org_path=county.path)
     officer = User.objects.get(pk=officer.pk)
-    prefix = county.path + "%"
     table = Org._meta.db_table
 
     def bare(sql: str, params: list) -> None:
@@ -117,10 +117,9 @@ def run() -> None:
         "org_search (county scope, name contains)",
         lambda i: selectors.org_search(viewer=officer, query=queries[i % 4]),
     )
-    in_scope = "o.path >= %s AND o.path < %s" if connection.vendor == "sqlite" else "o.path LIKE %s"
-    scope_params = (
-        [county.path, county.path + "\uffff"] if connection.vendor == "sqlite" else [prefix]
-    )
+    # The subtree as prefix_q asks for it: a range bounded in the path alphabet.
+    in_scope = "o.path >= %s AND o.path < %s"
+    scope_params = [county.path, path_upper(county.path)]
     search_sql = measure(
         "  bare SQL: same rows, same predicates",
         lambda i: bare(

@@ -259,11 +259,11 @@ class OrgCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["org_path", "key"], name="core_one_counter_per_key")
         ]
-        # A subtree's sums read this index only (PostgreSQL: LIKE 'path%' and the value).
+        # A subtree's sums read this index only: the path range (core.scoping.prefix_q, default
+        # operators) and the value.
         indexes = [
             models.Index(
                 fields=["org_path", "key"],
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
                 include=["value"],
                 name="core_counter_subtree",
             )

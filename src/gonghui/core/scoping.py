@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
@@ -57,16 +56,42 @@ def viewer_paths(viewer: Viewer | None) -> list[str]:
     return collapse(viewer.scope_paths())
 
 
-def prefix_q(field: str, prefix: str) -> Q:
-    """Rows whose materialized path ``field`` starts with ``prefix``, using the column's index.
+# The characters of a materialized path, in ascending order (orgs builds its segments from them).
+# Kept here because core computes range bounds from it and core imports no domain app.
+PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-    PostgreSQL serves ``LIKE 'prefix%'`` from the ``varchar_pattern_ops`` index Django creates
-    for indexed CharFields. SQLite's LIKE is case-insensitive and never uses an index, so there
-    the same rows are asked for as a range (paths are ASCII; U+FFFF encodes above any of it).
+
+def path_upper(prefix: str) -> str | None:
+    """The least path above every path that starts with ``prefix`` (None: there is none).
+
+    Incrementing the last character in the path alphabet (carrying past its last character)
+    bounds the subtree with characters of the alphabet only, which every collation in use
+    orders like bytes (ADR 0014); a sentinel such as U+FFFF or '~' is ordered differently by
+    ICU and glibc locales and would cut the range short or let it overrun.
     """
-    if connection.vendor == "sqlite":
-        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\uffff"})
-    return Q(**{f"{field}__startswith": prefix})
+    for i in range(len(prefix) - 1, -1, -1):
+        position = PATH_ALPHABET.find(prefix[i])
+        if position < 0:
+            raise ValueError(f"not a materialized path: {prefix!r}")
+        if position + 1 < len(PATH_ALPHABET):
+            return prefix[:i] + PATH_ALPHABET[position + 1]
+    return None
+
+
+def prefix_q(field: str, prefix: str) -> Q:
+    """Rows whose materialized path ``field`` starts with ``prefix``, as a range on the column.
+
+    ``field >= prefix AND field < path_upper(prefix)`` is served by a default-opclass btree
+    index on the column, or one that leads with it, under any collation the database uses and
+    on every vendor. ``LIKE 'prefix%'`` is not: under a non-C collation PostgreSQL needs a
+    pattern-ops index for it, and composite indexes such as ``(org_path, id)`` have none.
+    """
+    if not set(prefix) <= set(PATH_ALPHABET):
+        return Q(pk__in=[])  # no materialized path starts with a character outside the alphabet
+    upper = path_upper(prefix)
+    if upper is None:
+        return Q(**{f"{field}__gte": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
 def scope_q(viewer: Viewer | None, field: str = "org_path") -> Q:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.accounts.shell import acting_post
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors, error_messages
-from gonghui.core.scoping import ViewerRequest, require_capability
+from gonghui.core.scoping import ViewerRequest, prefix_q, require_capability
 from gonghui.democracy import congress as svc
 from gonghui.democracy import forms, rules, selectors
 from gonghui.democracy.models import CheckInMethod, Delegate, SessionState
@@ -171,7 +171,7 @@ def congress_add(request: ViewerRequest, pk: int, what: str) -> HttpResponse:
             require_capability(request.user, MANAGE, congress.org_path)
             member_id, replaces_id = data.pop("member_id"), data.pop("replaces")
             member = (
-                Member.objects.filter(pk=member_id, org_path__startswith=congress.org_path).first()
+                Member.objects.filter(prefix_q("org_path", congress.org_path), pk=member_id).first()
                 if member_id
                 else None
             )

@@ -87,11 +87,12 @@ class Member(models.Model):
         indexes = [
             # Scoped lists walk (org_path prefix, id) for keyset pagination at millions of rows.
             models.Index(fields=["org_path", "id"], name="members_path_id"),
-            # LIKE '王%' on PostgreSQL needs pattern ops under a non-C collation.
+            # LIKE '王%' on PostgreSQL needs pattern ops under a non-C collation; the scope is a
+            # range (core.scoping.prefix_q), which needs the default operators.
             models.Index(
                 fields=["name", "org_path"],
                 name="members_name_path",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                opclasses=["varchar_pattern_ops", "varchar_ops"],
             ),
             models.Index(fields=["id_index"], name="members_id_index"),
             models.Index(fields=["phone_index"], name="members_phone_index"),

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.scoping import PATH_ALPHABET as PATH_ALPHABET
+
 PATH_STEP = 4  # characters per tree level in Org.path
-PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 class OrgKind(models.TextChoices):

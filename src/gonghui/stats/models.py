@@ -57,8 +57,7 @@ class SnapshotCounter(models.Model):
         verbose_name_plural = _("年报快照")
         indexes = [
             models.Index(
-                fields=["snapshot", "org_path"],
-                opclasses=["", "varchar_pattern_ops"],
+                fields=["snapshot", "org_path"],  # the path as a range: default operators
                 include=["key", "value"],
                 name="stats_snapshot_subtree",
             )
