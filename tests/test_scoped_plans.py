@@ -224,7 +224,7 @@ def test_the_check_catches_a_walk_that_filters_the_path(data: Cast) -> None:
 
 def test_the_database_collation_orders_paths_like_bytes(db: None) -> None:
     """The range of core.scoping.prefix_q is the subtree only if the columns' collation orders
-    strings of the path alphabet like bytes (ADR 0014): C, C.UTF-8, en_US, zh_CN and ICU's root,
+    strings of the path alphabet like bytes (ADR 0015): C, C.UTF-8, en_US, zh_CN and ICU's root,
     en and zh do; a locale with contractions of Latin letters (Danish 'AA') does not."""
     with connection.cursor() as cursor:
         cursor.execute(

@@ -66,7 +66,7 @@ def path_upper(prefix: str) -> str | None:
 
     Incrementing the last character in the path alphabet (carrying past its last character)
     bounds the subtree with characters of the alphabet only, which every collation in use
-    orders like bytes (ADR 0014); a sentinel such as U+FFFF or '~' is ordered differently by
+    orders like bytes (ADR 0015); a sentinel such as U+FFFF or '~' is ordered differently by
     ICU and glibc locales and would cut the range short or let it overrun.
     """
     for i in range(len(prefix) - 1, -1, -1):
