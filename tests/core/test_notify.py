@@ -182,7 +182,7 @@ def test_the_console_backend_writes_one_line_with_the_phone_masked(
     )
     err = capsys.readouterr().err
     assert n.status == NotificationStatus.SENT
-    assert err == f"[notify] #{n.pk} console to 139****5678: 通知 第一行 第二行\n"
+    assert err == f"[notify] #{n.pk} console to 139******78: 通知 第一行 第二行\n"
     assert "13912345678" not in err
 
 

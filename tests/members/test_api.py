@@ -120,8 +120,8 @@ def test_rule3_items_and_detail_are_masked(cast: Cast, api: Api) -> None:
     number = card_of(member)
     item = api.get("/api/members", cast.county_officer).json()["items"][0]
     assert set(item) == ITEM_FIELDS
-    assert item["id_number_masked"] == ZHENGZHOU_1970[:6] + "*" * 8 + ZHENGZHOU_1970[-4:]
-    assert item["phone_masked"] == "139****0000"
+    assert item["id_number_masked"] == ZHENGZHOU_1970[:4] + "*" * 12 + ZHENGZHOU_1970[-2:]
+    assert item["phone_masked"] == "139******00"
     assert item["card_no_masked"] == "*" * 9 + number[-4:]
     assert (item["birth_year"], item["gender"], item["gender_label"]) == (1970, "M", "男")
     assert (item["union_code"], item["status"], item["status_label"]) == (
@@ -201,7 +201,7 @@ def test_the_grassroots_chair_registers_a_member(cast: Cast, api: Api) -> None:
     member = Member.objects.get(pk=body["id"])
     assert (member.name, member.gender, member.org_path) == ("李娜", "F", cast.grassroots.path)
     assert member.consent_purpose == "工会会员实名登记"
-    assert body["birth_year"] == 1985 and body["phone_masked"] == "137****1111"
+    assert body["birth_year"] == 1985 and body["phone_masked"] == "137******11"
     assert body["education"] == "21" and body["employer_name"] == "东方精密制造厂"
     assert body["card_no_masked"].endswith(card_of(member)[-4:])
     assert new_member()["id_number"] not in response.content.decode()

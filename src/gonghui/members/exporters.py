@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import dicts
 from gonghui.core.audit import audit_record
-from gonghui.core.crypto import mask_id_number, mask_phone
+from gonghui.core.crypto import mask_id_number, mask_phone, mask_tail
 from gonghui.core.exporting import Exporter
 from gonghui.core.identifiers import IdType
 from gonghui.core.scoping import require_capability
@@ -74,8 +74,10 @@ class MemberExporter(Exporter):
         return self.queryset().count()
 
     def header(self) -> Sequence[str | Promise]:
+        # Masked, the birth date column holds the year only (DESIGN.md rule 3).
+        birth = {} if self.unmasked else {"birth_date": _("出生年份")}
         return [
-            *(c.label for c in MemberImporter.columns),
+            *(birth.get(c.key, c.label) for c in MemberImporter.columns),
             _("所属工会"),
             _("会籍状态"),
             _("会员卡号"),
@@ -106,7 +108,7 @@ class MemberExporter(Exporter):
             "id_type": ID_TYPES.get(m.id_type, m.id_type),
             "id_number": id_number,
             "gender": m.get_gender_display(),
-            "birth_date": m.birth_date,
+            "birth_date": m.birth_date if self.unmasked else m.birth_date.year,
             **{
                 f: dicts.label(d, getattr(m, f)) if getattr(m, f) else ""
                 for f, d in DICT_FIELDS.items()
@@ -122,7 +124,7 @@ class MemberExporter(Exporter):
             *(by_field[c.key] for c in MemberImporter.columns),
             m.union.name,
             m.get_status_display(),
-            card if self.unmasked or not card else "*" * (len(card) - 4) + card[-4:],
+            card if self.unmasked else mask_tail(card),
         ]
 
 
