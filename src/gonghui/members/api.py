@@ -224,10 +224,25 @@ _TOKEN_SHAPE = re.compile(r"[0-9]{1,20}\.-?[0-9]{1,20}\.[A-Za-z0-9_=-]{1,64}")
 
 
 @router.get("", response={200: MemberPage, **_SCOPED})
-def member_search(request: ViewerRequest, params: Query[MemberQuery]) -> dict[str, Any]:
-    """Members in scope, newest first, masked: ``q`` is a name (its start), a full ID number, a
-    phone number or a card number; ``org`` narrows to a subtree. Pass ``next`` back as
-    ``cursor``."""
+def member_list(request: ViewerRequest, params: Query[MemberQuery]) -> dict[str, Any]:
+    """Members in scope, newest first, masked: ``q`` is a name (its start) or a card number;
+    ``org`` narrows to a subtree. Pass ``next`` back as ``cursor``. A full ID or phone number
+    is refused here (a URL lands in access logs): POST it to ``/api/members/search``."""
+    if selectors.query_is_personal(params.q):
+        raise ValidationError(
+            {"q": _("按证件号码或手机号码查询请用 POST /api/members/search，不要放在网址中")}
+        )
+    return _member_page(request, params)
+
+
+@router.post("/search", response={200: MemberPage, **_SCOPED}, url_name="member_search")
+def member_search(request: ViewerRequest, params: MemberQuery) -> dict[str, Any]:
+    """The same search with the terms in the JSON body: ``q`` may also be a full ID number or
+    a phone number (they never travel in a URL)."""
+    return _member_page(request, params)
+
+
+def _member_page(request: ViewerRequest, params: MemberQuery) -> dict[str, Any]:
     org = None
     if params.org.strip():
         org = org_selectors.org_get(viewer=request.user, code=params.org.strip().upper())

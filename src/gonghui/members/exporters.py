@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import dicts
 from gonghui.core.audit import audit_record
-from gonghui.core.crypto import mask_id_number, mask_phone, mask_tail
+from gonghui.core.crypto import decrypt, encrypt, mask_id_number, mask_phone, mask_tail
 from gonghui.core.exporting import Exporter
 from gonghui.core.identifiers import IdType
 from gonghui.core.scoping import require_capability
@@ -31,12 +31,24 @@ FILTER_KEYS = ("q", "status", "gender", "migrant_worker", "household_type", "new
 ID_TYPES = dict(IdType.choices)
 
 
+QUERY_CONTEXT = "members.export.q"
+
+
+def seal_query(query: str) -> dict[str, str]:
+    """The search term as params keep it: a full ID or phone number encrypted, since params
+    are stored on the ExportJob and written to the export's audit event."""
+    if selectors.query_is_personal(query):
+        return {"q_sealed": encrypt(query, QUERY_CONTEXT)}
+    return {"q": query}
+
+
 def filters_from_params(viewer: Any, params: dict[str, Any]) -> selectors.MemberFilters:
     """The page's filters from JSON-safe params (what an ExportJob stores)."""
     migrant = {"1": True, "0": False}.get(str(params.get("migrant_worker", "")))
     employer = str(params.get("employer") or "")
+    sealed = str(params.get("q_sealed") or "")
     return selectors.MemberFilters(
-        query=str(params.get("q", "")),
+        query=decrypt(sealed, QUERY_CONTEXT) if sealed else str(params.get("q", "")),
         org=org_selectors.org_get(viewer=viewer, code=params["org"]),
         status=str(params.get("status", "")),
         gender=str(params.get("gender", "")),
