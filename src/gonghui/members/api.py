@@ -1,7 +1,7 @@
 """The member registry over JSON: scoped, masked search and detail, registration, card checks.
 
-Every answer is masked (DESIGN.md rule 3): an ID number as ``410105********123X``, a phone as
-``139****0000``, a card by its last four digits, a birth date by its year. Unmasked values are a
+Every answer is masked (DESIGN.md rule 3): an ID number as ``4101************3X``, a phone as
+``139******00``, a card by its last four digits, a birth date by its year. Unmasked values are a
 separate, audited action of the pages (``reveal_pii``), never part of this API.
 """
 
