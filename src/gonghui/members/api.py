@@ -235,7 +235,9 @@ def member_list(request: ViewerRequest, params: Query[MemberQuery]) -> dict[str,
     return _member_page(request, params)
 
 
-@router.post("/search", response={200: MemberPage, **_SCOPED}, url_name="member_search")
+@router.post(
+    "/search", response={200: MemberPage, 400: ErrorOut, **_SCOPED}, url_name="member_search"
+)
 def member_search(request: ViewerRequest, params: MemberQuery) -> dict[str, Any]:
     """The same search with the terms in the JSON body: ``q`` may also be a full ID number or
     a phone number (they never travel in a URL)."""
