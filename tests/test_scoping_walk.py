@@ -247,10 +247,10 @@ MEMBER_SECRET = "东郊会员甲"
 SECRETS = [
     *ORG_SECRETS,
     MEMBER_SECRET,
-    "139****2222",
+    "139******22",
     "东方精密制造厂",
     "13800000001",
-    "138****0001",
+    "138******01",
     *(secret for module in MODULE_WALKS for secret in module.SECRETS),
 ]
 

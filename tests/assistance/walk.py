@@ -15,7 +15,7 @@ STUDENT_SECRET = "东郊学生丁"
 SECRETS: list[str] = [
     CASE_SECRET,
     BANK_SECRET,
-    "************7665",
+    "***************7665",
     ATTACHMENT_SECRET,
     FUND_SECRET,
     CAMPAIGN_SECRET,

@@ -54,12 +54,12 @@ def test_officer_onboards_signs_and_approves(cast: Cast) -> None:
     response = client.post(reverse("benefits:merchant_new"), data)
     merchant = Merchant.objects.get(name="东区新商户")
     assert response.status_code == 302 and merchant.status == "pending"
-    assert merchant.contact_phone == "13700001111" and merchant.masked_phone == "137****1111"
+    assert merchant.contact_phone == "13700001111" and merchant.masked_phone == "137******11"
     client.post(reverse("benefits:merchant_action", args=[merchant.pk, "sign"]))
     merchant.refresh_from_db()
     assert merchant.status == "signed" and merchant.history.count() == 1
     page = client.get(merchant.get_absolute_url()).content.decode()
-    assert "137****1111" in page and "13700001111" not in page
+    assert "137******11" in page and "13700001111" not in page
     plaque = client.get(reverse("benefits:merchant_plaque", args=[merchant.pk]))
     assert plaque.status_code == 200 and b"<svg" in plaque.content
     response = client.post(

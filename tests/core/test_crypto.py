@@ -44,7 +44,13 @@ def test_blind_index_is_deterministic_and_namespaced() -> None:
     assert crypto.blind_index("phone", "13800000000") != crypto.blind_index("id", "13800000000")
 
 
-def test_masks() -> None:
-    assert crypto.mask_phone("13812345678") == "138****5678"
-    assert crypto.mask_id_number("41010519700101123X") == "410105********123X"
-    assert crypto.mask_id_number("") == ""
+def test_masks_keep_what_rule_3_allows_and_no_more() -> None:
+    """Rule 3: an ID keeps first 4 and last 2 (every type), a phone 3 and 2, a bank account 4."""
+    assert crypto.mask_phone("13812345678") == "138******78"
+    assert crypto.mask_id_number("41010519700101123X") == "4101************3X"
+    assert crypto.mask_id_number("810000199001011234") == "8100************34"  # 港澳居住证
+    assert crypto.mask_id_number("H12345678") == "H********"  # short: never half shown
+    assert crypto.mask_student_id("41010520100101123X") == "4101************3X"
+    assert crypto.mask_bank_account("6222020200112233445") == "***************3445"
+    assert crypto.mask_tail("1234") == "****"
+    assert crypto.mask_id_number("") == crypto.mask_phone("") == crypto.mask_bank_account("") == ""

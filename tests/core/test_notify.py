@@ -182,7 +182,7 @@ def test_the_console_backend_writes_one_line_with_the_phone_masked(
     )
     err = capsys.readouterr().err
     assert n.status == NotificationStatus.SENT
-    assert err == f"[notify] #{n.pk} console to 139****5678: 通知 第一行 第二行\n"
+    assert err == f"[notify] #{n.pk} console to 139******78: 通知 第一行 第二行\n"
     assert "13912345678" not in err
 
 
@@ -279,3 +279,65 @@ def test_mark_read_and_mark_all_read_touch_only_the_actors_rows(user: User) -> N
     assert notify.notification_mark_all_read(actor=user) == 2
     assert notify.unread_count(user) == 0
     assert notify.unread_count(other) == 1
+
+
+CODE = "864209"
+
+
+def send_secret(capture: Any, channel: str) -> Notification:
+    return send(
+        capture,
+        template="tests.plain",
+        data={},
+        secret={"text": CODE},
+        to_phone="13912345678",
+        channel=channel,
+    )
+
+
+class EchoingGateway(notify.SmsBackend):
+    def send_sms(self, *, phone: str, text: str) -> None:
+        raise ConnectionError(f"rejected: {text}")
+
+
+@override_settings(GONGHUI_NOTIFY_BACKENDS={**BACKENDS, "sms": f"{__name__}.RecordingSmsBackend"})
+def test_a_secret_reaches_the_gateway_but_no_row_and_no_queue(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    with (
+        override_settings(TASKS=DUMMY_TASKS),
+        mock.patch("django_tasks.backends.dummy.DummyBackend.enqueue") as enqueue,
+    ):
+        n = send_secret(django_capture_on_commit_callbacks, "sms")
+    assert RecordingSmsBackend.sent == [("13912345678", f"通知 {CODE}", 0)]
+    assert n.status == NotificationStatus.SENT and not enqueue.called  # the queue stores args
+    assert CODE not in f"{n.subject}{n.body}{n.data}{n.error}" and n.body == "******"
+
+
+@override_settings(GONGHUI_NOTIFY_BACKENDS={**BACKENDS, "sms": f"{__name__}.EchoingGateway"})
+def test_a_failing_gateway_s_error_never_records_or_logs_the_secret(
+    db: None, django_capture_on_commit_callbacks: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    n = send_secret(django_capture_on_commit_callbacks, "sms")
+    assert n.status == NotificationStatus.FAILED and n.error.startswith("ConnectionError")
+    assert CODE not in n.error and CODE not in caplog.text and "******" in caplog.text
+
+
+@pytest.mark.parametrize(("production", "shown"), [(False, True), (True, False)])
+def test_the_console_prints_a_secret_only_in_demo_mode(
+    db: None,
+    django_capture_on_commit_callbacks: Any,
+    capsys: pytest.CaptureFixture[str],
+    production: bool,
+    shown: bool,
+) -> None:
+    with override_settings(PRODUCTION=production):
+        send_secret(django_capture_on_commit_callbacks, "console")
+    err = capsys.readouterr().err
+    assert (CODE in err) is shown and ("通知 ******" in err) is not shown
+
+
+def test_the_inbox_refuses_a_secret(user: User) -> None:
+    with pytest.raises(ValueError, match="secret"):
+        notify.notify(template="tests.plain", data={}, secret={"text": CODE}, to_user=user)
+    assert not Notification.objects.exists()

@@ -3,10 +3,15 @@ enumeration of registered IDs, and rate limits with lockout against guessing."""
 
 from __future__ import annotations
 
+import re
+from typing import Any, ClassVar
+
 import pytest
-from django.test import Client
+from django.apps import apps
+from django.test import Client, TestCase
 
 from gonghui.accounts.models import AccountType, User
+from gonghui.core import notify
 from gonghui.core.models import AuditEvent, Notification
 from gonghui.members.models import ActivationCode, Member, MemberConsent
 from tests.conftest import Cast
@@ -17,23 +22,86 @@ PASSWORD = "Member-pass-2026"
 UNKNOWN_ID = resident("41010519900101002")
 
 
+class Phone(notify.SmsBackend):
+    """The member's handset: the only place the code is written down."""
+
+    received: ClassVar[list[str]] = []
+
+    def send_sms(self, *, phone: str, text: str) -> None:
+        self.received.append(text)
+
+
+@pytest.fixture(autouse=True)
+def _phone(settings: Any) -> None:
+    settings.GONGHUI_NOTIFY_BACKENDS = {
+        **settings.GONGHUI_NOTIFY_BACKENDS,
+        "sms": f"{__name__}.Phone",
+    }
+    Phone.received = []
+
+
 @pytest.fixture
 def member(cast: Cast) -> Member:
     return register(cast, phone=PHONE)
 
 
 def start(client: Client, number: str = ZHENGZHOU_1970, phone: str = PHONE) -> str:
-    response = client.post(
-        "/m/activate/", {"id_type": "resident", "id_number": number, "phone": phone}, follow=True
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the code is sent after the commit
+        response = client.post(
+            "/m/activate/",
+            {"id_type": "resident", "id_number": number, "phone": phone},
+            follow=True,
+        )
     assert response.redirect_chain == [("/m/activate/code/", 302)], response.content.decode()
     return response.content.decode()
 
 
 def sent_code() -> str:
     note = Notification.objects.filter(template="members.activation.code").latest("id")
-    assert note.channel == "sms" and note.phone == PHONE
-    return str(note.data["code"])
+    assert note.channel == "sms" and note.phone == PHONE and "******" in note.body
+    codes = re.findall(r"验证码 (\d{6})", Phone.received[-1])
+    assert len(codes) == 1, Phone.received
+    return codes[0]
+
+
+def test_the_code_is_stored_in_no_row_only_its_hash(cast: Cast, member: Member) -> None:
+    """Issue 16 item 8: no table (notifications, codes, the task queue, audit) holds the code
+    in plain text, before or after it is used, and it still opens the account."""
+    client = Client()
+    start(client)
+    code = sent_code()
+    pattern = re.compile(rf"(?<!\d){code}(?!\d)")
+
+    def rows_with_code() -> list[str]:
+        return [
+            model._meta.label
+            for model in apps.get_models()
+            if model._meta.managed  # django_rq's dashboard model has no table
+            for row in model._default_manager.all().values_list()
+            if pattern.search(str(row))
+        ]
+
+    assert rows_with_code() == []
+    assert finish(client, code).status_code == 302  # type: ignore[attr-defined]
+    assert rows_with_code() == []
+
+
+def test_no_log_line_holds_the_code_outside_demo_mode(
+    cast: Cast,
+    member: Member,
+    settings: Any,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level("DEBUG")
+    settings.PRODUCTION = True
+    settings.GONGHUI_NOTIFY_BACKENDS = {"sms": "gonghui.core.notify.ConsoleBackend"}
+    start(Client())
+    out, err = capfd.readouterr()
+    assert "验证码 ******" in err  # the console stands in for the phone only in the demo
+    assert not re.search(r"\d{6}", out + err + caplog.text)
+    code_hash = ActivationCode.objects.get().code_hash
+    assert code_hash not in out + err + caplog.text
 
 
 def finish(client: Client, code: str, consent: bool = True) -> object:

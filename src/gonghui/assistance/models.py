@@ -12,7 +12,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from gonghui.core.crypto import EncryptedTextField, mask_id_number, mask_phone
+from gonghui.core.crypto import (
+    EncryptedTextField,
+    mask_bank_account,
+    mask_id_number,
+    mask_phone,
+)
 from gonghui.orgs.models import Org
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
@@ -158,8 +163,7 @@ class HardshipCase(models.Model):
 
     @property
     def masked_bank_account(self) -> str:
-        account = self.bank_account or ""
-        return ("*" * max(0, len(account) - 4) + account[-4:]) if account else ""
+        return mask_bank_account(self.bank_account)
 
     def cause_labels(self) -> list[str]:
         labels = dict(Cause.choices)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.crypto import EncryptedTextField, mask_id_number
+from gonghui.core.crypto import EncryptedTextField, mask_student_id
 from gonghui.orgs.models import Org
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
@@ -294,7 +294,7 @@ class StudentApplication(models.Model):
 
     @property
     def masked_student_id(self) -> str:
-        return mask_id_number(self.student_id)
+        return mask_student_id(self.student_id)
 
 
 class CivilListKind(models.TextChoices):

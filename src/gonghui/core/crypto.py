@@ -131,19 +131,46 @@ class EncryptedTextField(models.TextField):
         return encrypt(str(value), self.crypto_context)
 
 
-def mask_phone(phone: str) -> str:
-    """13812345678 → 138****5678."""
-    if not phone:
+# Masking (DESIGN.md rule 3): what a masked value keeps must leave many candidates even beside
+# everything else a page shows. An 18-character resident ID keeps its province and city (4)
+# and its gender and check characters (2): the county, the birth date and the sequence stay
+# hidden, and pages show the birth year, never the date, beside it. Every ID type is masked
+# the same way, so the masked form never says which digits are a date.
+
+
+def _mask(value: str, head: int, tail: int) -> str:
+    """Keep ``head`` leading and ``tail`` trailing characters, never more than half of the
+    value (a short one keeps only its first character)."""
+    if not value:
         return ""
-    if len(phone) <= 7:
-        return phone[:1] + "*" * (len(phone) - 1)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    if len(value) < (head + tail) * 2:
+        return value[:1] + "*" * (len(value) - 1)
+    return value[:head] + "*" * (len(value) - head - tail) + (value[-tail:] if tail else "")
 
 
 def mask_id_number(number: str) -> str:
-    """410105197001011234 → 410105********1234 (region and last four kept)."""
-    if not number:
-        return ""
-    if len(number) <= 8:
-        return number[:1] + "*" * (len(number) - 1)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    """41010519700101123X → 4101************3X (first 4, last 2), for every ID type."""
+    return _mask(number or "", 4, 2)
+
+
+def mask_phone(phone: str) -> str:
+    """13812345678 → 138******78 (first 3, last 2)."""
+    return _mask(phone or "", 3, 2)
+
+
+def mask_tail(number: str, keep: int = 4) -> str:
+    """A bank account or card number: only the last ``keep`` characters (6222…1234 → ****1234)."""
+    number = number or ""
+    if len(number) <= keep:
+        return "*" * len(number)
+    return "*" * (len(number) - keep) + number[-keep:]
+
+
+def mask_bank_account(account: str) -> str:
+    """6222020200112233445 → ***************3445 (last 4)."""
+    return mask_tail(account, 4)
+
+
+def mask_student_id(number: str) -> str:
+    """A student's ID or 学籍号 (G + an ID number): masked like an ID number."""
+    return mask_id_number(number)

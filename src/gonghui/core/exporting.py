@@ -2,7 +2,13 @@
 
 * ``XlsxWriter`` writes in xlsxwriter's constant-memory mode and starts a new sheet before
   Excel's row limit (``max_rows``, a class attribute so that a test can use a small one).
-* ``write_csv`` / ``csv_chunks`` write UTF-8 with a BOM, so that Excel opens Chinese text.
+* ``write_csv`` / ``csv_chunks`` write UTF-8 with a BOM, so that Excel opens Chinese text, and
+  pass every text cell through ``csv_safe``: a cell starting with ``= + - @``, a tab or a carriage
+  return gets a leading ``'`` so that a spreadsheet shows it as text instead of running it as a
+  formula (CSV injection, OWASP). The quote is the choice Excel and WPS themselves use to mark a
+  cell as text; numbers are written as numbers and need none, and ``core.importing`` drops the
+  quote again, so an exported CSV re-imports unchanged. Workbooks need none of this: xlsx cells
+  are written as strings, never as formulas.
 * ``export_response`` streams a small set to the browser; ``export_start`` runs a large set
   (more than ``Exporter.inline_limit`` rows) as an ExportJob task.
 """
@@ -123,6 +129,16 @@ class XlsxWriter:
         return written
 
 
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would read as a formula, prefixed with ``'``."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -132,9 +148,9 @@ def csv_chunks(exporter: Exporter) -> Iterator[bytes]:
     """UTF-8 CSV with a BOM, one encoded line at a time (for a streaming response)."""
     writer = csv.writer(_Echo())
     yield codecs.BOM_UTF8
-    yield writer.writerow([str(h) for h in exporter.header()]).encode("utf-8")
+    yield writer.writerow([csv_safe(str(h)) for h in exporter.header()]).encode("utf-8")
     for row in exporter.rows():
-        yield writer.writerow([_cell(v) for v in row]).encode("utf-8")
+        yield writer.writerow([csv_safe(_cell(v)) for v in row]).encode("utf-8")
 
 
 def write_csv(exporter: Exporter, target: IO[bytes]) -> int:

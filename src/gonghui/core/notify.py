@@ -19,6 +19,13 @@ Templates are registered by apps in ``AppConfig.ready()``::
 
 They use ``str.format`` fields filled from ``data``. Rendered text is plain text: SMS sends it as
 is, and the inbox page escapes it (Django autoescaping), so data never becomes HTML.
+
+One-time codes go in ``secret`` instead of ``data``: the row (and the task queue, which stores
+its arguments) keeps ``******`` in their place, and the message is delivered in-process right
+after the commit, with the real text held in memory only (``notification.secret_text`` and
+``notification.secret_data`` on the instance handed to the backend). The console backend prints
+the real text only in demo mode (not ``GONGHUI_ENV=production``); a failed send is not retried
+(the person asks for a new code).
 """
 
 from __future__ import annotations
@@ -66,6 +73,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 INBOX = "inbox"
+SECRET_SHOWN = "******"  # what rows, logs and the inbox show of a one-time code
 
 
 # --- backends ------------------------------------------------------------------------------------
@@ -86,8 +94,16 @@ class BaseBackend:
 
     @staticmethod
     def plain_text(notification: Notification) -> str:
-        """Subject and body on one line, as short-message gateways want them."""
+        """Subject and body on one line, as stored (one-time codes shown as ``******``)."""
         parts = [notification.subject, notification.body]
+        return " ".join(" ".join(p.split()) for p in parts if p)
+
+    @classmethod
+    def text_to_send(cls, notification: Notification) -> str:
+        """The text for the recipient: with its one-time codes, which only memory holds."""
+        parts = getattr(notification, "secret_text", None)
+        if parts is None:
+            return cls.plain_text(notification)
         return " ".join(" ".join(p.split()) for p in parts if p)
 
 
@@ -100,17 +116,17 @@ class DatabaseBackend(BaseBackend):
 
 
 class ConsoleBackend(BaseBackend):
-    """Development: one line on stderr, the phone number masked."""
+    """Development: one line on stderr, the phone number masked; one-time codes only in demo
+    mode, where the console stands in for the phone."""
 
     def send(self, notification: Notification) -> None:
+        demo = not getattr(settings, "PRODUCTION", False)
+        text = self.text_to_send(notification) if demo else self.plain_text(notification)
         if notification.recipient_id is not None:
             to = f"user:{notification.recipient_id}"
         else:
             to = mask_phone(notification.phone)
-        sys.stderr.write(
-            f"[notify] #{notification.pk} {notification.channel} to {to}: "
-            f"{self.plain_text(notification)}\n"
-        )
+        sys.stderr.write(f"[notify] #{notification.pk} {notification.channel} to {to}: {text}\n")
 
 
 class SmsBackend(BaseBackend):
@@ -119,7 +135,8 @@ class SmsBackend(BaseBackend):
     A deployment subclasses it, implements ``send_sms`` with its gateway's client and points the
     ``sms`` channel at the subclass: ``GONGHUI_NOTIFY_BACKENDS["sms"] = "mysite.sms.Backend"``.
     Gateways that need pre-approved templates (短信模板) can override ``send`` instead and map
-    ``notification.template`` and ``notification.data`` to their template id and parameters.
+    ``notification.template`` and ``notification.data`` (with ``notification.secret_data``
+    when present: the one-time code) to their template id and parameters.
     Raise on any failure: the row is marked failed with the error.
     """
 
@@ -127,7 +144,7 @@ class SmsBackend(BaseBackend):
         phone = notification.phone or getattr(notification.recipient, "phone", "")
         if not phone:
             raise ValueError("no phone number to send the short message to")
-        self.send_sms(phone=phone, text=self.plain_text(notification))
+        self.send_sms(phone=phone, text=self.text_to_send(notification))
 
     def send_sms(self, *, phone: str, text: str) -> None:
         raise NotImplementedError("configure an SmsBackend subclass for the 'sms' channel")
@@ -202,22 +219,28 @@ def notify(
     to_phone: str = "",
     channel: str = INBOX,
     url: str = "",
+    secret: dict[str, Any] | None = None,
 ) -> Notification:
     """Store a notification and deliver it through ``channel`` once the transaction commits.
 
+    ``secret``: template fields never stored (one-time codes), see the module docstring.
     Mistakes of the caller (unknown template or channel, missing data, no recipient, an
-    absolute or ``javascript:`` url) raise here, inside the caller's transaction.
+    absolute or ``javascript:`` url, a secret in the inbox) raise here, inside the caller's
+    transaction.
     """
     if to_user is None and not to_phone:
         raise ValueError("a notification needs to_user or to_phone")
     if channel == INBOX and to_user is None:
         raise ValueError("an inbox notification needs to_user")
+    if secret and channel == INBOX:
+        raise ValueError("the inbox shows stored text: it cannot carry a secret")
     if url and not (
         url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
     ):
         raise ValueError(f"notification url must be a local path: {url!r}")
     get_backend(channel)  # fail now, not in the worker, on an unknown channel
-    subject, body = get_template(template).render(data)
+    message = get_template(template)
+    subject, body = message.render({**data, **dict.fromkeys(secret or {}, SECRET_SHOWN)})
     notification = Notification.objects.create(
         recipient=to_user,
         phone=to_phone,
@@ -228,8 +251,17 @@ def notify(
         body=body,
         url=url,
     )
-    transaction.on_commit(partial(_enqueue_delivery, notification.pk), robust=True)
+    if secret:
+        secret_text = message.render({**data, **secret})
+        send = partial(_deliver_secret, notification.pk, dict(secret), secret_text)
+        transaction.on_commit(send, robust=True)
+    else:
+        transaction.on_commit(partial(_enqueue_delivery, notification.pk), robust=True)
     return notification
+
+
+def _deliver_secret(notification_id: int, secret: dict[str, Any], text: tuple[str, str]) -> None:
+    deliver(notification_id, secret=secret, secret_text=text)
 
 
 def _enqueue_delivery(notification_id: int) -> None:
@@ -244,10 +276,17 @@ def _enqueue_delivery(notification_id: int) -> None:
         )
 
 
-def deliver(notification_id: int) -> str:
+def deliver(
+    notification_id: int,
+    *,
+    secret: dict[str, Any] | None = None,
+    secret_text: tuple[str, str] | None = None,
+) -> str:
     """Deliver one pending notification through its channel's backend; returns the new status.
 
-    Called by the delivery task. A failure is recorded on the row, never raised. The final
+    Called by the delivery task, or right after the commit for a message with one-time codes
+    (``secret``, ``secret_text``: held in memory only). A failure is recorded on the row, never
+    raised (nor logged with the real text). The final
     update is conditional on the row still being pending, so a duplicated task cannot turn a
     failure into a success or record two deliveries.
     """
@@ -258,12 +297,18 @@ def deliver(notification_id: int) -> str:
     )
     if notification is None:
         return "skipped"
+    if secret_text is not None:
+        notification.secret_data = secret or {}  # type: ignore[attr-defined]
+        notification.secret_text = secret_text  # type: ignore[attr-defined]
     try:
         get_backend(notification.channel).send(notification)
     except Exception as exc:
-        logger.warning("notification %s failed: %r", notification_id, exc)
+        error = f"{type(exc).__name__}: {exc}"
+        for value in (secret or {}).values():  # a gateway's error may echo the message
+            error = error.replace(str(value), SECRET_SHOWN)
+        logger.warning("notification %s failed: %s", notification_id, error)
         Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING).update(
-            status=NotificationStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+            status=NotificationStatus.FAILED, error=error[:2000]
         )
         return NotificationStatus.FAILED.value
     Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING).update(

@@ -124,7 +124,8 @@ def _send_code(claim: Claim) -> None:
     )
     notify(
         template="members.activation.code",
-        data={"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)},
+        data={"minutes": int(CODE_TTL.total_seconds() // 60)},
+        secret={"code": code},  # never stored: the row keeps ******, the code table a hash
         to_phone=member.phone,
         channel="sms",
     )

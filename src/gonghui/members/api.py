@@ -1,7 +1,7 @@
 """The member registry over JSON: scoped, masked search and detail, registration, card checks.
 
-Every answer is masked (DESIGN.md rule 3): an ID number as ``410105********123X``, a phone as
-``139****0000``, a card by its last four digits, a birth date by its year. Unmasked values are a
+Every answer is masked (DESIGN.md rule 3): an ID number as ``4101************3X``, a phone as
+``139******00``, a card by its last four digits, a birth date by its year. Unmasked values are a
 separate, audited action of the pages (``reveal_pii``), never part of this API.
 """
 
@@ -24,6 +24,7 @@ from ninja.errors import HttpError
 from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
 from gonghui.accounts.models import AccountType
 from gonghui.core import dicts, ratelimit
+from gonghui.core.crypto import mask_tail
 from gonghui.core.identifiers import IdType, normalize_code, validate_personal_id
 from gonghui.core.importing.jobs import job_create, run_import_job
 from gonghui.core.importing.reader import ACCEPTED_EXTENSIONS
@@ -166,10 +167,6 @@ def _decode_cursor(cursor: str) -> int | None:
     return int(text)
 
 
-def _mask_card(number: str) -> str:
-    return "*" * max(0, len(number) - 4) + number[-4:] if number else ""
-
-
 def _active_cards(members: Iterable[Member]) -> dict[int, str]:
     """member id → its current card number, in one query."""
     ids = [m.pk for m in members]
@@ -193,7 +190,7 @@ def _member_out(member: Member, card_no: str) -> dict[str, Any]:
         "status": member.status,
         "status_label": str(MemberStatus(member.status).label),
         "joined_on": member.joined_on,
-        "card_no_masked": _mask_card(card_no),
+        "card_no_masked": mask_tail(card_no),
     }
 
 
@@ -227,10 +224,27 @@ _TOKEN_SHAPE = re.compile(r"[0-9]{1,20}\.-?[0-9]{1,20}\.[A-Za-z0-9_=-]{1,64}")
 
 
 @router.get("", response={200: MemberPage, **_SCOPED})
-def member_search(request: ViewerRequest, params: Query[MemberQuery]) -> dict[str, Any]:
-    """Members in scope, newest first, masked: ``q`` is a name (its start), a full ID number, a
-    phone number or a card number; ``org`` narrows to a subtree. Pass ``next`` back as
-    ``cursor``."""
+def member_list(request: ViewerRequest, params: Query[MemberQuery]) -> dict[str, Any]:
+    """Members in scope, newest first, masked: ``q`` is a name (its start) or a card number;
+    ``org`` narrows to a subtree. Pass ``next`` back as ``cursor``. A full ID or phone number
+    is refused here (a URL lands in access logs): POST it to ``/api/members/search``."""
+    if selectors.query_is_personal(params.q):
+        raise ValidationError(
+            {"q": _("按证件号码或手机号码查询请用 POST /api/members/search，不要放在网址中")}
+        )
+    return _member_page(request, params)
+
+
+@router.post(
+    "/search", response={200: MemberPage, 400: ErrorOut, **_SCOPED}, url_name="member_search"
+)
+def member_search(request: ViewerRequest, params: MemberQuery) -> dict[str, Any]:
+    """The same search with the terms in the JSON body: ``q`` may also be a full ID number or
+    a phone number (they never travel in a URL)."""
+    return _member_page(request, params)
+
+
+def _member_page(request: ViewerRequest, params: MemberQuery) -> dict[str, Any]:
     org = None
     if params.org.strip():
         org = org_selectors.org_get(viewer=request.user, code=params.org.strip().upper())

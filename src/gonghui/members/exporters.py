@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import dicts
 from gonghui.core.audit import audit_record
-from gonghui.core.crypto import mask_id_number, mask_phone
+from gonghui.core.crypto import decrypt, encrypt, mask_id_number, mask_phone, mask_tail
 from gonghui.core.exporting import Exporter
 from gonghui.core.identifiers import IdType
 from gonghui.core.scoping import require_capability
@@ -31,12 +31,24 @@ FILTER_KEYS = ("q", "status", "gender", "migrant_worker", "household_type", "new
 ID_TYPES = dict(IdType.choices)
 
 
+QUERY_CONTEXT = "members.export.q"
+
+
+def seal_query(query: str) -> dict[str, str]:
+    """The search term as params keep it: a full ID or phone number encrypted, since params
+    are stored on the ExportJob and written to the export's audit event."""
+    if selectors.query_is_personal(query):
+        return {"q_sealed": encrypt(query, QUERY_CONTEXT)}
+    return {"q": query}
+
+
 def filters_from_params(viewer: Any, params: dict[str, Any]) -> selectors.MemberFilters:
     """The page's filters from JSON-safe params (what an ExportJob stores)."""
     migrant = {"1": True, "0": False}.get(str(params.get("migrant_worker", "")))
     employer = str(params.get("employer") or "")
+    sealed = str(params.get("q_sealed") or "")
     return selectors.MemberFilters(
-        query=str(params.get("q", "")),
+        query=decrypt(sealed, QUERY_CONTEXT) if sealed else str(params.get("q", "")),
         org=org_selectors.org_get(viewer=viewer, code=params["org"]),
         status=str(params.get("status", "")),
         gender=str(params.get("gender", "")),
@@ -74,8 +86,10 @@ class MemberExporter(Exporter):
         return self.queryset().count()
 
     def header(self) -> Sequence[str | Promise]:
+        # Masked, the birth date column holds the year only (DESIGN.md rule 3).
+        birth = {} if self.unmasked else {"birth_date": _("出生年份")}
         return [
-            *(c.label for c in MemberImporter.columns),
+            *(birth.get(c.key, c.label) for c in MemberImporter.columns),
             _("所属工会"),
             _("会籍状态"),
             _("会员卡号"),
@@ -106,7 +120,7 @@ class MemberExporter(Exporter):
             "id_type": ID_TYPES.get(m.id_type, m.id_type),
             "id_number": id_number,
             "gender": m.get_gender_display(),
-            "birth_date": m.birth_date,
+            "birth_date": m.birth_date if self.unmasked else m.birth_date.year,
             **{
                 f: dicts.label(d, getattr(m, f)) if getattr(m, f) else ""
                 for f, d in DICT_FIELDS.items()
@@ -122,7 +136,7 @@ class MemberExporter(Exporter):
             *(by_field[c.key] for c in MemberImporter.columns),
             m.union.name,
             m.get_status_display(),
-            card if self.unmasked or not card else "*" * (len(card) - 4) + card[-4:],
+            card if self.unmasked else mask_tail(card),
         ]
 
 

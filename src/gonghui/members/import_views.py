@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gonghui.accounts.shell import acting_post
 from gonghui.core import job_views
 from gonghui.core.decorators import officer_required
 from gonghui.core.scoping import ViewerRequest
-from gonghui.members.exporters import FILTER_KEYS, MemberExporter, ensure_export_allowed
+from gonghui.core.search_tokens import resolve_search
+from gonghui.members.exporters import (
+    FILTER_KEYS,
+    MemberExporter,
+    ensure_export_allowed,
+    seal_query,
+)
 from gonghui.members.importers import MemberImporter
 from gonghui.orgs import selectors as org_selectors
 
@@ -46,8 +55,13 @@ def export_members(request: ViewerRequest) -> HttpResponse:
     org = org_selectors.org_get(viewer=request.user, code=code)
     unmasked = request.GET.get("unmasked") == "1"
     ensure_export_allowed(request.user, org.path, unmasked=unmasked)
-    params: dict[str, Any] = {k: request.GET.get(k, "") for k in (*FILTER_KEYS, "age_band")}
-    params.update(org=org.code, unmasked=unmasked, employer=request.GET.get("employer", ""))
+    data, expired = resolve_search(request, request.GET)
+    if expired:
+        messages.error(request, _("查询已过期，请重新查询后再导出"))
+        return redirect("members:list")
+    params: dict[str, Any] = {k: data.get(k, "") for k in (*FILTER_KEYS, "age_band")}
+    params.update(org=org.code, unmasked=unmasked, employer=data.get("employer", ""))
+    params.update(seal_query(params.pop("q")))
     return job_views.export_download(
         request, MemberExporter(viewer=request.user, **params), org.path
     )

@@ -58,21 +58,38 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _query_q(text: str) -> Q:
-    """A name, a full ID number, a phone number or a card number (DESIGN.md rule 3: exact
-    matches on encrypted fields go through their blind indexes)."""
+def _query_kind(text: str) -> tuple[str, str]:
+    """What a search term is: ("card" | "id" | "phone" | "name", the normalized term)."""
     code = normalize_code(text)
     if re.fullmatch(r"\d{15}", code):
         code = resident_id_from_15(code)
     if is_card_number(code):
-        return Q(cards__number=code, cards__status=CardStatus.ACTIVE)
+        return "card", code
     # A passport number has digits; a Latin name (SMITH) has none and is searched as a name.
     is_document = re.fullmatch(r"\d{17}[\dX]|[A-Z0-9]{5,20}", code) and re.search(r"\d", code)
     if is_document and not PHONE_RE.match(code):
-        return Q(id_index=id_index(code))
+        return "id", code
     if PHONE_RE.match(normalize_phone(text)):
-        return Q(phone_index=phone_index(text))
-    return Q(name__startswith=text.strip())
+        return "phone", text
+    return "name", text.strip()
+
+
+def query_is_personal(text: str) -> bool:
+    """A full ID or phone number: a term that must not travel in a URL (core.search_tokens)."""
+    return bool(text.strip()) and _query_kind(text)[0] in ("id", "phone")
+
+
+def _query_q(text: str) -> Q:
+    """A name, a full ID number, a phone number or a card number (DESIGN.md rule 3: exact
+    matches on encrypted fields go through their blind indexes)."""
+    kind, term = _query_kind(text)
+    if kind == "card":
+        return Q(cards__number=term, cards__status=CardStatus.ACTIVE)
+    if kind == "id":
+        return Q(id_index=id_index(term))
+    if kind == "phone":
+        return Q(phone_index=phone_index(term))
+    return Q(name__startswith=term)
 
 
 def member_list(*, viewer: Viewer | None, filters: MemberFilters) -> QuerySet[Member]:

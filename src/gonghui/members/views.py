@@ -9,14 +9,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.accounts.shell import acting_post
 from gonghui.core import dicts
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
+from gonghui.core.search_tokens import resolve_search, search_query
 from gonghui.members import applications, cards, selectors, services
 from gonghui.members.forms import (
     MemberFilterForm,
@@ -33,7 +35,10 @@ PAGE_SIZE = 50
 
 
 def _filters(request: ViewerRequest) -> tuple[selectors.MemberFilters, int | None]:
-    form = MemberFilterForm(request.GET)
+    given, expired = resolve_search(request, request.GET)
+    if expired:
+        messages.warning(request, _("查询已过期（证件号码、手机号码的查询保留30分钟），请重新查询"))
+    form = MemberFilterForm(given)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     org = None
     if data.get("org"):
@@ -54,8 +59,14 @@ def _filters(request: ViewerRequest) -> tuple[selectors.MemberFilters, int | Non
 
 
 @officer_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def member_list(request: ViewerRequest) -> HttpResponse:
+    """The search form is POSTed: a full ID or phone number goes into a short-lived token, so
+    the URL (and the access log, the history, the export links) never holds it."""
+    data = request.POST if request.method == "POST" else request.GET
+    query = search_query(request, data, secret=selectors.query_is_personal)
+    if query is not None:
+        return redirect(f"{reverse('members:list')}?{query.urlencode()}")
     filters, after = _filters(request)
     rows, next_after = selectors.member_page(
         viewer=request.user, filters=filters, after_id=after, size=PAGE_SIZE
@@ -69,7 +80,7 @@ def member_list(request: ViewerRequest) -> HttpResponse:
             "rows": rows,
             "next_after": next_after,
             "params": params.urlencode(),
-            "filters": request.GET,
+            "filters": resolve_search(request, request.GET)[0],
             "first_page": after is None,
             "age_bands": list(selectors.AGE_BANDS),
             "household_types": dicts.choices("household_type"),

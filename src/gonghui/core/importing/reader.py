@@ -12,6 +12,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from gonghui.core.exporting import CSV_FORMULA_STARTS
+
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -113,6 +115,14 @@ def detect_encoding(fileobj: IO[bytes]) -> tuple[str, int]:
     )
 
 
+def csv_unquote(cell: str) -> str:
+    """Undo ``core.exporting.csv_safe``: ``'=SUM(A1)`` → ``=SUM(A1)`` (the importer validates
+    every cell as data, never as a formula)."""
+    if cell[:1] == "'" and cell[1:2] in CSV_FORMULA_STARTS:
+        return cell[1:]
+    return cell
+
+
 def _read_csv(fileobj: IO[bytes]) -> Table:
     encoding, lines = detect_encoding(fileobj)
     text = io.TextIOWrapper(fileobj, encoding=encoding, newline="")
@@ -123,7 +133,8 @@ def _read_csv(fileobj: IO[bytes]) -> Table:
 
     def rows() -> Iterator[list[Any]]:
         try:
-            yield from csv.reader(text, dialect)
+            for row in csv.reader(text, dialect):
+                yield [csv_unquote(cell) for cell in row]
         finally:
             text.detach()
 
