@@ -140,6 +140,27 @@ def test_yearly_review_spot_checks_at_least_30_percent(cast: Cast) -> None:
     assert batch.items.filter(spot_check=True).count() == 3  # ceil(7 × 30%)
 
 
+def test_yearly_review_sample_cannot_be_computed_in_advance(cast: Cast) -> None:
+    """The spot-check draw is not a function of org and year (issue 16 item 9): over ten
+    years, a seeded draw would match every time; a CSPRNG matches all ten with chance 35^-10."""
+    import math
+    import random
+
+    from tests.assistance.helpers import resident
+
+    for n in range(7):
+        archive(cast, apply(cast, number=resident(f"41010519750101{n}23")))
+    grass = fresh(cast.grassroots_officer)
+    matches = 0
+    for year in range(2011, 2021):
+        batch = lifecycle.review_batch_create(actor=grass, org=cast.grassroots, year=year)
+        ids = sorted(batch.items.values_list("case_id", flat=True))
+        drawn = set(batch.items.filter(spot_check=True).values_list("case_id", flat=True))
+        seeded = random.Random(f"{cast.grassroots.pk}:{year}")
+        matches += drawn == set(seeded.sample(ids, math.ceil(len(ids) * 0.3)))
+    assert matches < 10
+
+
 def test_reveal_needs_reveal_pii_and_is_audited(cast: Cast) -> None:
     case = apply(cast)
     value = services.case_reveal(

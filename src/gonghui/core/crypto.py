@@ -140,6 +140,14 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
+def mask_card_number(number: str) -> str:
+    """Member card 4101050000017 → *********0017 (last four, like a bank account): the number
+    with its code verifies a member, so audit rows and lists never carry it whole."""
+    if not number:
+        return ""
+    return "*" * max(0, len(number) - 4) + number[-4:]
+
+
 def mask_id_number(number: str) -> str:
     """410105197001011234 → 410105********1234 (region and last four kept)."""
     if not number:

@@ -24,6 +24,7 @@ from ninja.errors import HttpError
 from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
 from gonghui.accounts.models import AccountType
 from gonghui.core import dicts, ratelimit
+from gonghui.core.crypto import mask_card_number
 from gonghui.core.identifiers import IdType, normalize_code, validate_personal_id
 from gonghui.core.importing.jobs import job_create, run_import_job
 from gonghui.core.importing.reader import ACCEPTED_EXTENSIONS
@@ -166,10 +167,6 @@ def _decode_cursor(cursor: str) -> int | None:
     return int(text)
 
 
-def _mask_card(number: str) -> str:
-    return "*" * max(0, len(number) - 4) + number[-4:] if number else ""
-
-
 def _active_cards(members: Iterable[Member]) -> dict[int, str]:
     """member id → its current card number, in one query."""
     ids = [m.pk for m in members]
@@ -193,7 +190,7 @@ def _member_out(member: Member, card_no: str) -> dict[str, Any]:
         "status": member.status,
         "status_label": str(MemberStatus(member.status).label),
         "joined_on": member.joined_on,
-        "card_no_masked": _mask_card(card_no),
+        "card_no_masked": mask_card_number(card_no),
     }
 
 
