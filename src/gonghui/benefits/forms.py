@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.benefits.models import Campaign, Category, OfferKind
 from gonghui.benefits.segments import segment_choices
-from gonghui.core.forms import BootstrapMixin
+from gonghui.core.forms import AmountField, BootstrapMixin
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -37,14 +37,14 @@ class StaffForm(BootstrapMixin, forms.Form):
 class OfferForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("优惠名称"), max_length=100)
     kind = forms.ChoiceField(label=_("优惠方式"), choices=OfferKind.choices)
-    value = forms.DecimalField(
+    value = AmountField(
         label=_("优惠数值"),
         max_digits=10,
         decimal_places=2,
         help_text=_("折扣填减免百分比（如 20 即八折），立减填金额，特价填售价，赠品填赠品价值"),
     )
     item = forms.CharField(label=_("赠品"), max_length=100, required=False)
-    min_bill = forms.DecimalField(label=_("最低消费"), max_digits=10, decimal_places=2, initial=0)
+    min_bill = AmountField(label=_("最低消费"), max_digits=10, decimal_places=2, initial=0)
     valid_from = forms.DateField(label=_("有效期起"), widget=DATE)
     valid_until = forms.DateField(label=_("有效期止"), widget=DATE)
     segment = forms.ChoiceField(label=_("适用会员"), required=False, choices=())
@@ -53,7 +53,7 @@ class OfferForm(BootstrapMixin, forms.Form):
         label=_("每人限用总次数"), min_value=0, initial=0, help_text=_("0 表示不限")
     )
     quota = forms.IntegerField(label=_("总名额"), min_value=1)
-    budget = forms.DecimalField(label=_("优惠总预算（元）"), max_digits=12, decimal_places=2)
+    budget = AmountField(label=_("优惠总预算（元）"), max_digits=12, decimal_places=2)
     union_share = forms.IntegerField(
         label=_("工会补贴比例（%）"), min_value=0, max_value=100, initial=0
     )
@@ -100,7 +100,7 @@ class VerifyForm(BootstrapMixin, forms.Form):
 
 class RedeemForm(VerifyForm):
     offer = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
-    bill_amount = forms.DecimalField(
+    bill_amount = AmountField(
         label=_("消费金额（元）"), max_digits=10, decimal_places=2, min_value=0
     )
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)

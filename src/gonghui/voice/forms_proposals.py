@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.forms import BootstrapMixin
+from gonghui.core.forms import AmountField, BootstrapMixin
 from gonghui.voice.models import BenefitKind, ProposalField
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -20,7 +20,7 @@ class ProposalForm(BootstrapMixin, forms.Form):
     expected_benefit = forms.CharField(
         label=_("预期效益"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    estimated_saving = forms.DecimalField(
+    estimated_saving = AmountField(
         label=_("预计效益（元）"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
     proposer = forms.CharField(label=_("建议人（团队写牵头人）"), max_length=50)
@@ -63,16 +63,14 @@ class DecideForm(BootstrapMixin, forms.Form):
 class ImplementForm(BootstrapMixin, forms.Form):
     implemented_on = forms.DateField(label=_("实施日期"), widget=DATE)
     benefit_kind = forms.ChoiceField(label=_("效益类型"), choices=BenefitKind.choices)
-    verified_saving = forms.DecimalField(
+    verified_saving = AmountField(
         label=_("核定效益（元）"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
     note = forms.CharField(label=_("效益说明"), max_length=300, required=False)
 
 
 class RewardForm(BootstrapMixin, forms.Form):
-    amount = forms.DecimalField(
-        label=_("奖励金额（元）"), min_value=0, max_digits=12, decimal_places=2
-    )
+    amount = AmountField(label=_("奖励金额（元）"), min_value=0, max_digits=12, decimal_places=2)
     paid_on = forms.DateField(label=_("发放日期"), widget=DATE)
 
 
