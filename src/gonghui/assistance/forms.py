@@ -24,7 +24,7 @@ from gonghui.assistance.models_funds import (
     Stage,
     WarmthGroup,
 )
-from gonghui.core.forms import AmountField, BootstrapMixin
+from gonghui.core.forms import AmountField, BootstrapMixin, BoundedDateField
 from gonghui.orgs.forms import OrgPickerInput
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -119,7 +119,7 @@ class ObjectionForm(BootstrapMixin, forms.Form):
 
 
 class IncomeForm(BootstrapMixin, forms.Form):
-    month = forms.DateField(
+    month = BoundedDateField(
         label=_("月份"),
         widget=forms.DateInput(attrs={"type": "month"}),
         input_formats=["%Y-%m", "%Y-%m-%d"],
@@ -148,7 +148,7 @@ class RuleForm(BootstrapMixin, forms.Form):
         label=_("相对困难倍数"), max_digits=4, decimal_places=2, min_value=1, initial=2
     )
     inclusive = forms.BooleanField(label=_("含边界（≤）"), required=False)
-    effective_from = forms.DateField(label=_("生效日期"), widget=DATE)
+    effective_from = BoundedDateField(label=_("生效日期"), widget=DATE)
     note = forms.CharField(label=_("依据"), max_length=200, required=False)
 
 

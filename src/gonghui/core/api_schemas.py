@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import Decimal
 from typing import Annotated, Any
@@ -10,9 +11,14 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from gonghui.core.dateranges import EARLIEST_BIRTH, EARLIEST_EVENT, LATEST
 from gonghui.core.forms import PLAIN_DECIMAL
 
-__all__ = ["Amount", "ErrorOut", "InvalidOut"]
+__all__ = ["Amount", "BirthDate", "ErrorOut", "EventDate", "InvalidOut"]
+
+# Dates in an API input, inside core.dateranges' range (422 "不能小于…" / "不能大于…").
+EventDate = Annotated[dt.date, Field(ge=EARLIEST_EVENT, le=LATEST)]
+BirthDate = Annotated[dt.date, Field(ge=EARLIEST_BIRTH, le=LATEST)]
 
 
 def _plain_decimal(value: Any) -> Any:

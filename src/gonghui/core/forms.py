@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.dateranges import date_bounds, date_range_error
 
 # Digits with an optional fraction: no exponent (1e309), no NaN/Infinity, no spaces inside.
 PLAIN_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
@@ -63,6 +66,31 @@ class AmountField(forms.DecimalField):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
         result: Decimal | None = super().to_python(value)
         return result
+
+
+class BoundedDateField(forms.DateField):
+    """A date typed by people, inside core.dateranges' range (``birth=True`` for birth dates).
+
+    The browser's date picker gets the same range as ``min``/``max``.
+    """
+
+    def __init__(self, *, birth: bool = False, **kwargs: Any) -> None:
+        self.birth = birth
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs: dict[str, Any] = super().widget_attrs(widget)
+        if isinstance(widget, forms.DateInput):
+            low, high = date_bounds(birth=self.birth)
+            attrs.update(min=low.isoformat(), max=high.isoformat())
+        return attrs
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if isinstance(value, dt.date):
+            error = date_range_error(value, birth=self.birth)
+            if error:
+                raise ValidationError(error, code="date_range")
 
 
 class BootstrapMixin:

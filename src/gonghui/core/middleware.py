@@ -1,7 +1,7 @@
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -57,45 +57,54 @@ class LanguageMiddleware:
         return response
 
 
-def _has_nul(values: Iterable[str]) -> bool:
-    return any("\x00" in value for value in values)
+def _nul_fields(data: QueryDict) -> list[str]:
+    """The names of the parameters whose name or value holds NUL (a name is shown escaped)."""
+    return [
+        key.replace("\x00", "\\0")
+        for key, values in data.lists()
+        if "\x00" in key or any("\x00" in v for v in values)
+    ]
 
 
 class InvalidInputMiddleware:
-    """Answers 400 to a request whose path, query string or form body holds a NUL character.
+    """Refuses a request whose path, query string or form body holds a NUL character.
 
     PostgreSQL cannot store or even compare text containing NUL, so such a value reaching a
     filter is a 500 there; no page or form has a use for it. One check here covers every
-    view, including the many that read ``request.GET`` directly. Multipart bodies are left to
-    the forms (Django's form fields refuse NUL): reading them here would parse uploads before
-    the view could choose its upload handlers.
+    view, including the many that read ``request.GET`` directly. Pages get a 400 naming the
+    parameters; the API keeps its contract for bad input (422, ``{"detail": ["q: …"]}``, as
+    its schemas answer NUL in a JSON body). Multipart bodies are left to the forms (Django's
+    form fields refuse NUL): reading them here would parse uploads before the view could
+    choose its upload handlers.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._invalid(request):
-            return self._refuse(request)
+        fields = self._invalid(request)
+        if fields:
+            return self._refuse(request, fields)
         return self.get_response(request)
 
     @staticmethod
-    def _invalid(request: HttpRequest) -> bool:
-        if "\x00" in request.path:
-            return True
-        query = request.GET
-        if _has_nul(query.keys()) or _has_nul(v for _k, vs in query.lists() for v in vs):
-            return True
+    def _invalid(request: HttpRequest) -> list[str]:
+        fields = ["path"] if "\x00" in request.path else []
+        fields += _nul_fields(request.GET)
         if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
-            form = request.POST
-            return _has_nul(form.keys()) or _has_nul(v for _k, vs in form.lists() for v in vs)
-        return False
+            fields += _nul_fields(request.POST)
+        return fields
 
     @staticmethod
-    def _refuse(request: HttpRequest) -> HttpResponse:
-        message = _("请求中含有空字符（U+0000），无法处理。请检查输入后重试。")
+    def _refuse(request: HttpRequest, fields: list[str]) -> HttpResponse:
         if request.path.startswith("/api/"):
+            rule = _("不能含有空字符（U+0000）")
             return JsonResponse(
-                {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
+                {"detail": [f"{name}: {rule}" for name in fields]},
+                status=422,
+                json_dumps_params={"ensure_ascii": False},
             )
+        message = _("请求参数 %(fields)s 中含有空字符（U+0000），无法处理。请检查输入后重试。") % {
+            "fields": "、".join(fields)
+        }
         return render(request, "400.html", {"message": message}, status=400)
