@@ -32,6 +32,40 @@ def test_pii_is_encrypted_at_rest(cast: Cast) -> None:
     assert HEAD_ID not in stored[0] and "6222020200112233445" not in stored[1]
 
 
+def test_health_fields_are_encrypted_at_rest(cast: Cast) -> None:
+    """因病/因残 and medical spending are health data (issue 16 item 9)."""
+    case = apply(cast)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT causes, rigid_medical FROM assistance_hardshipcase")
+        causes, medical = cursor.fetchone()
+    assert "illness" not in causes and "6000" not in str(medical)
+    assert causes.startswith("gh1$") and str(medical).startswith("gh1$")
+    case.refresh_from_db()
+    assert case.causes == ["illness"] and case.rigid_medical == Decimal("6000")
+
+
+def test_migration_encrypts_existing_health_fields(cast: Cast) -> None:
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    migration = import_module("gonghui.assistance.migrations.0002_encrypt_health_fields")
+    case = apply(cast)
+    with connection.cursor() as cursor:  # a row as 0001 wrote it: plain JSON and a number
+        cursor.execute(
+            "UPDATE assistance_hardshipcase SET causes = %s, rigid_medical = %s WHERE id = %s",
+            ['["illness", "disability"]', "6000.00", case.pk],
+        )
+    editor = SimpleNamespace(connection=connection)
+    migration.encrypt_rows(None, editor)
+    migration.encrypt_rows(None, editor)  # a second run leaves ciphertext alone
+    case.refresh_from_db()
+    assert case.causes == ["illness", "disability"] and case.rigid_medical == Decimal("6000")
+    migration.decrypt_rows(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT causes, rigid_medical FROM assistance_hardshipcase")
+        assert cursor.fetchone() == ('["illness", "disability"]', "6000.00")
+
+
 def test_one_household_one_open_archive(cast: Cast) -> None:
     apply(cast)
     with pytest.raises(ValidationError):
@@ -184,3 +218,6 @@ def test_correcting_figures_recomputes_and_audits(cast: Cast) -> None:
     assert (case.category, case.per_capita) == (Category.RELATIVE, Decimal("1333.33"))
     event = AuditEvent.objects.get(action="assistance.case.updated")
     assert event.before["category"] == "deep" and event.after["category"] == "relative"
+    # Medical spending is health data: the clear-text audit row says only that it changed.
+    assert "rigid_medical" not in event.before and "rigid_medical" not in event.after
+    assert event.after["health_fields_changed"] == ["rigid_medical"]
