@@ -59,7 +59,7 @@ class AmountField(forms.DecimalField):
         kwargs.setdefault("min_value", Decimal(0))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.strip()
             if value and not PLAIN_DECIMAL.fullmatch(value):
