@@ -79,3 +79,11 @@ def test_ordinary_input_passes(cast: Cast) -> None:
     client = Client()
     client.force_login(cast.county_officer)
     assert client.get("/orgs/search/?q=%E4%B8%9C%E5%8C%BA").status_code == 200
+
+
+def test_anonymous_visitors_get_the_400_page_too(db: None) -> None:
+    client = Client(raise_request_exception=False)
+    for url in ("/accounts/login/?next=%00", "/shop/?q=%00", "/m/?a=%00"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "空字符" in response.content.decode()
