@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication so that the 400 page shows the officer's menu.
+    "gonghui.core.middleware.InvalidInputMiddleware",
     "gonghui.core.middleware.RequestContextMiddleware",
     "gonghui.core.observability.DatabaseUnavailableMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",

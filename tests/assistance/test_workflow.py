@@ -32,6 +32,40 @@ def test_pii_is_encrypted_at_rest(cast: Cast) -> None:
     assert HEAD_ID not in stored[0] and "6222020200112233445" not in stored[1]
 
 
+def test_health_fields_are_encrypted_at_rest(cast: Cast) -> None:
+    """因病/因残 and medical spending are health data (issue 16 item 9)."""
+    case = apply(cast)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT causes, rigid_medical FROM assistance_hardshipcase")
+        causes, medical = cursor.fetchone()
+    assert "illness" not in causes and "6000" not in str(medical)
+    assert causes.startswith("gh1$") and str(medical).startswith("gh1$")
+    case.refresh_from_db()
+    assert case.causes == ["illness"] and case.rigid_medical == Decimal("6000")
+
+
+def test_migration_encrypts_existing_health_fields(cast: Cast) -> None:
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    migration = import_module("gonghui.assistance.migrations.0002_encrypt_health_fields")
+    case = apply(cast)
+    with connection.cursor() as cursor:  # a row as 0001 wrote it: plain JSON and a number
+        cursor.execute(
+            "UPDATE assistance_hardshipcase SET causes = %s, rigid_medical = %s WHERE id = %s",
+            ['["illness", "disability"]', "6000.00", case.pk],
+        )
+    editor = SimpleNamespace(connection=connection)
+    migration.encrypt_rows(None, editor)
+    migration.encrypt_rows(None, editor)  # a second run leaves ciphertext alone
+    case.refresh_from_db()
+    assert case.causes == ["illness", "disability"] and case.rigid_medical == Decimal("6000")
+    migration.decrypt_rows(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT causes, rigid_medical FROM assistance_hardshipcase")
+        assert cursor.fetchone() == ('["illness", "disability"]', "6000.00")
+
+
 def test_one_household_one_open_archive(cast: Cast) -> None:
     apply(cast)
     with pytest.raises(ValidationError):
@@ -140,6 +174,27 @@ def test_yearly_review_spot_checks_at_least_30_percent(cast: Cast) -> None:
     assert batch.items.filter(spot_check=True).count() == 3  # ceil(7 × 30%)
 
 
+def test_yearly_review_sample_cannot_be_computed_in_advance(cast: Cast) -> None:
+    """The spot-check draw is not a function of org and year (issue 16 item 9): over ten
+    years, a seeded draw would match every time; a CSPRNG matches all ten with chance 35^-10."""
+    import math
+    import random
+
+    from tests.assistance.helpers import resident
+
+    for n in range(7):
+        archive(cast, apply(cast, number=resident(f"41010519750101{n}23")))
+    grass = fresh(cast.grassroots_officer)
+    matches = 0
+    for year in range(2011, 2021):
+        batch = lifecycle.review_batch_create(actor=grass, org=cast.grassroots, year=year)
+        ids = sorted(batch.items.values_list("case_id", flat=True))
+        drawn = set(batch.items.filter(spot_check=True).values_list("case_id", flat=True))
+        seeded = random.Random(f"{cast.grassroots.pk}:{year}")
+        matches += drawn == set(seeded.sample(ids, math.ceil(len(ids) * 0.3)))
+    assert matches < 10
+
+
 def test_reveal_needs_reveal_pii_and_is_audited(cast: Cast) -> None:
     case = apply(cast)
     value = services.case_reveal(
@@ -163,3 +218,6 @@ def test_correcting_figures_recomputes_and_audits(cast: Cast) -> None:
     assert (case.category, case.per_capita) == (Category.RELATIVE, Decimal("1333.33"))
     event = AuditEvent.objects.get(action="assistance.case.updated")
     assert event.before["category"] == "deep" and event.after["category"] == "relative"
+    # Medical spending is health data: the clear-text audit row says only that it changed.
+    assert "rigid_medical" not in event.before and "rigid_medical" not in event.after
+    assert event.after["health_fields_changed"] == ["rigid_medical"]

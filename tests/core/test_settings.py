@@ -106,3 +106,44 @@ def test_english_catalogue_is_available(db: None) -> None:
 
     with translation.override("en"):
         assert translation.gettext("组织树") == "Union tree"
+
+
+PRODUCTION_ENV = {
+    "GONGHUI_ENV": "production",
+    "SECRET_KEY": "s" * 50,
+    "GONGHUI_PII_KEY": "k" * 44,
+    "DATABASE_URL": "postgres://u@127.0.0.1:5432/db",
+    "ALLOWED_HOSTS": "gh.example.cn",
+}
+
+
+@pytest.mark.parametrize(
+    "override,message",
+    [
+        ({"SECRET_KEY": "s" * 49}, "SECRET_KEY must be at least 50 characters"),
+        ({"ALLOWED_HOSTS": "gh.example.cn, *"}, "ALLOWED_HOSTS must name the site's hosts"),
+        ({"DATABASE_URL": "sqlite:////srv/gonghui.sqlite3"}, "DATABASE_URL must point at"),
+        ({"DATABASE_URL": "SQLite:///x.db"}, "DATABASE_URL must point at"),
+    ],
+)
+def test_production_refuses_weak_settings(override: dict[str, str], message: str) -> None:
+    """Production refuses a short SECRET_KEY, a wildcard host and SQLite (issue 16 item 9)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from gonghui.core.env import check_production
+
+    check_production(PRODUCTION_ENV)  # the baseline is accepted
+    with pytest.raises(ImproperlyConfigured, match=message):
+        check_production({**PRODUCTION_ENV, **override})
+
+
+def test_production_with_a_wildcard_host_does_not_start(tmp_path: Path) -> None:
+    import base64
+
+    env = {
+        **PRODUCTION_ENV,
+        "GONGHUI_PII_KEY": base64.urlsafe_b64encode(b"k" * 32).decode(),
+        "ALLOWED_HOSTS": "*",
+    }
+    result = run_settings(env, tmp_path)
+    assert result.returncode != 0 and "ALLOWED_HOSTS must name" in result.stderr

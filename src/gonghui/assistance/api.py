@@ -14,6 +14,7 @@ from gonghui.accounts.api import ErrorOut, InvalidOut
 from gonghui.assistance import selectors
 from gonghui.assistance.identification import identify, rule_for
 from gonghui.assistance.models import HardshipCase
+from gonghui.core.api_schemas import Amount
 from gonghui.core.scoping import ViewerRequest
 from gonghui.orgs import selectors as org_selectors
 
@@ -91,10 +92,10 @@ class IdentifyIn(Schema):
     org: str
     area: str = "urban"
     household_size: int
-    annual_income: Decimal
-    rigid: Decimal = Decimal(0)
+    annual_income: Amount
+    rigid: Amount = Decimal(0)
     event: str = ""
-    event_costs: Decimal = Decimal(0)
+    event_costs: Amount = Decimal(0)
 
 
 class IdentifyOut(Schema):

@@ -24,7 +24,7 @@ from gonghui.assistance.models_funds import (
     Stage,
     WarmthGroup,
 )
-from gonghui.core.forms import BootstrapMixin
+from gonghui.core.forms import AmountField, BootstrapMixin, BoundedDateField
 from gonghui.orgs.forms import OrgPickerInput
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -40,12 +40,10 @@ class CaseFilterForm(forms.Form):
 class HouseholdFieldsMixin(forms.Form):
     household_size = forms.IntegerField(label=_("家庭人口"), min_value=1, max_value=30)
     area = forms.ChoiceField(label=_("户籍类别"), choices=Area.choices)
-    annual_income = forms.DecimalField(label=_("家庭年度可支配收入（元）"), **MONEY)
-    rigid_medical = forms.DecimalField(label=_("刚性支出：医疗（元/年）"), required=False, **MONEY)
-    rigid_schooling = forms.DecimalField(
-        label=_("刚性支出：教育（元/年）"), required=False, **MONEY
-    )
-    rigid_other = forms.DecimalField(label=_("刚性支出：其他（元/年）"), required=False, **MONEY)
+    annual_income = AmountField(label=_("家庭年度可支配收入（元）"), **MONEY)
+    rigid_medical = AmountField(label=_("刚性支出：医疗（元/年）"), required=False, **MONEY)
+    rigid_schooling = AmountField(label=_("刚性支出：教育（元/年）"), required=False, **MONEY)
+    rigid_other = AmountField(label=_("刚性支出：其他（元/年）"), required=False, **MONEY)
     causes = forms.MultipleChoiceField(
         label=_("致困原因"),
         choices=Cause.choices,
@@ -53,7 +51,7 @@ class HouseholdFieldsMixin(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     event = forms.ChoiceField(label=_("致困事件"), choices=QualifyingEvent.choices, required=False)
-    event_costs = forms.DecimalField(label=_("年度致困支出（元）"), required=False, **MONEY)
+    event_costs = AmountField(label=_("年度致困支出（元）"), required=False, **MONEY)
     housing = forms.CharField(label=_("住房情况"), max_length=200, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     bank_name = forms.CharField(label=_("开户银行"), max_length=60, required=False)
@@ -92,7 +90,7 @@ class PersonForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     relation = forms.ChoiceField(label=_("与户主关系"), choices=Relation.choices)
     id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
-    annual_income = forms.DecimalField(label=_("年收入（元）"), required=False, **MONEY)
+    annual_income = AmountField(label=_("年收入（元）"), required=False, **MONEY)
     health = forms.CharField(label=_("健康状况"), max_length=100, required=False)
     disability = forms.CharField(label=_("残疾类别及等级"), max_length=100, required=False)
     schooling = forms.CharField(label=_("就学情况"), max_length=100, required=False)
@@ -100,7 +98,7 @@ class PersonForm(BootstrapMixin, forms.Form):
 
 class IncomeSourceForm(BootstrapMixin, forms.Form):
     kind = forms.CharField(label=_("收入来源"), max_length=40)
-    amount = forms.DecimalField(label=_("年收入（元）"), **MONEY)
+    amount = AmountField(label=_("年收入（元）"), **MONEY)
 
 
 class OpinionForm(BootstrapMixin, forms.Form):
@@ -121,12 +119,12 @@ class ObjectionForm(BootstrapMixin, forms.Form):
 
 
 class IncomeForm(BootstrapMixin, forms.Form):
-    month = forms.DateField(
+    month = BoundedDateField(
         label=_("月份"),
         widget=forms.DateInput(attrs={"type": "month"}),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
-    per_capita = forms.DecimalField(label=_("月人均收入（元）"), **MONEY)
+    per_capita = AmountField(label=_("月人均收入（元）"), **MONEY)
 
 
 class CloseForm(BootstrapMixin, forms.Form):
@@ -140,17 +138,17 @@ class AttachmentForm(BootstrapMixin, forms.Form):
 
 
 class RuleForm(BootstrapMixin, forms.Form):
-    urban_line = forms.DecimalField(
+    urban_line = AmountField(
         label=_("城镇低保标准（元/月）"), max_digits=10, decimal_places=2, min_value=1
     )
-    rural_line = forms.DecimalField(
+    rural_line = AmountField(
         label=_("农村低保标准（元/月）"), max_digits=10, decimal_places=2, min_value=1
     )
-    relative_multiplier = forms.DecimalField(
+    relative_multiplier = AmountField(
         label=_("相对困难倍数"), max_digits=4, decimal_places=2, min_value=1, initial=2
     )
     inclusive = forms.BooleanField(label=_("含边界（≤）"), required=False)
-    effective_from = forms.DateField(label=_("生效日期"), widget=DATE)
+    effective_from = BoundedDateField(label=_("生效日期"), widget=DATE)
     note = forms.CharField(label=_("依据"), max_length=200, required=False)
 
 
@@ -160,16 +158,14 @@ class FundForm(BootstrapMixin, forms.Form):
 
 
 class DepositForm(BootstrapMixin, forms.Form):
-    amount = forms.DecimalField(
-        label=_("金额（元）"), max_digits=14, decimal_places=2, min_value=0.01
-    )
+    amount = AmountField(label=_("金额（元）"), max_digits=14, decimal_places=2, min_value=0.01)
     memo = forms.CharField(label=_("摘要（来源）"), max_length=200)
 
 
 class RecordForm(BootstrapMixin, forms.Form):
     fund = forms.TypedChoiceField(label=_("资金来源"), coerce=int, choices=[])
     kind = forms.ChoiceField(label=_("帮扶方式"), choices=AidKind.choices)
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("金额（物资折价，元）"), max_digits=14, decimal_places=2, min_value=0.01
     )
     campaign = forms.TypedChoiceField(
@@ -189,7 +185,7 @@ class WarmthRecordForm(BootstrapMixin, forms.Form):
     )
     group = forms.ChoiceField(label=_("慰问对象类别"), choices=WarmthGroup.choices)
     kind = forms.ChoiceField(label=_("帮扶方式"), choices=AidKind.choices)
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("金额（物资折价，元）"), max_digits=14, decimal_places=2, min_value=0.01
     )
     description = forms.CharField(label=_("内容"), max_length=200, required=False)
@@ -199,16 +195,12 @@ class CampaignForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("活动类型"), choices=CampaignKind.choices)
     name = forms.CharField(label=_("活动名称"), max_length=100)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    budget = forms.DecimalField(
-        label=_("经费总额（元）"), max_digits=14, decimal_places=2, min_value=0.01
-    )
+    budget = AmountField(label=_("经费总额（元）"), max_digits=14, decimal_places=2, min_value=0.01)
 
 
 class AllotForm(BootstrapMixin, forms.Form):
     org = forms.CharField(label=_("下级工会编码"), max_length=32, widget=OrgPickerInput)
-    amount = forms.DecimalField(
-        label=_("分配额度（元）"), max_digits=14, decimal_places=2, min_value=0.01
-    )
+    amount = AmountField(label=_("分配额度（元）"), max_digits=14, decimal_places=2, min_value=0.01)
 
 
 class StudentForm(BootstrapMixin, forms.Form):
@@ -219,7 +211,7 @@ class StudentForm(BootstrapMixin, forms.Form):
     student_id = forms.CharField(label=_("学生身份证号"), max_length=18)
     school = forms.CharField(label=_("录取学校"), max_length=100)
     stage = forms.ChoiceField(label=_("学段"), choices=Stage.choices)
-    tuition = forms.DecimalField(label=_("学费（元/年）"), **MONEY)
+    tuition = AmountField(label=_("学费（元/年）"), **MONEY)
     exclusion = forms.ChoiceField(label=_("排除情形"), choices=Exclusion.choices, required=False)
 
 
@@ -230,7 +222,7 @@ class CivilListForm(BootstrapMixin, forms.Form):
 
 class ReviewBatchForm(BootstrapMixin, forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    spot_share = forms.DecimalField(
+    spot_share = AmountField(
         label=_("抽查比例"),
         max_digits=4,
         decimal_places=2,

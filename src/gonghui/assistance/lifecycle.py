@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import random
+import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -163,7 +163,12 @@ def review_batch_create(
     *, actor: Any, org: Org, year: int, spot_share: Any = MIN_SPOT_SHARE
 ) -> ReviewBatch:
     """The yearly review of every open case of the org's subtree, one batch, with a random
-    spot-check of at least 30% (seeded by org and year: the same draw if re-run)."""
+    spot-check of at least 30%.
+
+    The draw comes from the operating system's CSPRNG: a seed the officers could compute (org
+    and year) would let them know in advance which cases will be checked. A batch is created
+    once per org and year, so there is no re-run that would need the same draw.
+    """
     require_capability(actor, "assistance.manage", org.path)
     share = Decimal(str(spot_share))
     if share < MIN_SPOT_SHARE or share > 1:
@@ -179,7 +184,7 @@ def review_batch_create(
         .order_by("id")
         .values_list("id", flat=True)
     )
-    sampled = set(random.Random(f"{org.pk}:{year}").sample(ids, math.ceil(len(ids) * share)))
+    sampled = set(secrets.SystemRandom().sample(ids, math.ceil(len(ids) * share)))
     ReviewItem.objects.bulk_create(
         ReviewItem(batch=batch, case_id=pk, spot_check=pk in sampled) for pk in ids
     )

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from gonghui.core.crypto import (
+    EncryptedDecimalField,
+    EncryptedJSONField,
     EncryptedTextField,
     mask_bank_account,
     mask_id_number,
@@ -105,14 +107,16 @@ class HardshipCase(models.Model):
     area = models.CharField(_("户籍类别"), max_length=8, choices=Area.choices, default=Area.URBAN)
     household_size = models.PositiveSmallIntegerField(_("家庭人口"))
     annual_income = models.DecimalField(_("家庭年度可支配收入"), **MONEY)
-    rigid_medical = models.DecimalField(_("刚性支出：医疗"), default=Decimal(0), **MONEY)
+    # Health data (DESIGN.md rule 3): medical spending and the causes (因病, 因残) are stored
+    # encrypted; figures by cause come from the counters (assistance.counters).
+    rigid_medical = EncryptedDecimalField(_("刚性支出：医疗"), default=Decimal(0))
     rigid_schooling = models.DecimalField(_("刚性支出：教育"), default=Decimal(0), **MONEY)
     rigid_other = models.DecimalField(_("刚性支出：其他"), default=Decimal(0), **MONEY)
     event = models.CharField(
         _("致困事件"), max_length=10, choices=QualifyingEvent.choices, blank=True, default=""
     )
     event_costs = models.DecimalField(_("年度致困支出"), default=Decimal(0), **MONEY)
-    causes = models.JSONField(_("致困原因"), default=list, blank=True)
+    causes = EncryptedJSONField(_("致困原因"), default=list, blank=True)
     housing = models.CharField(_("住房情况"), max_length=200, blank=True)
     bank_name = models.CharField(_("开户银行"), max_length=60, blank=True)
     bank_account = EncryptedTextField(_("银行账号"), blank=True, default="")

@@ -44,8 +44,9 @@ def summary(*, viewer: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
         for row in open_cases.values("category").annotate(n=Count("id")).order_by("category")
     ]
     causes: Counter[str] = Counter()
-    for row in open_cases.values_list("causes", flat=True):
-        causes.update(row or [])
+    # Decrypted row by row (the causes are health data, encrypted at rest).
+    for case_causes in open_cases.values_list("causes", flat=True):
+        causes.update(case_causes or [])
     cause_labels = dict(Cause.choices)
     paid = scoped(AssistanceRecord.objects.filter(status=RecordStatus.PAID), viewer).filter(
         paid_at__date__gte=start, paid_at__date__lte=end

@@ -278,24 +278,30 @@ def case_update(*, actor: Any, case: HardshipCase, **values: Any) -> HardshipCas
             "consent_purpose": case.consent_purpose,
         }
     )
+    # Health data (medical spending, causes) is encrypted on the case: the audit row, kept in
+    # clear, says only that it changed.
     figures = (
         "household_size",
         "annual_income",
-        "rigid_medical",
         "rigid_schooling",
         "rigid_other",
         "event",
         "event_costs",
         "area",
     )
+    health = ("rigid_medical", "causes")
     before = {f: str(getattr(case, f)) for f in figures}
     before["category"] = case.category
+    health_before = [getattr(case, f) for f in health]
     for field in EDITABLE:
         setattr(case, field, cleaned[field])
     case_identify(case)
     case.save()
-    after = {f: str(getattr(case, f)) for f in figures}
+    after: dict[str, Any] = {f: str(getattr(case, f)) for f in figures}
     after["category"] = case.category
+    changed = [f for f, old in zip(health, health_before, strict=True) if getattr(case, f) != old]
+    if changed:
+        after["health_fields_changed"] = changed
     counters.recount_source("assistance", [case.org_path])  # the category may have changed
     _audit("updated", actor, case, before=before, after=after)
     return case

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Header, Query, Router, Schema, Status
@@ -13,6 +13,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
 from gonghui.benefits import counter, selectors
 from gonghui.benefits.models import Offer, Redemption
+from gonghui.core.api_schemas import Amount
 
 offers_router = Router(tags=["benefits"])
 shop_router = Router(tags=["benefits"])
@@ -107,7 +108,7 @@ def shop_verify(request: HttpRequest, payload: ShopProofIn) -> dict[str, Any]:
 
 class RedemptionIn(ShopProofIn):
     offer_id: int = Field(..., ge=1, le=2**62)
-    bill_amount: Decimal = Field(..., gt=0, max_digits=10, decimal_places=2)
+    bill_amount: Annotated[Amount, Field(gt=0, max_digits=10)]
 
 
 class BenefitRedemptionOut(Schema):

@@ -36,6 +36,7 @@ from gonghui.benefits.models import (
 )
 from gonghui.benefits.segments import member_segments
 from gonghui.core.audit import audit_record
+from gonghui.core.crypto import mask_card_number
 from gonghui.members.cards import Verification, card_verify
 from gonghui.members.models import Card, Member
 
@@ -293,6 +294,6 @@ def _redeem(
         actor=actor,
         target=redemption,
         org_path=merchant.org_path,
-        after={"offer": offer.pk, "card": card.number, "discount": str(discount)},
+        after={"offer": offer.pk, "card": mask_card_number(card.number), "discount": str(discount)},
     )
     return redemption

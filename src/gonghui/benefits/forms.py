@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.benefits.models import Campaign, Category, OfferKind
 from gonghui.benefits.segments import segment_choices
-from gonghui.core.forms import BootstrapMixin
+from gonghui.core.forms import AmountField, BootstrapMixin, BoundedDateField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -22,12 +22,12 @@ class MerchantForm(BootstrapMixin, forms.Form):
     region_code = forms.CharField(label=_("行政区划代码"), max_length=6)
     contact_name = forms.CharField(label=_("联系人"), max_length=50)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=20)
-    agreement_start = forms.DateField(label=_("协议开始日期"), widget=DATE)
-    agreement_end = forms.DateField(label=_("协议结束日期"), widget=DATE)
+    agreement_start = BoundedDateField(label=_("协议开始日期"), widget=DATE)
+    agreement_end = BoundedDateField(label=_("协议结束日期"), widget=DATE)
 
 
 class RenewForm(BootstrapMixin, forms.Form):
-    agreement_end = forms.DateField(label=_("新的协议结束日期"), widget=DATE)
+    agreement_end = BoundedDateField(label=_("新的协议结束日期"), widget=DATE)
 
 
 class StaffForm(BootstrapMixin, forms.Form):
@@ -37,23 +37,23 @@ class StaffForm(BootstrapMixin, forms.Form):
 class OfferForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("优惠名称"), max_length=100)
     kind = forms.ChoiceField(label=_("优惠方式"), choices=OfferKind.choices)
-    value = forms.DecimalField(
+    value = AmountField(
         label=_("优惠数值"),
         max_digits=10,
         decimal_places=2,
         help_text=_("折扣填减免百分比（如 20 即八折），立减填金额，特价填售价，赠品填赠品价值"),
     )
     item = forms.CharField(label=_("赠品"), max_length=100, required=False)
-    min_bill = forms.DecimalField(label=_("最低消费"), max_digits=10, decimal_places=2, initial=0)
-    valid_from = forms.DateField(label=_("有效期起"), widget=DATE)
-    valid_until = forms.DateField(label=_("有效期止"), widget=DATE)
+    min_bill = AmountField(label=_("最低消费"), max_digits=10, decimal_places=2, initial=0)
+    valid_from = BoundedDateField(label=_("有效期起"), widget=DATE)
+    valid_until = BoundedDateField(label=_("有效期止"), widget=DATE)
     segment = forms.ChoiceField(label=_("适用会员"), required=False, choices=())
     per_member_daily = forms.IntegerField(label=_("每人每日限用"), min_value=0, initial=1)
     per_member_total = forms.IntegerField(
         label=_("每人限用总次数"), min_value=0, initial=0, help_text=_("0 表示不限")
     )
     quota = forms.IntegerField(label=_("总名额"), min_value=1)
-    budget = forms.DecimalField(label=_("优惠总预算（元）"), max_digits=12, decimal_places=2)
+    budget = AmountField(label=_("优惠总预算（元）"), max_digits=12, decimal_places=2)
     union_share = forms.IntegerField(
         label=_("工会补贴比例（%）"), min_value=0, max_value=100, initial=0
     )
@@ -71,8 +71,8 @@ class OfferForm(BootstrapMixin, forms.Form):
 class CampaignForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("活动名称"), max_length=100)
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea)
-    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
-    ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
+    starts_on = BoundedDateField(label=_("开始日期"), widget=DATE)
+    ends_on = BoundedDateField(label=_("结束日期"), widget=DATE)
     signup_required = forms.BooleanField(label=_("须报名"), required=False)
     per_member_limit = forms.IntegerField(
         label=_("每人全活动限用次数"), min_value=0, initial=0, help_text=_("0 表示不限")
@@ -88,8 +88,8 @@ class ComplaintForm(BootstrapMixin, forms.Form):
 
 
 class PeriodForm(forms.Form):
-    since = forms.DateField(required=False)
-    until = forms.DateField(required=False)
+    since = BoundedDateField(required=False)
+    until = BoundedDateField(required=False)
 
 
 class VerifyForm(BootstrapMixin, forms.Form):
@@ -100,7 +100,7 @@ class VerifyForm(BootstrapMixin, forms.Form):
 
 class RedeemForm(VerifyForm):
     offer = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
-    bill_amount = forms.DecimalField(
+    bill_amount = AmountField(
         label=_("消费金额（元）"), max_digits=10, decimal_places=2, min_value=0
     )
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)

@@ -2,9 +2,45 @@
 
 from __future__ import annotations
 
-from ninja import Schema
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Annotated, Any
 
-__all__ = ["ErrorOut", "InvalidOut"]
+from ninja import Schema
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from gonghui.core.dateranges import EARLIEST_BIRTH, EARLIEST_EVENT, LATEST
+from gonghui.core.forms import PLAIN_DECIMAL
+
+__all__ = ["Amount", "BirthDate", "ErrorOut", "EventDate", "InvalidOut"]
+
+# Dates in an API input, inside core.dateranges' range (422 "不能小于…" / "不能大于…").
+EventDate = Annotated[dt.date, Field(ge=EARLIEST_EVENT, le=LATEST)]
+BirthDate = Annotated[dt.date, Field(ge=EARLIEST_BIRTH, le=LATEST)]
+
+
+def _plain_decimal(value: Any) -> Any:
+    """JSON numbers and strings of plain digits; no exponent in a string, nothing infinite
+    (a JSON ``1e309`` arrives as float infinity). Error type ``plain_decimal`` (gonghui.api
+    words it in Chinese)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("plain_decimal", "not a plain decimal number")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise PydanticCustomError("plain_decimal", "not a plain decimal number")
+        return Decimal(str(value))
+    if isinstance(value, str) and not PLAIN_DECIMAL.fullmatch(value.strip()):
+        raise PydanticCustomError("plain_decimal", "not a plain decimal number")
+    return value
+
+
+# Money in an API input: at most 14 digits, 2 after the point, not negative. Narrow it further
+# with another Field (``Annotated[Amount, Field(gt=0, max_digits=10)]``).
+Amount = Annotated[
+    Decimal, BeforeValidator(_plain_decimal), Field(ge=0, max_digits=14, decimal_places=2)
+]
 
 
 class ErrorOut(Schema):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from gonghui.core.calendar_services import calendar_year_save, parse_schedule_lines
 from gonghui.core.decorators import superuser_required
-from gonghui.core.forms import BootstrapMixin, apply_service_errors
+from gonghui.core.forms import BootstrapMixin, BoundedDateField, apply_service_errors
 from gonghui.core.models import CalendarDay, CalendarYear, DayKind
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -47,7 +47,7 @@ class CalendarYearForm(BootstrapMixin, forms.Form):
         max_length=100,
         help_text=gettext_lazy("如：国务院办公厅关于2027年部分节假日安排的通知"),
     )
-    published_on = forms.DateField(
+    published_on = BoundedDateField(
         label=gettext_lazy("发布日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

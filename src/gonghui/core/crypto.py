@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -131,6 +133,52 @@ class EncryptedTextField(models.TextField):
         return encrypt(str(value), self.crypto_context)
 
 
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value (a list of codes) stored encrypted as its JSON text.
+
+    For sensitive values that are only ever read whole (health-related causes of hardship):
+    nothing can filter on them in SQL, so figures by value come from counters that the
+    services keep or from reading the rows.
+    """
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        return json.loads(text) if text else None
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value) if value else None
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return encrypt(json.dumps(value, ensure_ascii=False), self.crypto_context)
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False)
+
+
+class EncryptedDecimalField(EncryptedTextField):
+    """A decimal amount stored encrypted as its text (medical spending): no SQL arithmetic or
+    ordering on it, only whole reads."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        return Decimal(text) if text else None
+
+    def to_python(self, value: Any) -> Any:
+        if value is None or isinstance(value, Decimal):
+            return value
+        return Decimal(str(value)) if value != "" else None
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = self.to_python(value)
+        if value is None:
+            return None
+        return encrypt(str(value), self.crypto_context)
+
+
 # Masking (DESIGN.md rule 3): what a masked value keeps must leave many candidates even beside
 # everything else a page shows. An 18-character resident ID keeps its province and city (4)
 # and its gender and check characters (2): the county, the birth date and the sequence stay
@@ -164,6 +212,12 @@ def mask_tail(number: str, keep: int = 4) -> str:
     if len(number) <= keep:
         return "*" * len(number)
     return "*" * (len(number) - keep) + number[-keep:]
+
+
+def mask_card_number(number: str) -> str:
+    """Member card 4101050000017 → *********0017 (last four, like a bank account): the number
+    with its code verifies a member, so audit rows and lists never carry it whole."""
+    return mask_tail(number, 4)
 
 
 def mask_bank_account(account: str) -> str:

@@ -14,6 +14,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 PRODUCTION_REQUIRED = ("SECRET_KEY", "GONGHUI_PII_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
+# Django's own deployment check (security.W009) asks for at least 50 characters.
+SECRET_KEY_MIN_LENGTH = 50
 
 
 def is_production(environ: os._Environ[str] | dict[str, str] = os.environ) -> bool:
@@ -26,6 +28,23 @@ def check_production(environ: os._Environ[str] | dict[str, str] = os.environ) ->
         raise ImproperlyConfigured(
             "GONGHUI_ENV=production requires these settings: " + ", ".join(missing)
         )
+    problems = []
+    if len(environ["SECRET_KEY"].strip()) < SECRET_KEY_MIN_LENGTH:
+        problems.append(
+            f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters long "
+            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(64))')"
+        )
+    hosts = [h.strip() for h in environ["ALLOWED_HOSTS"].split(",")]
+    if any("*" in h for h in hosts):
+        # A wildcard lets any Host header through: password-reset links and absolute URLs
+        # could then point at an attacker's domain.
+        problems.append("ALLOWED_HOSTS must name the site's hosts, not '*'")
+    if environ["DATABASE_URL"].strip().lower().startswith("sqlite"):
+        problems.append(
+            "DATABASE_URL must point at PostgreSQL (postgres://...): SQLite is for the demo only"
+        )
+    if problems:
+        raise ImproperlyConfigured("GONGHUI_ENV=production: " + "; ".join(problems))
 
 
 def var_dir(environ: os._Environ[str] | dict[str, str] = os.environ) -> Path:

@@ -20,6 +20,8 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.cn import uscc as stdnum_uscc
 
+from gonghui.core.dateranges import EARLIEST_BIRTH
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # 登记管理部门代码 (GB 32100-2015): 1–9, A 中央军委改革和编制办公室, N 农业, Y 其他.
 USCC_DEPARTMENTS = frozenset("123456789ANY")
@@ -130,7 +132,7 @@ def _birth_date(digits: str, label: str | Promise) -> dt.date:
             _("%(label)s中的出生日期 %(digits)s 不是真实日期") % {"label": label, "digits": digits},
             code="id_birth_date",
         ) from None
-    if born > dt.date.today() or born.year < 1850:
+    if born > dt.date.today() or born < EARLIEST_BIRTH:
         raise ValidationError(
             _("%(label)s中的出生日期 %(date)s 不合理") % {"label": label, "date": born.isoformat()},
             code="id_birth_date",

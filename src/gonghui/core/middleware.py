@@ -1,8 +1,10 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from gonghui.core.audit import request_ip
 from gonghui.core.net import client_ip
@@ -55,3 +57,56 @@ class LanguageMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def _nul_fields(data: QueryDict) -> list[str]:
+    """The names of the parameters whose name or value holds NUL (a name is shown escaped)."""
+    return [
+        key.replace("\x00", "\\0")
+        for key, values in data.lists()
+        if "\x00" in key or any("\x00" in v for v in values)
+    ]
+
+
+class InvalidInputMiddleware:
+    """Refuses a request whose path, query string or form body holds a NUL character.
+
+    PostgreSQL cannot store or even compare text containing NUL, so such a value reaching a
+    filter is a 500 there; no page or form has a use for it. One check here covers every
+    view, including the many that read ``request.GET`` directly. Pages get a 400 naming the
+    parameters; the API keeps its contract for bad input (422, ``{"detail": ["q: …"]}``, as
+    its schemas answer NUL in a JSON body). Multipart bodies are left to the forms (Django's
+    form fields refuse NUL): reading them here would parse uploads before the view could
+    choose its upload handlers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        fields = self._invalid(request)
+        if fields:
+            return self._refuse(request, fields)
+        return self.get_response(request)
+
+    @staticmethod
+    def _invalid(request: HttpRequest) -> list[str]:
+        fields = ["path"] if "\x00" in request.path else []
+        fields += _nul_fields(request.GET)
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            fields += _nul_fields(request.POST)
+        return fields
+
+    @staticmethod
+    def _refuse(request: HttpRequest, fields: list[str]) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            rule = _("不能含有空字符（U+0000）")
+            return JsonResponse(
+                {"detail": [f"{name}: {rule}" for name in fields]},
+                status=422,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        message = _("请求参数 %(fields)s 中含有空字符（U+0000），无法处理。请检查输入后重试。") % {
+            "fields": "、".join(fields)
+        }
+        return render(request, "400.html", {"message": message}, status=400)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.forms import BootstrapMixin
+from gonghui.core.forms import BootstrapMixin, BoundedDateField
 from gonghui.democracy.models import (
     CompositionRule,
     DisclosureCategory,
@@ -43,8 +43,8 @@ class RuleForm(BootstrapMixin, forms.ModelForm):
 
 
 class TermForm(BootstrapMixin, forms.Form):
-    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
-    ends_on = forms.DateField(label=_("届满日期"), widget=DATE)
+    starts_on = BoundedDateField(label=_("开始日期"), widget=DATE)
+    ends_on = BoundedDateField(label=_("届满日期"), widget=DATE)
 
 
 class DelegateForm(BootstrapMixin, forms.Form):
@@ -52,13 +52,13 @@ class DelegateForm(BootstrapMixin, forms.Form):
     gender = forms.ChoiceField(label=_("性别"), choices=Gender.choices)
     group = forms.ChoiceField(label=_("职工类别"), choices=OccupationGroup.choices)
     constituency = forms.CharField(label=_("选区"), max_length=80)
-    elected_on = forms.DateField(label=_("当选日期"), widget=DATE)
+    elected_on = BoundedDateField(label=_("当选日期"), widget=DATE)
     member_id = forms.IntegerField(label=_("会员编号（可不填）"), required=False)
     replaces = forms.IntegerField(label=_("补选接替的代表编号"), required=False)
 
 
 class LeaveForm(BootstrapMixin, forms.Form):
-    left_on = forms.DateField(label=_("离任日期"), widget=DATE)
+    left_on = BoundedDateField(label=_("离任日期"), widget=DATE)
     reason = forms.CharField(label=_("离任原因"), max_length=200)
 
 
@@ -69,7 +69,7 @@ class DepartmentForm(BootstrapMixin, forms.Form):
 
 class SessionForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("会议名称"), max_length=150)
-    scheduled_for = forms.DateField(label=_("召开日期"), widget=DATE)
+    scheduled_for = BoundedDateField(label=_("召开日期"), widget=DATE)
     location = forms.CharField(label=_("地点"), max_length=120, required=False)
     agenda = forms.CharField(
         label=_("议程"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -105,4 +105,4 @@ class ItemForm(BootstrapMixin, forms.Form):
     category = forms.ChoiceField(label=_("类别"), choices=DisclosureCategory.choices)
     title = forms.CharField(label=_("公开事项"), max_length=150)
     period = forms.CharField(label=_("公开期间"), max_length=40)
-    due_on = forms.DateField(label=_("应公开日期"), widget=DATE)
+    due_on = BoundedDateField(label=_("应公开日期"), widget=DATE)

@@ -24,7 +24,8 @@ from ninja.errors import HttpError
 from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
 from gonghui.accounts.models import AccountType
 from gonghui.core import dicts, ratelimit
-from gonghui.core.crypto import mask_tail
+from gonghui.core.api_schemas import BirthDate, EventDate
+from gonghui.core.crypto import mask_card_number
 from gonghui.core.identifiers import IdType, normalize_code, validate_personal_id
 from gonghui.core.importing.jobs import job_create, run_import_job
 from gonghui.core.importing.reader import ACCEPTED_EXTENSIONS
@@ -114,10 +115,10 @@ class MemberIn(Schema):
     id_type: IdType
     id_number: str = Field(..., max_length=40, pattern=NO_NUL)
     name: str = Field(..., max_length=50, pattern=NO_NUL)
-    joined_on: dt.date
+    joined_on: EventDate
     consent_purpose: str = Field(..., max_length=200, pattern=NO_NUL)
     gender: Gender | None = None
-    birth_date: dt.date | None = None
+    birth_date: BirthDate | None = None
     phone: str = _text(20)
     employer_id: int | None = Field(None, ge=1, le=MAX_ID)
     migrant_worker: bool = False
@@ -190,7 +191,7 @@ def _member_out(member: Member, card_no: str) -> dict[str, Any]:
         "status": member.status,
         "status_label": str(MemberStatus(member.status).label),
         "joined_on": member.joined_on,
-        "card_no_masked": mask_tail(card_no),
+        "card_no_masked": mask_card_number(card_no),
     }
 
 

@@ -24,6 +24,7 @@ from stdnum import luhn
 
 from gonghui.core import counters, ratelimit
 from gonghui.core.audit import audit_record
+from gonghui.core.crypto import mask_card_number
 from gonghui.core.scoping import require_capability
 from gonghui.members.models import Card, CardSequence, CardStatus, Member
 from gonghui.orgs.models import PATH_STEP, Org
@@ -75,7 +76,7 @@ def card_issue_locked(member: Member, *, actor: Any) -> Card:
         actor=actor,
         target=member,
         org_path=member.org_path,
-        after={"card": card.number},
+        after={"card": mask_card_number(card.number)},
     )
     return card
 
@@ -103,7 +104,7 @@ def card_replace(*, actor: Any, member: Member, reason: str) -> Card:
         actor=actor,
         target=member,
         org_path=member.org_path,
-        after={"card": card.number, "reason": reason.strip()},
+        after={"card": mask_card_number(card.number), "reason": reason.strip()},
     )
     return card
 

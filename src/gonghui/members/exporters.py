@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import dicts
 from gonghui.core.audit import audit_record
-from gonghui.core.crypto import decrypt, encrypt, mask_id_number, mask_phone, mask_tail
+from gonghui.core.crypto import decrypt, encrypt, mask_card_number, mask_id_number, mask_phone
 from gonghui.core.exporting import Exporter
 from gonghui.core.identifiers import IdType
 from gonghui.core.scoping import require_capability
@@ -136,7 +136,7 @@ class MemberExporter(Exporter):
             *(by_field[c.key] for c in MemberImporter.columns),
             m.union.name,
             m.get_status_display(),
-            card if self.unmasked else mask_tail(card),
+            card if self.unmasked else mask_card_number(card),
         ]
 
 

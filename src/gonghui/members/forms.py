@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.dicts import DictChoiceField
-from gonghui.core.forms import BootstrapMixin
+from gonghui.core.forms import BootstrapMixin, BoundedDateField
 from gonghui.core.identifiers import IdType
 from gonghui.members.models import Gender, MemberStatus
 from gonghui.orgs.forms import OrgPickerInput
@@ -18,14 +18,17 @@ class MemberRegisterForm(BootstrapMixin, forms.Form):
     gender = forms.ChoiceField(
         label=_("性别"), choices=[("", _("按证件号码")), *Gender.choices], required=False
     )
-    birth_date = forms.DateField(
+    birth_date = BoundedDateField(
+        birth=True,
         label=_("出生日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("居民身份证等可由号码推出，可不填"),
     )
     phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
-    joined_on = forms.DateField(label=_("入会时间"), widget=forms.DateInput(attrs={"type": "date"}))
+    joined_on = BoundedDateField(
+        label=_("入会时间"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     ethnicity = DictChoiceField("ethnicity", label=_("民族"), required=False)
     education = DictChoiceField("education", label=_("学历"), required=False)
     political_status = DictChoiceField("political_status", label=_("政治面貌"), required=False)

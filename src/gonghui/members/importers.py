@@ -93,7 +93,7 @@ class MemberImporter(Importer):
             "birth_date",
             gettext_lazy("出生日期"),
             ["出生年月", "出生时间"],
-            kind=Kind.DATE,
+            kind=Kind.BIRTH_DATE,
             example="1949-12-31",
         ),
         Column("ethnicity", gettext_lazy("民族"), example="汉族"),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import counters
 from gonghui.core.audit import audit_record
+from gonghui.core.crypto import mask_card_number
 from gonghui.members.cards import WINDOW_SECONDS, card_code, card_token
 from gonghui.members.models import Card, CardStatus, Member, MembershipChange, Transfer
 
@@ -87,7 +88,7 @@ def card_report_lost(*, actor: Any, member: Member) -> Card:
         actor=actor,
         target=member,
         org_path=member.org_path,
-        before={"card": card.number, "status": CardStatus.ACTIVE},
-        after={"card": card.number, "status": CardStatus.LOST},
+        before={"card": mask_card_number(card.number), "status": CardStatus.ACTIVE},
+        after={"card": mask_card_number(card.number), "status": CardStatus.LOST},
     )
     return card

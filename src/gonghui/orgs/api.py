@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
+from gonghui.core.api_schemas import EventDate
 from gonghui.core.scoping import ViewerRequest
 from gonghui.orgs import selectors, services
 from gonghui.orgs.models import PATH_ALPHABET, PATH_STEP, Org, OrgKind
@@ -65,7 +66,7 @@ class OrgIn(Schema):
     kind: OrgKind
     region_code: str = Field("", max_length=6, pattern=NO_NUL)
     uscc: str = Field("", max_length=24, pattern=NO_NUL)
-    founded_on: dt.date | None = None
+    founded_on: EventDate | None = None
     chair_name: str = Field("", max_length=50, pattern=NO_NUL)
 
 

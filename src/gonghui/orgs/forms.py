@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.forms import BootstrapMixin
+from gonghui.core.forms import BootstrapMixin, BoundedDateField
 from gonghui.orgs.models import OrgKind, OwnershipType, PostRole
 
 
@@ -28,7 +28,7 @@ class OrgCreateForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("基层工会以81开头，其他工会以89开头"),
     )
-    founded_on = forms.DateField(
+    founded_on = BoundedDateField(
         label=_("成立日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     chair_name = forms.CharField(label=_("工会主席"), max_length=50, required=False)
@@ -38,7 +38,7 @@ class OrgEditForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("组织名称"), max_length=120)
     region_code = forms.CharField(label=_("行政区划代码"), max_length=6, required=False)
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=24, required=False)
-    founded_on = forms.DateField(
+    founded_on = BoundedDateField(
         label=_("成立日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     chair_name = forms.CharField(label=_("工会主席"), max_length=50, required=False)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.forms import BootstrapMixin
+from gonghui.core.forms import BootstrapMixin, BoundedDateField
 from gonghui.voice.models import AppealCategory, AppealKind, AppealStatus, Channel, Rating
 
 
@@ -32,8 +32,8 @@ class AppealFilterForm(forms.Form):
     channel = forms.ChoiceField(required=False, choices=[("", ""), *Channel.choices])
     kind = forms.ChoiceField(required=False, choices=[("", ""), *AppealKind.choices])
     overdue = forms.BooleanField(required=False)
-    since = forms.DateField(required=False)
-    until = forms.DateField(required=False)
+    since = BoundedDateField(required=False)
+    until = BoundedDateField(required=False)
 
 
 class AppealEnterForm(_CategoryMixin, BootstrapMixin, forms.Form):

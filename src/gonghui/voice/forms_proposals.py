@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.forms import BootstrapMixin
+from gonghui.core.forms import AmountField, BootstrapMixin, BoundedDateField
 from gonghui.voice.models import BenefitKind, ProposalField
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -20,7 +20,7 @@ class ProposalForm(BootstrapMixin, forms.Form):
     expected_benefit = forms.CharField(
         label=_("预期效益"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    estimated_saving = forms.DecimalField(
+    estimated_saving = AmountField(
         label=_("预计效益（元）"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
     proposer = forms.CharField(label=_("建议人（团队写牵头人）"), max_length=50)
@@ -61,30 +61,28 @@ class DecideForm(BootstrapMixin, forms.Form):
 
 
 class ImplementForm(BootstrapMixin, forms.Form):
-    implemented_on = forms.DateField(label=_("实施日期"), widget=DATE)
+    implemented_on = BoundedDateField(label=_("实施日期"), widget=DATE)
     benefit_kind = forms.ChoiceField(label=_("效益类型"), choices=BenefitKind.choices)
-    verified_saving = forms.DecimalField(
+    verified_saving = AmountField(
         label=_("核定效益（元）"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
     note = forms.CharField(label=_("效益说明"), max_length=300, required=False)
 
 
 class RewardForm(BootstrapMixin, forms.Form):
-    amount = forms.DecimalField(
-        label=_("奖励金额（元）"), min_value=0, max_digits=12, decimal_places=2
-    )
-    paid_on = forms.DateField(label=_("发放日期"), widget=DATE)
+    amount = AmountField(label=_("奖励金额（元）"), min_value=0, max_digits=12, decimal_places=2)
+    paid_on = BoundedDateField(label=_("发放日期"), widget=DATE)
 
 
 class CampaignForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("活动名称"), max_length=100)
-    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
-    ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
+    starts_on = BoundedDateField(label=_("开始日期"), widget=DATE)
+    ends_on = BoundedDateField(label=_("结束日期"), widget=DATE)
 
 
 class ForumForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("座谈会名称"), max_length=100)
-    held_on = forms.DateField(label=_("召开日期"), widget=DATE)
+    held_on = BoundedDateField(label=_("召开日期"), widget=DATE)
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
     participants = forms.CharField(
         label=_("参加人员"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -31,6 +31,7 @@ class Kind(enum.StrEnum):
     TEXT = "text"
     CODE = "code"  # identifiers: no spaces, upper case, never a float
     DATE = "date"
+    BIRTH_DATE = "birth_date"  # a date that may be earlier than other events (core.dateranges)
     INT = "int"
 
 
@@ -38,6 +39,7 @@ _CONVERTERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.TEXT: normalize.to_text,
     Kind.CODE: normalize.to_code,
     Kind.DATE: normalize.to_date,
+    Kind.BIRTH_DATE: normalize.to_birth_date,
     Kind.INT: normalize.to_int,
 }
 

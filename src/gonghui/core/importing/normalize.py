@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gonghui.core.dateranges import date_range_error
+
 # Full-width digits and Latin letters to half-width; the ideographic space to a plain space.
 _FULLWIDTH = {
     **{0xFF10 + i: 0x30 + i for i in range(10)},
@@ -132,7 +134,19 @@ def parse_date_text(text: str) -> dt.date:
     )
 
 
-def to_date(value: Any) -> dt.date | None:
+def to_date(value: Any, *, birth: bool = False) -> dt.date | None:
+    """A date cell, inside core.dateranges' range (``birth=True`` for birth dates)."""
+    day = _cell_date(value)
+    if day is not None and (error := date_range_error(day, birth=birth)):
+        raise CellError(error)
+    return day
+
+
+def to_birth_date(value: Any) -> dt.date | None:
+    return to_date(value, birth=True)
+
+
+def _cell_date(value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
