@@ -31,7 +31,8 @@ def _login(client: Client, username: str, password: str) -> int:
     return client.post("/accounts/login/", {"username": username, "password": password}).status_code
 
 
-def test_a_new_officer_sets_the_password_through_a_one_time_link(cast: Cast) -> None:
+def _create_with_page(cast: Cast) -> tuple[Client, str]:
+    """A county admin creates a grassroots admin on the page; the link the page shows."""
     admin = Client()
     admin.force_login(cast.county_officer)
     response = admin.post(
@@ -39,10 +40,16 @@ def test_a_new_officer_sets_the_password_through_a_one_time_link(cast: Cast) -> 
         {"username": "g.admin", "full_name": "新管理员", "org": "EAST-G1", "role": "admin"},
         follow=True,
     )
-    link = _link(response.content.decode())
+    return admin, _link(response.content.decode())
+
+
+def test_a_new_officer_sets_the_password_through_a_one_time_link(cast: Cast) -> None:
+    admin, link = _create_with_page(cast)
     user = User.objects.get(username="g.admin")
     assert not user.has_usable_password()
-    assert models.OfficerActivation.objects.get(user=user).token_hash not in link  # only a hash stored
+    assert (
+        models.OfficerActivation.objects.get(user=user).token_hash not in link
+    )  # only a hash stored
     # The link is shown once: the next visit of the page no longer has it.
     assert "/accounts/activate/" not in admin.get(f"/accounts/officers/{user.pk}/").content.decode()
 
@@ -56,19 +63,15 @@ def test_a_new_officer_sets_the_password_through_a_one_time_link(cast: Cast) -> 
     assert AuditEvent.objects.filter(action="accounts.user.password_set").exists()
     # Single use: the link is gone, and cannot set another password.
     assert Client().get(link).status_code == 404
-    assert Client().post(link, {"new_password": "x" + NEW, "new_password2": "x" + NEW}).status_code == 404
+    assert (
+        Client().post(link, {"new_password": "x" + NEW, "new_password2": "x" + NEW}).status_code
+        == 404
+    )
     assert _login(Client(), "g.admin", NEW) == 302
 
 
 def test_an_expired_link_opens_nothing(cast: Cast) -> None:
-    admin = Client()
-    admin.force_login(cast.county_officer)
-    response = admin.post(
-        "/accounts/officers/new/",
-        {"username": "g.admin", "full_name": "新管理员", "org": "EAST-G1", "role": "admin"},
-        follow=True,
-    )
-    link = _link(response.content.decode())
+    _, link = _create_with_page(cast)
     models.OfficerActivation.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert Client().get(link).status_code == 404
     with pytest.raises(ValidationError):
@@ -128,5 +131,26 @@ def test_sessions_end_even_when_the_password_hash_would_not_change(cast: Cast) -
 
 def test_password_change_service_validates(cast: Cast) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.password_change(user=cast.grassroots_officer, old_password=PASSWORD, new_password="123")
+        services.password_change(
+            user=cast.grassroots_officer, old_password=PASSWORD, new_password="123"
+        )
     assert "new_password" in exc.value.message_dict
+
+
+def test_a_password_set_in_the_django_admin_also_ends_sessions_and_tokens(cast: Cast) -> None:
+    """Every door: a token is bound to the session hash it was issued under."""
+    from tests.factories import superuser
+
+    session = Client()
+    assert _login(session, "grass", PASSWORD) == 302
+    raw = token_issue(user=cast.grassroots_officer)
+    admin = Client()
+    admin.force_login(superuser())
+    response = admin.post(
+        f"/admin/accounts/user/{cast.grassroots_officer.pk}/password/",
+        {"password1": NEW, "password2": NEW, "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    assert _login(Client(), "grass", NEW) == 302
+    assert session.get("/").status_code == 302
+    assert Client().get("/api/orgs/EAST-G1", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401

@@ -7,8 +7,8 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.crypto import salted_hmac
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.crypto import EncryptedTextField, blind_index, mask_phone
@@ -148,6 +148,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    # The account's session hash when the token was issued: a token, like a session, dies with
+    # any change of password or auth epoch, whichever door made it (Django admin included).
+    # Empty on tokens issued before this column: those live until they expire.
+    auth_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("接口令牌")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from gonghui.accounts.models import (
     PHONE_RE,
@@ -292,6 +293,7 @@ def token_issue(*, user: User) -> str:
         user=user,
         key_hash=_sha256(raw),
         prefix=raw[:10],
+        auth_hash=user.get_session_auth_hash(),
         expires_at=timezone.now() + dt.timedelta(days=settings.GONGHUI_TOKEN_DAYS),
     )
     audit_record(
@@ -311,6 +313,10 @@ def token_user(raw: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
+    if token.auth_hash and not hmac.compare_digest(
+        token.auth_hash, token.user.get_session_auth_hash()
+    ):
+        return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -320,7 +326,7 @@ def token_user(raw: str) -> User | None:
 # --- setting one's own password ------------------------------------------------------------------
 
 ACTIVATION_GUESS_RATE = "20/900"  # link attempts per client address
-LINK_INVALID = _lazy("该激活链接无效、已使用或已过期，请联系本级工会管理员重新发送")
+LINK_INVALID = gettext_lazy("该激活链接无效、已使用或已过期，请联系本级工会管理员重新发送")
 
 
 def _pending_activation(raw: str, *, lock: bool = False) -> OfficerActivation | None:

@@ -30,8 +30,8 @@ from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs import services as org_services
 from gonghui.orgs.capabilities import CAPABILITIES, DEFAULTS, effective_matrix
 from gonghui.orgs.forms import PostAssignForm
-from gonghui.orgs.services import GrantRefused
 from gonghui.orgs.models import Level, PostRole
+from gonghui.orgs.services import GrantRefused
 
 
 class AccountRequest(HttpRequest):
@@ -216,7 +216,9 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("密码已设置，请用新密码登录"))
             return redirect("accounts:login")
     return render(
-        request, "accounts/password_form.html", {"form": form, "title": _("设置登录密码"), "bare": True}
+        request,
+        "accounts/password_form.html",
+        {"form": form, "title": _("设置登录密码"), "bare": True},
     )
 
 
@@ -236,9 +238,7 @@ def password_change(request: AccountRequest) -> HttpResponse:
             update_session_auth_hash(request, user)  # this session stays; every other ends
             messages.success(request, _("密码已修改，其他设备上的登录和接口令牌均已失效"))
             return redirect("core:home")
-    return render(
-        request, "accounts/password_form.html", {"form": form, "title": _("修改密码")}
-    )
+    return render(request, "accounts/password_form.html", {"form": form, "title": _("修改密码")})
 
 
 @officer_required

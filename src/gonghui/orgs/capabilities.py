@@ -7,7 +7,6 @@ matrix page shows the effective result. Later modules add their capabilities her
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -15,6 +14,7 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core import cache_versions
 from gonghui.core.scoping import Viewer
 from gonghui.orgs.models import CapabilityOverride, Level, PostRole
 
@@ -140,15 +140,6 @@ _VERSION_KEY = "orgs:capability-matrix:version"
 _MATRIX_TTL = 300
 
 
-def _version() -> str:
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        # A cold or cleared cache: start a new token so nobody reads a matrix cached before.
-        cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(_VERSION_KEY) or ""
-    return str(version)
-
-
 def _build() -> dict[tuple[str, str], frozenset[str]]:
     working = {key: set(caps) for key, caps in DEFAULTS.items()}
     for override in CapabilityOverride.objects.all():
@@ -164,7 +155,7 @@ def _build() -> dict[tuple[str, str], frozenset[str]]:
 
 def effective_matrix() -> dict[tuple[str, str], frozenset[str]]:
     """Defaults with the installation's overrides applied (cached under the current version)."""
-    key = f"orgs:capability-matrix:{_version()}"
+    key = f"orgs:capability-matrix:{cache_versions.current(_VERSION_KEY)}"
     matrix = cache.get(key)
     if matrix is None:
         matrix = _build()
@@ -173,7 +164,7 @@ def effective_matrix() -> dict[tuple[str, str], frozenset[str]]:
 
 
 def _bump() -> None:
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache_versions.bump(_VERSION_KEY)
 
 
 def forget_matrix() -> None:
