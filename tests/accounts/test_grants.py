@@ -62,7 +62,7 @@ def test_county_admin_cannot_add_a_chair_post_to_an_existing_account(cast: Cast)
 def test_county_admin_cannot_reset_the_password_of_an_account_holding_more(cast: Cast) -> None:
     """Choosing a chair's new password would hand the admin the chair's capabilities."""
     chair = cast.grassroots_officer
-    assert not user_manageable_by(fresh(cast.county_officer), chair)
+    assert not user_manageable_by(fresh(cast.county_officer), chair, credentials=True)
     client = Client()
     client.force_login(cast.county_officer)
     client.post(f"/accounts/officers/{chair.pk}/password/", {"password": "Chosen-pass-2026"})
@@ -129,3 +129,21 @@ def test_a_matrix_change_moves_what_may_be_granted(cast: Cast) -> None:
         org=cast.grassroots,
         role="chair",
     )
+
+
+def test_the_matrix_admin_offers_no_superuser_only_capability(cast: Cast) -> None:
+    client = Client()
+    client.force_login(superuser())
+    page = client.get("/admin/orgs/capabilityoverride/add/").content.decode()
+    assert 'value="reveal_pii"' in page and 'value="accounts.grant_any"' not in page
+    response = client.post(
+        "/admin/orgs/capabilityoverride/add/",
+        {
+            "role": "admin",
+            "level": "federation",
+            "capability": "accounts.grant_any",
+            "granted": "on",
+        },
+    )
+    assert response.status_code == 200  # the form refuses it
+    assert not CapabilityOverride.objects.exists()

@@ -11,7 +11,7 @@ from gonghui.accounts.services import officer_create, user_reset_password, user_
 from gonghui.core.models import AuditEvent
 from gonghui.orgs.models import Post
 from tests.conftest import Cast, fresh
-from tests.factories import make_officer, superuser
+from tests.factories import superuser
 
 
 def test_admin_creates_an_officer_in_its_subtree(cast: Cast) -> None:
@@ -73,9 +73,8 @@ def test_officers_above_or_beside_cannot_be_managed(cast: Cast) -> None:
         user_reset_password(actor=fresh(cast.county_officer), user=cast.city_officer)
     with pytest.raises(PermissionDenied):
         user_set_active(actor=fresh(cast.county_officer), user=cast.sibling_officer, active=False)
-    grassroots_admin = make_officer(cast.grassroots, "admin")
-    user_set_active(actor=fresh(cast.county_officer), user=grassroots_admin, active=False)
-    assert not User.objects.get(pk=grassroots_admin.pk).is_active
+    user_set_active(actor=fresh(cast.county_officer), user=cast.grassroots_officer, active=False)
+    assert not User.objects.get(pk=cast.grassroots_officer.pk).is_active
 
 
 def test_officer_pages_create_and_list(cast: Cast) -> None:

@@ -46,10 +46,11 @@ class NewOfficer:
     activation_token: str  # the raw token of the one-time link, shown once to the creator
 
 
-def user_manageable_by(actor: Any, user: User) -> bool:
-    """An account is managed by whoever holds accounts.officer.manage over all of its posts
-    and could grant each of its active posts: resetting the password of an account that holds
-    more than the actor would otherwise hand the actor those capabilities."""
+def user_manageable_by(actor: Any, user: User, *, credentials: bool = False) -> bool:
+    """An account is managed by whoever holds accounts.officer.manage over all of its posts.
+    Its credentials (a password reset) only by one who could also grant each of its active
+    posts: resetting the password of an account holding more than the actor would otherwise
+    hand the actor those capabilities."""
     if getattr(actor, "is_superuser", False):
         return True
     if user.is_superuser or user.pk == actor.pk:
@@ -57,13 +58,13 @@ def user_manageable_by(actor: Any, user: User) -> bool:
     posts = list(Post.objects.filter(user=user).select_related("org"))
     return bool(posts) and all(
         actor.has_capability("accounts.officer.manage", p.org_path)
-        and not (p.active and grant_refusal(actor, p.role, p.org.level, p.org_path))
+        and not (credentials and p.active and grant_refusal(actor, p.role, p.org.level, p.org_path))
         for p in posts
     )
 
 
-def _require_manageable(actor: Any, user: User) -> None:
-    if not user_manageable_by(actor, user):
+def _require_manageable(actor: Any, user: User, *, credentials: bool = False) -> None:
+    if not user_manageable_by(actor, user, credentials=credentials):
         raise PermissionDenied("accounts.officer.manage")
 
 
@@ -213,7 +214,7 @@ def user_reset_password(*, actor: Any, user: User) -> str:
     """An administrator resets an officer's password: the old one stops working, every
     session and API token of the account ends, and the officer sets a new one through the
     one-time link whose raw token is returned (the administrator never chooses it)."""
-    _require_manageable(actor, user)
+    _require_manageable(actor, user, credentials=True)
     user = User.objects.select_for_update().get(pk=user.pk)
     user.set_unusable_password()
     user.failed_logins = 0

@@ -139,6 +139,7 @@ def officer_detail(request: AccountRequest, pk: int) -> HttpResponse:
             "officer": officer,
             "posts": selectors.officer_posts(viewer=request.user, user=officer),
             "manageable": services.user_manageable_by(request.user, officer),
+            "resettable": services.user_manageable_by(request.user, officer, credentials=True),
             "post_form": PostAssignForm(),
             "activation_link": link,
             "activation_hours": int(services.ACTIVATION_TTL.total_seconds() // 3600),
