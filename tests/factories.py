@@ -8,7 +8,7 @@ from typing import Any
 from stdnum.cn import uscc as stdnum_uscc
 
 from gonghui.accounts.models import AccountType, User
-from gonghui.accounts.services import account_create, officer_create
+from gonghui.accounts.services import account_create, officer_seed
 from gonghui.orgs.models import Employer, Org, OrgKind
 from gonghui.orgs.services import employer_create, org_create
 
@@ -60,7 +60,7 @@ def make_employer(
 
 def make_officer(org: Org, role: str = "admin", username: str = "", phone: str = "") -> User:
     n = next(_seq)
-    return officer_create(
+    return officer_seed(
         actor=superuser(),
         username=username or f"officer{n}",
         full_name=f"干部{n}",

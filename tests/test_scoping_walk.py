@@ -213,6 +213,8 @@ def core_sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
         "accounts:officer_detail": {"pk": [str(cast.county_officer.pk)]},
         "accounts:officer_action": {"pk": [str(cast.county_officer.pk)]},
         "accounts:post_end": {"pk": [str(other_post.pk)]},
+        # the link is the credential: an unknown one opens nothing, for anyone
+        "accounts:activate": {"token": ["tG9rZW4tdGhhdC1uby1hY2NvdW50LWhhcy1iZWVuLWdpdmVu"]},
         "core:import_job": {"pk": [str(import_job.pk)]},
         "core:import_job_errors": {"pk": [str(import_job.pk)]},
         "core:export_job": {"pk": [str(export_job.pk)]},

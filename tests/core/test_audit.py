@@ -40,7 +40,9 @@ def test_audit_page_needs_the_capability(cast: Cast) -> None:
 
     client = Client()
     user = type(cast.member).objects.create(username="committee1")
-    post_assign(actor=fresh(cast.county_officer), user=user, org=cast.grassroots, role="committee")
+    post_assign(
+        actor=fresh(cast.grassroots_officer), user=user, org=cast.grassroots, role="committee"
+    )
     client.force_login(user)
     assert client.get("/audit/").status_code == 403
 

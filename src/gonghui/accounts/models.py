@@ -8,6 +8,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.crypto import EncryptedTextField, blind_index, mask_phone
@@ -47,6 +48,10 @@ class User(AbstractUser):
     )
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    # Bumped whenever the account's credentials are revoked (password changed or reset): every
+    # session carries a hash of it, so all sessions of the account end on their next request,
+    # whatever store (database, Redis) holds them.
+    auth_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("账号")
@@ -61,6 +66,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        key_salt = "gonghui.accounts.User.session_auth_hash"
+        value = f"{self.auth_epoch}:{self.password}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def display_name(self) -> str:
@@ -138,6 +148,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    # The account's session hash when the token was issued: a token, like a session, dies with
+    # any change of password or auth epoch, whichever door made it (Django admin included).
+    # Empty on tokens issued before this column: those live until they expire.
+    auth_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -145,3 +159,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class OfficerActivation(models.Model):
+    """A one-time link with which a new officer (or one whose password was reset) sets their
+    own password; only the SHA-256 of the token is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("账号激活链接")
+        verbose_name_plural = _("账号激活链接")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.expires_at:%Y-%m-%d %H:%M}"

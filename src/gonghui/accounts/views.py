@@ -4,25 +4,34 @@ landing pages of member and merchant accounts."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.accounts import selectors, services
-from gonghui.accounts.forms import LoginForm, OfficerCreateForm, PasswordSetForm
+from gonghui.accounts.forms import (
+    ActivationForm,
+    LoginForm,
+    OfficerCreateForm,
+    PasswordChangeForm,
+)
 from gonghui.accounts.models import AccountType, User
 from gonghui.accounts.shell import SESSION_KEY
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
+from gonghui.core.net import client_ip
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs import services as org_services
 from gonghui.orgs.capabilities import CAPABILITIES, DEFAULTS, effective_matrix
 from gonghui.orgs.forms import PostAssignForm
 from gonghui.orgs.models import Level, PostRole
+from gonghui.orgs.services import GrantRefused
 
 
 class AccountRequest(HttpRequest):
@@ -96,19 +105,33 @@ def officer_create(request: AccountRequest) -> HttpResponse:
             form.add_error("org", _("在您的管辖范围内找不到该组织编码"))
         else:
             try:
-                user = services.officer_create(actor=request.user, **data)
+                created = services.officer_create(actor=request.user, **data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
+            except GrantRefused as exc:
+                form.add_error("role", str(exc))
             else:
+                user = created.user
+                _keep_link(request, user.pk, created.activation_token)
                 messages.success(request, _("已创建干部账号：%(u)s") % {"u": user.username})
                 return redirect("accounts:officer_detail", pk=user.pk)
     return render(request, "accounts/form.html", {"form": form, "title": _("新建干部账号")})
+
+
+_LINK_KEY = "accounts.activation_link.%s"
+
+
+def _keep_link(request: AccountRequest, pk: int, token: str) -> None:
+    """Hand the one-time link to the next page only (the token is stored nowhere else)."""
+    request.session[_LINK_KEY % pk] = token
 
 
 @officer_required
 def officer_detail(request: AccountRequest, pk: int) -> HttpResponse:
     officer = selectors.officer_get(viewer=request.user, pk=pk)
     _require_account_manager(request)
+    token = request.session.pop(_LINK_KEY % officer.pk, None)
+    link = request.build_absolute_uri(reverse("accounts:activate", args=[token])) if token else ""
     return render(
         request,
         "accounts/officer_detail.html",
@@ -116,8 +139,10 @@ def officer_detail(request: AccountRequest, pk: int) -> HttpResponse:
             "officer": officer,
             "posts": selectors.officer_posts(viewer=request.user, user=officer),
             "manageable": services.user_manageable_by(request.user, officer),
+            "resettable": services.user_manageable_by(request.user, officer, credentials=True),
             "post_form": PostAssignForm(),
-            "password_form": PasswordSetForm(),
+            "activation_link": link,
+            "activation_hours": int(services.ACTIVATION_TTL.total_seconds() // 3600),
         },
     )
 
@@ -131,12 +156,8 @@ def _officer_action(request: AccountRequest, pk: int, action: str) -> HttpRespon
         elif action in ("activate", "deactivate"):
             services.user_set_active(actor=request.user, user=officer, active=action == "activate")
         elif action == "password":
-            form = PasswordSetForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("请输入新密码"))
-            services.user_set_password(
-                actor=request.user, user=officer, password=form.cleaned_data["password"]
-            )
+            token = services.user_reset_password(actor=request.user, user=officer)
+            _keep_link(request, officer.pk, token)
         elif action == "assign":
             post_form = PostAssignForm(request.POST)
             if not post_form.is_valid():
@@ -147,8 +168,8 @@ def _officer_action(request: AccountRequest, pk: int, action: str) -> HttpRespon
             org_services.post_assign(
                 actor=request.user, user=officer, org=org, role=post_form.cleaned_data["role"]
             )
-    except ValidationError as exc:
-        for message in exc.messages:
+    except (ValidationError, GrantRefused) as exc:
+        for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
             messages.error(request, message)
     else:
         messages.success(request, _("已保存"))
@@ -175,6 +196,50 @@ def post_end(request: AccountRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已办理离任"))
     return redirect("accounts:officer_detail", pk=post.user_id)
+
+
+def activate(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link: the officer sets their own password (no login needed: the link is
+    the credential; an unknown, used or expired link is a 404)."""
+    if services.activation_user(token=token) is None:
+        raise Http404
+    form = ActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activation_complete(
+                token=token,
+                password=form.cleaned_data["new_password"],
+                client=client_ip(request),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("密码已设置，请用新密码登录"))
+            return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/password_form.html",
+        {"form": form, "title": _("设置登录密码"), "bare": True},
+    )
+
+
+@officer_required
+def password_change(request: AccountRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            update_session_auth_hash(request, user)  # this session stays; every other ends
+            messages.success(request, _("密码已修改，其他设备上的登录和接口令牌均已失效"))
+            return redirect("core:home")
+    return render(request, "accounts/password_form.html", {"form": form, "title": _("修改密码")})
 
 
 @officer_required

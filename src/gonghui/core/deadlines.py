@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import uuid
 from dataclasses import dataclass
 from typing import Literal
 
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import cache_versions
 from gonghui.core.registry import TodoItem
 
 __all__ = [
@@ -74,17 +73,12 @@ _cache = _CalendarCache()
 
 
 def _current_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A cleared or cold cache: start a new version so no process keeps older data.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or ""
-    return str(version)
+    return cache_versions.current(VERSION_KEY)
 
 
 def bump_calendar_version() -> None:
     """The table changed: every process reloads the calendar on its next lookup."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache_versions.bump(VERSION_KEY)
     _cache.clear()
 
 

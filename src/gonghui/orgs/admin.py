@@ -1,9 +1,10 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from gonghui.orgs.capabilities import forget_matrix
+from gonghui.orgs.capabilities import CAPABILITIES, SUPERUSER_ONLY, forget_matrix
 from gonghui.orgs.models import CapabilityOverride, Employer, Org, Post
 
 
@@ -49,6 +50,16 @@ class CapabilityOverrideAdmin(admin.ModelAdmin):
 
     list_display = ("role", "level", "capability", "granted")
     list_filter = ("role", "level", "granted")
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "capability":  # a known code; never one only the superuser holds
+            choices = [
+                (c.code, f"{c.code} {c.label}")
+                for c in CAPABILITIES
+                if c.code not in SUPERUSER_ONLY
+            ]
+            return forms.ChoiceField(label=db_field.verbose_name, choices=choices)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core import cache_versions
+from gonghui.core.scoping import Viewer
 from gonghui.orgs.models import CapabilityOverride, Level, PostRole
 
 
@@ -29,6 +32,11 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("orgs.employer.manage", _("管理用人单位"), _("登记和修改用人单位、建会情况")),
     Capability(
         "accounts.officer.manage", _("管理干部账号"), _("分级授权：在本级及下级创建干部账号和职务")
+    ),
+    Capability(
+        "accounts.grant_any",
+        _("授予任意职务"),
+        _("授予本人不具备的权限；只有本系统的超级管理员拥有，不能通过权限调整授予"),
     ),
     Capability("audit.view", _("查看操作日志"), _("查看本级及下级的操作日志")),
     Capability("members.view", _("查看会员"), _("查看会员（个人信息脱敏）")),
@@ -51,6 +59,9 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("benefits.manage", _("管理普惠服务"), _("普惠商户签约、优惠审核、优惠活动")),
 )
 CAPABILITY_CODES = frozenset(c.code for c in CAPABILITIES)
+# Held by the installation's superuser alone: no role has them and no override can add them,
+# or an administrator could grant itself the right to grant anything (DESIGN.md rule 9).
+SUPERUSER_ONLY = frozenset({"accounts.grant_any"})
 
 _VIEW = {
     "orgs.view",
@@ -121,28 +132,57 @@ DEFAULTS: dict[tuple[str, str], frozenset[str]] = {
     ),
 }
 
-_CACHE_KEY = "orgs:capability-matrix:v4"
+# The matrix is cached in the shared cache (Redis in production) under a key that carries a
+# version token. A change replaces the token, so every worker builds the new matrix on its next
+# check; a worker that was rebuilding from the old rows while the change committed can only
+# store under the old token, which nobody reads any more.
+_VERSION_KEY = "orgs:capability-matrix:version"
+_MATRIX_TTL = 300
+
+
+def _build() -> dict[tuple[str, str], frozenset[str]]:
+    working = {key: set(caps) for key, caps in DEFAULTS.items()}
+    for override in CapabilityOverride.objects.all():
+        if override.capability in SUPERUSER_ONLY:
+            continue
+        caps = working.setdefault((override.role, override.level), set())
+        if override.granted:
+            caps.add(override.capability)
+        else:
+            caps.discard(override.capability)
+    return {key: frozenset(caps) for key, caps in working.items()}
 
 
 def effective_matrix() -> dict[tuple[str, str], frozenset[str]]:
-    """Defaults with the installation's overrides applied (cached; cleared when they change)."""
-    matrix = cache.get(_CACHE_KEY)
+    """Defaults with the installation's overrides applied (cached under the current version)."""
+    key = f"orgs:capability-matrix:{cache_versions.current(_VERSION_KEY)}"
+    matrix = cache.get(key)
     if matrix is None:
-        working = {key: set(caps) for key, caps in DEFAULTS.items()}
-        for override in CapabilityOverride.objects.all():
-            caps = working.setdefault((override.role, override.level), set())
-            if override.granted:
-                caps.add(override.capability)
-            else:
-                caps.discard(override.capability)
-        matrix = {key: frozenset(caps) for key, caps in working.items()}
-        cache.set(_CACHE_KEY, matrix, 300)
+        matrix = _build()
+        cache.set(key, matrix, _MATRIX_TTL)
     return matrix
 
 
+def _bump() -> None:
+    cache_versions.bump(_VERSION_KEY)
+
+
 def forget_matrix() -> None:
-    cache.delete(_CACHE_KEY)
+    """The matrix changed: every worker rebuilds it on its next check. Called inside the
+    changing transaction, it bumps now and again on commit, so a rebuild that read the rows
+    before the commit is never the one that stays."""
+    _bump()
+    transaction.on_commit(_bump)
 
 
 def capabilities_of(role: str, level: str) -> frozenset[str]:
     return effective_matrix().get((role, level), frozenset())
+
+
+def grant_refusal(actor: Viewer, role: str, level: str, path: str) -> frozenset[str]:
+    """What a post (``role`` at the org of ``level`` at ``path``) would give that ``actor``
+    does not hold there itself, at that org or an ancestor: empty when the actor may grant it
+    (分级授权, rule 9). ``accounts.grant_any`` lifts the bound."""
+    if actor.has_capability("accounts.grant_any", path):
+        return frozenset()
+    return frozenset(capabilities_of(role, level) - actor.capabilities_at(path))

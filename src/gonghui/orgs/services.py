@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat, Substr
@@ -24,6 +24,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import normalize_code, validate_region_code, validate_uscc
 from gonghui.core.scoping import prefix_q, require_capability
 from gonghui.orgs import counters as org_counters
+from gonghui.orgs.capabilities import CAPABILITIES, grant_refusal
 from gonghui.orgs.models import (
     ALLOWED_PARENTS,
     GRASSROOTS_KINDS,
@@ -512,14 +513,35 @@ def employer_update(
 # --- posts ------------------------------------------------------------------------------------
 
 
+class GrantRefused(PermissionDenied):
+    """The post carries capabilities the actor lacks; its message (Chinese) names them. The
+    org is already known to be in the actor's scope, so saying so leaks nothing."""
+
+
+def post_grant_check(*, actor: Any, org: Org, role: str) -> None:
+    """May ``actor`` give someone ``role`` at ``org``? Every door that grants a post (the
+    officer pages, the services behind them, seeding) comes through here: the actor needs
+    accounts.officer.manage over the org and must itself hold, there or above, every
+    capability the post carries at the org's level, unless it holds accounts.grant_any."""
+    require_capability(actor, "accounts.officer.manage", org.path)
+    if role not in PostRole.values:
+        raise ValidationError({"role": _("职务无效")})
+    missing = grant_refusal(actor, role, org.level, org.path)
+    if missing:
+        labels = "、".join(str(c.label) for c in CAPABILITIES if c.code in missing)
+        raise GrantRefused(
+            _("不能授予本人不具备的权限：%(role)s 在该组织拥有%(caps)s")
+            % {"role": PostRole(role).label, "caps": labels}
+        )
+
+
 @transaction.atomic
 def post_assign(
     *, actor: Any, user: Any, org: Org, role: str, started_on: dt.date | None = None
 ) -> Post:
-    """Give ``user`` a post at ``org`` (分级授权: inside the actor's own subtree only)."""
-    require_capability(actor, "accounts.officer.manage", org.path)
-    if role not in PostRole.values:
-        raise ValidationError({"role": _("职务无效")})
+    """Give ``user`` a post at ``org`` (分级授权: inside the actor's own subtree, and only
+    capabilities the actor holds itself)."""
+    post_grant_check(actor=actor, org=org, role=role)
     if not org.is_active:
         raise ValidationError({"org": _("已撤销或合并的组织不能任职")})
     if getattr(user, "account_type", "officer") != "officer":
