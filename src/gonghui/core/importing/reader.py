@@ -67,6 +67,24 @@ def read_table(fileobj: IO[bytes], filename: str) -> Table:
 
 
 def _read_excel(fileobj: IO[bytes]) -> Table:
+    """Zip workbooks are checked before anything parses them (``guard.check_zip``); the sheet
+    is read in a memory-limited child process where the platform has one."""
+    from gonghui.core.importing import guard
+
+    try:
+        if fileobj.read(4) == ZIP_MAGIC:
+            guard.check_zip(fileobj)
+        fileobj.seek(0)
+        if guard.isolation_available():
+            sheet = guard.IsolatedSheet(fileobj)
+            guard.check_extent(sheet.height, 0)
+            return Table(rows=sheet.rows(), size_hint=sheet.height, kind="excel")
+    except guard.FileRejected as exc:
+        raise ImportFileError(exc.message) from None
+    return _read_excel_here(fileobj)
+
+
+def _read_excel_here(fileobj: IO[bytes]) -> Table:
     import python_calamine
 
     try:
