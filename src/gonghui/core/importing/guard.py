@@ -30,7 +30,9 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 CHILD_SCRIPT = os.path.join(os.path.dirname(__file__), "excel_child.py")
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?\"")
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?\""
+)
 _SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s>/]")
 _HEAD_BYTES = 64 * 1024  # the dimension element comes before the cells
 _META_BYTES = 4 * 1024 * 1024  # workbook.xml and its rels: small in any real workbook

@@ -94,7 +94,10 @@ def running_import(org_path: str, *, exclude: int | None = None) -> ImportJob | 
 
 
 def busy_message(job: ImportJob) -> str:
-    return str(BUSY_MESSAGE) % {"org": job.options.get("org") or job.org_path, "name": job.original_name}
+    return str(BUSY_MESSAGE) % {
+        "org": job.options.get("org") or job.org_path,
+        "name": job.original_name,
+    }
 
 
 def job_claim(job: ImportJob) -> str:
