@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 import xlsxwriter
-from django.core.management import call_command
-from django.test import Client
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 
 from gonghui.core.importing import jobs, liveness

@@ -175,7 +175,7 @@ def _job_failed(job: ImportJob, message: str) -> None:
         for name in ("total", "processed", "imported", "updated", "unchanged", "rejected"):
             setattr(job, name, 0)
         job.warnings = 0
-        job.errors_file = ""  # type: ignore[assignment]
+        job.errors_file = ""
         job.finished_at = timezone.now()
         job.save()
         _audit_finished(job, {"message": message})

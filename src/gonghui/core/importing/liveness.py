@@ -27,7 +27,6 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.audit import audit_record
@@ -37,7 +36,8 @@ logger = logging.getLogger(__name__)
 
 REAPED_MESSAGE = gettext_lazy("导入进程意外终止，未写入任何数据，可重新导入")
 BUSY_MESSAGE = gettext_lazy(
-    "已有导入在进行：%(org)s 的“%(name)s”尚未完成，请等它结束后再导入（同一组织同一时间只能有一个导入）"
+    "已有导入在进行：%(org)s 的“%(name)s”尚未完成，请等它结束后再导入"
+    "（同一组织同一时间只能有一个导入）"
 )
 _CLAIM_LOCK = 0x676E6869  # pg_advisory_xact_lock key of the claim step ("gnhi")
 _BEAT_SECONDS = 5.0
@@ -87,8 +87,8 @@ def _overlaps(a: str, b: str) -> bool:
 def running_import(org_path: str, *, exclude: int | None = None) -> ImportJob | None:
     """A live running import of this org, an ancestor or a descendant (they write the same
     rows); dead ones met on the way are reaped."""
-    for job in ImportJob.objects.filter(status=JobStatus.RUNNING).exclude(pk=exclude):
-        if _overlaps(job.org_path, org_path) and not reap_job(job):
+    for job in ImportJob.objects.filter(status=JobStatus.RUNNING):
+        if job.pk != exclude and _overlaps(job.org_path, org_path) and not reap_job(job):
             return job
     return None
 
