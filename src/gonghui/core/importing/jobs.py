@@ -162,7 +162,7 @@ def _job_done(job: ImportJob, result: ImportResult) -> None:
         stem = Path(job.original_name).stem or "import"
         with open(result.problems_path, "rb") as fh:
             job.errors_file.save(f"import-{job.pk}-{stem}-errors.xlsx", File(fh), save=False)
-    job.finished_at = timezone.now()
+    job.finished_at = job.heartbeat_at = timezone.now()
     job.save()
     _audit_finished(job, result.summary())
 
