@@ -310,3 +310,14 @@ def test_a_job_reaped_while_it_ran_commits_nothing(cast: Cast, monkeypatch: Any)
 
     assert not Member.objects.filter(union=cast.grassroots).exists()
     assert not AuditEvent.objects.filter(action="members.member.imported").exists()
+
+
+def test_a_csv_cell_of_200_kb_fails_the_file_with_a_reason(cast: Cast) -> None:
+    """Before: the csv module's field limit surfaced as an internal error."""
+    data = ("姓名,证件号码\n张三," + PEOPLE[0] + "\n李四," + "x" * 200_000 + "\n").encode()
+
+    job = run_job(cast, data, "会员.csv")
+
+    assert job.status == JobStatus.FAILED
+    assert "第3行附近无法读取" in job.message
+    assert not Member.objects.filter(union=cast.grassroots).exists()

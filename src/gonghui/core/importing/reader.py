@@ -140,8 +140,15 @@ def _read_csv(fileobj: IO[bytes]) -> Table:
     dialect: Any = csv.excel_tab if sample.count("\t") > sample.count(",") else csv.excel
 
     def rows() -> Iterator[list[Any]]:
+        reader = csv.reader(text, dialect)
         try:
-            yield from csv.reader(text, dialect)
+            yield from reader
+        except csv.Error:
+            # A cell over the csv module's 128 KB, or a quote never closed: no roster has one.
+            raise ImportFileError(
+                _("第%(line)d行附近无法读取：单元格过长或引号不配对，请检查后另存为 CSV 再上传")
+                % {"line": reader.line_num}
+            ) from None
         finally:
             text.detach()
 
