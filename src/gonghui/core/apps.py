@@ -40,7 +40,7 @@ class CoreConfig(AppConfig):
         register_periodic(
             "core.import_reap",
             tasks.reap_import_jobs_task,
-            cron="* * * * *",
+            cron="*/2 * * * *",
             description=_("把执行进程已终止的导入任务标记为失败（未写入任何数据，可重新导入）"),
         )
         notify.register_template(

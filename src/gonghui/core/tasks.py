@@ -50,7 +50,7 @@ def deliver_notification(notification_id: int) -> str:
 
 @task()
 def reap_import_jobs_task() -> int:
-    """Every minute (``core.import_reap``): fail the running imports whose worker is gone
+    """Every two minutes (``core.import_reap``): fail the running imports whose worker is gone
     (their rows were never committed)."""
     from gonghui.core.importing.liveness import import_jobs_reap
 

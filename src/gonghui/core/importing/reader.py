@@ -77,7 +77,11 @@ def _read_excel(fileobj: IO[bytes]) -> Table:
         fileobj.seek(0)
         if guard.isolation_available():
             sheet = guard.IsolatedSheet(fileobj)
-            guard.check_extent(sheet.height, 0)
+            try:
+                guard.check_extent(sheet.height, 0)
+            except guard.FileRejected:
+                sheet.close()
+                raise
             return Table(rows=sheet.rows(), size_hint=sheet.height, kind="excel")
     except guard.FileRejected as exc:
         raise ImportFileError(exc.message) from None
