@@ -291,7 +291,12 @@ def test_the_job_page_reaps_its_job_and_a_periodic_job_sweeps(cast: Cast) -> Non
 
     assert page.status_code == 200
     assert "导入进程意外终止" in page.content.decode()
-    assert periodic_job("core.import_reap").task.func is not None
+    other = new_job(cast, roster(), "另一个.xlsx")
+    liveness.job_claim(other)
+    ImportJob.objects.filter(pk=other.pk).update(worker=f"{host}:{dead_pid()}:{started}")
+    assert periodic_job("core.import_reap").task.call() == 1
+    other.refresh_from_db()
+    assert other.status == JobStatus.FAILED
 
 
 def test_a_job_reaped_while_it_ran_commits_nothing(cast: Cast, monkeypatch: Any) -> None:
