@@ -291,6 +291,8 @@ def test_the_job_page_reaps_its_job_and_a_periodic_job_sweeps(cast: Cast) -> Non
 
     assert page.status_code == 200
     assert "导入进程意外终止" in page.content.decode()
+    polled = client.get(f"/api/jobs/{job.pk}").json()
+    assert (polled["status"], polled["message"]) == ("failed", str(liveness.REAPED_MESSAGE))
     other = new_job(cast, roster(), "另一个.xlsx")
     liveness.job_claim(other)
     ImportJob.objects.filter(pk=other.pk).update(worker=f"{host}:{dead_pid()}:{started}")
