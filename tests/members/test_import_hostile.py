@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import zipfile
 from typing import Any
 
@@ -328,3 +329,17 @@ def test_a_csv_cell_of_200_kb_fails_the_file_with_a_reason(cast: Cast) -> None:
     assert job.status == JobStatus.FAILED
     assert "第3行附近无法读取" in job.message
     assert not Member.objects.filter(union=cast.grassroots).exists()
+
+
+def test_a_file_without_a_path_is_copied_for_the_reader_child(tmp_path: Any) -> None:
+    """Remote or encrypted storage hands the importer a stream, not a file on disk."""
+    from django.core.files import File
+
+    from gonghui.core.importing import read_table
+
+    before = set(os.listdir(tempfile.gettempdir()))
+    table = read_table(File(io.BytesIO(roster(3)), name="imports/会员.xlsx"), "会员.xlsx")
+    rows = list(table.rows)
+
+    assert table.size_hint == len(rows) == 7 and rows[3][1] == "姓名"
+    assert not {n for n in set(os.listdir(tempfile.gettempdir())) - before if "gonghui-import" in n}
