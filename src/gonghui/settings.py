@@ -273,3 +273,18 @@ GONGHUI_NOTIFY_BACKENDS = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 GONGHUI_IMPORT_MAX_BYTES = int(os.environ.get("GONGHUI_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# Hostile files (core.importing.guard): a workbook is refused before parsing when its first
+# sheet declares more rows or columns than these, when its zip holds too many parts or
+# inflates past the size; the sheet is read in a child process under an address-space limit
+# (MB; 0 reads in the worker itself). A 1,000,000-row roster needs about 2 GB there.
+GONGHUI_IMPORT_MAX_ROWS = int(os.environ.get("GONGHUI_IMPORT_MAX_ROWS", "1100000"))
+GONGHUI_IMPORT_MAX_COLUMNS = int(os.environ.get("GONGHUI_IMPORT_MAX_COLUMNS", "100"))
+GONGHUI_IMPORT_MAX_UNCOMPRESSED = int(
+    os.environ.get("GONGHUI_IMPORT_MAX_UNCOMPRESSED", str(2 * 1024 * 1024 * 1024))
+)
+GONGHUI_IMPORT_MAX_ZIP_ENTRIES = int(os.environ.get("GONGHUI_IMPORT_MAX_ZIP_ENTRIES", "10000"))
+GONGHUI_IMPORT_MEMORY_MB = int(os.environ.get("GONGHUI_IMPORT_MEMORY_MB", "4096"))
+# A running import whose worker has not reported for this long (another host), or whose
+# process is gone (this host), is marked failed by core.import_reap; its rows were never
+# committed (the import is one transaction).
+GONGHUI_IMPORT_STALE_SECONDS = int(os.environ.get("GONGHUI_IMPORT_STALE_SECONDS", "120"))

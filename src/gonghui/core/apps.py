@@ -43,6 +43,12 @@ class CoreConfig(AppConfig):
             cron="0 8 * * *",
             description=_("待办事项逾期时提醒经办干部（每项只提醒一次）"),
         )
+        register_periodic(
+            "core.import_reap",
+            tasks.reap_import_jobs_task,
+            cron="*/2 * * * *",
+            description=_("把执行进程已终止的导入任务标记为失败（未写入任何数据，可重新导入）"),
+        )
         notify.register_template(
             "core.deadline.overdue",
             _("{count}项待办已逾期"),

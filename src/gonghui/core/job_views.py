@@ -30,6 +30,7 @@ from gonghui.core.importing.jobs import (
     job_progress,
     run_import_job,
 )
+from gonghui.core.importing.liveness import busy_message, reap_job, running_import
 from gonghui.core.importing.reader import ACCEPTED_EXTENSIONS
 from gonghui.core.models import ExportJob, ImportJob, JobStatus
 from gonghui.core.scoping import ViewerRequest, require_capability
@@ -72,6 +73,10 @@ def upload_page(
     assert importer.capability
     require_capability(request.user, importer.capability, org.path)
     form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        running = running_import(org.path)
+        if running is not None:
+            form.add_error("file", busy_message(running))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = job_create(
@@ -123,6 +128,7 @@ def _import_job(request: ViewerRequest, pk: int) -> ImportJob:
 @require_GET
 def import_job(request: ViewerRequest, pk: int) -> HttpResponse:
     job = _import_job(request, pk)
+    reap_job(job)  # a job whose worker died says so at once, not at the next periodic sweep
     processed, total = job_progress(job)
     percent = min(100, processed * 100 // total) if total else 0
     context = {

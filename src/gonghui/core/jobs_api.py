@@ -8,6 +8,7 @@ from ninja import Path, Router, Schema
 
 from gonghui.core.api_schemas import ErrorOut, InvalidOut
 from gonghui.core.importing.jobs import job_for_viewer, job_progress, job_summary
+from gonghui.core.importing.liveness import reap_job
 from gonghui.core.models import JobStatus
 from gonghui.core.scoping import ViewerRequest
 
@@ -29,6 +30,7 @@ def job_detail(request: ViewerRequest, id: int = Path(..., ge=1, le=2**31 - 1)) 
     """Poll until ``status`` is ``done`` (``result`` holds the counts of the CLI's ``--json``,
     ``errors_file`` being the path of the problem workbook on the server) or ``failed``."""
     job = job_for_viewer(request.user, id)
+    reap_job(job)  # a poller learns at once that the worker died
     processed, total = job_progress(job)
     done = job.status == JobStatus.DONE
     result = job_summary(job) if done else None

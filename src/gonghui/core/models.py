@@ -197,6 +197,11 @@ class ImportJob(models.Model):
     errors_file = models.FileField(_("问题行工作簿"), upload_to="imports/errors/%Y/%m/", blank=True)
     message = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # Who runs it ("host:pid:start-time", core.importing.jobs.worker_identity) and when it last
+    # reported: the reaper fails a running job whose worker is gone.
+    worker = models.CharField(_("执行进程"), max_length=120, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:

@@ -55,3 +55,12 @@ def deliver_notification(notification_id: int) -> str:
     from gonghui.core.notify import deliver
 
     return deliver(notification_id)
+
+
+@task()
+def reap_import_jobs_task() -> int:
+    """Every two minutes (``core.import_reap``): fail the running imports whose worker is gone
+    (their rows were never committed)."""
+    from gonghui.core.importing.liveness import import_jobs_reap
+
+    return import_jobs_reap()

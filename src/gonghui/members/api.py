@@ -28,6 +28,7 @@ from gonghui.core.api_schemas import BirthDate, EventDate
 from gonghui.core.crypto import mask_card_number
 from gonghui.core.identifiers import IdType, normalize_code, validate_personal_id
 from gonghui.core.importing.jobs import job_create, run_import_job
+from gonghui.core.importing.liveness import busy_message, running_import
 from gonghui.core.importing.reader import ACCEPTED_EXTENSIONS
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.members import selectors, services
@@ -297,6 +298,9 @@ def member_import(
                 % {"mb": settings.GONGHUI_IMPORT_MAX_BYTES // (1024 * 1024)}
             }
         )
+    running = running_import(union.path)
+    if running is not None:
+        raise ValidationError({"file": busy_message(running)})
     job = job_create(
         importer=MemberImporter,
         actor=request.user,

@@ -70,7 +70,12 @@ class MemberImporter(Importer):
     batch_size = 2000
     columns = (
         Column(
-            "name", gettext_lazy("姓名"), ["会员姓名", "职工姓名"], required=True, example="张三"
+            "name",
+            gettext_lazy("姓名"),
+            ["会员姓名", "职工姓名"],
+            required=True,
+            example="张三",
+            max_length=Member._meta.get_field("name").max_length,
         ),
         Column(
             "id_type",
@@ -111,7 +116,12 @@ class MemberImporter(Importer):
             ["户口性质", "户籍性质", "户口类型"],
             example="城镇",
         ),
-        Column("household_place", gettext_lazy("户籍所在地"), ["户籍地", "户口所在地"]),
+        Column(
+            "household_place",
+            gettext_lazy("户籍所在地"),
+            ["户籍地", "户口所在地"],
+            max_length=Member._meta.get_field("household_place").max_length,
+        ),
         Column("employment_status", gettext_lazy("就业状况"), ["就业状态"]),
         Column(
             "migrant_worker",

@@ -2,7 +2,8 @@
 
 The base does everything else: reading, finding the header row under title rows, header
 variants, cell normalization, duplicates within the file, transactions (each applied row in
-its own savepoint, rows committed in batches, a dry run rolled back), counts, progress, and the
+its own savepoint, each batch a savepoint inside the job's one transaction, a dry run rolled
+back), counts, progress, and the
 workbook of rejected rows with their reasons.
 """
 
@@ -55,6 +56,9 @@ class Column:
     kind: Kind = Kind.TEXT
     example: Any = ""
     help: str | Promise = ""
+    # The longest text the target field holds: a longer cell rejects its row, with the reason,
+    # instead of failing the batch in the database (or being stored whole by SQLite).
+    max_length: int | None = None
 
     def header_keys(self) -> set[str]:
         return {normalize.header_key(v) for v in (str(self.label), *self.variants)}
@@ -124,7 +128,8 @@ class Importer:
     replaces the per-row writes: ``prepare_batch(rows)`` fetches what the batch's rows look up
     in a few queries, and ``process_batch(rows)`` calls ``self.validate(row)`` on each row (the
     duplicate check included), writes the valid ones in bulk (COPY / bulk_create / one UPDATE),
-    and sets each ``row.outcome`` — or appends to ``row.errors``. Each batch is one transaction;
+    and sets each ``row.outcome`` — or appends to ``row.errors``. Each batch is one savepoint
+    (the job runs the whole file in one transaction: ``jobs.execute_import_job``);
     counts, progress, the dry run and the problem workbook stay the base's.
     """
 
@@ -133,7 +138,7 @@ class Importer:
     key_fields: ClassVar[Sequence[str]] = ()
     capability: ClassVar[str | None] = None  # required at ``org_path`` for the whole run
     header_scan_rows: ClassVar[int] = 15
-    batch_size: ClassVar[int] = 200  # rows per committed transaction and per progress report
+    batch_size: ClassVar[int] = 200  # rows per savepoint and per progress report
     # Each applied row runs in its own savepoint so that a failing row loses nothing else. An
     # importer whose apply_row makes exactly one call to an atomic service may turn it off: the
     # service's own savepoint already isolates the row (and saves two queries per row).
@@ -147,7 +152,7 @@ class Importer:
         self.present: set[str] = set()  # keys of the columns the file has
         self.seen: dict[Hashable, int] = {}  # natural key -> first row number
         self.size_hint = 0
-        self._converters: list[tuple[int, str, Callable[[Any], Any]]] | None = None
+        self._converters: list[tuple[int, str, Callable[[Any], Any], int | None]] | None = None
 
     # --- to implement ------------------------------------------------------------------
 
@@ -255,13 +260,22 @@ class Importer:
 
     def convert(self, row: Row, mapping: dict[int, str]) -> None:
         if self._converters is None:
-            kinds = {c.key: c.kind for c in self.columns}
-            self._converters = [(i, k, _CONVERTERS[kinds[k]]) for i, k in mapping.items()]
+            by_key = {c.key: c for c in self.columns}
+            self._converters = [
+                (i, k, _CONVERTERS[by_key[k].kind], by_key[k].max_length)
+                for i, k in mapping.items()
+            ]
         raw, width = row.raw, len(row.raw)
-        for index, key, converter in self._converters:
+        for index, key, converter, max_length in self._converters:
             value = raw[index] if index < width else None
             try:
-                row.values[key] = converter(value)
+                converted = converter(value)
+                if max_length and isinstance(converted, str) and len(converted) > max_length:
+                    raise normalize.CellError(
+                        _("不能超过%(max)d个字（现有%(n)d个字）")
+                        % {"max": max_length, "n": len(converted)}
+                    )
+                row.values[key] = converted
             except normalize.CellError as exc:
                 row.values[key] = None
                 row.failed.add(key)

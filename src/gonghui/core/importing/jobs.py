@@ -12,6 +12,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django_tasks import task
 
 from gonghui.core.audit import audit_record
 from gonghui.core.importing.base import Importer, ImportResult
+from gonghui.core.importing.liveness import Heartbeat, JobLost, job_claim, job_confirm
 from gonghui.core.importing.reader import ImportFileError
 from gonghui.core.models import ImportJob, JobStatus
 
@@ -102,64 +104,100 @@ def job_create(
 
 
 def execute_import_job(job: ImportJob) -> ImportResult | None:
-    """Run a job now (in a worker or a command). Returns None when the file was unreadable."""
-    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    """Run a job now (in a worker or a command), all or nothing: the rows, the job's counts and
+    its audit row commit in ONE transaction, so a worker killed in the middle leaves no row and
+    a retry of the same file starts clean (``liveness`` fails the orphaned job). Returns None
+    when the job did not finish (unreadable file, another import of the org running ...).
+
+    The cost of one transaction: PostgreSQL keeps the counters and card sequences of the
+    imported unions locked until the end (other writes to them wait); SQLite holds its one
+    write lock for the whole import (other writers wait up to the busy timeout)."""
+    busy = job_claim(job)
+    if busy:
+        _job_failed(job, busy)
+        return None
     importer = importer_class(job.importer)(
         actor=job.actor, org_path=job.org_path, options=job.options
     )
+    heartbeat = Heartbeat(job)
 
     def progress(processed: int, total: int) -> None:
         cache.set(progress_key(job.pk), (processed, total), 3600)
-        if not job.dry_run:
-            ImportJob.objects.filter(pk=job.pk).update(processed=processed, total=total)
+        heartbeat.beat(processed, total)
 
     result: ImportResult | None = None
     try:
-        with job.source.open("rb") as source:
-            result = importer.run(source, job.original_name, dry_run=job.dry_run, progress=progress)
+        with transaction.atomic():
+            with job.source.open("rb") as source:
+                result = importer.run(
+                    source, job.original_name, dry_run=job.dry_run, progress=progress
+                )
+            _job_done(job, result)
+    except JobLost:
+        logger.warning("import job %s was reaped while it ran; rolled back", job.pk)
+        result = None
     except ImportFileError as exc:
-        job.status = JobStatus.FAILED
-        job.message = exc.message
+        _job_failed(job, exc.message)
+        result = None
     except Exception:
         logger.exception("import job %s failed", job.pk)
-        job.status = JobStatus.FAILED
-        job.message = _("导入时发生内部错误，已记录日志，请联系系统管理员")
-    else:
-        job.status = JobStatus.DONE
-        for name in ("total", "imported", "updated", "unchanged", "rejected", "warnings"):
-            setattr(job, name, getattr(result, name))
-        job.processed = result.total
-        if result.problems_path:
-            stem = Path(job.original_name).stem or "import"
-            with open(result.problems_path, "rb") as fh:
-                job.errors_file.save(f"import-{job.pk}-{stem}-errors.xlsx", File(fh), save=False)
+        _job_failed(job, _("导入时发生内部错误，已记录日志，请联系系统管理员"))
+        result = None
     finally:
+        heartbeat.close()
+        cache.delete(progress_key(job.pk))
         if result is not None and result.problems_path:
             Path(result.problems_path).unlink(missing_ok=True)
-    job.finished_at = timezone.now()
+    return result
+
+
+def _job_done(job: ImportJob, result: ImportResult) -> None:
+    """The last step inside the import's transaction."""
+    job_confirm(job)
+    job.status = JobStatus.DONE
+    for name in ("total", "imported", "updated", "unchanged", "rejected", "warnings"):
+        setattr(job, name, getattr(result, name))
+    job.processed = result.total
+    if result.problems_path:
+        stem = Path(job.original_name).stem or "import"
+        with open(result.problems_path, "rb") as fh:
+            job.errors_file.save(f"import-{job.pk}-{stem}-errors.xlsx", File(fh), save=False)
+    job.finished_at = job.heartbeat_at = timezone.now()
     job.save()
-    cache.delete(progress_key(job.pk))
+    _audit_finished(job, result.summary())
+
+
+def _job_failed(job: ImportJob, message: str) -> None:
+    """Nothing of the run was committed: the job says why, with no counts."""
+    with transaction.atomic():
+        job.status = JobStatus.FAILED
+        job.message = message
+        for name in ("total", "processed", "imported", "updated", "unchanged", "rejected"):
+            setattr(job, name, 0)
+        job.warnings = 0
+        job.errors_file = ""
+        job.finished_at = timezone.now()
+        job.save()
+        _audit_finished(job, {"message": message})
+
+
+def _audit_finished(job: ImportJob, outcome: dict[str, Any]) -> None:
     audit_record(
         action="core.import.finished",
         actor=job.actor,
         target=job,
         org_path=job.org_path,
         target_label=job.original_name,
-        after={
-            "importer": job.importer,
-            "dry_run": job.dry_run,
-            "status": job.status,
-            **(result.summary() if result else {"message": job.message}),
-        },
+        after={"importer": job.importer, "dry_run": job.dry_run, "status": job.status, **outcome},
     )
-    return result
 
 
 @task()
 def run_import_job(job_id: int) -> str:
-    """The background task: run the ImportJob ``job_id``; returns its final status."""
+    """The background task: run the ImportJob ``job_id``; returns its final status. A job
+    already running (a redelivered task) is left to its worker, or to the reaper."""
     job = ImportJob.objects.select_related("actor").get(pk=job_id)
-    if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+    if job.status != JobStatus.QUEUED:
         return job.status
     execute_import_job(job)
     return job.status

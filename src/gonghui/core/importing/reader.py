@@ -69,6 +69,28 @@ def read_table(fileobj: IO[bytes], filename: str) -> Table:
 
 
 def _read_excel(fileobj: IO[bytes]) -> Table:
+    """Zip workbooks are checked before anything parses them (``guard.check_zip``); the sheet
+    is read in a memory-limited child process where the platform has one."""
+    from gonghui.core.importing import guard
+
+    try:
+        if fileobj.read(4) == ZIP_MAGIC:
+            guard.check_zip(fileobj)
+        fileobj.seek(0)
+        if guard.isolation_available():
+            sheet = guard.IsolatedSheet(fileobj)
+            try:
+                guard.check_extent(sheet.height, 0)
+            except guard.FileRejected:
+                sheet.close()
+                raise
+            return Table(rows=sheet.rows(), size_hint=sheet.height, kind="excel")
+    except guard.FileRejected as exc:
+        raise ImportFileError(exc.message) from None
+    return _read_excel_here(fileobj)
+
+
+def _read_excel_here(fileobj: IO[bytes]) -> Table:
     import python_calamine
 
     try:
@@ -132,9 +154,16 @@ def _read_csv(fileobj: IO[bytes]) -> Table:
     dialect: Any = csv.excel_tab if sample.count("\t") > sample.count(",") else csv.excel
 
     def rows() -> Iterator[list[Any]]:
+        reader = csv.reader(text, dialect)
         try:
-            for row in csv.reader(text, dialect):
+            for row in reader:
                 yield [csv_unquote(cell) for cell in row]
+        except csv.Error:
+            # A cell over the csv module's 128 KB, or a quote never closed: no roster has one.
+            raise ImportFileError(
+                _("第%(line)d行附近无法读取：单元格过长或引号不配对，请检查后另存为 CSV 再上传")
+                % {"line": reader.line_num}
+            ) from None
         finally:
             text.detach()
 
