@@ -20,6 +20,7 @@ from gonghui.core.crypto import (
     mask_id_number,
     mask_phone,
 )
+from gonghui.core.storage import private_storage
 from gonghui.orgs.models import Org
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
@@ -351,7 +352,7 @@ def attachment_path(instance: Any, filename: str) -> str:
 class CaseAttachment(models.Model):
     case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("材料类型"), max_length=10, choices=AttachmentKind.choices)
-    file = models.FileField(_("文件"), upload_to=attachment_path)
+    file = models.FileField(_("文件"), upload_to=attachment_path, storage=private_storage)
     original_name = models.CharField(_("文件名"), max_length=200)
     org_path = models.CharField(max_length=255, db_index=True)
     uploaded_by = models.ForeignKey(

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.crypto import EncryptedTextField
+from gonghui.core.storage import private_storage
 
 
 class AuditEvent(models.Model):
@@ -181,7 +182,7 @@ class ImportJob(models.Model):
     )
     org_path = models.CharField(max_length=255, db_index=True)
     options = models.JSONField(default=dict, blank=True)
-    source = models.FileField(_("导入文件"), upload_to="imports/%Y/%m/")
+    source = models.FileField(_("导入文件"), upload_to="imports/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("文件名"), max_length=255)
     dry_run = models.BooleanField(_("仅检查"), default=False)
     status = models.CharField(
@@ -194,7 +195,9 @@ class ImportJob(models.Model):
     unchanged = models.PositiveIntegerField(_("未变"), default=0)
     rejected = models.PositiveIntegerField(_("拒绝"), default=0)
     warnings = models.PositiveIntegerField(_("警告"), default=0)
-    errors_file = models.FileField(_("问题行工作簿"), upload_to="imports/errors/%Y/%m/", blank=True)
+    errors_file = models.FileField(
+        _("问题行工作簿"), upload_to="imports/errors/%Y/%m/", blank=True, storage=private_storage
+    )
     message = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     # Who runs it ("host:pid:start-time", core.importing.jobs.worker_identity) and when it last
@@ -230,7 +233,9 @@ class ExportJob(models.Model):
         _("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
     rows = models.PositiveIntegerField(_("行数"), default=0)
-    result = models.FileField(_("导出文件"), upload_to="exports/%Y/%m/", blank=True)
+    result = models.FileField(
+        _("导出文件"), upload_to="exports/%Y/%m/", blank=True, storage=private_storage
+    )
     message = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

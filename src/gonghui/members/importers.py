@@ -65,6 +65,7 @@ class MemberImporter(Importer):
 
     name = gettext_lazy("会员信息")
     capability = "members.manage"
+    holds_personal_ids = True
     key_fields = ("id_type", "id_number")
     template_title = gettext_lazy("会员信息导入模板")
     batch_size = 2000

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from gonghui.core.crypto import EncryptedTextField, mask_phone
+from gonghui.core.storage import private_storage
 from gonghui.orgs.models import Org
 
 
@@ -252,7 +253,7 @@ class AppealStep(models.Model):
 
 class AppealAttachment(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("附件"), upload_to="voice/%Y/%m/")
+    file = models.FileField(_("附件"), upload_to="voice/%Y/%m/", storage=private_storage)
     name = models.CharField(_("文件名"), max_length=120)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

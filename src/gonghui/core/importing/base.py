@@ -137,6 +137,8 @@ class Importer:
     columns: ClassVar[Sequence[Column]] = ()
     key_fields: ClassVar[Sequence[str]] = ()
     capability: ClassVar[str | None] = None  # required at ``org_path`` for the whole run
+    # The rows carry ID numbers: their problem-row workbook is downloaded with ``reveal_pii``.
+    holds_personal_ids: ClassVar[bool] = False
     header_scan_rows: ClassVar[int] = 15
     batch_size: ClassVar[int] = 200  # rows per savepoint and per progress report
     # Each applied row runs in its own savepoint so that a failing row loses nothing else. An
