@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from gonghui.demo.generator import SIZES, seed_demo
+from gonghui.orgs.models import OrgKind
 
 
 class Command(BaseCommand):
@@ -26,10 +27,19 @@ class Command(BaseCommand):
         self.stdout.write(format_accounts(accounts))
 
 
+def _kind_label(code: str) -> str:
+    """The org type as officers say it (省级工会 ...), never the code."""
+    try:
+        return str(OrgKind(code).label)
+    except ValueError:
+        return code
+
+
 def format_accounts(accounts: list[dict[str, str]]) -> str:
     header = ("用户名", "密码", "职务", "组织编码", "组织类型")
     rows = [header] + [
-        (a["username"], a["password"], a["role"], a["org_code"], a["org_kind"]) for a in accounts
+        (a["username"], a["password"], a["role"], a["org_code"], _kind_label(a["org_kind"]))
+        for a in accounts
     ]
 
     def width(text: str) -> int:
