@@ -91,6 +91,6 @@ def test_gonghui_demo_serves_the_login_page_and_prints_accounts(tmp_path: Path, 
     assert not [pid for pid in children if alive(pid)], "orphan processes left running"
     assert "演示已停止" in output
     assert f"http://127.0.0.1:{port}/" in output
-    assert re.search(r"js_admin\s+\S+\s+管理员\s+ZZJS\s+county", output), output
+    assert re.search(r"js_admin\s+\S+\s+管理员\s+ZZJS\s+县\(区\)总工会", output), output
     assert "每 15 分钟：逾期诉求升级到上级工会" in output
     assert (tmp_path / "var" / "gonghui.sqlite3").exists()
