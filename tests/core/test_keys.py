@@ -76,3 +76,29 @@ def test_rotate_keys_command_generates_a_demo_key(
     assert oct((tmp_path / "pii_key").stat().st_mode & 0o777) == "0o600"
     assert User.objects.get(username="east").phone == "13800000001"
     crypto.reset_keyring()
+
+
+def test_rotation_reseals_private_files_under_the_new_key(cast: Cast, tmp_path: Path) -> None:
+    from django.core.files.base import ContentFile
+
+    from gonghui.core.models import ImportJob
+    from gonghui.core.storage import key_of
+
+    with override_settings(MEDIA_ROOT=str(tmp_path)):
+        job = ImportJob.objects.create(
+            importer="members",
+            actor=cast.grassroots_officer,
+            org_path=cast.grassroots.path,
+            original_name="花名册.xlsx",
+        )
+        job.source.save("roster.xlsx", ContentFile(b"41010519900307123X"), save=True)
+        old, fresh_key = settings.GONGHUI_PII_KEY, new_key()
+        with override_settings(GONGHUI_PII_KEY=fresh_key, GONGHUI_PII_OLD_KEYS=[old]):
+            crypto.reset_keyring()
+            assert rotate_all()["core.files"] == 1
+            assert key_of(job.source.path) == crypto.current_key_id()
+        with override_settings(GONGHUI_PII_KEY=fresh_key, GONGHUI_PII_OLD_KEYS=[]):
+            crypto.reset_keyring()
+            with job.source.open("rb") as plain:
+                assert plain.read() == b"41010519900307123X"
+    crypto.reset_keyring()

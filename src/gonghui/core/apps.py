@@ -8,10 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("公共机制")
 
     def ready(self) -> None:
-        from gonghui.core import audit, notify, registry, tasks
+        from gonghui.core import audit, keys, notify, registry, storage, tasks
         from gonghui.core.models import OrgCounter
         from gonghui.core.schedule import register_periodic
 
+        keys.register_rekey("core.files", storage.reseal_all_files)
         registry.register_org_path_model(audit.AuditEvent, "org_path")
         registry.register_org_path_model(OrgCounter, "org_path")
         registry.register_nav_item("core.home", registry.NavItem(_("首页"), "core:home", order=0))

@@ -172,3 +172,20 @@ def seal_stored_files(model: Any, *fields: str) -> int:
             if name and storage.exists(name) and storage.seal_in_place(name):
                 sealed += 1
     return sealed
+
+
+def reseal_all_files(_old_key_ids: list[str]) -> int:
+    """Key rotation (``gonghui rotate_keys``): every private file under the current key.
+    FileFields on this storage are found by introspection, so a new module's files come too."""
+    from django.apps import apps
+
+    sealed = 0
+    for model in apps.get_models():
+        fields = [
+            field.name
+            for field in model._meta.concrete_fields
+            if getattr(field, "storage", None) is _private
+        ]
+        if fields:
+            sealed += seal_stored_files(model, *fields)
+    return sealed
