@@ -66,7 +66,7 @@ def test_an_unregistered_action_is_refused_under_strict_mode(db: None) -> None:
 
     from gonghui.core.audit import audit_record
 
-    with pytest.raises(ImproperlyConfigured, match="members.member.made_up"):
+    with pytest.raises(ImproperlyConfigured, match=r"members\.member\.made_up"):
         audit_record(action="members.member.made_up", actor=None)
     assert not AuditEvent.objects.filter(action="members.member.made_up").exists()
 

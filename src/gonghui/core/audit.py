@@ -55,6 +55,7 @@ def audit_action_label(code: str) -> str:
     label = _ACTION_LABELS.get(code)
     return str(label) if label is not None else code
 
+
 _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_ip", default=None)
 
 

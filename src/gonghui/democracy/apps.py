@@ -8,8 +8,8 @@ class DemocracyConfig(AppConfig):
     verbose_name = _("职代会与厂务公开")
 
     def ready(self) -> None:
-        from gonghui.democracy.audit_actions import ACTIONS
         from gonghui.core.audit import register_audit_actions
+        from gonghui.democracy.audit_actions import ACTIONS
 
         register_audit_actions(ACTIONS)
         from gonghui.core import counters, notify, registry

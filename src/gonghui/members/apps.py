@@ -8,8 +8,8 @@ class MembersConfig(AppConfig):
     verbose_name = _("会员")
 
     def ready(self) -> None:
-        from gonghui.members.audit_actions import ACTIONS
         from gonghui.core.audit import register_audit_actions
+        from gonghui.members.audit_actions import ACTIONS
 
         register_audit_actions(ACTIONS)
         from gonghui.core import counters, notify, registry

@@ -8,8 +8,8 @@ class OrgsConfig(AppConfig):
     verbose_name = _("工会组织")
 
     def ready(self) -> None:
-        from gonghui.orgs.audit_actions import ACTIONS
         from gonghui.core.audit import register_audit_actions
+        from gonghui.orgs.audit_actions import ACTIONS
 
         register_audit_actions(ACTIONS)
         from gonghui.core import counters, registry

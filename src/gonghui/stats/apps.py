@@ -8,8 +8,8 @@ class StatsConfig(AppConfig):
     verbose_name = _("统计")
 
     def ready(self) -> None:
-        from gonghui.stats.audit_actions import ACTIONS
         from gonghui.core.audit import register_audit_actions
+        from gonghui.stats.audit_actions import ACTIONS
 
         register_audit_actions(ACTIONS)
         from gonghui.core import registry
