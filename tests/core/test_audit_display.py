@@ -37,6 +37,11 @@ def test_keys_named_by_the_target_model_field_with_choice_labels() -> None:
     ]  # secret_code: known to neither, left out
 
 
+def test_a_field_without_a_verbose_name_is_not_a_label() -> None:
+    event = AuditEvent(target_type="benefits.redemption", after={"offer": 1, "comment": "好"})
+    assert [(c.label, c.after) for c in audit_changes(event)] == [("意见", "好")]
+
+
 def test_no_target_uses_the_common_keys_and_flattens_one_level() -> None:
     event = AuditEvent(
         action="voice.campaign.created",

@@ -84,7 +84,10 @@ def _field(target_type: str, key: str) -> Field[Any, Any] | None:
         field = apps.get_model(target_type)._meta.get_field(key)
     except (LookupError, ValueError, FieldDoesNotExist):
         return None
-    return field if isinstance(field, Field) else None  # reverse relations name nothing
+    if not isinstance(field, Field):  # reverse relations name nothing
+        return None
+    # A field without its own verbose_name is named by its attribute: not a word for the page.
+    return None if str(field.verbose_name) == field.name.replace("_", " ") else field
 
 
 def _label(target_type: str, key: str) -> str | None:
