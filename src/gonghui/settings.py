@@ -162,6 +162,9 @@ GONGHUI_TOKEN_DAYS = int(os.environ.get("GONGHUI_TOKEN_DAYS", "30"))
 
 # Audit retention: default three years, never under six months (网络安全法 §21).
 GONGHUI_AUDIT_RETENTION_DAYS = int(os.environ.get("GONGHUI_AUDIT_RETENTION_DAYS", "1095"))
+# An audit action code without a registered label: refused when True (the test suite), only
+# logged when False (production must not lose a user's work over a missing label).
+GONGHUI_STRICT_AUDIT_ACTIONS = False
 # Uploaded rosters with their problem-row workbooks, and finished exports: days kept on disk.
 GONGHUI_IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("GONGHUI_IMPORT_FILE_RETENTION_DAYS", "30"))
 GONGHUI_EXPORT_FILE_RETENTION_DAYS = int(os.environ.get("GONGHUI_EXPORT_FILE_RETENTION_DAYS", "30"))

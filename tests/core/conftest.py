@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django_tasks import task
 
-from gonghui.core.audit import AuditEvent, audit_record
+from gonghui.core.audit import AuditEvent, audit_record, register_audit_actions
 from gonghui.core.schedule import register_periodic, unregister_periodic
 
 RECORDER = "tests.recorder"
@@ -21,6 +21,7 @@ TODAYS_JOBS = {  # issue 15: the periodic duties the platform had when the sched
     "orgs.counters_check",
 }
 FAILS = {"left": 0}
+register_audit_actions({"tests.schedule.ran": "测试任务已运行"})
 
 
 @task()

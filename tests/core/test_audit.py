@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -57,3 +58,33 @@ def test_prune_keeps_the_retention_period(cast: Cast) -> None:
     )
     assert prune_audit() == 1
     assert AuditEvent.objects.filter(pk=recent.pk).exists()
+
+
+def test_an_unregistered_action_is_refused_under_strict_mode(db: None) -> None:
+    import pytest
+    from django.core.exceptions import ImproperlyConfigured
+
+    from gonghui.core.audit import audit_record
+
+    with pytest.raises(ImproperlyConfigured, match=r"members\.member\.made_up"):
+        audit_record(action="members.member.made_up", actor=None)
+    assert not AuditEvent.objects.filter(action="members.member.made_up").exists()
+
+
+@override_settings(GONGHUI_STRICT_AUDIT_ACTIONS=False)
+def test_an_unregistered_action_is_only_logged_in_production(db: None, caplog) -> None:
+    from gonghui.core.audit import audit_record
+
+    audit_record(action="members.member.made_up", actor=None)
+    assert AuditEvent.objects.filter(action="members.member.made_up").exists()
+    assert "members.member.made_up" in caplog.text
+
+
+def test_every_registered_code_has_a_chinese_label() -> None:
+    from gonghui.core.audit import audit_action_label, audit_actions
+
+    codes = audit_actions()
+    assert len(codes) > 150
+    for code in codes:
+        label = audit_action_label(code)
+        assert label != code and re.search(r"[\u4e00-\u9fff]", label), code

@@ -144,3 +144,25 @@ def test_seed_demo_adds_members_in_every_state_with_valid_ids() -> None:
     member_account = next(a for a in data["accounts"] if a["username"] == "member01")
     linked = Member.objects.get(account__username="member01")
     assert member_account["org_code"] == linked.union.code
+
+
+@pytest.mark.django_db
+def test_the_audit_page_shows_every_demo_action_as_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17.3: one page per action the demo writes; its rows show the label and 字段：值,
+    never a dotted code or a Python dict."""
+    import re
+
+    monkeypatch.setattr(generator, "DEMO_MEMBERS", 300)
+    data = seed_json()
+    province = next(a for a in data["accounts"] if a["org_kind"] == "province")
+    client = Client()
+    client.force_login(User.objects.get(username=province["username"]))
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert len(actions) > 40
+    code = re.compile(r"\b[a-z_]+\.[a-z_]+(\.[a-z_]+)*\b")
+    for action in sorted(actions):
+        body = client.get("/audit/", {"action": action}).content.decode()
+        rows = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        assert "没有符合条件的记录" not in rows, action
+        assert not code.search(rows), (action, code.search(rows))
+        assert not re.search(r"[{}']|&#x27;|&quot;", rows), action

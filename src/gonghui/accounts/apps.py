@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号")
 
     def ready(self) -> None:
+        from gonghui.accounts.audit_actions import ACTIONS
+        from gonghui.core.audit import register_audit_actions
+
+        register_audit_actions(ACTIONS)
         from gonghui.accounts import shell, todo
         from gonghui.core import registry
         from gonghui.core.registry import NavItem

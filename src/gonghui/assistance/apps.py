@@ -8,6 +8,10 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("困难职工帮扶")
 
     def ready(self) -> None:
+        from gonghui.assistance.audit_actions import ACTIONS
+        from gonghui.core.audit import register_audit_actions
+
+        register_audit_actions(ACTIONS)
         from gonghui.assistance import counters as assistance_counters
         from gonghui.assistance import models, models_funds, services, tasks, todo
         from gonghui.core import counters, notify, registry

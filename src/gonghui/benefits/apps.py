@@ -8,6 +8,10 @@ class BenefitsConfig(AppConfig):
     verbose_name = _("普惠服务")
 
     def ready(self) -> None:
+        from gonghui.benefits.audit_actions import ACTIONS
+        from gonghui.core.audit import register_audit_actions
+
+        register_audit_actions(ACTIONS)
         from gonghui.benefits import counters as benefit_counters
         from gonghui.benefits import lifecycle, segments, tasks, todo
         from gonghui.benefits.models import Campaign, Complaint, Merchant, Offer, Redemption

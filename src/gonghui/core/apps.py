@@ -9,9 +9,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.core import audit, keys, notify, registry, storage, tasks
+        from gonghui.core.audit_actions import ACTIONS
         from gonghui.core.models import OrgCounter
         from gonghui.core.schedule import register_periodic
 
+        audit.register_audit_actions(ACTIONS)
         keys.register_rekey("core.files", storage.reseal_all_files)
         registry.register_org_path_model(audit.AuditEvent, "org_path")
         registry.register_org_path_model(OrgCounter, "org_path")

@@ -4,18 +4,57 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from gonghui.core.models import AuditEvent
 
-__all__ = ["AuditEvent", "audit_record", "current_client_ip", "prune_audit", "request_ip"]
+__all__ = [
+    "AuditEvent",
+    "audit_action_label",
+    "audit_actions",
+    "audit_record",
+    "current_client_ip",
+    "prune_audit",
+    "register_audit_actions",
+    "request_ip",
+]
+
+logger = logging.getLogger(__name__)
+
+# Every action code written to the trail, with the Chinese label the audit page shows (DESIGN.md
+# rule 2). Apps fill it in their AppConfig.ready(), one dict per app.
+_ACTION_LABELS: dict[str, str | Promise] = {}
+
+
+def register_audit_actions(labels: Mapping[str, str | Promise]) -> None:
+    """Register action codes with their labels; one code may not get two different labels."""
+    for code, label in labels.items():
+        known = _ACTION_LABELS.get(code)
+        if known is not None and str(known) != str(label):
+            raise ImproperlyConfigured(f"audit action {code!r} registered twice")
+        _ACTION_LABELS[code] = label
+
+
+def audit_actions() -> dict[str, str | Promise]:
+    """The registered codes and their (lazy) labels."""
+    return dict(_ACTION_LABELS)
+
+
+def audit_action_label(code: str) -> str:
+    """The label of a code; an unregistered code (a row older than its registration) as itself."""
+    label = _ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
 
 _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_ip", default=None)
 
@@ -57,7 +96,15 @@ def audit_record(
     after: dict[str, Any] | None = None,
     target_label: str | None = None,
 ) -> AuditEvent:
-    """Write one audit row. ``actor=None`` records no person (system jobs, anonymous items)."""
+    """Write one audit row. ``actor=None`` records no person (system jobs, anonymous items).
+
+    An unregistered ``action`` is refused under ``GONGHUI_STRICT_AUDIT_ACTIONS`` (the tests, so
+    that the suite proves every code written has a label) and only logged in production, where a
+    missing label must not undo the user's work."""
+    if action not in _ACTION_LABELS:
+        if getattr(settings, "GONGHUI_STRICT_AUDIT_ACTIONS", False):
+            raise ImproperlyConfigured(f"audit action {action!r} is not registered")
+        logger.warning("unregistered audit action %s", action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEvent.objects.create(

@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gonghui.core import registry
-from gonghui.core.audit import AuditEvent
+from gonghui.core.audit import AuditEvent, audit_action_label, audit_actions
+from gonghui.core.audit_display import action_choices, audit_changes
 from gonghui.core.decorators import officer_required
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import ViewerRequest, prefix_q, scoped
@@ -44,7 +45,9 @@ def audit_list(request: ViewerRequest) -> HttpResponse:
     actor = request.GET.get("actor", "").strip()
     date_from = _parse_date(request.GET.get("from", ""))
     date_to = _parse_date(request.GET.get("to", ""))
-    if action:
+    if action in audit_actions():
+        events = events.filter(action=action)  # one code may prefix another (drift, drift_cleared)
+    elif action:
         events = events.filter(action__startswith=action)
     if actor:
         events = events.filter(actor_label__iexact=actor)
@@ -52,11 +55,17 @@ def audit_list(request: ViewerRequest) -> HttpResponse:
         events = events.filter(created_at__date__gte=date_from)
     if date_to:
         events = events.filter(created_at__date__lte=date_to)
+    page = paginate(request, events)
     return render(
         request,
         "core/audit_list.html",
         {
-            "page": paginate(request, events),
+            "page": page,
+            "rows": [
+                {"e": e, "label": audit_action_label(e.action), "changes": audit_changes(e)}
+                for e in page
+            ],
+            "action_choices": action_choices(),
             "query": query_without_page(request),
             "filters": {"action": action, "actor": actor, "from": date_from, "to": date_to},
             "title": _("操作日志"),

@@ -8,6 +8,10 @@ class DemocracyConfig(AppConfig):
     verbose_name = _("职代会与厂务公开")
 
     def ready(self) -> None:
+        from gonghui.core.audit import register_audit_actions
+        from gonghui.democracy.audit_actions import ACTIONS
+
+        register_audit_actions(ACTIONS)
         from gonghui.core import counters, notify, registry
         from gonghui.democracy import congress, todo
         from gonghui.democracy import counters as democracy_counters

@@ -8,6 +8,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("会员")
 
     def ready(self) -> None:
+        from gonghui.core.audit import register_audit_actions
+        from gonghui.members.audit_actions import ACTIONS
+
+        register_audit_actions(ACTIONS)
         from gonghui.core import counters, notify, registry
         from gonghui.members import counters as member_counters
         from gonghui.members import phone_registry, services, todo

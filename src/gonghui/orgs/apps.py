@@ -8,6 +8,10 @@ class OrgsConfig(AppConfig):
     verbose_name = _("工会组织")
 
     def ready(self) -> None:
+        from gonghui.core.audit import register_audit_actions
+        from gonghui.orgs.audit_actions import ACTIONS
+
+        register_audit_actions(ACTIONS)
         from gonghui.core import counters, registry
         from gonghui.core.schedule import register_periodic
         from gonghui.orgs import counters as org_counters

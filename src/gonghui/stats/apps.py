@@ -8,6 +8,10 @@ class StatsConfig(AppConfig):
     verbose_name = _("统计")
 
     def ready(self) -> None:
+        from gonghui.core.audit import register_audit_actions
+        from gonghui.stats.audit_actions import ACTIONS
+
+        register_audit_actions(ACTIONS)
         from gonghui.core import registry
         from gonghui.core.schedule import register_periodic
         from gonghui.stats import tasks

@@ -8,6 +8,10 @@ class VoiceConfig(AppConfig):
     verbose_name = _("诉求与建议")
 
     def ready(self) -> None:
+        from gonghui.core.audit import register_audit_actions
+        from gonghui.voice.audit_actions import ACTIONS
+
+        register_audit_actions(ACTIONS)
         from gonghui.core import counters, keys, notify, registry
         from gonghui.core.schedule import register_periodic
         from gonghui.voice import counters as voice_counters
