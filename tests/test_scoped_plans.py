@@ -236,3 +236,75 @@ def test_the_database_collation_orders_paths_like_bytes(db: None) -> None:
         )
         ordered = cursor.fetchone()[0]
     assert ordered == sorted(ordered)
+
+
+def _big_index_columns(droppable: bool) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(table, index) -> [(column, operator class), ...] of the big tables' column indexes
+    (key columns only); ``droppable``: only those neither partial nor unique, which can go
+    without changing what the database enforces."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.relname, c.relname, a.attname, o.opcname "
+            "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_class t ON t.oid = i.indrelid "
+            "CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indclass::oid[]) "
+            "  WITH ORDINALITY AS k(attnum, opclass, n) "
+            "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+            "JOIN pg_opclass o ON o.oid = k.opclass "
+            "WHERE t.relname = ANY(%s) AND i.indpred IS NULL AND k.n <= i.indnkeyatts "
+            "AND (NOT %s OR NOT i.indisunique) ORDER BY t.relname, c.relname, k.n",
+            [sorted(BIG_TABLES), droppable],
+        )
+        rows = cursor.fetchall()
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for table, index, column, opclass in rows:
+        found.setdefault((table, index), []).append((column, opclass))
+    return found
+
+
+def test_no_pattern_ops_index_on_a_big_table_path(db: None) -> None:
+    """Scopes are ranges (ADR 0015): a varchar_pattern_ops index on a path column (the ``_like``
+    twin of ``db_index=True``) serves no query and costs every write (issue 18 item 3)."""
+    found = _big_index_columns(droppable=False)
+    assert found, "no index of the big tables was found"
+    pattern = [
+        f"{table}.{index} ({column} {opclass})"
+        for (table, index), columns in found.items()
+        for column, opclass in columns
+        if PATH.fullmatch(column) and opclass.endswith("_pattern_ops")
+    ]
+    assert not pattern, "\n".join(pattern)
+
+
+def test_no_big_table_index_is_the_head_of_another(db: None) -> None:
+    """A path or blind-index index whose columns (and operator classes) lead another index of
+    the same table is served by that one; a unique index counts as the longer one, never as
+    the redundant one. (Foreign-key indexes led by a composite are left to a later diet.)"""
+    every = _big_index_columns(droppable=False)
+    redundant = [
+        f"{table}.{index} {columns} leads {other}"
+        for (table, index), columns in _big_index_columns(droppable=True).items()
+        if PATH.fullmatch(columns[0][0]) or columns[0][0] == "id_index"
+        for (other_table, other), longer in every.items()
+        if other_table == table and len(longer) > len(columns) and longer[: len(columns)] == columns
+    ]
+    assert not redundant, "\n".join(redundant)
+
+
+def test_a_member_is_found_by_id_index_alone_through_an_index(data: Cast) -> None:
+    """The uniqueness (id_index, id_type) leads with the blind index, so the lookups by ID
+    (search, imports, the one-person check) need no index of their own on it."""
+    member = Member.objects.get(name="会员0")
+    sql, params = Member.objects.filter(id_index=member.id_index).only("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    leads = [
+        _index_lead(node["Index Name"])
+        for node in _nodes(plan[0]["Plan"])
+        if node.get("Index Name") and "id_index" in str(node.get("Index Cond", ""))
+    ]
+    assert (Member._meta.db_table, "id_index") in leads, plan

@@ -26,7 +26,8 @@ class AuditEvent(models.Model):
     target_type = models.CharField(_("对象类型"), max_length=100, blank=True)
     target_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     target_label = models.CharField(_("对象"), max_length=255, blank=True)
-    org_path = models.CharField(_("组织路径"), max_length=255, blank=True, db_index=True)
+    # No index of its own: core_audit_path_time leads with it and serves the path ranges.
+    org_path = models.CharField(_("组织路径"), max_length=255, blank=True)
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)

@@ -82,7 +82,9 @@ class Member(models.Model):
         verbose_name_plural = _("会员")
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["id_type", "id_index"], name="members_one_person")
+            # id_index first: its unique index also serves lookups by ID alone, so no lone
+            # id_index index has to be kept up to date on every write.
+            models.UniqueConstraint(fields=["id_index", "id_type"], name="members_one_person")
         ]
         indexes = [
             # Scoped lists walk (org_path prefix, id) for keyset pagination at millions of rows.
@@ -94,7 +96,6 @@ class Member(models.Model):
                 name="members_name_path",
                 opclasses=["varchar_pattern_ops", "varchar_ops"],
             ),
-            models.Index(fields=["id_index"], name="members_id_index"),
             models.Index(fields=["phone_index"], name="members_phone_index"),
         ]
 
@@ -171,7 +172,7 @@ class MembershipChange(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    org_path = models.CharField(max_length=255, db_index=True)
+    org_path = models.CharField(max_length=255)
     occurred_on = models.DateField(_("日期"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -179,6 +180,9 @@ class MembershipChange(models.Model):
         verbose_name = _("会籍变化")
         verbose_name_plural = _("会籍变化")
         ordering = ["-created_at", "-id"]
+        # A plain btree for the path ranges of subtree moves (core.scoping.prefix_q):
+        # db_index=True would add a varchar_pattern_ops twin that no query uses.
+        indexes = [models.Index(fields=["org_path"], name="members_change_path")]
 
     def __str__(self) -> str:
         return f"{self.member} {self.get_kind_display()}"

@@ -105,8 +105,10 @@ class Appeal(models.Model):
     org = models.ForeignKey(
         Org, verbose_name=_("办理工会"), on_delete=models.PROTECT, related_name="+"
     )
-    org_path = models.CharField(max_length=255, db_index=True)
-    origin_path = models.CharField(max_length=255, db_index=True)
+    # Path ranges only (core.scoping.prefix_q): org_path is served by voice_appeal_path_status,
+    # origin_path by a plain btree (db_index=True would add an unused pattern-ops twin).
+    org_path = models.CharField(max_length=255)
+    origin_path = models.CharField(max_length=255)
     department = models.CharField(_("转办部门"), max_length=100, blank=True)
     status = FSMField(
         _("状态"), max_length=12, choices=AppealStatus.choices, default=AppealStatus.SUBMITTED
@@ -136,6 +138,7 @@ class Appeal(models.Model):
         indexes = [
             models.Index(fields=["org_path", "status"], name="voice_appeal_path_status"),
             models.Index(fields=["status", "escalate_due"], name="voice_appeal_status_esc"),
+            models.Index(fields=["origin_path"], name="voice_appeal_origin_path"),
         ]
 
     # The 查询码 in clear, set only on the instance the submitting service returns so that the
