@@ -79,6 +79,11 @@ def _card_number(token: str, card_no: str) -> str:
     return re.sub(r"\s", "", card_no or "")
 
 
+def _card_check(actor: Any, token: str, card_no: str, code: str, now: Any) -> Verification:
+    """The registry's card check by this counter account (typed codes count per account)."""
+    return card_verify(guesser=f"user:{actor.pk}", token=token, card_no=card_no, code=code, now=now)
+
+
 def verify(
     *,
     merchant: Merchant,
@@ -89,9 +94,7 @@ def verify(
     now: Any = None,
 ) -> CounterResult:
     """The registry's card check, then the member's offers usable here and now."""
-    verification = card_verify(
-        guesser=f"user:{actor.pk}", token=token, card_no=card_no, code=code, now=now
-    )
+    verification = _card_check(actor, token, card_no, code, now)
     if not verification.valid:
         return CounterResult(verification)
     card = (
@@ -237,9 +240,7 @@ def _redeem(
     closed = _merchant_open(merchant, today)  # as read by staff_merchant in this request
     if closed:
         raise Refusal(closed, code="merchant")
-    verification = card_verify(
-        guesser=f"user:{actor.pk}", token=token, card_no=card_no, code=code, now=now
-    )
+    verification = _card_check(actor, token, card_no, code, now)
     if not verification.valid:
         # expired or forged QR, wrong code, lost card, membership ended: the registry says which
         raise Refusal(verification.reason, code="card")

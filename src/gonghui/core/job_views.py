@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -20,17 +19,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from gonghui.core.audit import audit_record
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import FORMATS, Exporter, export_start, exporter_class
 from gonghui.core.forms import BootstrapMixin
 from gonghui.core.importing import Importer
 from gonghui.core.importing.jobs import (
-    importer_class,
     importer_path,
     job_create,
     job_for_viewer,
     job_progress,
+    problem_rows_allowed,
+    problem_rows_open,
     run_import_job,
 )
 from gonghui.core.importing.liveness import busy_message, reap_job, running_import
@@ -136,7 +135,7 @@ def import_job(request: ViewerRequest, pk: int) -> HttpResponse:
     percent = min(100, processed * 100 // total) if total else 0
     context = {
         "job": job,
-        "can_download_errors": _may_download_problem_rows(request, job),
+        "can_download_errors": problem_rows_allowed(viewer=request.user, job=job),
         "running": job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
         "processed": processed,
         "total": total,
@@ -153,32 +152,17 @@ def _local_url(url: Any) -> str:
     return url if isinstance(url, str) and url.startswith("/") and not url.startswith("//") else ""
 
 
-def _may_download_problem_rows(request: ViewerRequest, job: ImportJob) -> bool:
-    """The problem rows are the uploaded rows as typed: an import of people's ID numbers
-    gives them only to an officer who may see full IDs there."""
-    if not importer_class(job.importer).holds_personal_ids:
-        return True
-    return request.user.has_capability("reveal_pii", job.org_path)
-
-
 @officer_required
 @require_GET
 def import_job_errors(request: ViewerRequest, pk: int) -> HttpResponse:
     job = _import_job(request, pk)
-    if not job.errors_file:
-        raise Http404
-    if not _may_download_problem_rows(request, job):
-        raise PermissionDenied("reveal_pii")
-    audit_record(
-        action="core.import.errors_downloaded",
-        actor=request.user,
-        target=job,
-        org_path=job.org_path,
-        target_label=job.original_name,
-    )
+    try:
+        workbook = problem_rows_open(viewer=request.user, job=job)
+    except FileNotFoundError:
+        raise Http404 from None
     stem = os.path.splitext(job.original_name)[0] or "import"
     return FileResponse(  # type: ignore[return-value]
-        job.errors_file.open("rb"), as_attachment=True, filename=f"{stem}-问题行.xlsx"
+        workbook, as_attachment=True, filename=f"{stem}-问题行.xlsx"
     )
 
 

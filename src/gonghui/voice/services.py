@@ -116,6 +116,19 @@ def _require_handler(actor: Any, appeal: Appeal) -> None:
         raise PermissionDenied(_("只有承办工会的干部可以办理"))
 
 
+def attachment_open(*, actor: Any, appeal: Appeal, attachment: Any) -> Any:
+    """An attachment of an appeal in the actor's scope, decrypted; it may hold personal data,
+    so every download leaves an audit row."""
+    audit_record(
+        action="voice.attachment.downloaded",
+        actor=actor,
+        target=appeal,
+        org_path=appeal.org_path,
+        after={"attachment": attachment.pk},
+    )
+    return attachment.file.open("rb")
+
+
 def is_owner(actor: Any, appeal: Appeal, *, code: str = "") -> bool:
     """The submitter: by their account for a signed appeal, by the 查询码 for an anonymous one."""
     if appeal.anonymous:

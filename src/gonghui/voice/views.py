@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.accounts.shell import acting_post
-from gonghui.core.audit import audit_record
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response, export_start
 from gonghui.core.forms import apply_service_errors
@@ -233,15 +232,10 @@ def attachment(request: ViewerRequest, pk: int, fid: int) -> HttpResponse:
     item = appeal.attachments.filter(pk=fid).first()
     if item is None:
         raise Http404
-    audit_record(  # an attachment may hold personal data: every download leaves a trace
-        action="voice.attachment.downloaded",
-        actor=request.user,
-        target=appeal,
-        org_path=appeal.org_path,
-        after={"attachment": item.pk},
-    )
     return FileResponse(  # type: ignore[return-value]
-        item.file.open("rb"), as_attachment=True, filename=item.name
+        services.attachment_open(actor=request.user, appeal=appeal, attachment=item),
+        as_attachment=True,
+        filename=item.name,
     )
 
 

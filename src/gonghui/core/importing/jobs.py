@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -203,6 +204,31 @@ def run_import_job(job_id: int) -> str:
         return job.status
     execute_import_job(job)
     return job.status
+
+
+def problem_rows_allowed(*, viewer: Any, job: ImportJob) -> bool:
+    """The problem rows are the uploaded rows as typed: an import of people's ID numbers
+    gives them only to an officer who may see full IDs there."""
+    if not importer_class(job.importer).holds_personal_ids:
+        return True
+    return bool(viewer.has_capability("reveal_pii", job.org_path))
+
+
+def problem_rows_open(*, viewer: Any, job: ImportJob) -> File:
+    """The decrypted problem-row workbook for ``viewer`` (PermissionDenied without the right
+    to see what it holds); every download is audited."""
+    if not job.errors_file:
+        raise FileNotFoundError(job.pk)
+    if not problem_rows_allowed(viewer=viewer, job=job):
+        raise PermissionDenied("reveal_pii")
+    audit_record(
+        action="core.import.errors_downloaded",
+        actor=viewer,
+        target=job,
+        org_path=job.org_path,
+        target_label=job.original_name,
+    )
+    return job.errors_file.open("rb")
 
 
 def job_summary(job: ImportJob) -> dict[str, Any]:
