@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import registry
@@ -26,6 +27,10 @@ def _parse_date(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 @officer_required
@@ -51,10 +56,12 @@ def audit_list(request: ViewerRequest) -> HttpResponse:
         events = events.filter(action__startswith=action)
     if actor:
         events = events.filter(actor_label__iexact=actor)
+    # Bounds on created_at itself (not on its local date), so that (org_path, created_at) bounds
+    # both columns and a filtered page is read from the path index at every level.
     if date_from:
-        events = events.filter(created_at__date__gte=date_from)
+        events = events.filter(created_at__gte=_day_start(date_from))
     if date_to:
-        events = events.filter(created_at__date__lte=date_to)
+        events = events.filter(created_at__lt=_day_start(date_to + dt.timedelta(days=1)))
     page = paginate(request, events)
     return render(
         request,

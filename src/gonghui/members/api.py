@@ -227,9 +227,10 @@ _TOKEN_SHAPE = re.compile(r"[0-9]{1,20}\.-?[0-9]{1,20}\.[A-Za-z0-9_=-]{1,64}")
 
 @router.get("", response={200: MemberPage, **_SCOPED})
 def member_list(request: ViewerRequest, params: Query[MemberQuery]) -> dict[str, Any]:
-    """Members in scope, newest first, masked: ``q`` is a name (its start) or a card number;
-    ``org`` narrows to a subtree. Pass ``next`` back as ``cursor``. A full ID or phone number
-    is refused here (a URL lands in access logs): POST it to ``/api/members/search``."""
+    """Members in scope, union by union (newest union first, newest member first), masked:
+    ``q`` is a name (its start) or a card number; ``org`` narrows to a subtree. Pass ``next``
+    back as ``cursor``. A full ID or phone number is refused here (a URL lands in access logs):
+    POST it to ``/api/members/search``."""
     if selectors.query_is_personal(params.q):
         raise ValidationError(
             {"q": _("按证件号码或手机号码查询请用 POST /api/members/search，不要放在网址中")}

@@ -108,20 +108,35 @@ def member_list(*, viewer: Viewer | None, filters: MemberFilters) -> QuerySet[Me
         qs = qs.filter(_age_band_q(filters.age_band, timezone.localdate()))
     if filters.employer_id:
         qs = qs.filter(employer_id=filters.employer_id)
-    return qs.order_by("-id")
+    # The order of the (org_path, id) index, read backwards: a scoped page is the first rows of
+    # the subtree's index range at every level. Ordering by id alone leaves PostgreSQL a choice
+    # between sorting the whole subtree and walking the primary key while it filters the path,
+    # and at county scale it walks (issue 18 item 1). Unions come newest path first, members
+    # newest first within their union; a single union's list is newest first as before.
+    return qs.order_by("-org_path", "-id")
 
 
 def member_page(
     *, viewer: Viewer | None, filters: MemberFilters, after_id: int | None, size: int = 50
 ) -> tuple[list[Member], int | None]:
-    """Keyset pagination by id: the cost of a page does not grow with its depth."""
+    """Keyset pagination on (org_path, id), the list's order: the cost of a page does not grow
+    with its depth. The cursor stays the last row's id; its path is read back from the row."""
     qs = member_list(viewer=viewer, filters=filters)
     if after_id is not None:
-        qs = qs.filter(id__lt=after_id)
+        qs = qs.filter(_after_q(after_id))
     rows = list(qs[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return rows, (rows[-1].id if more and rows else None)
+
+
+def _after_q(after_id: int) -> Q:
+    """Rows after member ``after_id`` in the list's order. ``org_path <= path`` bounds the index
+    range; the rest is a filter on the rows of one union. An unknown id is past the end."""
+    path = Member.objects.filter(pk=after_id).values_list("org_path", flat=True).first()
+    if path is None:
+        return Q(pk__in=[])
+    return Q(org_path__lte=path) & (Q(org_path__lt=path) | Q(id__lt=after_id))
 
 
 def member_get(*, viewer: Viewer | None, pk: int) -> Member:
