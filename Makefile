@@ -39,5 +39,7 @@ fmt: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# QUICK=1: 1/10 scale (under 5 minutes); the last line printed is the JSON of every figure.
+QUICK ?=
 bench: $(VENV)/.dev
-	$(BIN)/python -m bench
+	QUICK=$(QUICK) $(BIN)/python -m bench

@@ -1,16 +1,17 @@
 """Scoped reads of the union tree at province scale: an officer of one county searches, lists
-children and counts a subtree among ~200,000 grassroots unions. Each path is compared with the
-bare SQL that returns the same rows (its physical limit on this database)."""
+children and counts a subtree among 201,799 orgs (1/10 in quick mode). Each path is compared
+with the bare SQL that returns the same rows (its physical limit on this database), p95 of each
+in three repetitions (bench.timing.latency)."""
 
 from __future__ import annotations
 
-import os
 import random
 import time
 
 from django.db import connection
 
-from bench.timing import measure
+from bench.datagen import analyze, insert
+from bench.timing import latency, scaled
 from gonghui.accounts.models import User
 from gonghui.core.scoping import path_upper
 from gonghui.orgs import selectors
@@ -20,6 +21,8 @@ from gonghui.orgs.services import _segment
 CITIES = 18
 COUNTIES_PER_CITY = 10
 TOWNS_PER_COUNTY = 10
+# 1 province + 18 cities + 180 counties + 1,800 towns + 199,800 grassroots unions = 201,799 orgs
+GRASSROOTS = 199_800
 NAMES = ["机械", "物流", "食品", "建设", "软件", "商贸", "物业", "纺织", "医药", "餐饮"]
 
 
@@ -77,8 +80,9 @@ def build_tree(grassroots_total: int) -> tuple[int, float]:
             for t in range(1, TOWNS_PER_COUNTY + 1)
         ]
     )
-    grassroots = _level(
-        [
+    grassroots = insert(
+        Org,
+        (
             Org(
                 code=f"{town.code}-{g}",
                 kind=OrgKind.GRASSROOTS,
@@ -89,17 +93,15 @@ def build_tree(grassroots_total: int) -> tuple[int, float]:
             )
             for town in towns
             for g in range(1, per_town + 1)
-        ]
+        ),
     )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    count = 1 + len(cities) + len(counties) + len(towns) + len(grassroots)
+    analyze()
+    count = 1 + len(cities) + len(counties) + len(towns) + grassroots
     return count, time.perf_counter() - started
 
 
 def run() -> None:
-    total = int(os.environ.get("GONGHUI_BENCH_GRASSROOTS", "200000"))
-    count, seconds = build_tree(total)
+    count, seconds = build_tree(scaled(GRASSROOTS))
     print(f"orgs: built {count} orgs in {seconds:.1f} s ({count / seconds:,.0f} rows/s)")
     county = Org.objects.get(code="B7-3")
     officer = User.objects.create(username="bench-county")
@@ -113,15 +115,12 @@ def run() -> None:
             cursor.fetchall()
 
     queries = ["机械", "物流", "7310", "软件"]
-    search = measure(
-        "org_search (county scope, name contains)",
-        lambda i: selectors.org_search(viewer=officer, query=queries[i % 4]),
-    )
     # The subtree as prefix_q asks for it: a range bounded in the path alphabet.
     in_scope = "o.path >= %s AND o.path < %s"
     scope_params = [county.path, path_upper(county.path)]
-    search_sql = measure(
-        "  bare SQL: same rows, same predicates",
+    latency(
+        "org_search (county scope, name contains)",
+        lambda i: selectors.org_search(viewer=officer, query=queries[i % 4]),
         lambda i: bare(
             f"SELECT o.*, p.* FROM {table} o LEFT JOIN {table} p ON p.id = o.parent_id WHERE "
             f"{in_scope} AND (o.name LIKE %s OR o.code = %s OR o.code LIKE %s) "
@@ -130,31 +129,23 @@ def run() -> None:
         ),
     )
     town = Org.objects.get(code="B7-3-4")
-    children = measure(
+    latency(
         "org_children (a town, with child counts)",
         lambda i: selectors.org_children(viewer=officer, org=town),
-    )
-    children_sql = measure(
-        "  bare SQL: children by parent_id",
         lambda i: bare(
             f"SELECT o.*, EXISTS(SELECT 1 FROM {table} c WHERE c.parent_id = o.id) FROM {table} o "
             f"WHERE o.parent_id = %s ORDER BY o.path",
             [town.pk],
         ),
     )
-    subtree = measure(
-        "subtree count (county scope)", lambda i: selectors.org_queryset(viewer=officer).count()
-    )
-    subtree_sql = measure(
-        "  bare SQL: COUNT(*) of the subtree",
+    latency(
+        "org subtree count (county scope)",
+        lambda i: selectors.org_queryset(viewer=officer).count(),
         lambda i: bare(f"SELECT COUNT(*) FROM {table} o WHERE {in_scope}", scope_params),
     )
-    directory = measure(
+    latency(
         "directory_search (whole province, name)",
         lambda i: selectors.directory_search(query=queries[i % 4]),
-    )
-    directory_sql = measure(
-        "  bare SQL: same rows, same predicates",
         lambda i: bare(
             f"SELECT o.*, p.* FROM {table} o LEFT JOIN {table} p ON p.id = o.parent_id WHERE "
             f"o.status = 'active' AND (o.name LIKE %s OR o.code = %s) ORDER BY o.depth, o.path "
@@ -162,11 +153,3 @@ def run() -> None:
             [f"%{queries[i % 4]}%", queries[i % 4]],
         ),
     )
-    for timing, limit in [
-        (search, search_sql),
-        (children, children_sql),
-        (subtree, subtree_sql),
-        (directory, directory_sql),
-    ]:
-        print(timing.line(limit))
-        print(limit.line())

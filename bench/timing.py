@@ -61,6 +61,8 @@ class Figure:
     values: list[float]  # one per repetition
     limit: list[float]  # the physical limit, one per repetition, measured in the same run
     higher_is_better: bool = True
+    target: str = ""  # the requirement, e.g. "< 5 ms" or "ratio >= 0.333" ("": none)
+    met: bool | None = None  # whether the median meets ``target`` (None: no target)
 
     @property
     def ratio(self) -> float:
@@ -84,6 +86,7 @@ class Figure:
             "product": spread(self.values),
             "limit": spread(self.limit),
             "ratio": round(self.ratio, 3),
+            **({"target": self.target, "met": self.met} if self.target else {}),
         }
 
 
@@ -91,16 +94,56 @@ FIGURES: list[Figure] = []
 
 
 def record(
-    path: str, unit: str, values: list[float], limit: list[float], higher_is_better: bool = True
+    path: str,
+    unit: str,
+    values: list[float],
+    limit: list[float],
+    higher_is_better: bool = True,
+    *,
+    below: float | None = None,
+    min_ratio: float | None = None,
 ) -> Figure:
+    """Keep a figure for the final JSON line and print it. ``below``: the product's median must
+    stay under it (a latency budget); ``min_ratio``: the ratio must reach it (3x of bare SQL is
+    a ratio of 0.333 for a latency)."""
     figure = Figure(path, unit, list(values), list(limit), higher_is_better)
+    checks = []
+    if below is not None:
+        checks.append((f"< {below:g} {unit}", statistics.median(values) < below))
+    if min_ratio is not None:
+        checks.append((f"ratio >= {min_ratio:.3f}", figure.ratio >= min_ratio))
+    if checks:
+        figure.target = " and ".join(text for text, _ in checks)
+        figure.met = all(ok for _, ok in checks)
     FIGURES.append(figure)
+    verdict = "" if figure.met is None else f"  {figure.target}: {'ok' if figure.met else 'MISSED'}"
     print(
         f"{path:<52} {statistics.median(values):12.2f} {unit:<10} "
         f"limit {statistics.median(limit):12.2f}  ratio {figure.ratio:6.3f}  "
-        f"(min {min(values):.2f} max {max(values):.2f})"
+        f"(min {min(values):.2f} max {max(values):.2f}){verdict}",
+        flush=True,
     )
     return figure
+
+
+REPEATS = 3  # every figure: min / median / max of three repetitions
+
+
+def latency(
+    path: str,
+    product: Callable[[int], Any],
+    limit: Callable[[int], Any],
+    runs: int | None = None,
+    **checks: float,
+) -> Figure:
+    """The p95 of ``product`` and of ``limit`` (bare SQL returning the same rows), measured in
+    turn three times, so that both see the same machine load; recorded in ms p95."""
+    runs = runs or (50 if QUICK else 200)
+    values, limits = [], []
+    for _ in range(REPEATS):
+        values.append(measure(path, product, runs).p95_ms)
+        limits.append(measure(path, limit, runs).p95_ms)
+    return record(path, "ms p95", values, limits, higher_is_better=False, **checks)
 
 
 def final_json() -> str:
