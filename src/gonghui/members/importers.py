@@ -16,6 +16,7 @@ The counters are bumped once, at the end, with the deltas of the whole file. ``-
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter as Tally
 from collections.abc import Hashable
@@ -178,7 +179,10 @@ class MemberImporter(Importer):
         self._unions: dict[str, tuple[Org | None, str]] = {}
         self._union_names: dict[int, str] = {}
         self._employers: dict[int, dict[str, int]] = {}
-        self.resolvers = {f: dicts.resolver(d) for f, d in DICT_FIELDS.items()}
+        # A roster repeats a few dozen values per dictionary: each text is resolved once.
+        self.resolvers = {
+            f: functools.lru_cache(maxsize=4096)(dicts.resolver(d)) for f, d in DICT_FIELDS.items()
+        }
         self.initial = bool(self.options.get("initial"))
         if self.initial:
             import_first.check_empty()
@@ -249,7 +253,7 @@ class MemberImporter(Importer):
         if not name and "name" not in row.failed:
             errors.append(self.reason("name", _("不能为空")))
         out["name"] = name
-        id_type = _ID_TYPES.get(header_key(v.get("id_type") or ""), "")
+        id_type = _ID_TYPES.get(header_key(v["id_type"]), "") if v.get("id_type") else ""
         if v.get("id_type") and not id_type:
             errors.append(
                 self.reason(
