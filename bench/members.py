@@ -2,18 +2,23 @@
 
 1. Generate N member rows as a CSV file (valid ID numbers, phones, dictionary values, union
    codes spread over the grassroots unions).
-2. The physical limit: the same file into a plain table of text columns, by ``COPY`` on
-   PostgreSQL (``executemany`` on SQLite), in this run.
-3. The import: ``MemberImporter`` end to end from the CSV (reading, header detection, cell
+2. The import: ``MemberImporter`` end to end from the CSV (reading, header detection, cell
    normalization, ID validation, dictionaries, duplicates, encryption, blind indexes, cards,
-   history rows): rows/s, the ratio to the limit, and peak memory.
-4. Scoped search p50/p95 over all members, and card verifications per second.
+   history rows, counters), rolled back after each repetition; its peak memory.
+3. Its limit, in the same run: a binary ``COPY`` of the very rows it wrote (encrypted) into the
+   three real tables with their indexes and constraints, rolled back too.
+4. The first load (``--initial``) into emptied tables, against the same ``COPY`` into the
+   tables without their secondary indexes plus the index build.
+5. 100k rows three times each; 1M once each in full mode (minutes per repetition).
+6. Scoped search p50/p95 over all members, and card verifications per second.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import gc
 import io
 import os
 import random
@@ -22,16 +27,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Max
 from stdnum.cn import ric
 
-from bench.timing import measure
+from bench.timing import QUICK, measure, record, scaled
 from gonghui.accounts.models import User
 from gonghui.core.scoping import prefix_q
+from gonghui.members import bulk, import_first
 from gonghui.members.cards import card_code, card_token, card_verify
 from gonghui.members.importers import MemberImporter
-from gonghui.members.models import Card, Member
+from gonghui.members.models import Card, Member, MembershipChange
 from gonghui.members.selectors import MemberFilters, member_page
 from gonghui.orgs.models import Org, OrgKind, Post
 
@@ -39,6 +47,10 @@ HEADER = ["姓名", "身份证号码", "民族", "学历", "政治面貌", "手�
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 # Home regions of Henan other than the one bench.members_scope uses (410105): no collisions.
+# issue 18 item 3: peak memory of a 1,000,000-row CSV import.
+CSV_PEAK_MB = 250
+# The 1M size runs once per mode in full mode (a repetition is minutes on the shared machine).
+FULL_ONCE = not QUICK
 REGIONS = ["410102", "410103", "410122", "410302", "410311", "411302", "410781", "411081"]
 
 
@@ -67,105 +79,194 @@ def generate_csv(path: Path, total: int, union_codes: list[str]) -> None:
             )
 
 
-def raw_limit(path: Path) -> float:
-    """Seconds to load the same file into a plain table: the physical limit of the write."""
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_raw_members")
-        cursor.execute(
-            "CREATE TABLE bench_raw_members (name text, id_number text, ethnicity text, "
-            "education text, political text, phone text, union_code text, joined text)"
-        )
-        started = time.perf_counter()
-        if connection.vendor == "postgresql":
-            with (
-                path.open("rb") as fh,
-                cursor.cursor.copy(
-                    "COPY bench_raw_members FROM STDIN WITH (FORMAT csv, HEADER true)"
-                ) as copy,
-            ):
-                while chunk := fh.read(1 << 20):
-                    copy.write(chunk)
-        else:
-            with path.open(encoding="utf-8") as fh:
-                rows = csv.reader(fh)
-                next(rows)
-                cursor.executemany(
-                    "INSERT INTO bench_raw_members VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", rows
-                )
-        seconds = time.perf_counter() - started
-        cursor.execute("DROP TABLE bench_raw_members")
-    return seconds
+TABLES = (
+    (Member, bulk.MEMBER_COLUMNS, "id"),
+    (MembershipChange, bulk.CHANGE_COLUMNS, "member_id"),
+    (Card, bulk.CARD_COLUMNS, "member_id"),
+)
 
 
-def indexed_limit(skip: int) -> float:
-    """Seconds to COPY the imported member rows (already encrypted) into an empty table with
-    the member table's indexes: what the schema costs, whatever the code in front of it."""
-    table = Member._meta.db_table
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(
-            f"COPY (SELECT * FROM {table} ORDER BY id OFFSET {int(skip)}) TO STDOUT"
-        ) as copy:
-            for chunk in copy:
-                buffer.write(chunk)
-        cursor.execute(f"CREATE TABLE bench_indexed (LIKE {table} INCLUDING ALL)")
-        buffer.seek(0)
-        started = time.perf_counter()
-        with cursor.cursor.copy("COPY bench_indexed FROM STDIN") as copy:
-            while chunk := buffer.read(1 << 20):
-                copy.write(chunk)
-        seconds = time.perf_counter() - started
-        cursor.execute("DROP TABLE bench_indexed")
-    return seconds
+class Rollback(Exception):
+    """Raised to roll a measured repetition back (the next one starts from the same tables)."""
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def reset_peak() -> None:
+    """Linux: the peak RSS (VmHWM) starts again from the current RSS."""
+    with contextlib.suppress(OSError), open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+
+
+def peak_since_reset_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return peak_rss_mb()
+
+
+def dump_rows(first_id: int) -> list[bytes]:
+    """The imported rows of the three tables (members with id > first_id), binary COPY."""
+    dumps = []
+    with connection.cursor() as cursor:
+        for model, columns, key in TABLES:
+            names = ", ".join(columns)
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(
+                f"COPY (SELECT {names} FROM {model._meta.db_table} WHERE {key} > {int(first_id)} "
+                f"ORDER BY id) TO STDOUT (FORMAT binary)"
+            ) as copy:
+                for chunk in copy:
+                    buffer.write(chunk)
+            dumps.append(buffer.getvalue())
+    return dumps
+
+
+def copy_dump(dumps: list[bytes]) -> None:
+    with connection.cursor() as cursor:
+        for (model, columns, _key), data in zip(TABLES, dumps, strict=True):
+            with cursor.cursor.copy(
+                f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN (FORMAT binary)"
+            ) as copy:
+                view = memoryview(data)
+                for start in range(0, len(view), 1 << 20):
+                    copy.write(view[start : start + (1 << 20)])
+
+
+def empty_tables() -> None:
+    """Inside a rolled-back savepoint: the three tables as an installation's first load finds
+    them (the benchmark's earlier steps registered members)."""
+    with connection.cursor() as cursor:
+        names = ", ".join(model._meta.db_table for model, _c, _k in TABLES)
+        cursor.execute(f"TRUNCATE {names} CASCADE")
+
+
+def vacuum() -> None:
+    """Rolled-back repetitions leave dead rows: the next one starts from clean tables."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM " + ", ".join(model._meta.db_table for model, _c, _k in TABLES))
+
+
+def rolled_back(fn: Any) -> Any:
+    """fn() inside a savepoint that is rolled back afterwards; returns its result."""
+    out = None
+    try:
+        with transaction.atomic():
+            out = fn()
+            raise Rollback
+    except Rollback:
+        pass
+    vacuum()
+    return out
+
+
+def timed_import(path: Path, admin: User, root: Org, *, initial: bool, dump: bool) -> Any:
+    """One import of the file, rolled back: (seconds, peak RSS MB, dumped rows or None)."""
+    first_id = Member.objects.aggregate(m=Max("id"))["m"] or 0
+
+    def body() -> tuple[float, float, list[bytes] | None]:
+        if initial:
+            empty_tables()
+        gc.collect()
+        reset_peak()
+        started = time.perf_counter()
+        with path.open("rb") as fh:
+            options = {"initial": True} if initial else {}
+            result = MemberImporter(actor=admin, org_path=root.path, options=options).run(
+                fh, path.name
+            )
+        seconds = time.perf_counter() - started
+        peak = peak_since_reset_mb()
+        assert result.imported == result.total, result
+        return seconds, peak, dump_rows(0 if initial else first_id) if dump else None
+
+    return rolled_back(body)
+
+
+def timed_limit(dumps: list[bytes], *, initial: bool) -> float:
+    """The three-table binary COPY of the same encrypted rows into the real tables, with
+    their indexes and constraints (or, for a first load, without and built after)."""
+
+    def body() -> float:
+        if initial:
+            empty_tables()
+        started = time.perf_counter()
+        deferred = import_first.defer_indexes() if initial else None
+        copy_dump(dumps)
+        if deferred is not None:
+            import_first.rebuild_indexes(deferred)
+        return time.perf_counter() - started
+
+    return rolled_back(body)
+
+
+def import_figures(total: int, path: Path, admin: User, root: Org) -> None:
+    """Each mode's rows/s beside its limit, repetitions alternating product and limit."""
+    reps = 3 if total <= 100_000 or not FULL_ONCE else 1
+    label = f"{total // 1000:,}k" if total < 1_000_000 else f"{total / 1e6:g}M"
+    for initial in (False, True):
+        mode = "import_members --initial" if initial else "member import"
+        products: list[float] = []
+        limits: list[float] = []
+        peaks: list[float] = []
+        dumps: list[bytes] | None = None
+        for _rep in range(reps):
+            seconds, peak, dumped = timed_import(
+                path, admin, root, initial=initial, dump=dumps is None
+            )
+            dumps = dumps or dumped
+            products.append(total / seconds)
+            peaks.append(peak)
+            assert dumps is not None
+            limits.append(total / timed_limit(dumps, initial=initial))
+        what = "COPY unindexed + index build" if initial else "three-table COPY"
+        record(f"{mode} {label} CSV rows/s (limit: {what})", "rows/s", products, limits)
+        print(f"  peak RSS during the import: {min(peaks):.0f}–{max(peaks):.0f} MB ({reps} runs)")
+        if total >= 1_000_000:
+            assert max(peaks) < CSV_PEAK_MB, f"peak RSS {max(peaks):.0f} MB at {total:,} rows"
+
+
 def run() -> None:
-    total = int(os.environ.get("GONGHUI_BENCH_IMPORT_ROWS", "1000000"))
+    sizes = [
+        int(n)
+        for n in os.environ.get(
+            "GONGHUI_BENCH_IMPORT_ROWS", f"{scaled(100_000)},{scaled(1_000_000)}"
+        ).split(",")
+    ]
     root = Org.objects.filter(parent__isnull=True).order_by("path").first()
     assert root is not None, "run after bench.orgs_scope (it builds the tree)"
     codes = list(
         Org.objects.filter(kind=OrgKind.GRASSROOTS).order_by("path").values_list("code", flat=True)
     )
     admin = User.objects.create(username="bench-import", is_superuser=True)
+    postgres = connection.vendor == "postgresql"
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "members.csv"
-        started = time.perf_counter()
-        generate_csv(path, total, codes)
-        size_mb = path.stat().st_size / 1e6
-        print(
-            f"import: generated {total:,} rows ({size_mb:.0f} MB CSV) in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
-        limit = raw_limit(path)
-        method = "COPY" if connection.vendor == "postgresql" else "executemany"
-        print(f"import: raw {method} into a plain table   {total / limit:10,.0f} rows/s")
-        before_count = Member.objects.count()
-        rss_before = peak_rss_mb()
+        for total in sizes:
+            path = Path(tmp) / f"members-{total}.csv"
+            started = time.perf_counter()
+            generate_csv(path, total, codes)
+            print(
+                f"import: generated {total:,} rows ({path.stat().st_size / 1e6:.0f} MB CSV) in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
+            if postgres:
+                import_figures(total, path, admin, root)
+        # The rows the search and card benchmarks below run on: the first size, kept.
+        path = Path(tmp) / f"members-{sizes[0]}.csv"
         started = time.perf_counter()
         with path.open("rb") as fh:
             result = MemberImporter(actor=admin, org_path=root.path).run(fh, path.name)
         seconds = time.perf_counter() - started
         print(
-            f"import: MemberImporter end to end           {total / seconds:10,.0f} rows/s  "
-            f"x{seconds / limit:.1f} of raw {method}  ({seconds:.1f} s; imported "
-            f"{result.imported:,}, rejected {result.rejected:,}; peak RSS "
-            f"{rss_before:.0f} → {peak_rss_mb():.0f} MB)"
-        )
-        assert Member.objects.count() - before_count == result.imported
-    if connection.vendor == "postgresql":
-        indexed = indexed_limit(before_count)
-        print(
-            f"import: raw COPY of the imported rows into a copy of the member table with its "
-            f"indexes {total / indexed:,.0f} rows/s (the schema's own write limit; import "
-            f"x{seconds / indexed:.1f})"
+            f"import: {sizes[0]:,} rows kept for the searches below, {sizes[0] / seconds:,.0f} "
+            f"rows/s (imported {result.imported:,}, rejected {result.rejected:,})"
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    search(total)
+    search(sizes[0])
     verify()
 
 

@@ -7,17 +7,23 @@ occurrence of a person in the file wins; a person who is already a member elsewh
 and left where they are. A person already in the row's union is updated with the non-empty cells
 that differ, so re-importing the same file changes nothing.
 
-Rows are validated one by one in Python and written a batch at a time by ``members.bulk``
-(``COPY`` on PostgreSQL), with the 入会 history row and the card of each new member.
+Rows are validated one by one in Python and written a batch at a time by ``members.bulk``,
+with the 入会 history row and the card of each new member: on PostgreSQL by a binary ``COPY``
+running in a background thread while the next batch is validated (``members.import_pg``).
+The counters are bumped once, at the end, with the deltas of the whole file. ``--initial``
+(``members.import_first``) loads an empty installation without its secondary indexes.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter as Tally
 from collections.abc import Hashable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +33,7 @@ from gonghui.core import counters, dicts
 from gonghui.core.identifiers import IdType, age_on, check_declared, validate_personal_id
 from gonghui.core.importing import Column, Importer, ImportFileError, Kind, Outcome, Row, RowResult
 from gonghui.core.importing.normalize import header_key
-from gonghui.members import bulk
+from gonghui.members import bulk, import_first, import_pg
 from gonghui.members import counters as member_counters
 from gonghui.members.models import Gender, Member, MemberStatus
 from gonghui.members.services import DICT_FIELDS, MIN_JOIN_AGE, id_index
@@ -69,6 +75,7 @@ class MemberImporter(Importer):
     key_fields = ("id_type", "id_number")
     template_title = gettext_lazy("会员信息导入模板")
     batch_size = 2000
+    savepoint_per_batch = False  # a batch's failure fails the job (ADR 0017)
     columns = (
         Column(
             "name",
@@ -172,14 +179,30 @@ class MemberImporter(Importer):
         self._unions: dict[str, tuple[Org | None, str]] = {}
         self._union_names: dict[int, str] = {}
         self._employers: dict[int, dict[str, int]] = {}
-        self.resolvers = {f: dicts.resolver(d) for f, d in DICT_FIELDS.items()}
-        self.writer = bulk.MemberWriter(
-            actor=self.actor, reason=_("批量导入登记"), org_path=self.org_path
-        )
+        # A roster repeats a few dozen values per dictionary: each text is resolved once.
+        self.resolvers = {
+            f: functools.lru_cache(maxsize=4096)(dicts.resolver(d)) for f, d in DICT_FIELDS.items()
+        }
+        self.initial = bool(self.options.get("initial"))
+        if self.initial:
+            import_first.check_empty()
+        self.deferred: import_first.Deferred | None = None
+        self.deltas: Tally[tuple[str, str]] = Tally()
+        self.postgres = connection.vendor == "postgresql"
+        writer = import_pg.BackgroundMemberWriter if self.postgres else bulk.MemberWriter
+        self.writer = writer(actor=self.actor, reason=_("批量导入登记"), org_path=self.org_path)
+
+    def drain(self) -> None:
+        """Wait for the background write: the connection is ours for a query."""
+        if isinstance(self.writer, import_pg.BackgroundMemberWriter):
+            self.writer.background.drain()
 
     def prepare_batch(self, rows: list[Row]) -> None:
         """Fetch the unions the batch names in one query (a province file names thousands)."""
         wanted = {r.values.get("union") or "" for r in rows} - set(self._unions) - {""}
+        if not wanted:
+            return
+        self.drain()
         found = {o.code: o for o in Org.objects.filter(code__in=wanted)}
         for code in wanted:
             self._unions[code] = self._check_union(code, found.get(code))
@@ -191,6 +214,7 @@ class MemberImporter(Importer):
                 return None, _("导入到上级工会时必须填写所属工会编码（基层工会）")
             return self.root, ""
         if code not in self._unions:
+            self.drain()
             self._unions[code] = self._check_union(code, Org.objects.filter(code=code).first())
         return self._unions[code]
 
@@ -206,6 +230,7 @@ class MemberImporter(Importer):
     def employer_of(self, union: Org, name: str) -> int | None:
         """The employer by name among those of the union (or on its line without a union)."""
         if union.pk not in self._employers:
+            self.drain()
             line = [union.path[:end] for end in range(4, len(union.path) + 1, 4)]
             rows = Employer.objects.filter(union=union).values_list("name", "id")
             free = Employer.objects.filter(union__isnull=True, org_path__in=line).values_list(
@@ -228,7 +253,7 @@ class MemberImporter(Importer):
         if not name and "name" not in row.failed:
             errors.append(self.reason("name", _("不能为空")))
         out["name"] = name
-        id_type = _ID_TYPES.get(header_key(v.get("id_type") or ""), "")
+        id_type = _ID_TYPES.get(header_key(v["id_type"]), "") if v.get("id_type") else ""
         if v.get("id_type") and not id_type:
             errors.append(
                 self.reason(
@@ -313,27 +338,77 @@ class MemberImporter(Importer):
         return RowResult(values=out, errors=errors, warnings=warnings)
 
     def natural_key(self, values: dict[str, Any]) -> Hashable | None:
+        """A resident ID as one int (a million keys held for the duplicate check: a third of
+        the memory of a tuple of strings); other documents as (type, number)."""
         number = values.get("id_number")
-        return (values.get("id_type"), number) if number else None
+        if not number:
+            return None
+        if values.get("id_type") == IdType.RESIDENT and len(number) == 18:
+            check = _CHECK_CHARS.find(number[17])
+            if number[:17].isdigit() and check >= 0:
+                return int(number[:17]) * 11 + check
+        return (values.get("id_type"), number)
 
     def describe_key(self, key: Hashable) -> str:
+        if isinstance(key, int):
+            body, check = divmod(key, 11)
+            return f"{IdType.RESIDENT.label} {body:017d}{_CHECK_CHARS[check]}"
         assert isinstance(key, tuple)
         return f"{IdType(key[0]).label} {key[1]}"
 
     # --- the batch ------------------------------------------------------------------------
 
     def process_batch(self, rows: list[Row]) -> None:
+        # While the previous batch is still being written (PostgreSQL): pure Python.
         valid: list[Row] = []
         for row in rows:
             self.validate(row)
-            if row.cleaned is not None:
-                row.cleaned["id_index"] = id_index(row.cleaned["id_number"])
+            values = row.cleaned
+            if values is not None:
+                values["id_index"] = id_index(values["id_number"])
+                values["phone_index"] = phone_index(values["phone"]) if values["phone"] else ""
+                if self.postgres:
+                    import_pg.seal(values)
                 valid.append(row)
-        existing = {
+        self.drain()
+        if self.initial and self.deferred is None:
+            self.deferred = import_first.defer_indexes()
+        existing = {} if self.initial else self.existing(valid)
+        new_rows: list[dict[str, Any]] = []
+        deltas = self.deltas
+        for row in valid:
+            values = row.cleaned
+            assert values is not None
+            current = existing.get((values["id_type"], values["id_index"]))
+            if current is None:
+                new_rows.append(values)
+                row.outcome = Outcome.CREATED
+                counted = {
+                    **values,
+                    "status": MemberStatus.ACTIVE,
+                    "org_path": values["union"].path,
+                }
+                deltas.update(member_counters.keys_of(counted, cards=1))
+            elif current["union_id"] != values["union"].pk:
+                row.errors.append(self.elsewhere(current))
+            else:
+                changes = self.changes(current, values)
+                if changes:
+                    self.writer.update(current["id"], changes)
+                    deltas.subtract(member_counters.keys_of(current, cards=0))
+                    deltas.update(member_counters.keys_of({**current, **changes}, cards=0))
+                row.outcome = Outcome.UPDATED if changes else Outcome.UNCHANGED
+        self.writer.create(new_rows, consent_at=self.consent_at, purpose=self.consent_purpose)
+        self.writer.flush()
+
+    def existing(self, valid: list[Row]) -> dict[tuple[str, str], dict[str, Any]]:
+        """The members the batch's people already are, by (type, blind index)."""
+        indexes = [r.cleaned["id_index"] for r in valid if r.cleaned]
+        if not indexes:
+            return {}
+        return {
             (m["id_type"], m["id_index"]): m
-            for m in bulk.with_id_index_in(
-                Member.objects.all(), [r.cleaned["id_index"] for r in valid if r.cleaned]
-            ).values(
+            for m in bulk.with_id_index_in(Member.objects.all(), indexes).values(
                 "id",
                 "id_type",
                 "id_index",
@@ -346,35 +421,18 @@ class MemberImporter(Importer):
                 *UPDATABLE,
             )
         }
-        new_rows: list[dict[str, Any]] = []
-        before: list[tuple[str, str]] = []
-        after: list[tuple[str, str]] = []
-        for row in valid:
-            values = row.cleaned
-            assert values is not None
-            values["phone_index"] = phone_index(values["phone"]) if values["phone"] else ""
-            current = existing.get((values["id_type"], values["id_index"]))
-            if current is None:
-                new_rows.append(values)
-                row.outcome = Outcome.CREATED
-                counted = {
-                    **values,
-                    "status": MemberStatus.ACTIVE,
-                    "org_path": values["union"].path,
-                }
-                after.extend(member_counters.keys_of(counted, cards=1))
-            elif current["union_id"] != values["union"].pk:
-                row.errors.append(self.elsewhere(current))
-            else:
-                changes = self.changes(current, values)
-                if changes:
-                    self.writer.update(current["id"], changes)
-                    before.extend(member_counters.keys_of(current, cards=0))
-                    after.extend(member_counters.keys_of({**current, **changes}, cards=0))
-                row.outcome = Outcome.UPDATED if changes else Outcome.UNCHANGED
-        self.writer.create(new_rows, consent_at=self.consent_at, purpose=self.consent_purpose)
-        self.writer.flush()
-        counters.change(before, after)
+
+    def finish(self) -> None:
+        """The last writes, the indexes of a first load, then the whole file's counters."""
+        if isinstance(self.writer, import_pg.BackgroundMemberWriter):
+            self.writer.background.close()
+        if self.deferred is not None:
+            import_first.rebuild_indexes(self.deferred)
+        counters.bump(dict(self.deltas))
+
+    def abort(self) -> None:
+        if isinstance(self.writer, import_pg.BackgroundMemberWriter):
+            self.writer.background.abort()
 
     def elsewhere(self, current: dict[str, Any]) -> str:
         """A re-import of another union's roster names that union once per run, not per row."""
@@ -403,6 +461,9 @@ class MemberImporter(Importer):
         if "phone_index" in changed:
             changed["phone"] = values["phone"]
         return changed
+
+
+_CHECK_CHARS = "0123456789X"
 
 
 def _loose(text: str) -> str:

@@ -9,6 +9,7 @@ workbook of rejected rows with their reasons.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import itertools
 import logging
@@ -146,6 +147,10 @@ class Importer:
     # service's own savepoint already isolates the row (and saves two queries per row).
     savepoint_per_row: ClassVar[bool] = True
     template_title: ClassVar[str | Promise] = ""
+    # Each batch in its own savepoint. A bulk importer whose batch cannot fail halfway (its
+    # errors fail the whole job: ADR 0017) turns it off to keep the connection free for a
+    # write running in the background while the next batch is validated.
+    savepoint_per_batch: ClassVar[bool] = True
 
     def __init__(self, *, actor: Any, org_path: str, options: dict[str, Any] | None = None) -> None:
         self.actor = actor
@@ -170,6 +175,13 @@ class Importer:
 
     def prepare_batch(self, rows: list[Row]) -> None:
         """Hook to prefetch what a batch's rows look up (existing records, parents ...)."""
+
+    def finish(self) -> None:
+        """Hook run after the last batch, in the same transaction (a bulk importer writes what
+        it aggregated over the whole file); an exception fails the whole import."""
+
+    def abort(self) -> None:
+        """Hook run when the rows fail with an exception (stop background work)."""
 
     # --- helpers for subclasses --------------------------------------------------------
 
@@ -356,12 +368,12 @@ class Importer:
             if dry_run:
                 try:
                     with transaction.atomic():
-                        self._run_rows(rows, header_index, mapping, result, problems, progress)
+                        self._run_all(rows, header_index, mapping, result, problems, progress)
                         raise DryRunRollback
                 except DryRunRollback:
                     pass
             else:
-                self._run_rows(rows, header_index, mapping, result, problems, progress)
+                self._run_all(rows, header_index, mapping, result, problems, progress)
         finally:
             result.problems_path = problems.close()
         return result
@@ -370,6 +382,17 @@ class Importer:
         for number, cells in enumerate(rows, start=header_index + 2):
             if any(c is not None and c != "" and normalize.cell_text(c) for c in cells):
                 yield Row(number=number, raw=cells)
+
+    def _run_all(self, *args: Any) -> None:
+        # Without batch savepoints the rows still go in together (one savepoint, or one
+        # transaction when the caller has none).
+        with transaction.atomic() if not self.savepoint_per_batch else contextlib.nullcontext():
+            try:
+                self._run_rows(*args)
+                self.finish()
+            except BaseException:
+                self.abort()
+                raise
 
     def _run_rows(
         self,
@@ -383,7 +406,11 @@ class Importer:
         for batch in _chunks(self._data_rows(rows, header_index), self.batch_size):
             for row in batch:
                 self.convert(row, mapping)
-            with transaction.atomic():
+            if self.savepoint_per_batch:
+                with transaction.atomic():
+                    self.prepare_batch(batch)
+                    self.process_batch(batch)
+            else:
                 self.prepare_batch(batch)
                 self.process_batch(batch)
             for row in batch:

@@ -37,6 +37,8 @@ class CellError(ValueError):
 
 def normalize_text(value: str) -> str:
     """Half-width digits and letters, spaces collapsed and stripped."""
+    if value.isascii():  # most cells of a roster: nothing to translate, str.split's spaces
+        return " ".join(value.split())
     return _SPACES.sub(" ", value.translate(_FULLWIDTH)).strip()
 
 
@@ -76,7 +78,10 @@ def to_code(value: Any) -> str:
         raise CellError(_("应为编码，不能是小数"))
     if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= _MAX_EXACT:
         raise CellError(_("数字位数过多，Excel 已丢失末尾几位，请把该列设置为“文本”格式后重新填写"))
-    return _SPACES.sub("", cell_text(value).translate(_FULLWIDTH_ASCII)).upper()
+    text = cell_text(value)
+    if text.isascii():
+        return "".join(text.split()).upper()
+    return _SPACES.sub("", text.translate(_FULLWIDTH_ASCII)).upper()
 
 
 def to_int(value: Any) -> int | None:

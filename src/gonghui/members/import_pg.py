@@ -1,0 +1,158 @@
+"""The member import's PostgreSQL write path: binary ``COPY`` in a background thread.
+
+``bulk.MemberWriter`` writes a batch and returns; this writer prepares the batch's rows as
+tuples in the order of the tables' columns (personal data encrypted by the caller while the
+previous batch is still being written), then hands the three ``COPY``\\ s — members, their 入会
+history rows, their cards — to ``core.importing.background`` and returns at once. Anything it
+must read (ids from the sequence, card serials under the sequence's lock) is read before, on
+the main thread, after ``drain()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from gonghui.core.crypto import encrypt
+from gonghui.core.importing.background import BackgroundWriter
+from gonghui.members import bulk
+from gonghui.members.models import (
+    Card,
+    CardStatus,
+    ChangeKind,
+    Member,
+    MembershipChange,
+    MemberStatus,
+)
+
+_ID_CONTEXT = f"{Member._meta.label_lower}.id_number"
+_PHONE_CONTEXT = f"{Member._meta.label_lower}.phone"
+TABLES = (
+    (Member, bulk.MEMBER_COLUMNS),
+    (MembershipChange, bulk.CHANGE_COLUMNS),
+    (Card, bulk.CARD_COLUMNS),
+)
+
+
+def column_types(model: Any, columns: Sequence[str]) -> list[str]:
+    """The columns' PostgreSQL types, for a binary COPY (which carries no type names)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid::regtype::text FROM pg_attribute "
+            "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            [model._meta.db_table],
+        )
+        types = dict(cursor.fetchall())
+    return [types[c] for c in columns]
+
+
+def copy_rows(raw: Any, model: Any, columns: Sequence[str], types: list[str], rows: list) -> None:
+    """``COPY … FROM STDIN (FORMAT binary)`` of tuples, on psycopg's connection ``raw``."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT binary)") as copy,
+    ):
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
+
+
+def seal(values: dict[str, Any]) -> None:
+    """Encrypt a valid row's personal data (kept beside the clear values for validation)."""
+    values["id_cipher"] = encrypt(values["id_number"], _ID_CONTEXT)
+    values["phone_cipher"] = encrypt(values["phone"], _PHONE_CONTEXT) if values["phone"] else ""
+
+
+class BackgroundMemberWriter(bulk.MemberWriter):
+    """``MemberWriter`` whose new members are copied by the background writer."""
+
+    def __init__(self, *, actor: Any, reason: str, org_path: str) -> None:
+        super().__init__(actor=actor, reason=reason, org_path=org_path)
+        self.types = [column_types(model, columns) for model, columns in TABLES]
+        self.background = BackgroundWriter()
+        self._pending: list[Any] = []
+
+    def flush(self) -> list[int]:
+        """The batch's queries (ids, serials, updates, audit) first, then the COPY in the
+        background: the connection is the writer thread's until the next ``drain()``."""
+        ids = super().flush()
+        for write in self._pending:
+            self.background.submit(write)
+        self._pending = []
+        return ids
+
+    def _write_new(self, rows: list[dict[str, Any]]) -> list[int]:
+        now = timezone.now()
+        today = timezone.localdate()
+        numbers = self._card_numbers(rows)
+        ids = bulk._next_ids(Member, len(rows))
+        # Plain strings: a choices enum must not reach psycopg's Enum dumper (it dumps names).
+        active, joined = str(MemberStatus.ACTIVE.value), str(ChangeKind.JOINED.value)
+        issued, actor_id, reason = str(CardStatus.ACTIVE.value), self.actor_id, str(self.reason)
+        members = []
+        changes = []
+        for member_id, v in zip(ids, rows, strict=True):
+            union = v["union"]
+            members.append(
+                (
+                    member_id,
+                    str(v["id_type"]),
+                    v["id_cipher"],
+                    v["id_index"],
+                    v["name"],
+                    str(v["gender"]),
+                    v["birth_date"],
+                    v["ethnicity"],
+                    v["education"],
+                    v["political_status"],
+                    v["skill_level"],
+                    v["household_type"],
+                    v["household_place"],
+                    v["employment_status"],
+                    v["migrant_worker"],
+                    v["new_employment"],
+                    v["phone_cipher"],
+                    v["phone_index"],
+                    v["employer_id"],
+                    union.pk,
+                    union.path,
+                    v["joined_on"],
+                    active,
+                    v["consent_at"],
+                    str(v["consent_purpose"]),
+                    now,
+                    now,
+                )
+            )
+            changes.append(
+                (
+                    member_id,
+                    joined,
+                    reason,
+                    "",
+                    active,
+                    union.pk,
+                    actor_id,
+                    union.path,
+                    v["joined_on"],
+                    now,
+                )
+            )
+        cards = [
+            (number, member_id, issued, today)
+            for number, member_id in zip(numbers, ids, strict=True)
+        ]
+        batches: tuple[list[Any], ...] = (members, changes, cards)
+        types = self.types
+
+        def write(raw: Any) -> None:
+            for (model, columns), names, table_rows in zip(TABLES, types, batches, strict=True):
+                copy_rows(raw, model, columns, names, table_rows)
+
+        self._pending.append(write)
+        return ids
