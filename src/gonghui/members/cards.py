@@ -190,20 +190,13 @@ def _code_guess_refused(guesser: str, number: str) -> Verification | None:
     )
 
 
-def card_verify(
-    *,
-    guesser: str,
-    token: str = "",
-    card_no: str = "",
-    code: str = "",
-    now: float | None = None,
-) -> Verification:
+def card_verify(*, guesser: str, **proof: Any) -> Verification:
     """Check a QR token, or a card number with its current code; say why when refused.
 
     ``guesser`` names the account at the counter (``user:<pk>``): the typed-code limit lives
     here, so every door that checks a card (officer and shop APIs, shop pages, redemption)
-    shares one count per account and card."""
-    return card_check(guesser=guesser, token=token, card_no=card_no, code=code, now=now)[0]
+    shares one count per account and card. ``proof``: token, card_no, code, now."""
+    return card_check(guesser=guesser, **proof)[0]
 
 
 def card_check(
