@@ -14,7 +14,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from bench import benefits, members, members_scope, orgs_scope, stats
+    from bench import benefits, members, members_scope, orgs_scope, search, stats
 
     setup_test_environment()
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -22,7 +22,7 @@ def main() -> None:
         print(f"database: {connection.vendor} ({name})", file=sys.stderr)
         # GONGHUI_BENCH_ONLY=orgs_scope,members_scope runs only those (a prefix of the chain).
         only = os.environ.get("GONGHUI_BENCH_ONLY", "")
-        steps = [orgs_scope, members_scope, members, stats]  # each on the data of the ones before
+        steps = [orgs_scope, members_scope, members, stats, search]  # on the data before
         if connection.vendor == "postgresql":
             steps.append(benefits)  # the counter under concurrency: gunicorn over PostgreSQL
         for step in steps:
