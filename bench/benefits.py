@@ -1,11 +1,14 @@
 """The counter under load: concurrent merchant clients each verify a distinct member's QR token
 (``POST /api/shop/verify``) and redeem (``POST /api/redemptions`` with an Idempotency-Key)
-against one offer whose quota is smaller than the number of members. Prints redemptions/s,
-p50/p99 of a verify+redeem pair, and checks that neither the quota nor the budget was overspent.
+against one offer whose quota is smaller than the number of members. Records verify+redeem
+pairs/s and the pair's p99 and p50, and checks that neither the quota nor the budget was
+overspent. The limit, measured in the same run: the SQL statements one pair runs (captured from
+an in-process pair) replayed bare with psycopg by as many threads, each pair with its member's
+card, ids and key. Three repetitions of both.
 
 Run alone: ``DATABASE_URL=postgres://… python -m bench.benefits [members] [threads]``, or with
-the others by ``make bench``. The server is gunicorn (one worker per core) on loopback over the
-benchmark database; the clients are threads with keep-alive connections and a bearer token.
+the others by ``make bench``. The server is gunicorn (2 workers) on loopback over the benchmark
+database; the clients are threads with keep-alive connections and a bearer token.
 """
 
 from __future__ import annotations
@@ -20,10 +23,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from bench.timing import record, scaled
 
 QUOTA_SHARE = 0.8  # the offer's quota covers 80 % of the members: the rest must be refused
+WORKERS = 2
 
 
 def build(members: int) -> tuple[int, list[str], object]:
@@ -107,16 +116,11 @@ def build(members: int) -> tuple[int, list[str], object]:
 
 
 def _server(port: int) -> subprocess.Popen[bytes]:
-    """gunicorn on loopback over the benchmark's own database (the test database's name)."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url}
-    workers = str(os.cpu_count() or 2)
+    """gunicorn (2 workers, as the issue states the target) on loopback over the benchmark's own
+    database (the test database's name)."""
     command = [sys.executable, "-m", "gunicorn", "gonghui.wsgi:application"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", workers, "--log-level", "warning"]
-    server = subprocess.Popen(command, env=env)
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--log-level", "warning"]
+    server = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": _database_url()})
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -127,22 +131,207 @@ def _server(port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("gunicorn did not start")
 
 
-def run(members: int = 2000, threads: int = 8) -> dict[str, float]:
-    """Concurrent HTTP clients (keep-alive, one per thread) against gunicorn on loopback."""
+def _database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+# --- the limit: the same statements replayed bare ------------------------------------------------
+
+
+@dataclass
+class Statement:
+    sql: str
+    params: tuple[Any, ...]
+    atomic: bool  # inside the redemption's transaction
+
+
+def capture(post: Callable[[int, str], None], spare: int) -> list[Statement]:
+    """The SQL statements (with parameters) one verify+redeem pair of member ``spare`` runs,
+    recorded through an in-process request of each endpoint on this connection."""
+    from django.db import connection
+
+    statements: list[Statement] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(Statement(sql, tuple(params or ()), connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        post(spare, "capture-00000000")
+    return statements
+
+
+def replay_plan(statements: list[Statement], spare: int, numbers: list[str]) -> Callable[..., Any]:
+    """``plan(i, key)``: the captured statements with member ``spare``'s card number, card id,
+    member id and idempotency key replaced by member ``i``'s (the rest is as captured)."""
+    from gonghui.members.models import Card
+
+    ids = {n: (c, m) for n, c, m in Card.objects.values_list("number", "id", "member_id")}
+    card_id, member_id = ids[numbers[spare]]
+
+    def plan(i: int, key: str) -> list[Statement]:
+        number = numbers[i]
+        swap: dict[Any, Any] = {numbers[spare]: number, "capture-00000000": key}
+        swap_int = {card_id: ids[number][0], member_id: ids[number][1]}
+
+        def sub(value: Any) -> Any:
+            if type(value) is int:
+                return swap_int.get(value, value)
+            if isinstance(value, str):
+                return swap.get(value, value)
+            return value
+
+        return [Statement(s.sql, tuple(sub(p) for p in s.params), s.atomic) for s in statements]
+
+    return plan
+
+
+def replay(
+    plan: Callable[[int, str], list[Statement]], members: int, threads: int, rep: int
+) -> tuple[float, list[float]]:
+    """The pairs replayed bare: a psycopg connection per thread, client-side binding like
+    Django's, each pair's transaction as the product runs it; (pairs/s, pair latencies ms)."""
+    import psycopg
+
+    url = _database_url()
+    samples: list[float] = []
+    lock = threading.Lock()
+
+    def worker(chunk: range) -> None:
+        with psycopg.connect(url, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
+            cursor = conn.cursor()
+            for i in chunk:
+                statements = plan(i, f"bench-{rep}-{i:08d}")
+                t0 = time.perf_counter()
+                in_tx = False
+                for s in statements:
+                    if s.atomic and not in_tx:
+                        cursor.execute("BEGIN")
+                        in_tx = True
+                    elif in_tx and not s.atomic:
+                        cursor.execute("COMMIT")
+                        in_tx = False
+                    cursor.execute(s.sql, s.params)
+                    if cursor.description:
+                        cursor.fetchall()
+                if in_tx:
+                    cursor.execute("COMMIT")
+                with lock:
+                    samples.append((time.perf_counter() - t0) * 1000)
+
+    chunks = [range(k, members, threads) for k in range(threads)]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(worker, chunks))
+    return members / (time.perf_counter() - start), samples
+
+
+def _p99(samples: list[float]) -> float:
+    samples = sorted(samples)
+    return samples[max(0, int(len(samples) * 0.99) - 1)]
+
+
+def _reset(offer_id: int) -> None:
+    """Back to an untouched offer before the next repetition (or the product after the limit)."""
+    from gonghui.benefits.models import Offer, Redemption
+
+    Redemption.objects.filter(offer_id=offer_id).delete()
+    Offer.objects.filter(pk=offer_id).update(used=0, spent=0)
+
+
+def run(members: int = 0, threads: int = 8, repetitions: int = 3) -> dict[str, float]:
+    """Concurrent HTTP clients (keep-alive, one per thread) against gunicorn on loopback; the
+    limit is the same statements replayed bare with psycopg by as many threads, same run."""
+    from django.test import Client
+
     from gonghui.accounts.services import token_issue
     from gonghui.benefits.models import Offer, Redemption
     from gonghui.members.cards import card_token
 
-    offer_id, numbers, staff = build(members)
+    members = members or scaled(2000)
+    offer_id, numbers, staff = build(members + 1)  # the last member is the capture's
+    spare = members
     bearer = token_issue(user=staff)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {bearer}")
+
+    def in_process(i: int, key: str) -> None:
+        token = card_token(numbers[i])
+        verified = client.post(
+            "/api/shop/verify", {"token": token}, content_type="application/json"
+        )
+        assert verified.status_code == 200 and verified.json()["valid"], verified.content
+        body = {"token": token, "offer_id": offer_id, "bill_amount": "50"}
+        redeemed = client.post(
+            "/api/redemptions", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
+        )
+        assert redeemed.status_code == 201, redeemed.content
+
+    in_process(spare - 1, "warm-000000000")  # warm caches: the capture is of a steady request
+    _reset(offer_id)
+    statements = capture(in_process, spare)
+    _reset(offer_id)
+    plan = replay_plan(statements, spare, numbers)
     port = 18765
     server = _server(port)
+    product: dict[str, list[float]] = {"pairs": [], "p99": [], "p50": []}
+    limit: dict[str, list[float]] = {"pairs": [], "p99": [], "p50": []}
+    try:
+        for rep in range(repetitions):
+            per_s, samples = replay(plan, members, threads, rep)
+            limit["pairs"].append(per_s)
+            limit["p99"].append(_p99(samples))
+            limit["p50"].append(statistics.median(samples))
+            _reset(offer_id)
+            per_s, samples, outcomes = _load(
+                port, bearer, offer_id, numbers[:members], threads, rep
+            )
+            offer = Offer.objects.get(pk=offer_id)
+            redeemed = Redemption.objects.filter(offer_id=offer_id).count()
+            assert offer.used <= offer.quota and offer.spent <= offer.budget, "overspent"
+            assert redeemed == offer.used == outcomes.get(201, 0) == offer.quota, (
+                redeemed,
+                outcomes,
+            )
+            product["pairs"].append(per_s)
+            product["p99"].append(_p99(samples))
+            product["p50"].append(statistics.median(samples))
+            _reset(offer_id)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    what = f"counter verify+redeem ({WORKERS} workers, {threads} clients, {members} members)"
+    record(f"{what}", "pairs/s", product["pairs"], limit["pairs"])
+    record(f"{what} p99", "ms", product["p99"], limit["p99"], higher_is_better=False)
+    record(f"{what} p50", "ms", product["p50"], limit["p50"], higher_is_better=False)
+    print(
+        f"benefits: {len(statements)} statements per pair replayed bare; quota "
+        f"{Offer.objects.get(pk=offer_id).quota} of {members} members held in every repetition, "
+        "budget not overspent"
+    )
+    return {
+        "pairs_per_s": statistics.median(product["pairs"]),
+        "p99_ms": statistics.median(product["p99"]),
+        "limit_pairs_per_s": statistics.median(limit["pairs"]),
+    }
+
+
+def _load(
+    port: int, bearer: str, offer_id: int, numbers: list[str], threads: int, rep: int
+) -> tuple[float, list[float], dict[int, int]]:
+    """One run of the product: ``threads`` keep-alive HTTP clients, a verify+redeem pair per
+    member; (pairs/s, pair latencies ms, answers of the redemptions by status)."""
+    from gonghui.members.cards import card_token
+
     samples: list[float] = []
     outcomes: dict[int, int] = {}
     lock = threading.Lock()
     local = threading.local()
 
-    def post(path: str, body: dict, **headers: str) -> tuple[int, dict]:
+    def post(path: str, body: dict[str, Any], **headers: str) -> tuple[int, dict[str, Any]]:
         conn = getattr(local, "conn", None)
         if conn is None:
             conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -155,55 +344,30 @@ def run(members: int = 2000, threads: int = 8) -> dict[str, float]:
         response = conn.getresponse()
         return response.status, json.loads(response.read() or b"{}")
 
-    def pair(i: int) -> None:
-        token = card_token(numbers[i])
-        t0 = time.perf_counter()
-        status, verified = post("/api/shop/verify", {"token": token})
-        assert status == 200 and verified["valid"], verified
-        status, _ = post(
-            "/api/redemptions",
-            {"token": token, "offer_id": offer_id, "bill_amount": "50"},
-            **{"Idempotency-Key": f"bench-{i:08d}"},
-        )
-        elapsed = (time.perf_counter() - t0) * 1000
-        with lock:
-            samples.append(elapsed)
-            outcomes[status] = outcomes.get(status, 0) + 1
-
     def worker(chunk: range) -> None:
         for i in chunk:
-            pair(i)
+            token = card_token(numbers[i])
+            t0 = time.perf_counter()
+            status, verified = post("/api/shop/verify", {"token": token})
+            assert status == 200 and verified["valid"], verified
+            status, _ = post(
+                "/api/redemptions",
+                {"token": token, "offer_id": offer_id, "bill_amount": "50"},
+                **{"Idempotency-Key": f"bench-{rep}-{i:08d}"},
+            )
+            elapsed = (time.perf_counter() - t0) * 1000
+            with lock:
+                samples.append(elapsed)
+                outcomes[status] = outcomes.get(status, 0) + 1
+        conn = getattr(local, "conn", None)
+        if conn is not None:
+            conn.close()
 
-    try:
-        chunks = [range(k, members, threads) for k in range(threads)]
-        start = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(worker, chunks))
-        total = time.perf_counter() - start
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    offer = Offer.objects.get(pk=offer_id)
-    redeemed = Redemption.objects.filter(offer_id=offer_id).count()
-    assert offer.used <= offer.quota and offer.spent <= offer.budget, "overspent"
-    assert redeemed == offer.used == outcomes.get(201, 0) == offer.quota, (redeemed, outcomes)
-    samples.sort()
-    figures = {
-        "pairs_per_s": members / total,
-        "redemptions_per_s": redeemed / total,
-        "requests_per_s": 2 * members / total,
-        "p50_ms": statistics.median(samples),
-        "p99_ms": samples[max(0, int(len(samples) * 0.99) - 1)],
-    }
-    print(
-        f"benefits: gunicorn ({os.cpu_count()} workers) + {threads} keep-alive clients, "
-        f"{members} members, quota {offer.quota}: {figures['requests_per_s']:.0f} requests/s, "
-        f"{figures['pairs_per_s']:.1f} verify+redeem pairs/s, "
-        f"{figures['redemptions_per_s']:.1f} redemptions/s, pair p50 {figures['p50_ms']:.1f} ms "
-        f"p99 {figures['p99_ms']:.1f} ms; quota {offer.used}/{offer.quota}, budget "
-        f"{offer.spent}/{offer.budget}: not overspent"
-    )
-    return figures
+    chunks = [range(k, len(numbers), threads) for k in range(threads)]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(worker, chunks))
+    return len(numbers) / (time.perf_counter() - start), samples, outcomes
 
 
 def main() -> None:

@@ -17,8 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,7 @@ from gonghui.benefits.models import (
 from gonghui.benefits.segments import member_segments
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import mask_card_number
-from gonghui.members.cards import Verification, card_verify
+from gonghui.members.cards import Verification, card_check
 from gonghui.members.models import Card, Member
 
 CENT = Decimal("0.01")
@@ -59,7 +59,10 @@ def staff_merchant(user: Any) -> Merchant:
     """The merchant whose counter this account works (PermissionDenied for anyone else)."""
     if getattr(user, "account_type", "") != "merchant":
         raise PermissionDenied("benefits.counter")
-    staff = MerchantStaff.objects.select_related("merchant").filter(user_id=user.pk).first()
+    # a staff account belongs to one merchant: no ORDER BY to compile or sort
+    staff = next(
+        iter(MerchantStaff.objects.select_related("merchant").filter(user_id=user.pk)[:1]), None
+    )
     if staff is None:
         raise PermissionDenied("benefits.counter")
     return staff.merchant
@@ -73,15 +76,12 @@ def _merchant_open(merchant: Merchant, today: dt.date) -> str:
     return ""
 
 
-def _card_number(token: str, card_no: str) -> str:
-    if token:
-        return token.strip().split(".")[0]
-    return re.sub(r"\s", "", card_no or "")
-
-
-def _card_check(actor: Any, token: str, card_no: str, code: str, now: Any) -> Verification:
-    """The registry's card check by this counter account (typed codes count per account)."""
-    return card_verify(guesser=f"user:{actor.pk}", token=token, card_no=card_no, code=code, now=now)
+def _card_check(
+    actor: Any, token: str, card_no: str, code: str, now: Any
+) -> tuple[Verification, Card | None]:
+    """The registry's card check by this counter account (typed codes count per account), and
+    the valid card with its member, read once."""
+    return card_check(guesser=f"user:{actor.pk}", token=token, card_no=card_no, code=code, now=now)
 
 
 def verify(
@@ -94,16 +94,9 @@ def verify(
     now: Any = None,
 ) -> CounterResult:
     """The registry's card check, then the member's offers usable here and now."""
-    verification = _card_check(actor, token, card_no, code, now)
-    if not verification.valid:
+    verification, card = _card_check(actor, token, card_no, code, now)
+    if card is None:
         return CounterResult(verification)
-    card = (
-        Card.objects.select_related("member__union")
-        .filter(number=_card_number(token, card_no))
-        .first()
-    )
-    if card is None:  # the card vanished between the two reads
-        return CounterResult(Verification(False, _("卡号不存在")))
     member = card.member
     today = timezone.localdate()
     closed = _merchant_open(merchant, today)
@@ -126,16 +119,11 @@ def refusal(offer: Offer, member: Member, today: dt.date) -> tuple[str, str]:
     """``(code, why)`` this member may not use this offer today; ``("", "")`` when they may.
 
     Codes: offer, segment, campaign, signup, limit, quota, budget."""
-    if offer.status != OfferStatus.APPROVED:
-        return "offer", _("该优惠未上架")
-    if not offer.valid_from <= today <= offer.valid_until:
-        return "offer", _("该优惠不在有效期内")
-    if offer.segment and offer.segment not in member_segments(member):
-        return "segment", _("该优惠仅限特定会员群体")
+    code, why = _rule_refusal(offer, member, today)
+    if why:
+        return code, why
     campaign = offer.campaign
     if campaign is not None:
-        if not campaign.starts_on <= today <= campaign.ends_on:
-            return "campaign", _("优惠活动不在活动期内")
         if (
             campaign.signup_required
             and not CampaignSignup.objects.filter(campaign=campaign, member=member).exists()
@@ -157,6 +145,20 @@ def refusal(offer: Offer, member: Member, today: dt.date) -> tuple[str, str]:
             return "limit", _("已达每人每日限用次数")
         if offer.per_member_total and mine["total"] >= offer.per_member_total:
             return "limit", _("已达每人限用总次数")
+    return "", ""
+
+
+def _rule_refusal(offer: Offer, member: Member, today: dt.date) -> tuple[str, str]:
+    """The checks of :func:`refusal` that need no query (the offer and campaign as read)."""
+    if offer.status != OfferStatus.APPROVED:
+        return "offer", _("该优惠未上架")
+    if not offer.valid_from <= today <= offer.valid_until:
+        return "offer", _("该优惠不在有效期内")
+    if offer.segment and offer.segment not in member_segments(member):
+        return "segment", _("该优惠仅限特定会员群体")
+    campaign = offer.campaign
+    if campaign is not None and not campaign.starts_on <= today <= campaign.ends_on:
+        return "campaign", _("优惠活动不在活动期内")
     return "", ""
 
 
@@ -202,24 +204,73 @@ def redemption_redeem(
     code: str = "",
     now: Any = None,
 ) -> tuple[Redemption, bool]:
-    """``(redemption, created)``: ``created`` is False when the key was seen before."""
+    """``(redemption, created)``: ``created`` is False when the key was seen before.
+
+    A first request is the common case: it is tried straight away, and the key is looked up
+    only when the attempt fails. A retry of a committed redemption fails in one of two ways,
+    and both roll back whatever the attempt moved: at the unique ``(merchant, client_key)``
+    index (IntegrityError), or earlier with a refusal (its QR expired meanwhile, the quota ran
+    out): either way the first redemption is returned, as if it had been looked up first."""
     merchant = staff_merchant(actor)
     key = (client_key or "").strip()
     if not re.fullmatch(r"[\w\-.:]{8,64}", key, re.ASCII):
         raise ValidationError({"client_key": _("幂等键应为8至64位字母、数字或 -_.:")})
-    existing = _replay(merchant, key)
-    if existing is not None:
-        return existing, False
     try:
         redemption = _redeem(
             actor, merchant, offer_id, Decimal(bill_amount), key, token, card_no, code, now
         )
-    except IntegrityError:
+    except (IntegrityError, Refusal):
         existing = _replay(merchant, key)
         if existing is None:
             raise
         return existing, False
     return redemption, True
+
+
+# The member limits as conditions of the offer's counter UPDATE, run under the offer's row lock
+# (and the campaign's): a statement that starts after the lock sees every earlier redemption.
+_DAILY = (
+    " AND (SELECT COUNT(*) FROM benefits_redemption r WHERE r.offer_id = %s"
+    " AND r.member_id = %s AND r.day = %s) < per_member_daily"
+)
+_TOTAL = (
+    " AND (SELECT COUNT(*) FROM benefits_redemption r WHERE r.offer_id = %s"
+    " AND r.member_id = %s) < per_member_total"
+)
+_SIGNUP = (
+    " AND EXISTS (SELECT 1 FROM benefits_campaignsignup s WHERE s.campaign_id = %s"
+    " AND s.member_id = %s)"
+)
+_CAMPAIGN = (
+    " AND (SELECT COUNT(*) FROM benefits_redemption r JOIN benefits_offer o ON o.id = r.offer_id"
+    " WHERE o.campaign_id = %s AND r.member_id = %s) < %s"
+)
+
+
+def _take(offer: Offer, member: Member, discount: Decimal, today: dt.date) -> bool:
+    """Move the offer's counters by one use of ``discount`` if the quota, the budget and every
+    limit of the member allow it: one statement, the SQL of which is a constant per shape."""
+    sql = (
+        "UPDATE benefits_offer SET used = used + 1, spent = spent + %s"
+        " WHERE id = %s AND used < quota AND spent <= budget - %s"
+    )
+    params: list[Any] = [discount, offer.pk, discount]
+    if offer.per_member_daily:
+        sql += _DAILY
+        params += [offer.pk, member.pk, today]
+    if offer.per_member_total:
+        sql += _TOTAL
+        params += [offer.pk, member.pk]
+    campaign = offer.campaign
+    if campaign is not None and campaign.signup_required:
+        sql += _SIGNUP
+        params += [campaign.pk, member.pk]
+    if campaign is not None and campaign.per_member_limit:
+        sql += _CAMPAIGN
+        params += [campaign.pk, member.pk, campaign.per_member_limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
 
 
 @transaction.atomic
@@ -240,19 +291,20 @@ def _redeem(
     closed = _merchant_open(merchant, today)  # as read by staff_merchant in this request
     if closed:
         raise Refusal(closed, code="merchant")
-    verification = _card_check(actor, token, card_no, code, now)
-    if not verification.valid:
+    verification, card = _card_check(actor, token, card_no, code, now)
+    if card is None:
         # expired or forged QR, wrong code, lost card, membership ended: the registry says which
         raise Refusal(verification.reason, code="card")
-    card = Card.objects.select_related("member").get(number=_card_number(token, card_no))
     member = card.member
     # The offer's row lock serializes its redemptions: quota, budget and per-member counts are
     # read and moved by one transaction at a time.
-    offer = (
-        Offer.objects.select_for_update(of=("self",))
-        .select_related("campaign")
-        .filter(pk=offer_id, merchant=merchant)
-        .first()
+    offer = next(
+        iter(
+            Offer.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .filter(pk=offer_id, merchant=merchant)
+        ),
+        None,
     )
     if offer is None:
         raise Refusal(_("本店没有该优惠"), code="offer")
@@ -260,17 +312,16 @@ def _redeem(
         # a campaign-wide limit spans offers: serialize on the campaign too (always offer first,
         # then campaign, so two redemptions never wait on each other in a circle)
         Campaign.objects.select_for_update().filter(pk=offer.campaign.pk).first()
-    code, reason = refusal(offer, member, today)
+    code, reason = _rule_refusal(offer, member, today)
     if reason:
         raise Refusal(reason, code=code)
     discount = compute_discount(offer, bill)
     if offer.spent + discount > offer.budget:
         raise Refusal(_("优惠预算余额不足"), code="budget")
-    moved = Offer.objects.filter(
-        Q(pk=offer.pk), Q(used__lt=F("quota")), Q(spent__lte=F("budget") - discount)
-    ).update(used=F("used") + 1, spent=F("spent") + discount)
-    if not moved:
-        raise Refusal(_("优惠名额或预算已用完"), code="quota")
+    if not _take(offer, member, discount, today):
+        # refused by the quota, the budget or a limit: the full check says which (same locks)
+        code, reason = refusal(offer, member, today)
+        raise Refusal(reason or _("优惠名额或预算已用完"), code=code or "quota")
     union_part = (discount * offer.union_share / Decimal(100)).quantize(CENT, ROUND_HALF_UP)
     segments = member_segments(member)
     redemption = Redemption.objects.create(

@@ -259,10 +259,10 @@ def _member_page(request: ViewerRequest, params: MemberQuery) -> dict[str, Any]:
         filters=selectors.MemberFilters(query=params.q, org=org),
         after_id=after or None,
         size=params.limit,
+        with_card=True,
     )
-    cards = _active_cards(rows)
     return {
-        "items": [_member_out(m, cards.get(m.pk, "")) for m in rows],
+        "items": [_member_out(m, getattr(m, "active_card", None) or "") for m in rows],
         "next": _encode_cursor(last) if last is not None else None,
     }
 

@@ -158,18 +158,19 @@ def _mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1) if name else ""
 
 
-def _card_state(card_no: str) -> Verification:
-    card = Card.objects.select_related("member__union").filter(number=card_no).first()
-    if card is None:
-        return Verification(False, _("卡号不存在"))
-    member = card.member
-    if card.status != CardStatus.ACTIVE:
-        return Verification(
-            False, _("该卡已%(status)s") % {"status": card.get_status_display()}, status=card.status
-        )
+def _card_state(card_no: str) -> tuple[Verification, Card | None]:
+    card = Card.objects.select_related("member__union").filter(number=card_no)[:1]
+    found = next(iter(card), None)
+    if found is None:
+        return Verification(False, _("卡号不存在")), None
+    member = found.member
+    if found.status != CardStatus.ACTIVE:
+        state = _("该卡已%(status)s") % {"status": found.get_status_display()}
+        return Verification(False, state, status=found.status), None
     if not member.is_current:
-        return Verification(False, _("持卡人已不是会员"), status=member.status)
-    return Verification(True, _("有效"), _mask_name(member.name), member.union.name, member.status)
+        return Verification(False, _("持卡人已不是会员"), status=member.status), None
+    valid = Verification(True, _("有效"), _mask_name(member.name), member.union.name, member.status)
+    return valid, found
 
 
 def _code_guess_refused(guesser: str, number: str) -> Verification | None:
@@ -189,19 +190,25 @@ def _code_guess_refused(guesser: str, number: str) -> Verification | None:
     )
 
 
-def card_verify(
+def card_verify(*, guesser: str, **proof: Any) -> Verification:
+    """Check a QR token, or a card number with its current code; say why when refused.
+
+    ``guesser`` names the account at the counter (``user:<pk>``): the typed-code limit lives
+    here, so every door that checks a card (officer and shop APIs, shop pages, redemption)
+    shares one count per account and card. ``proof``: token, card_no, code, now."""
+    return card_check(guesser=guesser, **proof)[0]
+
+
+def card_check(
     *,
     guesser: str,
     token: str = "",
     card_no: str = "",
     code: str = "",
     now: float | None = None,
-) -> Verification:
-    """Check a QR token, or a card number with its current code; say why when refused.
-
-    ``guesser`` names the account at the counter (``user:<pk>``): the typed-code limit lives
-    here, so every door that checks a card (officer and shop APIs, shop pages, redemption)
-    shares one count per account and card."""
+) -> tuple[Verification, Card | None]:
+    """:func:`card_verify`, and the valid card with its member and union (read once: the
+    counter needs the member the proof named, not a second read that could see another)."""
     if token:
         parts = token.strip().split(".")
         if (
@@ -209,27 +216,27 @@ def card_verify(
             or not re.fullmatch(r"\d{13}", parts[0], re.ASCII)
             or not re.fullmatch(r"\d{1,12}", parts[1], re.ASCII)
         ):
-            return Verification(False, _("二维码无效"))
+            return Verification(False, _("二维码无效")), None
         number, window = parts[0], int(parts[1])
         if not hmac.compare_digest(_signature(number, window).encode(), parts[2].encode()):
-            return Verification(False, _("二维码无效"))
+            return Verification(False, _("二维码无效")), None
         if not _fresh(window, now):
-            return Verification(False, _("二维码已过期，请会员刷新后再出示"))
+            return Verification(False, _("二维码已过期，请会员刷新后再出示")), None
         return _card_state(number)
     number = re.sub(r"\s", "", card_no or "")
     if not number:
-        return Verification(False, _("请扫描二维码或输入卡号"))
+        return Verification(False, _("请扫描二维码或输入卡号")), None
     if not code:
-        return Verification(False, _("输入卡号时还须输入会员手机上显示的动态码"))
+        return Verification(False, _("输入卡号时还须输入会员手机上显示的动态码")), None
     if not re.fullmatch(r"\d{6}", code.strip(), re.ASCII):
-        return Verification(False, _("动态码应为6位数字"))
+        return Verification(False, _("动态码应为6位数字")), None
     refused = _code_guess_refused(guesser, number)
     if refused is not None:
-        return refused
+        return refused, None
     current = _window(now)
     if not any(
         hmac.compare_digest(card_code(number, window=w), code.strip())
         for w in (current, current - 1)
     ):
-        return Verification(False, _("动态码不正确或已过期"))
+        return Verification(False, _("动态码不正确或已过期")), None
     return _card_state(number)
