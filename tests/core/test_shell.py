@@ -307,3 +307,17 @@ def test_capability_matrix_columns_match_the_capability_check(cast: Cast) -> Non
     headers = _column_headers(body)
     cells = re.findall(r'data-level="([^"]+)" data-role="([^"]+)"', body)
     assert headers == cells[: len(headers)]
+
+
+def test_merchant_actions_shown_only_to_who_may_manage_the_merchant(cast: Cast) -> None:
+    from tests.benefits.helpers import signed_merchant
+
+    merchant = signed_merchant(cast)
+    url = f"/benefits/merchants/{merchant.pk}/"
+    viewer_only = factories.make_officer(cast.county, PostRole.COMMITTEE)
+    assert not fresh(viewer_only).has_capability("benefits.manage", merchant.org_path)
+    assert ">暂停</button>" not in _page(_client(viewer_only), url)
+    assert ">录入优惠</a>" not in _page(_client(viewer_only), url)
+    assert fresh(cast.grassroots_officer).has_capability("benefits.manage", merchant.org_path)
+    assert ">暂停</button>" in _page(_client(cast.grassroots_officer), url)
+    assert ">录入优惠</a>" in _page(_client(cast.grassroots_officer), url)
