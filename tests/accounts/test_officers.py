@@ -109,7 +109,8 @@ def test_capability_matrix_page_lists_roles_and_capabilities(cast: Cast) -> None
     client = Client()
     client.force_login(cast.grassroots_officer)
     body = client.get("/accounts/capabilities/").content.decode()
-    assert "reveal_pii" in body and "管理员" in body and "上级工会" in body
+    assert "查看完整个人信息" in body and "管理员" in body and "上级工会" in body
+    assert "reveal_pii" not in body  # the page shows labels, never a capability's code
 
 
 def test_capability_overrides_change_the_matrix(cast: Cast) -> None:

@@ -13,16 +13,15 @@ class AccountsConfig(AppConfig):
 
         register_audit_actions(ACTIONS)
         from gonghui.accounts import shell, todo
-        from gonghui.core import registry
-        from gonghui.core.registry import NavItem
+        from gonghui.core import navigation, registry
+        from gonghui.core.navigation import NavItem
 
         registry.register_todo_provider("accounts.locked", todo.locked_officers)
         registry.register_shell_provider("accounts.acting_post", shell.shell_context)
-        registry.register_nav_item(
-            "accounts.officers",
-            NavItem(_("干部账号"), "accounts:officer_list", "accounts.officer.manage", order=80),
-        )
-        registry.register_nav_item(
-            "accounts.capabilities",
-            NavItem(_("权限矩阵"), "accounts:capability_matrix", "orgs.view", order=90),
+        navigation.register_items(
+            "system",
+            [
+                NavItem(_("干部账号"), "accounts:officer_list", "accounts.officer.manage", 10),
+                NavItem(_("权限矩阵"), "accounts:capability_matrix", "orgs.view", 20),
+            ],
         )

@@ -1,4 +1,4 @@
-"""The acting post: an officer with several posts chooses which org they act for."""
+"""The acting org in the layout: its breadcrumbs and the orgs an officer may switch to."""
 
 from __future__ import annotations
 
@@ -6,19 +6,21 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from gonghui.orgs.models import Org, Post
+from gonghui.core.acting import acting_post
+from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import org_ancestors
 
-SESSION_KEY = "acting_post"
+__all__ = ["acting_post", "shell_context"]
 
 
-def acting_post(request: HttpRequest) -> Post | None:
-    posts = getattr(request.user, "active_posts", [])
-    wanted = request.session.get(SESSION_KEY)
+def post_orgs(posts: list[Any]) -> list[dict[str, Any]]:
+    """One choice per org where the account holds posts (two posts at one org act for one org),
+    with the roles held there; choosing it posts the first of them to the switch."""
+    choices: dict[int, dict[str, Any]] = {}
     for post in posts:
-        if post.pk == wanted:
-            return post
-    return posts[0] if posts else None
+        choice = choices.setdefault(post.org_id, {"org": post.org, "post": post, "roles": []})
+        choice["roles"].append(post.get_role_display())
+    return list(choices.values())
 
 
 def shell_context(request: HttpRequest) -> dict[str, Any]:
@@ -31,13 +33,13 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
                 "acting_org": root,
                 "acting_path": root.path,
                 "acting_breadcrumbs": [root],
-                "user_posts": [],
+                "post_orgs": [],
             }
-        return {"acting_post": None, "acting_path": "", "user_posts": []}
+        return {"acting_post": None, "acting_path": "", "post_orgs": []}
     return {
         "acting_post": post,
         "acting_org": post.org,
         "acting_path": post.org_path,
         "acting_breadcrumbs": [*org_ancestors(post.org), post.org],
-        "user_posts": request.user.active_posts,  # type: ignore[union-attr]
+        "post_orgs": post_orgs(request.user.active_posts),  # type: ignore[union-attr]
     }

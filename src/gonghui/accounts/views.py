@@ -21,7 +21,7 @@ from gonghui.accounts.forms import (
     PasswordChangeForm,
 )
 from gonghui.accounts.models import AccountType, User
-from gonghui.accounts.shell import SESSION_KEY
+from gonghui.core.acting import choose_acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.net import client_ip
@@ -61,9 +61,9 @@ def switch_post(request: AccountRequest) -> HttpResponse:
         post_id = int(request.POST.get("post", ""))
     except ValueError as exc:
         raise Http404 from exc
-    if not any(p.pk == post_id for p in request.user.active_posts):
+    post = next((p for p in request.user.active_posts if p.pk == post_id), None)
+    if post is None or not choose_acting_org(request, post.org_id):
         raise Http404
-    request.session[SESSION_KEY] = post_id
     return redirect("core:home")
 
 
@@ -245,19 +245,30 @@ def password_change(request: AccountRequest) -> HttpResponse:
 @officer_required
 @require_GET
 def capability_matrix(request: AccountRequest) -> HttpResponse:
-    """The role × level × capability matrix in force (defaults and this installation's changes)."""
+    """The role × level × capability matrix in force (defaults and this installation's changes).
+
+    One list of (role, level) columns drives the group headers, the role headers and every cell,
+    so a header can never name another column than the cells under it."""
     matrix = effective_matrix()
-    columns = [(role, level) for level in Level for role in PostRole]
+    role_order = {str(role): i for i, role in enumerate(PostRole)}
+    level_order = {str(level): i for i, level in enumerate(Level)}
+    columns = sorted(matrix, key=lambda col: (level_order[col[1]], role_order[col[0]]))
+    groups = [
+        {"label": Level(level).label, "span": sum(1 for _role, lv in columns if lv == level)}
+        for level in dict.fromkeys(lv for _role, lv in columns)
+    ]
     rows = [
         {
             "capability": cap,
             "cells": [
                 {
-                    "granted": cap.code in matrix.get(col, frozenset()),
-                    "changed": (cap.code in matrix.get(col, frozenset()))
-                    != (cap.code in DEFAULTS.get(col, frozenset())),
+                    "role": PostRole(role).label,
+                    "level": Level(level).label,
+                    "granted": cap.code in matrix[(role, level)],
+                    "changed": (cap.code in matrix[(role, level)])
+                    != (cap.code in DEFAULTS.get((role, level), frozenset())),
                 }
-                for col in columns
+                for role, level in columns
             ],
         }
         for cap in CAPABILITIES
@@ -266,5 +277,5 @@ def capability_matrix(request: AccountRequest) -> HttpResponse:
     return render(
         request,
         "accounts/capability_matrix.html",
-        {"rows": rows, "headers": headers, "levels": Level, "roles": PostRole},
+        {"rows": rows, "headers": headers, "groups": groups},
     )

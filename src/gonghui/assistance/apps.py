@@ -14,7 +14,8 @@ class AssistanceConfig(AppConfig):
         register_audit_actions(ACTIONS)
         from gonghui.assistance import counters as assistance_counters
         from gonghui.assistance import models, models_funds, services, tasks, todo
-        from gonghui.core import counters, notify, registry
+        from gonghui.core import counters, navigation, notify, registry
+        from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
 
         counters.register_counter_source(
@@ -44,9 +45,10 @@ class AssistanceConfig(AppConfig):
             cron="20 * * * *",
             description=_("困难职工档案公示期满无异议的，报上级审批"),
         )
-        registry.register_nav_item(
-            "assistance.list",
-            registry.NavItem(_("困难帮扶"), "assistance:list", "assistance.view", order=30),
+        navigation.register_section("assistance", _("帮扶"), order=40, icon="✚")
+        navigation.register_items(
+            "assistance",
+            [NavItem(_("困难职工档案"), "assistance:list", "assistance.view", 10)],
         )
         registry.register_member_tile(
             "assistance.apply",

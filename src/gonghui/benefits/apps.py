@@ -16,7 +16,8 @@ class BenefitsConfig(AppConfig):
         from gonghui.benefits import lifecycle, segments, tasks, todo
         from gonghui.benefits.models import Campaign, Complaint, Merchant, Offer, Redemption
         from gonghui.benefits.services import AGREEMENT_TEMPLATE
-        from gonghui.core import counters, notify, registry
+        from gonghui.core import counters, navigation, notify, registry
+        from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
 
         counters.register_counter_source(
@@ -47,9 +48,17 @@ class BenefitsConfig(AppConfig):
             _("普惠商户协议到期提醒（{count}项）"),
             _("请及时续签协议或终止合作：\n{items}"),
         )
-        registry.register_nav_item(
-            "benefits.merchants",
-            registry.NavItem(_("普惠"), "benefits:merchant_list", "benefits.view", order=45),
+        navigation.register_section("benefits", _("普惠"), order=30, icon="♥")
+        navigation.register_items(
+            "benefits",
+            [
+                NavItem(_("普惠商户"), "benefits:merchant_list", "benefits.view", 10),
+                NavItem(_("优惠"), "benefits:offer_list", "benefits.view", 20),
+                NavItem(_("优惠活动"), "benefits:campaign_list", "benefits.view", 30),
+                NavItem(_("核销记录"), "benefits:redemption_list", "benefits.view", 40),
+                NavItem(_("投诉"), "benefits:complaint_list", "benefits.view", 50),
+                NavItem(_("普惠报表"), "benefits:report", "benefits.view", 60),
+            ],
         )
         registry.register_member_tile(
             "benefits.offers", registry.MemberTile(_("普惠优惠"), "benefits_m:offers", order=30)

@@ -8,25 +8,25 @@ class CoreConfig(AppConfig):
     verbose_name = _("公共机制")
 
     def ready(self) -> None:
-        from gonghui.core import audit, keys, notify, registry, storage, tasks
+        from gonghui.core import audit, keys, navigation, notify, registry, storage, tasks
         from gonghui.core.audit_actions import ACTIONS
         from gonghui.core.models import OrgCounter
+        from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
 
         audit.register_audit_actions(ACTIONS)
         keys.register_rekey("core.files", storage.reseal_all_files)
         registry.register_org_path_model(audit.AuditEvent, "org_path")
         registry.register_org_path_model(OrgCounter, "org_path")
-        registry.register_nav_item("core.home", registry.NavItem(_("首页"), "core:home", order=0))
-        registry.register_nav_item(
-            "core.audit", registry.NavItem(_("操作日志"), "core:audit_list", "audit.view", order=85)
-        )
-        registry.register_nav_item(
-            "core.schedule",
-            registry.NavItem(_("定时任务"), "core:schedule", order=95, superuser=True),
-        )
-        registry.register_nav_item(
-            "core.queue", registry.NavItem(_("任务队列"), "core:queue", order=96, superuser=True)
+        navigation.register_section("system", _("系统"), order=90, icon="⚙")
+        navigation.register_items(
+            "system",
+            [
+                NavItem(_("操作日志"), "core:audit_list", "audit.view", order=30),
+                NavItem(_("工作日历"), "core:calendar_list", superuser=True, order=40),
+                NavItem(_("定时任务"), "core:schedule", order=50, superuser=True),
+                NavItem(_("任务队列"), "core:queue", order=60, superuser=True),
+            ],
         )
         register_periodic(
             "core.prune_audit",

@@ -91,30 +91,8 @@ def org_path_models() -> list[tuple[type[Model], str]]:
     return list(_org_path_models)
 
 
-@dataclass(frozen=True)
-class NavItem:
-    """A navigation entry, shown when the viewer holds ``capability`` at the acting org
-    (``superuser``: to installation admins only)."""
-
-    label: str | Promise
-    url_name: str
-    capability: str | None = None
-    order: int = 100
-    icon: str = ""
-    superuser: bool = False
-
-
 ShellProvider = Callable[[Any], dict[str, Any]]
-_nav_items: list[tuple[str, NavItem]] = []
 _shell_providers: list[tuple[str, ShellProvider]] = []
-
-
-def register_nav_item(name: str, item: NavItem) -> None:
-    _add(_nav_items, name, item)
-
-
-def nav_items() -> list[NavItem]:
-    return sorted((item for _, item in _nav_items), key=lambda i: i.order)
 
 
 def register_shell_provider(name: str, provider: ShellProvider) -> None:

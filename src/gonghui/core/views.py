@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import registry
+from gonghui.core import workbench
+from gonghui.core.acting import acting_org_or_none
 from gonghui.core.audit import AuditEvent, audit_action_label, audit_actions
 from gonghui.core.audit_display import action_choices, audit_changes
 from gonghui.core.decorators import officer_required
@@ -18,8 +19,10 @@ from gonghui.core.scoping import ViewerRequest, prefix_q, scoped
 
 @officer_required
 def home(request: ViewerRequest) -> HttpResponse:
-    """The officer's home: the 待办 panel, fed by every app through core.registry."""
-    return render(request, "core/home.html", {"todo_items": registry.todo_items(request.user)})
+    """The officer's 工作台: to-dos (every app, through core.registry), key figures of the acting
+    subtree, recent notices."""
+    context = workbench.workbench(request.user, acting_org_or_none(request))
+    return render(request, "core/home.html", {**context, "title": _("工作台")})
 
 
 def _parse_date(value: str) -> dt.date | None:

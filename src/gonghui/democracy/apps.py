@@ -12,7 +12,8 @@ class DemocracyConfig(AppConfig):
         from gonghui.democracy.audit_actions import ACTIONS
 
         register_audit_actions(ACTIONS)
-        from gonghui.core import counters, notify, registry
+        from gonghui.core import counters, navigation, notify, registry
+        from gonghui.core.navigation import NavItem
         from gonghui.democracy import congress, todo
         from gonghui.democracy import counters as democracy_counters
 
@@ -58,9 +59,14 @@ class DemocracyConfig(AppConfig):
         registry.register_dissolve_guard("democracy.congress", congress.dissolve_guard)
         registry.register_todo_provider("democracy.pending", todo.pending_work)
         registry.register_overdue_source("democracy.deadlines", todo.overdue_notices)
-        registry.register_nav_item(
-            "democracy.home",
-            registry.NavItem(_("职代会"), "democracy:index", "democracy.view", order=40),
+        navigation.register_section("democracy", _("民主管理"), order=50, icon="✎")
+        navigation.register_items(
+            "democracy",
+            [
+                NavItem(_("职代会"), "democracy:index", "democracy.view", 10),
+                NavItem(_("厂务公开"), "democracy:plan_list", "democracy.view", 20),
+                NavItem(_("表决"), "democracy:ballot_list", "democracy.view", 30),
+            ],
         )
         registry.register_member_tile(
             "democracy.phone", registry.MemberTile(_("职代会与厂务公开"), "democracy_m:home", 40)

@@ -12,7 +12,8 @@ class MembersConfig(AppConfig):
         from gonghui.members.audit_actions import ACTIONS
 
         register_audit_actions(ACTIONS)
-        from gonghui.core import counters, notify, registry
+        from gonghui.core import counters, navigation, notify, registry
+        from gonghui.core.navigation import NavItem
         from gonghui.members import counters as member_counters
         from gonghui.members import phone_registry, services, todo
         from gonghui.members.models import JoinApplication, Member, MembershipChange, Transfer
@@ -27,8 +28,14 @@ class MembersConfig(AppConfig):
         registry.register_todo_provider("members.pending", todo.pending_work)
         phone_registry.register()  # the member's phone pages (/m/) and correction requests
         counters.register_counter_source("members", member_counters.source)
-        registry.register_nav_item(
-            "members.list", registry.NavItem(_("会员"), "members:list", "members.view", order=15)
+        navigation.register_section("members", _("会员"), order=20, icon="☺")
+        navigation.register_items(
+            "members",
+            [
+                NavItem(_("会员名册"), "members:list", "members.view", 10),
+                NavItem(_("登记会员"), "members:register", "members.manage", 20),
+                NavItem(_("转会"), "members:transfer_list", "members.view", 30),
+            ],
         )
         notify.register_template(
             "members.member.registered",

@@ -12,7 +12,8 @@ class OrgsConfig(AppConfig):
         from gonghui.orgs.audit_actions import ACTIONS
 
         register_audit_actions(ACTIONS)
-        from gonghui.core import counters, registry
+        from gonghui.core import counters, navigation, registry
+        from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
         from gonghui.orgs import counters as org_counters
         from gonghui.orgs import selectors, services, tasks, todo
@@ -30,10 +31,12 @@ class OrgsConfig(AppConfig):
             cron="0 4 * * *",
             description=_("抽样重算组织统计计数，发现不一致时告警（不自动更正）"),
         )
-        registry.register_nav_item(
-            "orgs.tree", registry.NavItem(_("组织树"), "orgs:tree", "orgs.view", order=10)
-        )
-        registry.register_nav_item(
-            "orgs.employers",
-            registry.NavItem(_("用人单位"), "orgs:employer_list", "orgs.view", order=20),
+        navigation.register_section("orgs", _("组织"), order=10, icon="⌂")
+        navigation.register_items(
+            "orgs",
+            [
+                NavItem(_("组织树"), "orgs:tree", "orgs.view", 10),
+                NavItem(_("查找组织"), "orgs:search", "orgs.view", 20),
+                NavItem(_("用人单位"), "orgs:employer_list", "orgs.view", 30),
+            ],
         )

@@ -12,14 +12,18 @@ class StatsConfig(AppConfig):
         from gonghui.stats.audit_actions import ACTIONS
 
         register_audit_actions(ACTIONS)
-        from gonghui.core import registry
+        from gonghui.core import navigation
+        from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
-        from gonghui.stats import tasks
+        from gonghui.core.workbench import register_figure_source
+        from gonghui.stats import tasks, workbench
 
-        registry.register_nav_item(
-            "stats.dashboard",
-            registry.NavItem(_("统计"), "stats:dashboard", "stats.view", order=80),
+        navigation.register_section("stats", _("统计"), order=70, icon="▤")
+        navigation.register_items(
+            "stats",
+            [NavItem(_("统计概览"), "stats:dashboard", "stats.view", 10)],
         )
+        register_figure_source("stats.key_figures", workbench.key_figures)
         register_periodic(
             "stats.monthly_snapshot",
             tasks.stats_monthly_snapshot,

@@ -12,7 +12,8 @@ class VoiceConfig(AppConfig):
         from gonghui.voice.audit_actions import ACTIONS
 
         register_audit_actions(ACTIONS)
-        from gonghui.core import counters, keys, notify, registry
+        from gonghui.core import counters, keys, navigation, notify, registry
+        from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
         from gonghui.voice import counters as voice_counters
         from gonghui.voice import identity, lifecycle, services, tasks, todo
@@ -36,8 +37,13 @@ class VoiceConfig(AppConfig):
             cron="*/15 * * * *",
             description=_("逾期诉求升级到上级工会"),
         )
-        registry.register_nav_item(
-            "voice.appeals", registry.NavItem(_("诉求"), "voice:list", "voice.view", order=40)
+        navigation.register_section("voice", _("诉求"), order=60, icon="✉")
+        navigation.register_items(
+            "voice",
+            [
+                NavItem(_("诉求"), "voice:list", "voice.view", 10),
+                NavItem(_("合理化建议"), "voice:proposal_list", "voice.view", 20),
+            ],
         )
         registry.register_member_tile(
             "voice.appeals", registry.MemberTile(_("我的诉求"), "voice_m:list", order=40)

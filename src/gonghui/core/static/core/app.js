@@ -23,6 +23,27 @@
     var msg = event.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) event.preventDefault();
   });
+  // Sidebar sections: a folded section stays folded on every page (remembered in this browser).
+  var FOLDED_KEY = "gh-nav-folded";
+  function folded() {
+    try { return JSON.parse(window.localStorage.getItem(FOLDED_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function applyFolded() {
+    var keys = folded();
+    document.querySelectorAll("details[data-nav-section]").forEach(function (section) {
+      if (keys.indexOf(section.getAttribute("data-nav-section")) !== -1) section.open = false;
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", applyFolded);
+  else applyFolded();
+  document.addEventListener("toggle", function (event) {
+    var section = event.target;
+    if (!section.matches || !section.matches("details[data-nav-section]")) return;
+    var key = section.getAttribute("data-nav-section");
+    var keys = folded().filter(function (k) { return k !== key; });
+    if (!section.open) keys.push(key);
+    try { window.localStorage.setItem(FOLDED_KEY, JSON.stringify(keys)); } catch (e) { /* private mode */ }
+  }, true);
   // Tree toggles: a second click folds an open node instead of reloading it.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var btn = event.detail.elt;
