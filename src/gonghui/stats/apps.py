@@ -15,6 +15,10 @@ class StatsConfig(AppConfig):
         from gonghui.core import registry
         from gonghui.core.schedule import register_periodic
         from gonghui.stats import tasks
+        from gonghui.stats.models import OrgReport, SnapshotCounter
+
+        for model in (SnapshotCounter, OrgReport):  # an annual report is frozen as it was filed
+            registry.keep_path(model, on="move", reason="frozen figures of a past period")
 
         registry.register_nav_item(
             "stats.dashboard",
