@@ -35,9 +35,9 @@ class _Rows:
             return self.built[model]
         values: dict[str, Any] = {}
         for field in model._meta.concrete_fields:
-            if field.primary_key or field.null or field.has_default():
-                if not (registry.is_path_field(field) or _org_key(field)):
-                    continue
+            optional = field.primary_key or field.null or field.has_default()
+            if optional and not (registry.is_path_field(field) or _org_key(field)):
+                continue
             values[field.attname if field.is_relation else field.name] = self._value(field)
         obj = model(**values)
         model._default_manager.bulk_create([obj])  # no save() logic: the row as stored
@@ -152,14 +152,14 @@ def test_org_merge_carries_a_row_of_every_path_model(cast: Cast) -> None:
 def test_the_check_fails_for_a_path_model_added_without_handling() -> None:
     from gonghui.core.scoping import ScopedManager
 
-    class Stray(models.Model):
+    class Stray(models.Model):  # noqa: DJ008
         org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
         org_path = models.CharField(max_length=255)
 
         class Meta:
             app_label = "core"
 
-    class Handled(models.Model):
+    class Handled(models.Model):  # noqa: DJ008
         org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
         org_path = models.CharField(max_length=255)
         objects = ScopedManager()

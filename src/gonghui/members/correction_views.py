@@ -18,7 +18,7 @@ from gonghui.members.phone_forms import CorrectionDecisionForm
 
 def _require_manager(request: HttpRequest) -> None:
     user = request.user
-    if not holds_anywhere(user, "members.manage"):  # type: ignore[union-attr]
+    if not holds_anywhere(user, "members.manage"):  # type: ignore[arg-type]
         raise PermissionDenied("members.manage")
 
 
