@@ -165,6 +165,9 @@ GONGHUI_AUDIT_RETENTION_DAYS = int(os.environ.get("GONGHUI_AUDIT_RETENTION_DAYS"
 # An audit action code without a registered label: refused when True (the test suite), only
 # logged when False (production must not lose a user's work over a missing label).
 GONGHUI_STRICT_AUDIT_ACTIONS = False
+# Reading a path model from a view, API or selector without for_viewer() or unscoped(reason=)
+# raises (ADR 0020); on in the tests, off in production where it would only cost.
+GONGHUI_STRICT_SCOPE = False
 # Uploaded rosters with their problem-row workbooks, and finished exports: days kept on disk.
 GONGHUI_IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("GONGHUI_IMPORT_FILE_RETENTION_DAYS", "30"))
 GONGHUI_EXPORT_FILE_RETENTION_DAYS = int(os.environ.get("GONGHUI_EXPORT_FILE_RETENTION_DAYS", "30"))

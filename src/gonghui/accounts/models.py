@@ -12,6 +12,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.crypto import EncryptedTextField, blind_index, mask_phone
+from gonghui.core.scoping import within
 from gonghui.orgs.capabilities import CAPABILITY_CODES, capabilities_of
 from gonghui.orgs.models import Org, OrgStatus, Post, level_of
 
@@ -124,7 +125,7 @@ class User(AbstractUser):
         if self.is_superuser:
             return True
         return any(
-            path.startswith(org_path) and capability in caps
+            within(path, org_path) and capability in caps
             for org_path, caps in self.post_capabilities
         )
 
@@ -133,7 +134,7 @@ class User(AbstractUser):
             return set(CAPABILITY_CODES)
         found: set[str] = set()
         for org_path, caps in self.post_capabilities:
-            if path.startswith(org_path):
+            if within(path, org_path):
                 found |= caps
         return found
 

@@ -6,16 +6,14 @@ from django.utils.translation import ngettext
 
 from gonghui.accounts.selectors import officer_list
 from gonghui.core.registry import TodoItem
-from gonghui.core.scoping import Viewer
+from gonghui.core.scoping import Viewer, holds_anywhere
 
 
 def locked_officers(viewer: Viewer) -> Iterable[TodoItem]:
     """Officer accounts locked after failed logins, for those who manage accounts."""
     users = officer_list(viewer=viewer).filter(locked_until__gt=timezone.now())
     count = users.count()
-    if count and any(
-        viewer.has_capability("accounts.officer.manage", path) for path in viewer.scope_paths()
-    ):
+    if count and holds_anywhere(viewer, "accounts.officer.manage"):
         yield TodoItem(
             title=ngettext(
                 "%(n)d个干部账号因连续登录失败被锁定",

@@ -26,6 +26,7 @@ from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.net import client_ip
 from gonghui.core.pagination import paginate, query_without_page
+from gonghui.core.scoping import holds_anywhere
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs import services as org_services
 from gonghui.orgs.capabilities import CAPABILITIES, DEFAULTS, effective_matrix
@@ -69,7 +70,7 @@ def switch_post(request: AccountRequest) -> HttpResponse:
 
 def _require_account_manager(request: AccountRequest) -> None:
     user = request.user
-    if not any(user.has_capability("accounts.officer.manage", p) for p in user.scope_paths()):
+    if not holds_anywhere(user, "accounts.officer.manage"):
         raise PermissionDenied("accounts.officer.manage")
 
 

@@ -13,7 +13,7 @@ class AssistanceConfig(AppConfig):
 
         register_audit_actions(ACTIONS)
         from gonghui.assistance import counters as assistance_counters
-        from gonghui.assistance import models, models_funds, services, tasks, todo
+        from gonghui.assistance import merging, models, models_funds, services, tasks, todo
         from gonghui.core import counters, navigation, notify, registry
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
@@ -22,21 +22,18 @@ class AssistanceConfig(AppConfig):
             "assistance", assistance_counters.source, assistance_counters.PREFIXES
         )
 
-        for model in (
-            models.HardshipCase,
-            models.CaseStep,
-            models.CaseAttachment,
-            models.ReviewBatch,
-            models.IdentificationRule,
-            models_funds.Fund,
-            models_funds.FundEntry,
-            models_funds.AssistanceRecord,
-            models_funds.Campaign,
-            models_funds.Allotment,
-            models_funds.StudentApplication,
-            models_funds.CivilList,
-        ):
-            registry.register_org_path_model(model, "org_path")
+        registry.register_merge_handler(
+            "assistance.cases",
+            merging.assistance_merge,
+            handles=merging.MOVED_WITH_ORG + merging.MOVED_BY_PATH,
+        )
+        registry.keep_path(
+            models.IdentificationRule, on="merge", reason="the surviving union's rules apply"
+        )
+        registry.keep_path(models.ReviewBatch, on="merge", reason="the merged org's review year")
+        registry.keep_path(
+            models_funds.Allotment, on="merge", reason="a quota stays with the org it was given"
+        )
         registry.register_dissolve_guard("assistance.cases", services.cases_dissolve_guard)
         registry.register_todo_provider("assistance.pending", todo.pending_work)
         register_periodic(

@@ -31,7 +31,7 @@ from gonghui.assistance.services import id_index, money
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.importing.reader import ImportFileError, read_table
-from gonghui.core.scoping import in_scope, prefix_q, require_capability
+from gonghui.core.scoping import in_scope, prefix_q, require_capability, within
 from gonghui.orgs.models import Org
 
 # 天门 2024 (DOMAIN.md §3): yuan by stage × whether the parent is a 建档 worker.
@@ -136,7 +136,7 @@ def student_apply(
     require_capability(actor, "assistance.manage", org.path)
     if campaign.kind != CampaignKind.STUDENT:
         raise ValidationError(_("这不是金秋助学活动"))
-    if not org.path.startswith(campaign.org_path):
+    if not within(org.path, campaign.org_path):
         raise ValidationError({"org": _("该活动不覆盖本单位")})
     if stage not in Stage.values:
         raise ValidationError({"stage": _("学段不在列表中")})
@@ -145,7 +145,7 @@ def student_apply(
     number = validate_personal_id("resident", student_id).number
     if not school.strip() or not student_name.strip():
         raise ValidationError({"school": _("请填写学生姓名和学校")})
-    if case is not None and not case.org_path.startswith(org.path):
+    if case is not None and not within(case.org_path, org.path):
         raise ValidationError({"case": _("该档案不属于本单位")})
     archived = case is not None and case.status in OPEN_STATUSES
     application = StudentApplication.objects.create(

@@ -33,7 +33,7 @@ from gonghui.assistance.models_funds import (
 from gonghui.assistance.services import id_index, money
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import validate_personal_id
-from gonghui.core.scoping import in_scope, require_capability
+from gonghui.core.scoping import in_scope, require_capability, within
 from gonghui.orgs.models import Org
 
 
@@ -165,14 +165,14 @@ def record_create(
         keys_extra.append(id_index(validate_personal_id("resident", recipient_id).number))
     value = money(amount, "amount", allow_zero=False)
     if case is not None:
-        if not case.org_path.startswith(fund.org_path) or not in_scope(actor, case.org_path):
+        if not within(case.org_path, fund.org_path) or not in_scope(actor, case.org_path):
             raise ValidationError({"case": _("该档案不在本资金的使用范围内")})
         if case.status not in OPEN_STATUSES and campaign is None:
             raise ValidationError({"case": _("只能帮扶已建档的困难职工")})
         recipient_name = recipient_name or case.name
     if not recipient_name.strip():
         raise ValidationError({"recipient_name": _("请填写领取人")})
-    if campaign is not None and not fund.org_path.startswith(campaign.org_path):
+    if campaign is not None and not within(fund.org_path, campaign.org_path):
         raise ValidationError({"campaign": _("该活动不覆盖本单位")})
     record = AssistanceRecord.objects.create(
         case=case,
@@ -206,7 +206,7 @@ def record_create(
 
 def _allotment_for(campaign: Campaign, org_path: str) -> Allotment | None:
     """The nearest allotment on the paying org's chain, locked."""
-    candidates = [a for a in campaign.allotments.all() if org_path.startswith(a.org_path)]
+    candidates = [a for a in campaign.allotments.all() if within(org_path, a.org_path)]
     if not candidates:
         return None
     nearest = max(candidates, key=lambda a: len(a.org_path))

@@ -20,6 +20,7 @@ from gonghui.core.crypto import (
     mask_id_number,
     mask_phone,
 )
+from gonghui.core.scoping import ScopedManager
 from gonghui.core.storage import private_storage
 from gonghui.orgs.models import Org
 
@@ -144,6 +145,8 @@ class HardshipCase(models.Model):
     consent_at = models.DateTimeField(_("同意时间"))
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("困难职工档案")
@@ -304,6 +307,8 @@ class CaseStep(models.Model):
     org_path = models.CharField(max_length=255, db_index=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
@@ -360,6 +365,8 @@ class CaseAttachment(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("证明材料")
         verbose_name_plural = _("证明材料")
@@ -403,6 +410,8 @@ class ReviewBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("集中复核")

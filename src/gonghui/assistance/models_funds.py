@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.crypto import EncryptedTextField, mask_student_id
+from gonghui.core.scoping import ScopedManager
 from gonghui.orgs.models import Org
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
@@ -32,6 +33,8 @@ class Fund(models.Model):
     kind = models.CharField(_("资金类型"), max_length=10, choices=FundKind.choices)
     balance = models.DecimalField(_("余额"), default=Decimal(0), **MONEY)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("帮扶资金")
@@ -69,6 +72,8 @@ class FundEntry(models.Model):
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("资金台账")
         verbose_name_plural = _("资金台账")
@@ -98,6 +103,8 @@ class Campaign(models.Model):
     rates = models.JSONField(_("资助标准"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("帮扶活动")
         verbose_name_plural = _("帮扶活动")
@@ -120,6 +127,8 @@ class Allotment(models.Model):
     amount = models.DecimalField(_("分配额度"), **MONEY)
     allotted = models.DecimalField(_("已下拨"), default=Decimal(0), **MONEY)
     spent = models.DecimalField(_("已发放"), default=Decimal(0), **MONEY)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("经费分配")
@@ -203,6 +212,8 @@ class AssistanceRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(_("发放时间"), null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("帮扶记录")
         verbose_name_plural = _("帮扶记录")
@@ -284,6 +295,8 @@ class StudentApplication(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("金秋助学申请")
         verbose_name_plural = _("金秋助学申请")
@@ -315,6 +328,8 @@ class CivilList(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     imported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("民政名单")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.scoping import ScopedManager
 from gonghui.orgs.models import Org
 
 
@@ -33,6 +34,8 @@ class IdentificationRule(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("认定标准")

@@ -18,7 +18,7 @@ from gonghui.assistance.models import OPEN_STATUSES, CaseStatus, Category, Cause
 from gonghui.assistance.models_funds import AssistanceRecord, FundEntry, RecordStatus
 from gonghui.assistance.selectors import fund_get
 from gonghui.core.exporting import Exporter
-from gonghui.core.scoping import scoped, viewer_paths
+from gonghui.core.scoping import scoped, viewer_paths, within
 from gonghui.orgs.models import PATH_STEP, Org
 
 
@@ -66,7 +66,7 @@ def summary(*, viewer: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
     roots = viewer_paths(viewer)
     sums: dict[str, Decimal] = defaultdict(Decimal)
     for row in paid.values("org_path").annotate(total=Sum("amount")):
-        root = next((r for r in roots if row["org_path"].startswith(r)), "")
+        root = next((r for r in roots if within(row["org_path"], r)), "")
         key = row["org_path"][: len(root) + PATH_STEP] if len(row["org_path"]) > len(root) else root
         sums[key] += row["total"] or Decimal(0)
     names = dict(Org.objects.filter(path__in=list(sums)).values_list("path", "name"))

@@ -39,7 +39,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index
 from gonghui.core.deadlines import add_calendar_days
 from gonghui.core.identifiers import validate_personal_id
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import require_capability, within
 from gonghui.orgs.models import GRASSROOTS_KINDS, PATH_STEP, Org
 
 DEFAULT_PUBLICITY_DAYS = 5
@@ -541,7 +541,7 @@ def approving_org(actor: Any, case: HardshipCase) -> Org:
         raise PermissionDenied("assistance.approve")
     posts = getattr(actor, "active_posts", [])
     for post in sorted(posts, key=lambda p: -len(p.org_path)):
-        if parent_path.startswith(post.org_path):
+        if within(parent_path, post.org_path):
             return post.org
     return Org.objects.get(path=parent_path)
 

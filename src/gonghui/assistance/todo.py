@@ -9,13 +9,12 @@ from django.utils.translation import ngettext
 from gonghui.assistance.models import CaseStatus, HardshipCase
 from gonghui.assistance.services import publicity_ended_q
 from gonghui.core.registry import TodoItem
-from gonghui.core.scoping import Viewer, scoped
+from gonghui.core.scoping import Viewer, holds_anywhere, scoped
 
 
 def pending_work(viewer: Viewer) -> Iterable[TodoItem]:
-    paths = viewer.scope_paths()
     cases = scoped(HardshipCase.objects.all(), viewer)
-    if any(viewer.has_capability("assistance.manage", p) for p in paths):
+    if holds_anywhere(viewer, "assistance.manage"):
         waiting = cases.filter(
             status__in=[CaseStatus.APPLIED, CaseStatus.VISITED, CaseStatus.PUBLICITY]
         ).count()
@@ -43,7 +42,7 @@ def pending_work(viewer: Viewer) -> Iterable[TodoItem]:
                 count=contested,
                 overdue=True,
             )
-    if any(viewer.has_capability("assistance.approve", p) for p in paths):
+    if holds_anywhere(viewer, "assistance.approve"):
         approvals = cases.filter(
             status__in=[CaseStatus.PENDING_APPROVAL, CaseStatus.EXIT_PROPOSED]
         ).count()

@@ -34,7 +34,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
 from gonghui.core.forms import apply_service_errors
-from gonghui.core.scoping import ViewerRequest, require_capability
+from gonghui.core.scoping import ViewerRequest, require_capability, within
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import GRASSROOTS_KINDS
 
@@ -117,7 +117,7 @@ def case_detail(request: ViewerRequest, pk: int) -> HttpResponse:
     fund_field.choices = [
         (f.pk, f"{f.name}（{f.org.name}，{f.balance}）")
         for f in selectors.fund_list(viewer=request.user)
-        if case.org_path.startswith(f.org_path)
+        if within(case.org_path, f.org_path)
     ]
     campaign_field: Any = record_form.fields["campaign"]
     campaign_field.choices = [("", "—")] + [

@@ -28,14 +28,12 @@ class BenefitsConfig(AppConfig):
         counters.register_counter_source("benefits.redemptions", benefit_counters.redemption_source)
 
         segments.register_builtin()
-        registry.register_org_path_model(Merchant, "org_path")
-        registry.register_org_path_model(Offer, "org_path")
-        registry.register_org_path_model(Campaign, "org_path")
-        registry.register_org_path_model(Redemption, "org_path")
-        registry.register_org_path_model(Redemption, "member_path")
-        registry.register_org_path_model(Complaint, "org_path")
         registry.register_dissolve_guard("benefits.merchants", lifecycle.benefits_dissolve_guard)
-        registry.register_merge_handler("benefits.merchants", lifecycle.benefits_merge)
+        registry.register_merge_handler(
+            "benefits.merchants",
+            lifecycle.benefits_merge,
+            handles=[Merchant, Campaign, Offer, Redemption, Complaint],
+        )
         registry.register_todo_provider("benefits.merchants", todo.pending_work)
         register_periodic(
             "benefits.agreement_reminders",

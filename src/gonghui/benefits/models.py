@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from gonghui.core.crypto import EncryptedTextField, mask_phone
+from gonghui.core.scoping import ScopedManager
 from gonghui.members.models import Member
 from gonghui.orgs.models import Org
 
@@ -60,6 +61,8 @@ class Merchant(models.Model):
         _("状态"), max_length=12, choices=MerchantStatus.choices, default=MerchantStatus.PENDING
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("普惠商户")
@@ -151,6 +154,8 @@ class Campaign(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("优惠活动")
         verbose_name_plural = _("优惠活动")
@@ -233,6 +238,8 @@ class Offer(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("优惠")
         verbose_name_plural = _("优惠")
@@ -291,6 +298,8 @@ class Redemption(models.Model):
     day = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("核销记录")
         verbose_name_plural = _("核销记录")
@@ -323,6 +332,8 @@ class Complaint(models.Model):
     )
     reply = models.TextField(_("处理意见"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("商户投诉")

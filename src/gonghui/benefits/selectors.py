@@ -24,13 +24,13 @@ from gonghui.benefits.models import (
     OfferStatus,
     Redemption,
 )
-from gonghui.core.scoping import Viewer, get_scoped_or_404, scoped
+from gonghui.core.scoping import Viewer, get_scoped_or_404, holds_anywhere, scoped
 
 VIEW = "benefits.view"
 
 
 def require_view(viewer: Viewer) -> None:
-    if not any(viewer.has_capability(VIEW, p) for p in viewer.scope_paths()):
+    if not holds_anywhere(viewer, VIEW):
         raise PermissionDenied(VIEW)
 
 

@@ -14,13 +14,13 @@ from gonghui.benefits.models import Merchant, MerchantStatus, Offer, OfferStatus
 from gonghui.benefits.services import AGREEMENT_REMIND_DAYS as REMIND_DAYS
 from gonghui.core.deadlines import add_calendar_days
 from gonghui.core.registry import TodoItem
-from gonghui.core.scoping import Viewer, scoped
+from gonghui.core.scoping import Viewer, holds_anywhere, scoped
 
 MAX_ITEMS = 10
 
 
 def _manages_somewhere(viewer: Viewer) -> bool:
-    return any(viewer.has_capability("benefits.manage", p) for p in viewer.scope_paths())
+    return holds_anywhere(viewer, "benefits.manage")
 
 
 def pending_work(viewer: Viewer) -> Iterable[TodoItem]:

@@ -16,8 +16,14 @@ class CoreConfig(AppConfig):
 
         audit.register_audit_actions(ACTIONS)
         keys.register_rekey("core.files", storage.reseal_all_files)
-        registry.register_org_path_model(audit.AuditEvent, "org_path")
-        registry.register_org_path_model(OrgCounter, "org_path")
+        from gonghui.core import checks  # noqa: F401  (registers the org-path system checks)
+
+        registry.keep_path(
+            audit.AuditEvent, on="merge", reason="the record of what happened at the merged org"
+        )
+        registry.keep_path(
+            OrgCounter, on="merge", reason="each module's merge handler recounts both orgs"
+        )
         navigation.register_section("system", _("系统"), order=90, icon="⚙")
         navigation.register_items(
             "system",

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.crypto import EncryptedTextField
+from gonghui.core.scoping import ScopedManager
 from gonghui.core.storage import private_storage
 
 
@@ -32,6 +33,8 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("操作日志")
@@ -208,6 +211,8 @@ class ImportJob(models.Model):
     heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")
@@ -241,6 +246,8 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("导出任务")
         verbose_name_plural = _("导出任务")
@@ -263,6 +270,8 @@ class OrgCounter(models.Model):
     org_path = models.CharField(max_length=255)
     key = models.CharField(max_length=64)
     value = models.BigIntegerField(default=0)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("组织计数")

@@ -5,7 +5,9 @@ Apps fill them in ``AppConfig.ready()`` with explicit calls (not Django signals)
 * to-do providers feed the officer's 待办 panel;
 * dissolve guards say why an org may not be dissolved yet (members, open cases ...);
 * merge handlers move an app's rows from a merged org to the surviving one;
-* org-path models carry a denormalized ``org_path`` that a subtree move must rewrite;
+* org-path models carry a denormalized ``org_path`` that a subtree move must rewrite: found by
+  introspection (:func:`org_path_models`), never registered; an app only declares the paths that
+  stay put (:func:`keep_path`);
 * hand-offs pass a piece of work from one module to another (a motion becoming an appeal);
 * member tiles put a module's phone pages on the member's home page ``/m/``;
 * the ballot engine: one secret-ballot engine for every vote, and listeners of its results.
@@ -42,7 +44,6 @@ MergeHandler = Callable[..., None]
 _todo_providers: list[tuple[str, TodoProvider]] = []
 _dissolve_guards: list[tuple[str, DissolveGuard]] = []
 _merge_handlers: list[tuple[str, MergeHandler]] = []
-_org_path_models: list[tuple[type[Model], str]] = []
 
 
 def _add(registry: list[tuple[str, Any]], name: str, fn: Any) -> None:
@@ -59,14 +60,76 @@ def register_dissolve_guard(name: str, guard: DissolveGuard) -> None:
     _add(_dissolve_guards, name, guard)
 
 
-def register_merge_handler(name: str, handler: MergeHandler) -> None:
-    """``handler(*, source, target, actor)`` runs inside the merge's transaction."""
-    _add(_merge_handlers, name, handler)
+def register_merge_handler(
+    name: str, handler: MergeHandler | None, handles: Iterable[type[Model]] = ()
+) -> None:
+    """``handler(*, source, target, actor)`` runs inside the merge's transaction and moves the
+    rows of the models it ``handles`` (every path field of theirs) from source to target.
+    ``handler=None`` declares models that ``org_merge`` moves itself."""
+    if handler is not None:
+        _add(_merge_handlers, name, handler)
+    for model in handles:
+        _merge_handled[model._meta.label] = name
 
 
-def register_org_path_model(model: type[Model], field: str = "org_path") -> None:
-    if (model, field) not in _org_path_models:
-        _org_path_models.append((model, field))
+# --- org paths -----------------------------------------------------------------------------------
+# The rule (ADR 0020): a concrete CharField named ``org_path`` or ending in ``_path`` holds a
+# materialized org path, except the tree's own column. A subtree move rewrites every such field;
+# a merge re-points the rows left at the merged org to the surviving one: the handler that
+# declares the model does it, else ``org_merge`` itself when the model has no foreign key to the
+# tree (its parent row was moved by a handler). The system check gonghui.E202 fails for any other.
+
+_tree: list[tuple[type[Model], str]] = []
+_merge_handled: dict[str, str] = {}
+_kept: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def register_tree(model: type[Model], field: str = "path") -> None:
+    """The org tree itself (orgs.Org): its path is rewritten by the move, not as a copy."""
+    _tree[:] = [(model, field)]
+
+
+def tree_model() -> type[Model] | None:
+    return _tree[0][0] if _tree else None
+
+
+def keep_path(model: type[Model], field: str = "org_path", *, on: str, reason: str) -> None:
+    """Declare that ``field`` stays put: ``on="move"`` frozen history (neither a move nor a
+    merge touches it), ``on="merge"`` moved with its subtree but left at a merged org."""
+    if on not in ("move", "merge") or not reason.strip():
+        raise ValueError("keep_path needs on='move'|'merge' and a reason")
+    _kept[(model._meta.label, field)] = (on, reason)
+
+
+def is_path_field(field: Any) -> bool:
+    from django.db import models
+
+    return (
+        isinstance(field, models.CharField)
+        and field.concrete
+        and (field.name == "org_path" or field.name.endswith("_path"))
+    )
+
+
+def path_fields_of(model: type[Model]) -> list[str]:
+    if _tree and model is _tree[0][0]:
+        return []
+    return [f.name for f in model._meta.concrete_fields if is_path_field(f)]
+
+
+def path_models() -> list[tuple[type[Model], str]]:
+    """Every (model, field) holding an org path, found in the app registry."""
+    from django.apps import apps
+
+    return [(m, f) for m in apps.get_models() for f in path_fields_of(m)]
+
+
+def kept(model: type[Model], field: str) -> tuple[str, str] | None:
+    return _kept.get((model._meta.label, field))
+
+
+def merge_handler_of(model: type[Model]) -> str | None:
+    return _merge_handled.get(model._meta.label)
 
 
 def todo_items(viewer: Viewer) -> list[TodoItem]:
@@ -88,7 +151,13 @@ def merge_handlers() -> list[MergeHandler]:
 
 
 def org_path_models() -> list[tuple[type[Model], str]]:
-    return list(_org_path_models)
+    """The (model, field) pairs a subtree move rewrites: every path field but frozen history."""
+    return [(m, f) for m, f in path_models() if (kept(m, f) or ("",))[0] != "move"]
+
+
+def merge_swept() -> list[tuple[type[Model], str]]:
+    """The (model, field) pairs ``org_merge`` re-points itself after the handlers ran."""
+    return [(m, f) for m, f in path_models() if kept(m, f) is None and merge_handler_of(m) is None]
 
 
 ShellProvider = Callable[[Any], dict[str, Any]]

@@ -8,10 +8,15 @@ A query with no viewer raises; a viewer with no scope sees nothing; an object ou
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from django.db.models import Model, Q, QuerySet
+from django.conf import settings
+from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
@@ -41,11 +46,18 @@ class ScopeError(RuntimeError):
     """A scoped read was attempted without a viewer: a programming error, never a result."""
 
 
+def within(path: str, root: str) -> bool:
+    """Whether materialized ``path`` lies in the subtree of ``root`` (``root`` itself included).
+
+    The one spelling of the subtree test on paths in Python; queries use :func:`prefix_q`."""
+    return path.startswith(root)
+
+
 def collapse(paths: Iterable[str]) -> list[str]:
     """Drop paths covered by a shorter one in the set (a subtree inside another subtree)."""
     kept: list[str] = []
     for path in sorted(set(paths), key=len):
-        if not any(path.startswith(k) for k in kept):
+        if not any(within(path, k) for k in kept):
             kept.append(path)
     return sorted(kept)
 
@@ -54,6 +66,23 @@ def viewer_paths(viewer: Viewer | None) -> list[str]:
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         raise ScopeError("scoped query without an authenticated viewer")
     return collapse(viewer.scope_paths())
+
+
+def subtrees_with(viewer: Viewer | None, capability: str) -> list[str]:
+    """The roots of the viewer's subtrees where it holds ``capability`` (collapsed).
+
+    Tested on every post's own path before collapsing: a post without the capability must not
+    hide a post below it that has it."""
+    viewer_paths(viewer)
+    assert viewer is not None
+    return collapse(p for p in viewer.scope_paths() if viewer.has_capability(capability, p))
+
+
+def holds_anywhere(viewer: Viewer | None, capability: str) -> bool:
+    """Whether the viewer holds ``capability`` over at least one org (False for no viewer)."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return False
+    return bool(subtrees_with(viewer, capability))
 
 
 # The characters of a materialized path, in ascending order (orgs builds its segments from them).
@@ -94,23 +123,28 @@ def prefix_q(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
-def scope_q(viewer: Viewer | None, field: str = "org_path") -> Q:
-    """A filter for rows whose ``field`` lies in one of the viewer's subtrees (empty: no rows)."""
-    paths = viewer_paths(viewer)
-    if not paths:
-        return Q(pk__in=[])
+def subtrees_q(paths: Iterable[str], field: str = "org_path") -> Q:
+    """Rows whose ``field`` lies in one of the subtrees ``paths`` (none: no rows)."""
     q = Q()
-    for path in paths:
+    for path in collapse(paths):
         q |= prefix_q(field, path)
-    return q
+    return q if q.children else Q(pk__in=[])
+
+
+def scope_q(viewer: Viewer | None, field: str = "org_path", capability: str | None = None) -> Q:
+    """A filter for rows whose ``field`` lies in one of the viewer's subtrees (empty: no rows),
+    or only those where it holds ``capability``."""
+    if capability is None:
+        return subtrees_q(viewer_paths(viewer), field)
+    return subtrees_q(subtrees_with(viewer, capability), field)
 
 
 def scoped(queryset: QuerySet[M], viewer: Viewer | None, field: str = "org_path") -> QuerySet[M]:
-    return queryset.filter(scope_q(viewer, field))
+    return mark_scoped(queryset.filter(scope_q(viewer, field)), VIEWER_SCOPE)
 
 
 def in_scope(viewer: Viewer | None, path: str) -> bool:
-    return any(path.startswith(p) for p in viewer_paths(viewer))
+    return any(within(path, p) for p in viewer_paths(viewer))
 
 
 def get_scoped_or_404(
@@ -134,3 +168,131 @@ def require_capability(viewer: Viewer | None, capability: str, path: str) -> Non
     assert viewer is not None
     if not viewer.has_capability(capability, path):
         raise PermissionDenied(capability)
+
+
+# --- scoped managers (ADR 0020) ------------------------------------------------------------------
+# Every model with an org path gets ``objects = ScopedManager()`` (the system check
+# ``gonghui.E201`` fails otherwise). Its querysets remember whether they were narrowed to a
+# viewer or opted out with a reason; under GONGHUI_STRICT_SCOPE (the tests) evaluating one that
+# is neither, from a view, API or selector module, raises UnscopedQuery.
+
+VIEWER_SCOPE = "viewer"
+_opt_out: ContextVar[str] = ContextVar("gonghui_unscoped", default="")
+# The front doors: modules named views/api/selectors (views_funds, phone_views, jobs_api ...).
+_FRONT_DOOR = re.compile(r"(^|_)(views?|api|selectors)(_|$)")
+
+
+class UnscopedQuery(ScopeError):
+    """A path model was read from a view, API or selector without a viewer or a reason."""
+
+
+@contextmanager
+def unscoped(reason: str) -> Iterator[None]:
+    """Reads inside the block may be unscoped: services that check the capability themselves,
+    jobs, migrations, counters. ``reason`` says why, for the reader of the call site."""
+    if not reason.strip():
+        raise ValueError("unscoped() needs a reason")
+    token = _opt_out.set(reason)
+    try:
+        yield
+    finally:
+        _opt_out.reset(token)
+
+
+def mark_scoped(queryset: QuerySet[M], scope: str) -> QuerySet[M]:
+    if isinstance(queryset, ScopedQuerySet):
+        queryset._scope = scope
+    return queryset
+
+
+def _front_door_caller() -> str:
+    """The module of the nearest project frame outside this one, when it is a front door."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith("gonghui.") and module != __name__:
+            return module if _FRONT_DOOR.search(module.rsplit(".", 1)[-1]) else ""
+        frame = frame.f_back  # type: ignore[assignment]
+    return ""
+
+
+class ScopedQuerySet(QuerySet[M]):
+    """A queryset of a path model: ``for_viewer`` narrows it, ``unscoped`` opts out."""
+
+    _scope: str = ""
+
+    def _clone(self) -> ScopedQuerySet[M]:
+        clone = super()._clone()  # type: ignore[misc]
+        clone._scope = self._scope
+        return clone
+
+    def for_viewer(
+        self, viewer: Viewer | None, capability: str | None = None, *, field: str = ""
+    ) -> ScopedQuerySet[M]:
+        """Rows in the viewer's subtrees (only those where it holds ``capability``, if given)."""
+        chosen = field or scope_field(self.model)
+        queryset = self.filter(scope_q(viewer, chosen, capability))
+        queryset._scope = VIEWER_SCOPE
+        return queryset
+
+    def unscoped(self, *, reason: str) -> ScopedQuerySet[M]:
+        """Every row, deliberately: ``reason`` says why (the capability is checked elsewhere)."""
+        if not reason.strip():
+            raise ValueError("unscoped() needs a reason")
+        queryset = self._chain()  # type: ignore[attr-defined]
+        queryset._scope = reason
+        return queryset
+
+    def _guard(self) -> None:
+        if self._scope or _opt_out.get() or not getattr(settings, "GONGHUI_STRICT_SCOPE", False):
+            return
+        if self._known_related_objects:  # type: ignore[attr-defined]
+            return  # a related manager's rows of an object that was itself found in scope
+        caller = _front_door_caller()
+        if caller:
+            raise UnscopedQuery(
+                f"{caller} reads {self.model.__name__} without for_viewer() or unscoped(reason=...)"
+            )
+
+    def _fetch_all(self) -> None:
+        if self._result_cache is None:
+            self._guard()
+            # Prefetches and other queries run while fetching a checked queryset are its own.
+            token = _opt_out.set(self._scope or _opt_out.get() or "checked by the outer query")
+            try:
+                super()._fetch_all()
+            finally:
+                _opt_out.reset(token)
+
+    def count(self) -> int:
+        if self._result_cache is None:
+            self._guard()
+        return super().count()
+
+    def exists(self) -> bool:
+        if self._result_cache is None:
+            self._guard()
+        return super().exists()
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self._guard()
+        return super().aggregate(*args, **kwargs)
+
+    def iterator(self, chunk_size: int | None = None) -> Iterator[M]:
+        self._guard()
+        return super().iterator(chunk_size=chunk_size)
+
+
+# The default manager of every model with an org path (module-level from_queryset: the
+# django-stubs plugin types its proxied for_viewer/unscoped).
+ScopedManager = Manager.from_queryset(ScopedQuerySet)
+
+
+def scope_field(model: type[Model]) -> str:
+    """The path a viewer's scope applies to: ``org_path``, else the model's first path field."""
+    from gonghui.core.registry import path_fields_of
+
+    fields = path_fields_of(model)
+    if "org_path" in fields or not fields:
+        return "org_path"
+    return fields[0]

@@ -14,7 +14,7 @@ from gonghui.core.audit import AuditEvent, audit_action_label, audit_actions
 from gonghui.core.audit_display import action_choices, audit_changes
 from gonghui.core.decorators import officer_required
 from gonghui.core.pagination import paginate, query_without_page
-from gonghui.core.scoping import ViewerRequest, prefix_q, scoped
+from gonghui.core.scoping import ViewerRequest, holds_anywhere
 
 
 @officer_required
@@ -40,15 +40,9 @@ def _day_start(day: dt.date) -> dt.datetime:
 def audit_list(request: ViewerRequest) -> HttpResponse:
     """Audit rows of the viewer's subtrees where they hold ``audit.view``."""
     user = request.user
-    paths = [p for p in user.scope_paths() if user.has_capability("audit.view", p)]
-    if not paths:
+    if not holds_anywhere(user, "audit.view"):
         raise PermissionDenied("audit.view")
-    from django.db.models import Q
-
-    allowed = Q()
-    for path in paths:
-        allowed |= prefix_q("org_path", path)
-    events = scoped(AuditEvent.objects.select_related("actor"), user).filter(allowed)
+    events = AuditEvent.objects.select_related("actor").for_viewer(user, "audit.view")
     action = request.GET.get("action", "").strip()
     actor = request.GET.get("actor", "").strip()
     date_from = _parse_date(request.GET.get("from", ""))

@@ -20,41 +20,17 @@ class DemocracyConfig(AppConfig):
         counters.register_counter_source(
             "democracy", democracy_counters.source, democracy_counters.PREFIXES
         )
+        from gonghui.democracy import merging
         from gonghui.democracy.ballot_engine import ENGINE
-        from gonghui.democracy.models import (
-            Attendance,
-            Ballot,
-            BallotRule,
-            CompositionRule,
-            Congress,
-            Delegate,
-            Department,
-            DisclosureItem,
-            DisclosurePlan,
-            DisclosureQuestion,
-            Motion,
-            Session,
-            StateLog,
-            Term,
-        )
+        from gonghui.democracy.models import BallotRule, CompositionRule, Department
 
-        for model in (
-            Congress,
-            Term,
-            Session,
-            Delegate,
-            Attendance,
-            Motion,
-            Department,
-            DisclosurePlan,
-            DisclosureItem,
-            DisclosureQuestion,
-            StateLog,
-            CompositionRule,
-            Ballot,
-            BallotRule,
-        ):
-            registry.register_org_path_model(model, "org_path")
+        registry.register_merge_handler(
+            "democracy.congress",
+            merging.democracy_merge,
+            handles=merging.MOVED_WITH_ORG + merging.MOVED_BY_PATH,
+        )
+        for model in (CompositionRule, BallotRule, Department):  # one per org, or unique names
+            registry.keep_path(model, on="merge", reason="the surviving union's own settings apply")
         registry.register_ballot_engine(ENGINE)
         registry.register_dissolve_guard("democracy.congress", congress.dissolve_guard)
         registry.register_todo_provider("democracy.pending", todo.pending_work)

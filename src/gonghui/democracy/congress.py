@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.deadlines import Deadline
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import require_capability, within
 from gonghui.democracy.models import (
     REPRESENTATIVE_THRESHOLD,
     Attendance,
@@ -128,7 +128,7 @@ def delegate_elect(
         errors["group"] = _("请选择职工类别")
     if not constituency.strip():
         errors["constituency"] = _("请填写选区")
-    if member is not None and not member.org_path.startswith(term.org_path):
+    if member is not None and not within(member.org_path, term.org_path):
         errors["member"] = _("关联的会员不属于本单位工会")
     if replaces is not None and (replaces.term_id != term.pk or replaces.in_office):
         errors["replaces"] = _("补选只能接替本届已离任的代表")

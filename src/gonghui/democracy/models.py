@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from gonghui.core.scoping import ScopedManager
 from gonghui.members.models import Gender, Member
 from gonghui.orgs.models import Org
 
@@ -45,6 +46,8 @@ class CompositionRule(models.Model):
     question_days = models.PositiveSmallIntegerField(_("厂务公开问题答复期限(日)"), default=30)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("职代会规则")
         verbose_name_plural = _("职代会规则")
@@ -80,6 +83,8 @@ class Congress(models.Model):
     female_staff_count = models.PositiveIntegerField(_("女职工人数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("职代会")
         verbose_name_plural = _("职代会")
@@ -96,6 +101,8 @@ class Term(models.Model):
     number = models.PositiveSmallIntegerField(_("届次"))
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("届满日期"))
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("届")
@@ -136,6 +143,8 @@ class Session(models.Model):
     closed_at = models.DateTimeField(_("闭会时间"), null=True, blank=True)
     # Delegates in office when the session opened: the base of the 2/3 quorum from then on.
     in_office_at_open = models.PositiveIntegerField(_("开会时在任代表数"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("会议")
@@ -201,6 +210,8 @@ class Delegate(models.Model):
     left_on = models.DateField(_("离任日期"), null=True, blank=True)
     leave_reason = models.CharField(_("离任原因"), max_length=200, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("职工代表")
         verbose_name_plural = _("职工代表")
@@ -232,6 +243,8 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("签到")
         verbose_name_plural = _("签到")
@@ -262,6 +275,8 @@ class StateLog(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["at", "pk"]

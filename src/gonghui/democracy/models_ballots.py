@@ -18,6 +18,7 @@ from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from gonghui.core.scoping import ScopedManager
 from gonghui.democracy.models import Delegate, Session
 from gonghui.members.models import Member
 from gonghui.orgs.models import Employer, Org
@@ -66,6 +67,8 @@ class BallotRule(models.Model):
     appraisal_threshold_pct = models.PositiveSmallIntegerField(
         _("民主评议满意率警示线(%)"), default=85
     )
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("投票规则")
@@ -155,6 +158,8 @@ class Ballot(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("投票")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.scoping import ScopedManager
 from gonghui.orgs.models import Org
 
 __all__ = [
@@ -49,6 +50,8 @@ class DisclosurePlan(models.Model):
     title = models.CharField(_("计划名称"), max_length=120)
     state_owned = models.BooleanField(_("国有或集体企业"), default=False)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("厂务公开计划")
         verbose_name_plural = _("厂务公开计划")
@@ -70,6 +73,8 @@ class DisclosureItem(models.Model):
     content = models.TextField(_("公开内容"), blank=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     read_count = models.PositiveIntegerField(_("阅读人数"), default=0)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("公开事项")
@@ -126,6 +131,8 @@ class DisclosureQuestion(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-asked_at", "-pk"]

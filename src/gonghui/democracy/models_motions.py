@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from gonghui.core.scoping import ScopedManager
 from gonghui.democracy.models import Congress, Delegate, Session
 from gonghui.orgs.models import Org
 
@@ -27,6 +28,8 @@ class Department(models.Model):
     org_path = models.CharField(max_length=255, db_index=True)
     name = models.CharField(_("部门名称"), max_length=80)
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("承办部门")
@@ -107,6 +110,8 @@ class Motion(models.Model):
     progress = models.PositiveSmallIntegerField(_("落实进度(%)"), default=0)
     created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("提案")

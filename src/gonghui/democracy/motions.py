@@ -20,7 +20,7 @@ from django_fsm import can_proceed
 from gonghui.core import notify, registry
 from gonghui.core.audit import audit_record
 from gonghui.core.deadlines import Deadline, add_working_days
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import require_capability, within
 from gonghui.democracy.congress import _log
 from gonghui.democracy.models import (
     Congress,
@@ -418,5 +418,5 @@ def department_add(*, actor: Any, congress: Congress, name: str, contact: str = 
 def require_member_of(actor: Any, org_path: str) -> None:
     """Members follow the motions and disclosures of their own union's subtree only."""
     member = getattr(actor, "member", None) if getattr(actor, "is_authenticated", False) else None
-    if member is None or not member.org_path.startswith(org_path):
+    if member is None or not within(member.org_path, org_path):
         raise PermissionDenied

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.scoping import get_scoped_or_404, prefix_q, scoped
+from gonghui.core.scoping import get_scoped_or_404, scoped, subtrees_q, subtrees_with
 from gonghui.democracy.models import (
     Congress,
     Delegate,
@@ -252,8 +252,5 @@ def disclosure_report(*, viewer: Any, today: Any) -> list[dict[str, Any]]:
 def managed_q(viewer: Any, field: str = "org_path") -> Q | None:
     """Rows under the orgs where the viewer holds democracy.manage; None when there are none
     (so a caller cannot mistake an empty filter for "everything")."""
-    q = Q()
-    for path in viewer.scope_paths():
-        if viewer.has_capability("democracy.manage", path):
-            q |= prefix_q(field, path)
-    return q if q.children else None
+    paths = subtrees_with(viewer, "democracy.manage")
+    return subtrees_q(paths, field) if paths else None

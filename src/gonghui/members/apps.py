@@ -18,13 +18,13 @@ class MembersConfig(AppConfig):
         from gonghui.members import phone_registry, services, todo
         from gonghui.members.models import JoinApplication, Member, MembershipChange, Transfer
 
-        registry.register_org_path_model(Member, "org_path")
-        registry.register_org_path_model(MembershipChange, "org_path")
-        registry.register_org_path_model(Transfer, "from_path")
-        registry.register_org_path_model(Transfer, "to_path")
-        registry.register_org_path_model(JoinApplication, "org_path")
+        registry.keep_path(
+            MembershipChange, on="merge", reason="a member's history: where each change happened"
+        )
         registry.register_dissolve_guard("members.members", services.members_dissolve_guard)
-        registry.register_merge_handler("members.members", services.members_merge)
+        registry.register_merge_handler(
+            "members.members", services.members_merge, handles=[Member, Transfer, JoinApplication]
+        )
         registry.register_todo_provider("members.pending", todo.pending_work)
         phone_registry.register()  # the member's phone pages (/m/) and correction requests
         counters.register_counter_source("members", member_counters.source)

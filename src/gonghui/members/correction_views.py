@@ -11,13 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.decorators import officer_required
 from gonghui.core.pagination import paginate, query_without_page
+from gonghui.core.scoping import holds_anywhere
 from gonghui.members import corrections
 from gonghui.members.phone_forms import CorrectionDecisionForm
 
 
 def _require_manager(request: HttpRequest) -> None:
     user = request.user
-    if not any(user.has_capability("members.manage", p) for p in user.scope_paths()):  # type: ignore[union-attr]
+    if not holds_anywhere(user, "members.manage"):  # type: ignore[arg-type]
         raise PermissionDenied("members.manage")
 
 

@@ -33,6 +33,7 @@ from gonghui.core import counters, dicts
 from gonghui.core.identifiers import IdType, age_on, check_declared, validate_personal_id
 from gonghui.core.importing import Column, Importer, ImportFileError, Kind, Outcome, Row, RowResult
 from gonghui.core.importing.normalize import header_key
+from gonghui.core.scoping import within
 from gonghui.members import bulk, import_first, import_pg
 from gonghui.members import counters as member_counters
 from gonghui.members.models import Gender, Member, MemberStatus
@@ -219,7 +220,7 @@ class MemberImporter(Importer):
         return self._unions[code]
 
     def _check_union(self, code: str, union: Org | None) -> tuple[Org | None, str]:
-        if union is None or not union.path.startswith(self.root.path):
+        if union is None or not within(union.path, self.root.path):
             return None, _("%(c)s 不存在或不在本次导入的组织之下") % {"c": code}
         if union.kind not in GRASSROOTS_KINDS or not union.is_active:
             return None, _("%(c)s 不是正常状态的基层工会，不能登记会员") % {"c": code}

@@ -9,6 +9,7 @@ from django_fsm import FSMField, transition
 
 from gonghui.core.crypto import EncryptedTextField, mask_id_number, mask_phone
 from gonghui.core.identifiers import IdType
+from gonghui.core.scoping import ScopedManager
 from gonghui.orgs.models import Employer, Org
 
 
@@ -76,6 +77,8 @@ class Member(models.Model):
     consent_purpose = models.CharField(_("收集目的"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("会员")
@@ -176,6 +179,8 @@ class MembershipChange(models.Model):
     occurred_on = models.DateField(_("日期"))
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("会籍变化")
         verbose_name_plural = _("会籍变化")
@@ -221,6 +226,8 @@ class Transfer(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("转会")
@@ -339,6 +346,8 @@ class JoinApplication(models.Model):
     )
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("入会申请")
         verbose_name_plural = _("入会申请")
@@ -441,6 +450,8 @@ class CorrectionRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     decision_note = models.CharField(_("处理意见"), max_length=200, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("信息更正申请")

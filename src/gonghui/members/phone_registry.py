@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from gonghui.core import notify, registry
 from gonghui.core.registry import MemberTile, TodoItem
-from gonghui.core.scoping import Viewer, scoped
+from gonghui.core.scoping import Viewer, holds_anywhere, scoped
 
 
 def correction_todo(viewer: Viewer) -> Iterable[TodoItem]:
@@ -19,7 +19,7 @@ def correction_todo(viewer: Viewer) -> Iterable[TodoItem]:
     from gonghui.members.corrections import correction_list
     from gonghui.members.models import Card, CardStatus, Member, MemberStatus
 
-    if not any(viewer.has_capability("members.manage", p) for p in viewer.scope_paths()):
+    if not holds_anywhere(viewer, "members.manage"):
         return
     pending = correction_list(viewer=viewer).count()
     if pending:
@@ -53,9 +53,6 @@ def correction_todo(viewer: Viewer) -> Iterable[TodoItem]:
 
 
 def register() -> None:
-    from gonghui.members.models import CorrectionRequest
-
-    registry.register_org_path_model(CorrectionRequest, "org_path")
     registry.register_todo_provider("members.corrections", correction_todo)
     for name, tile in {
         "members.card": MemberTile(_("会员卡"), "members_m:card", order=10, icon="card"),

@@ -18,11 +18,12 @@ from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index, mask_id_number
 from gonghui.core.identifiers import age_on, check_declared, validate_personal_id
 from gonghui.core.notify import notify
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import require_capability, within
 from gonghui.members import counters as member_counters
 from gonghui.members.cards import card_issue_locked, card_void_locked
 from gonghui.members.models import (
     ChangeKind,
+    JoinApplication,
     Member,
     MembershipChange,
     MemberStatus,
@@ -123,7 +124,7 @@ def member_register(
         errors["phone"] = _("手机号码应为11位，以1开头，第二位为3至9")
     if employer is not None and (
         employer.union_id not in (union.pk, None)
-        or (employer.union_id is None and not union.path.startswith(employer.org_path))
+        or (employer.union_id is None and not within(union.path, employer.org_path))
     ):
         # An employer without a union must have been registered on this union's line.
         errors["employer"] = _("工作单位不属于该工会")
@@ -228,6 +229,7 @@ def members_merge(*, source: Org, target: Org, actor: Any) -> None:
     )
     open_transfers.filter(to_union=source).update(to_union=target, to_path=target.path)
     open_transfers.filter(from_union=source).update(from_union=target, from_path=target.path)
+    JoinApplication.objects.filter(union=source).update(union=target, org_path=target.path)
     MembershipChange.objects.bulk_create(
         MembershipChange(
             member_id=pk,

@@ -6,13 +6,13 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from gonghui.core.registry import TodoItem
-from gonghui.core.scoping import Viewer, scope_q
+from gonghui.core.scoping import Viewer, holds_anywhere, scope_q
 from gonghui.members.applications import application_list
 from gonghui.members.models import Transfer, TransferStatus
 
 
 def _manages_members(viewer: Viewer) -> bool:
-    return any(viewer.has_capability("members.manage", p) for p in viewer.scope_paths())
+    return holds_anywhere(viewer, "members.manage")
 
 
 def pending_work(viewer: Viewer) -> Iterable[TodoItem]:

@@ -17,10 +17,11 @@ class OrgsConfig(AppConfig):
         from gonghui.core.schedule import register_periodic
         from gonghui.orgs import counters as org_counters
         from gonghui.orgs import selectors, services, tasks, todo
-        from gonghui.orgs.models import Employer, Post
+        from gonghui.orgs.models import Employer, Org, Post
 
-        registry.register_org_path_model(Employer, "org_path")
-        registry.register_org_path_model(Post, "org_path")
+        registry.register_tree(Org, "path")
+        registry.register_merge_handler("orgs.employers", None, handles=[Employer])
+        registry.keep_path(Post, on="merge", reason="a merged org's posts end there, on record")
         registry.register_dissolve_guard("orgs.tree", services.org_dissolve_guard)
         counters.register_counter_source("orgs", org_counters.source)
         registry.register_todo_provider("orgs.unorganized", todo.unorganized_employers)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from gonghui.core import dicts
 from gonghui.core.importing import Column, Importer, ImportFileError, Kind, Outcome, Row, RowResult
 from gonghui.core.importing.normalize import header_key
-from gonghui.core.scoping import in_scope, prefix_q
+from gonghui.core.scoping import in_scope, prefix_q, within
 from gonghui.orgs import services
 from gonghui.orgs.models import Employer, Org, OrgKind, OwnershipType
 
@@ -79,7 +79,7 @@ class _ScopedImporter(Importer):
         self._orgs.pop(code, None)
 
     def within(self, path: str) -> bool:
-        return path.startswith(self.root.path) and in_scope(self.actor, path)
+        return within(path, self.root.path) and in_scope(self.actor, path)
 
 
 class OrgImporter(_ScopedImporter):

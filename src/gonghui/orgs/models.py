@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.scoping import PATH_ALPHABET as PATH_ALPHABET
+from gonghui.core.scoping import ScopedManager
 
 PATH_STEP = 4  # characters per tree level in Org.path
 
@@ -175,6 +176,8 @@ class Employer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("用人单位")
         verbose_name_plural = _("用人单位")
@@ -222,6 +225,8 @@ class Post(models.Model):
     started_on = models.DateField(_("任职日期"), null=True, blank=True)
     ended_on = models.DateField(_("离任日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("工会职务")

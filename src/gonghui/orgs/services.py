@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from gonghui.core import counters, registry
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import normalize_code, validate_region_code, validate_uscc
-from gonghui.core.scoping import prefix_q, require_capability
+from gonghui.core.scoping import prefix_q, require_capability, within
 from gonghui.orgs import counters as org_counters
 from gonghui.orgs.capabilities import CAPABILITIES, grant_refusal
 from gonghui.orgs.models import (
@@ -254,7 +254,7 @@ def org_move(*, actor: Any, org: Org, new_parent: Org) -> Org:
     org, new_parent = _lock(org), _lock(new_parent)
     if not org.is_active or not new_parent.is_active:
         raise ValidationError(_("已撤销或合并的组织不能迁移，也不能接收下级"))
-    if new_parent.path.startswith(org.path):
+    if within(new_parent.path, org.path):
         raise ValidationError({"new_parent": _("不能迁移到本组织或其下级组织之下")})
     if new_parent.pk == org.parent_id:
         raise ValidationError({"new_parent": _("该组织已在此上级组织之下")})
@@ -273,8 +273,9 @@ def org_move(*, actor: Any, org: Org, new_parent: Org) -> Org:
 
 @transaction.atomic
 def org_merge(*, actor: Any, source: Org, target: Org) -> Org:
-    """Merge ``source`` into ``target``: its children, employers and every registered app's
-    rows move to ``target``; its posts end; it stays in the tree as 已合并 for the record."""
+    """Merge ``source`` into ``target``: its children, employers and the rows of every model
+    with an org path move to ``target`` (by the apps' merge handlers, or here), except those
+    declared to stay (``registry.keep_path``); its posts end; it stays in the tree as 已合并."""
     if source.parent_id is None:
         raise ValidationError(_("顶层组织不能合并"))
     require_capability(actor, "orgs.manage", source.parent.path)  # type: ignore[union-attr]
@@ -284,7 +285,7 @@ def org_merge(*, actor: Any, source: Org, target: Org) -> Org:
         raise ValidationError({"target": _("不能合并到自身")})
     if not source.is_active or not target.is_active:
         raise ValidationError(_("已撤销或合并的组织不能参与合并"))
-    if target.path.startswith(source.path):
+    if within(target.path, source.path):
         raise ValidationError({"target": _("不能合并到本组织的下级组织")})
     if source.level != target.level:
         raise ValidationError({"target": _("基层工会只能并入基层工会，上级工会只能并入上级工会")})
@@ -300,6 +301,10 @@ def org_merge(*, actor: Any, source: Org, target: Org) -> Org:
     Post.objects.filter(org=source, active=True).update(active=False, ended_on=today)
     for handler in registry.merge_handlers():
         handler(source=source, target=target, actor=actor)
+    # Rows known by their parent row only (a case's attachment, an import job): re-pointed here,
+    # so that no row of an undeclared model stays behind (system check gonghui.E202).
+    for model, field in registry.merge_swept():
+        model._default_manager.filter(**{field: source.path}).update(**{field: target.path})
     counted_before = org_counters.org_keys(source)
     source.status = OrgStatus.MERGED
     source.merged_into = target

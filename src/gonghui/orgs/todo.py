@@ -4,13 +4,13 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from gonghui.core.registry import TodoItem
-from gonghui.core.scoping import Viewer
+from gonghui.core.scoping import Viewer, holds_anywhere
 from gonghui.orgs.selectors import employers_without_union
 
 
 def unorganized_employers(viewer: Viewer) -> Iterable[TodoItem]:
     """未建会 employers with 25 or more employees (工会法 §11) for the 建会 drive."""
-    if not any(viewer.has_capability("orgs.employer.manage", p) for p in viewer.scope_paths()):
+    if not holds_anywhere(viewer, "orgs.employer.manage"):
         return
     count = employers_without_union(viewer=viewer).count()
     if count:

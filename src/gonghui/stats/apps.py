@@ -12,11 +12,15 @@ class StatsConfig(AppConfig):
         from gonghui.stats.audit_actions import ACTIONS
 
         register_audit_actions(ACTIONS)
-        from gonghui.core import navigation
+        from gonghui.core import navigation, registry
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
         from gonghui.core.workbench import register_figure_source
         from gonghui.stats import tasks, workbench
+        from gonghui.stats.models import OrgReport, SnapshotCounter
+
+        for model in (SnapshotCounter, OrgReport):  # an annual report is frozen as it was filed
+            registry.keep_path(model, on="move", reason="frozen figures of a past period")
 
         navigation.register_section("stats", _("统计"), order=70, icon="▤")
         navigation.register_items(

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from gonghui.core.scoping import ScopedManager
 from gonghui.orgs.models import Org
 
 
@@ -52,6 +53,8 @@ class SnapshotCounter(models.Model):
     key = models.CharField(max_length=64)
     value = models.BigIntegerField()
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("年报快照")
         verbose_name_plural = _("年报快照")
@@ -89,6 +92,8 @@ class OrgReport(models.Model):
     return_reason = models.CharField(_("退回理由"), max_length=300, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("统计年报")

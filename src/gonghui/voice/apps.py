@@ -21,13 +21,12 @@ class VoiceConfig(AppConfig):
 
         keys.register_rekey("voice.owner", identity.owner_rekey)
         counters.register_counter_source("voice", voice_counters.source, voice_counters.PREFIXES)
-        registry.register_org_path_model(Appeal, "org_path")
-        registry.register_org_path_model(Appeal, "origin_path")
-        registry.register_org_path_model(Proposal, "org_path")
-        registry.register_org_path_model(ProposalCampaign, "org_path")
-        registry.register_org_path_model(Forum, "org_path")
         registry.register_dissolve_guard("voice.appeals", lifecycle.voice_dissolve_guard)
-        registry.register_merge_handler("voice.appeals", lifecycle.voice_merge)
+        registry.register_merge_handler(
+            "voice.appeals",
+            lifecycle.voice_merge,
+            handles=[Appeal, Proposal, ProposalCampaign, Forum],
+        )
         registry.register_handoff("voice.appeal.suggestion", services.receive_motion)
         registry.register_todo_provider("voice.appeals", todo.pending_work)
         registry.register_overdue_source("voice.appeals", todo.overdue_notices)

@@ -30,4 +30,6 @@ def voice_dissolve_guard(org: Org) -> list[str]:
 def voice_merge(*, source: Org, target: Org, actor: Any) -> None:
     for model in (Appeal, Proposal, ProposalCampaign, Forum):
         model.objects.filter(org=source).update(org=target, org_path=target.path)
+    # The appeals filed from the merged union's members now come from the surviving union.
+    Appeal.objects.filter(origin_path=source.path).update(origin_path=target.path)
     counters.recount_source("voice", [source.path, target.path])

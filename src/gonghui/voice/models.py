@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from gonghui.core.crypto import EncryptedTextField, mask_phone
+from gonghui.core.scoping import ScopedManager
 from gonghui.core.storage import private_storage
 from gonghui.orgs.models import Org
 
@@ -131,6 +132,8 @@ class Appeal(models.Model):
     on_time = models.BooleanField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("诉求")

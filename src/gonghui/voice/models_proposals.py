@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from gonghui.core.scoping import ScopedManager
 from gonghui.orgs.models import Org
 
 
@@ -21,6 +22,8 @@ class ProposalCampaign(models.Model):
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("合理化建议活动")
@@ -100,6 +103,8 @@ class Proposal(models.Model):
     )
     reward_paid_on = models.DateField(_("奖励发放日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("合理化建议")
@@ -199,6 +204,8 @@ class Forum(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("座谈会")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from gonghui.core.audit import audit_record
-from gonghui.core.scoping import Viewer, require_capability, scoped
+from gonghui.core.scoping import Viewer, require_capability, scoped, within
 from gonghui.orgs.models import Org
 from gonghui.voice.identity import owner_key
 from gonghui.voice.models import (
@@ -161,7 +161,7 @@ def _clean(title: str, content: str, field: str) -> tuple[str, str]:
 
 
 def _campaign_for(org: Org, campaign: ProposalCampaign | None) -> ProposalCampaign | None:
-    if campaign is not None and not org.path.startswith(campaign.org_path):
+    if campaign is not None and not within(org.path, campaign.org_path):
         raise ValidationError({"campaign": _("该活动不覆盖本工会")})
     return campaign
 

@@ -43,7 +43,7 @@ from gonghui.core import counters, scrub
 from gonghui.core.audit import audit_record, request_ip
 from gonghui.core.deadlines import add_working_days
 from gonghui.core.notify import notify
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import require_capability, within
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import directory_get
 from gonghui.voice.identity import follow_code_new, follow_digest, owner_key
@@ -328,7 +328,7 @@ def appeal_enter(
     require_capability(actor, "voice.handle", org.path)
     if channel not in Channel.values or channel == Channel.CONGRESS:
         raise ValidationError({"channel": _("请选择渠道")})
-    if member is not None and not member.org_path.startswith(org.path):
+    if member is not None and not within(member.org_path, org.path):
         raise ValidationError({"member": _("该会员不在本工会")})
     if not anonymous and not (contact_name or member):
         raise ValidationError({"contact_name": _("实名诉求请填写提出人姓名")})

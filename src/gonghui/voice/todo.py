@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from gonghui.core.registry import TodoItem
 from gonghui.core.reminders import Notice
-from gonghui.core.scoping import Viewer
+from gonghui.core.scoping import Viewer, holds_anywhere
 from gonghui.voice import selectors
 from gonghui.voice.models import Appeal, AppealKind, AppealStatus
 
@@ -20,7 +20,7 @@ MAX_ITEMS = 10
 
 
 def _handles_somewhere(viewer: Viewer) -> bool:
-    return any(viewer.has_capability("voice.handle", p) for p in viewer.scope_paths())
+    return holds_anywhere(viewer, "voice.handle")
 
 
 def pending_work(viewer: Viewer) -> Iterable[TodoItem]:

@@ -20,7 +20,7 @@ from gonghui.core.exporting import export_response, export_start
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.replicas import replica_view
-from gonghui.core.scoping import ViewerRequest
+from gonghui.core.scoping import ViewerRequest, holds_anywhere
 from gonghui.orgs import selectors as org_selectors
 from gonghui.voice import reports, selectors, services
 from gonghui.voice.forms import (
@@ -55,7 +55,7 @@ def _filters(request: ViewerRequest) -> selectors.AppealFilters:
 
 
 def _require_view(request: ViewerRequest) -> None:
-    if not any(request.user.has_capability("voice.view", p) for p in request.user.scope_paths()):
+    if not holds_anywhere(request.user, "voice.view"):
         raise PermissionDenied("voice.view")
 
 
