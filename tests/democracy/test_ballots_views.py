@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from gonghui.core.audit import AuditEvent
+from gonghui.democracy.ballot_results import decision_result
 from gonghui.democracy.models import Ballot, BallotState, SealedCast, VoterSlot
 from tests.conftest import Cast
 from tests.democracy.ballot_helpers import TELLERS, open_session, voter
@@ -107,6 +108,10 @@ def test_officer_runs_a_ballot_and_delegates_vote_by_phone(cast: Cast) -> None:
     page = office.get(detail).content.decode()
     # 5 in office, 过半数 needs 3: Y = 2 phone + 1 paper = 3.
     assert "通过" in page and "须3票" in page
+    result = decision_result(Ballot.objects.get(pk=ballot.pk))
+    assert (result.needed, result.passed) == (3, True)
+    assert {r.option.code: r.votes for r in result.rows} == {"Y": 3, "N": 2, "A": 0}
+    assert (result.turnout.phone, result.turnout.paper) == (3, 2)
     sheet = office.get(reverse("democracy:ballot_sheet", args=[ballot.pk])).content.decode()
     assert "张监票" in sheet and ballot.published_hash in sheet
 
