@@ -26,8 +26,7 @@ from gonghui.democracy.models import (
     StateLog,
     VoterSlot,
 )
-from tests.democracy.ballot_helpers import close_and_tally, open_ballot, open_session, voter
-from tests.democracy.helpers import officer
+from tests.factories import close_and_tally, officer, open_ballot, open_session, voter
 
 pytestmark = pytest.mark.django_db
 
