@@ -158,7 +158,8 @@ def _mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1) if name else ""
 
 
-def _card_state(card_no: str) -> Verification:
+def card_state(card_no: str) -> Verification:
+    """Whether a card may be used now (active, its holder still a member), without a proof."""
     card = Card.objects.select_related("member__union").filter(number=card_no).first()
     if card is None:
         return Verification(False, _("卡号不存在"))
@@ -215,7 +216,7 @@ def card_verify(
             return Verification(False, _("二维码无效"))
         if not _fresh(window, now):
             return Verification(False, _("二维码已过期，请会员刷新后再出示"))
-        return _card_state(number)
+        return card_state(number)
     number = re.sub(r"\s", "", card_no or "")
     if not number:
         return Verification(False, _("请扫描二维码或输入卡号"))
@@ -232,4 +233,4 @@ def card_verify(
         for w in (current, current - 1)
     ):
         return Verification(False, _("动态码不正确或已过期"))
-    return _card_state(number)
+    return card_state(number)
