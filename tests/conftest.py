@@ -3,15 +3,24 @@ a member and a merchant, over a small tree with employers."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from gonghui.accounts.models import AccountType, User
 from gonghui.core import crypto, dicts
 from gonghui.orgs.models import Employer, Org, OrgKind
 from tests import factories
+from tests.factories import fresh
+
+__all__ = ["REDIS_URL", "Cast", "all_routes", "fresh", "redis_connection"]
+
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def pytest_configure() -> None:
@@ -97,6 +106,35 @@ def cast(db: None) -> Cast:
     )
 
 
-def fresh(user: User) -> User:
-    """Reload a user so cached posts reflect the database."""
-    return User.objects.get(pk=user.pk)
+def redis_connection() -> Any:
+    """The machine's Redis at REDIS_URL; skips the test if unreachable, fails it instead when
+    GONGHUI_REQUIRE_REDIS=1 (CI)."""
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=5)
+    try:
+        connection.ping()
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+        if os.environ.get("GONGHUI_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis at {REDIS_URL} unreachable and GONGHUI_REQUIRE_REDIS=1: {exc}")
+        pytest.skip(f"Redis at {REDIS_URL} unreachable")
+    return connection
+
+
+def iter_patterns(
+    patterns: list, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns == "admin":
+                continue  # Django admin: staff only, checked separately
+            yield from iter_patterns(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else (entry.name or "")
+            yield prefix + str(entry.pattern), name
+
+
+def all_routes() -> list[tuple[str, str]]:
+    """Every URL pattern and API route (route, name), Django admin left out."""
+    return sorted(set(iter_patterns(get_resolver().url_patterns)))

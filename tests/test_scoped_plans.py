@@ -165,9 +165,8 @@ def _reads(cast: Cast) -> dict[str, Callable[[Any, Any], Any]]:
 
 @pytest.fixture
 def data(cast: Cast) -> Cast:
-    from tests.assistance.helpers import apply
-    from tests.benefits.helpers import members as make_members
-    from tests.voice.util import submit
+    from tests.factories import apply, submit
+    from tests.factories import members as make_members
 
     make_members(cast, 3)
     submit(cast)

@@ -5,34 +5,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from importlib import import_module
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from gonghui.core.models import AuditEvent, Notification
 from gonghui.orgs.models import Employer, Org, Post
-from tests.conftest import Cast
+from tests.conftest import Cast, all_routes
+from tests.members.walk import MEMBER_SECRET, walk_member
 
 # Routes that answer every account by design: the org directory (code, name, kind, region,
 # parent — no people, no figures), login/logout, and the OpenAPI description.
 DIRECTORY_ROUTES = {"orgs:directory_picker", "api:directory"}
-
-
-def iter_patterns(
-    patterns: list, prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str]]:
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or namespace
-            if ns == "admin":
-                continue  # Django admin: staff only, checked separately below
-            yield from iter_patterns(entry.url_patterns, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern):
-            name = f"{namespace}:{entry.name}" if namespace else (entry.name or "")
-            yield prefix + str(entry.pattern), name
 
 
 def fill(route: str, name: str, values: dict[str, dict[str, list[str]]]) -> list[str]:
@@ -45,10 +30,6 @@ def fill(route: str, name: str, values: dict[str, dict[str, list[str]]]) -> list
         assert choices, f"no test value for <{param}> in route {name} ({route}): add one"
         urls = [re.sub(rf"<(?:\w+:)?{param}>", str(v), u, count=1) for u in urls for v in choices]
     return urls
-
-
-def all_routes() -> list[tuple[str, str]]:
-    return sorted(set(iter_patterns(get_resolver().url_patterns)))
 
 
 def snapshot(cast: Cast) -> dict[str, object]:
@@ -133,32 +114,11 @@ def walk_jobs(cast: Cast) -> tuple[object, object]:
     return import_job, export_job
 
 
-def walk_member(cast: Cast) -> tuple[object, object]:
-    """A member of the other county and a transfer between two of its unions."""
-    from gonghui.members.models import Member
-    from gonghui.members.services import transfer_issue
-    from tests.conftest import fresh
-    from tests.factories import make_org
-    from tests.members.test_registry import register
-
-    member = Member.objects.filter(name=MEMBER_SECRET).first() or register(
-        cast, name=MEMBER_SECRET, phone="13911112222"
-    )
-    second = Org.objects.filter(code="EAST-G2").first() or make_org(
-        cast.town, "grassroots", "东区第二工会委员会", "EAST-G2"
-    )
-    transfer = member.transfers.first() or transfer_issue(  # type: ignore[attr-defined]
-        actor=fresh(cast.grassroots_officer), member=member, to_union=second, reason="调动"
-    )
-    return member, transfer
-
-
 def walk_application(cast: Cast) -> object:
     """A worker's pending application to the other county's union."""
     from gonghui.members.applications import join_apply
     from gonghui.members.models import JoinApplication
-    from tests.factories import make_account
-    from tests.members.test_registry import resident
+    from tests.factories import make_account, resident
 
     existing = JoinApplication.objects.filter(name=MEMBER_SECRET + "乙").first()
     return existing or join_apply(
@@ -245,7 +205,6 @@ def core_sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
 # Names and codes of the other county's orgs (directory data) and what is never directory data:
 # its employers and its officers' phone numbers.
 ORG_SECRETS = ["东区总工会", "东区街道工会", "东方机械有限公司工会委员会", "EAST-G1", "EAST-T1"]
-MEMBER_SECRET = "东郊会员甲"
 SECRETS = [
     *ORG_SECRETS,
     MEMBER_SECRET,

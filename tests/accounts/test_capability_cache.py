@@ -16,8 +16,7 @@ from django.test import override_settings
 
 from gonghui.orgs.capabilities import capabilities_of, effective_matrix, forget_matrix
 from gonghui.orgs.models import CapabilityOverride
-from tests.conftest import Cast, fresh
-from tests.core.test_tasks import REDIS_URL, _redis
+from tests.conftest import REDIS_URL, Cast, fresh, redis_connection
 
 REDIS_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                            "LOCATION": REDIS_URL}}  # fmt: skip
@@ -120,7 +119,7 @@ def _ask(process: subprocess.Popen[str], line: str = "") -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_see_a_matrix_change_within_a_second(cast: Cast, tmp_path: Path) -> None:
-    _redis()  # skips where no Redis answers
+    redis_connection()  # skips where no Redis answers
     with override_settings(CACHES=REDIS_CACHE):
         forget_matrix()  # nothing a previous run cached on this Redis is read
     env = _worker_env(tmp_path)

@@ -21,13 +21,10 @@ from gonghui.core.models import AuditEvent
 from gonghui.orgs.models import Org, OrgKind
 from tests import factories
 from tests.conftest import Cast
+from tests.factories import bearer
 
 ORG_FIELDS = {"code", "name", "kind", "kind_label", "parent_code", "path", "depth"}
 DIRECTORY_FIELDS = {"code", "name", "kind", "kind_label", "region_code", "parent_code"}
-
-
-def bearer(user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_issue(user=user)}"}
 
 
 def get(client: Client, url: str, user: User | None = None, **params: Any) -> Any:

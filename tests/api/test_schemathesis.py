@@ -35,7 +35,7 @@ from gonghui.orgs.models import OrgKind
 from gonghui.wsgi import application
 from tests import factories
 from tests.conftest import Cast, fresh
-from tests.members.test_registry import ZHENGZHOU_1970, register
+from tests.factories import ZHENGZHOU_1970, register
 
 CHECKS = [
     not_a_server_error,

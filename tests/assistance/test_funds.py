@@ -23,8 +23,8 @@ from gonghui.assistance.models_funds import (
 )
 from gonghui.orgs.models import OrgKind
 from tests import factories
-from tests.assistance.helpers import CHILD_ID, HEAD_ID, apply, archive, chair, resident
 from tests.conftest import Cast, fresh
+from tests.factories import CHILD_ID, HEAD_ID, apply, archive, chair, resident
 
 
 def funded(org: object, officer: object, amount: str) -> Fund:

@@ -11,8 +11,8 @@ from gonghui.assistance.models import CaseStatus, HardshipCase
 from gonghui.core.models import AuditEvent
 from gonghui.members.models import Member
 from tests.assistance import walk
-from tests.assistance.helpers import HEAD_ID, resident
 from tests.conftest import Cast
+from tests.factories import HEAD_ID, resident
 
 
 def client_for(user: object) -> Client:
@@ -23,7 +23,7 @@ def client_for(user: object) -> Client:
 
 def test_every_officer_page_renders_for_the_county_chair_and_grassroots(cast: Cast) -> None:
     objects = walk.walk_objects(cast)
-    from tests.assistance.helpers import chair
+    from tests.factories import chair
 
     for user in (chair(cast.county, "east_walk_chair"), cast.grassroots_officer):
         client = client_for(user)
@@ -119,7 +119,7 @@ def test_officer_walks_the_workflow_through_the_pages(cast: Cast) -> None:
 
 
 def test_member_applies_uploads_and_follows_on_the_phone(cast: Cast) -> None:
-    from tests.members.test_registry import register
+    from tests.factories import register
 
     member = register(cast, number=resident("41010519850505009"), name="会员乙")
     Member.objects.filter(pk=member.pk).update(account=cast.member)
@@ -176,7 +176,7 @@ def test_member_is_told_of_decisions(cast: Cast, django_capture_on_commit_callba
     from gonghui.assistance import services
     from gonghui.core.models import Notification
     from tests.conftest import fresh
-    from tests.members.test_registry import register
+    from tests.factories import register
 
     member = register(cast, number=resident("41010519850505009"), name="会员乙")
     Member.objects.filter(pk=member.pk).update(account=cast.member)
@@ -241,8 +241,8 @@ def test_health_data_hidden_from_upper_levels_without_reveal(cast: Cast) -> None
 def test_warmth_campaign_page_registers_a_visit(cast: Cast) -> None:
     from gonghui.assistance import campaigns
     from gonghui.assistance.models_funds import AssistanceRecord
-    from tests.assistance.helpers import chair
     from tests.conftest import fresh
+    from tests.factories import chair
 
     objects = walk.walk_objects(cast)
     boss = chair(cast.county, "east_walk_chair")
@@ -274,7 +274,7 @@ def test_warmth_campaign_page_registers_a_visit(cast: Cast) -> None:
 
 
 def test_bank_file_has_real_accounts_and_is_audited(cast: Cast) -> None:
-    from tests.assistance.helpers import chair
+    from tests.factories import chair
 
     objects = walk.walk_objects(cast)
     client = client_for(chair(cast.county, "east_walk_chair"))
@@ -289,8 +289,8 @@ def test_bank_file_has_real_accounts_and_is_audited(cast: Cast) -> None:
 
 def test_todo_panel_lists_applications_and_approvals(cast: Cast) -> None:
     from gonghui.core.registry import todo_items
-    from tests.assistance.helpers import apply, chair
     from tests.conftest import fresh
+    from tests.factories import apply, chair
 
     apply(cast)
     titles = [str(t.title) for t in todo_items(fresh(cast.grassroots_officer))]

@@ -13,8 +13,8 @@ from django.db import connection
 from gonghui.assistance import lifecycle, services
 from gonghui.assistance.models import CaseStatus, Category, StepKind
 from gonghui.core.models import AuditEvent
-from tests.assistance.helpers import HEAD_ID, apply, archive, chair
 from tests.conftest import Cast, fresh
+from tests.factories import HEAD_ID, apply, archive, chair
 
 
 def test_application_computes_category_and_names_the_rule(cast: Cast) -> None:
@@ -162,7 +162,7 @@ def test_close_on_retirement(cast: Cast) -> None:
 
 
 def test_yearly_review_spot_checks_at_least_30_percent(cast: Cast) -> None:
-    from tests.assistance.helpers import resident
+    from tests.factories import resident
 
     for n in range(7):
         archive(cast, apply(cast, number=resident(f"41010519750101{n}23")))
@@ -180,7 +180,7 @@ def test_yearly_review_sample_cannot_be_computed_in_advance(cast: Cast) -> None:
     import math
     import random
 
-    from tests.assistance.helpers import resident
+    from tests.factories import resident
 
     for n in range(7):
         archive(cast, apply(cast, number=resident(f"41010519750101{n}23")))

@@ -32,8 +32,8 @@ def walk_objects(cast: Cast) -> dict[str, int]:
     from gonghui.assistance import campaigns, funds, lifecycle, services
     from gonghui.assistance.models import CaseAttachment, HardshipCase, ReviewItem
     from gonghui.assistance.models_funds import CivilList, Fund, StudentApplication
-    from tests.assistance.helpers import archive, chair, resident
     from tests.conftest import fresh
+    from tests.factories import archive, chair, resident
 
     boss = chair(cast.county, "east_walk_chair")
     case = HardshipCase.objects.filter(name=CASE_SECRET).first()

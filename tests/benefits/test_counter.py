@@ -16,8 +16,8 @@ from gonghui.benefits import counter
 from gonghui.benefits.models import Offer, Redemption
 from gonghui.members.cards import card_code, card_token
 from gonghui.members.models import Member
-from tests.benefits.helpers import approved_offer, card_of, members, signed_merchant
 from tests.conftest import Cast, fresh
+from tests.factories import approved_offer, card_of, members, signed_merchant
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks and concurrency need PostgreSQL"
@@ -201,7 +201,7 @@ def test_suspended_merchant_and_bad_key_are_refused(cast: Cast) -> None:
 
 def test_campaign_sign_up_and_campaign_wide_limit(cast: Cast) -> None:
     from gonghui.benefits import services
-    from tests.benefits.helpers import FAR, PAST
+    from tests.factories import FAR, PAST
 
     merchant = signed_merchant(cast)
     campaign = services.campaign_create(

@@ -12,9 +12,8 @@ from gonghui.benefits import services
 from gonghui.benefits.models import Complaint, Merchant, Offer, Redemption
 from gonghui.core.registry import todo_items
 from gonghui.members.cards import card_code, card_token
-from tests.benefits.helpers import TODAY, approved_offer, card_of, members, signed_merchant
 from tests.conftest import Cast, fresh
-from tests.factories import make_uscc
+from tests.factories import TODAY, approved_offer, card_of, make_uscc, members, signed_merchant
 
 
 def login(user: object) -> Client:

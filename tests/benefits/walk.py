@@ -14,6 +14,7 @@ from gonghui.benefits.models import Campaign, Complaint, Merchant, Offer, Redemp
 from gonghui.members.models import Member
 from tests.conftest import Cast, fresh
 from tests.factories import make_uscc
+from tests.members.walk import walk_member
 
 MERCHANT = "东区机密普惠商户"
 ADDRESS = "东区机密路一号"
@@ -25,8 +26,6 @@ SECRETS: list[str] = [MERCHANT, ADDRESS, OFFER, CAMPAIGN, COMPLAINT]
 
 
 def _member(cast: Cast) -> Member:
-    from tests.test_scoping_walk import walk_member
-
     member, _transfer = walk_member(cast)
     return member  # type: ignore[return-value]
 

@@ -11,8 +11,8 @@ from gonghui.core.crypto import mask_card_number
 from gonghui.core.models import AuditEvent
 from gonghui.members.cards import card_replace, card_token
 from gonghui.members.models import Card
-from tests.benefits.helpers import approved_offer, card_of, members, signed_merchant
 from tests.conftest import Cast, fresh
+from tests.factories import approved_offer, card_of, members, signed_merchant
 
 
 def test_mask_card_number_keeps_the_last_four() -> None:

@@ -13,7 +13,7 @@ from gonghui.core.deadlines import add_working_days
 from gonghui.core.models import AuditEvent, CalendarDay, CalendarYear, DayKind
 from tests import factories
 from tests.conftest import Cast
-from tests.core.test_deadlines import ensure_seeded
+from tests.factories import ensure_seeded
 
 D = dt.date.fromisoformat
 

@@ -14,8 +14,7 @@ from gonghui.members.cards import card_replace
 from gonghui.members.models import Member
 from gonghui.orgs.services import employer_update, org_merge, org_move
 from tests.conftest import Cast
-from tests.factories import make_employer, make_org, superuser
-from tests.members.test_registry import resident
+from tests.factories import make_employer, make_org, resident, superuser
 
 
 def test_bump_upserts_and_change_writes_net_differences(cast: Cast) -> None:

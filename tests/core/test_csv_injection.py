@@ -15,9 +15,8 @@ from gonghui.assistance.reports import BankFileExporter
 from gonghui.core.exporting import Exporter, rows_to_bytes
 from gonghui.core.importing.reader import read_table
 from gonghui.members.exporters import MemberExporter
-from tests.assistance.helpers import apply, archive, chair
 from tests.conftest import Cast, fresh
-from tests.members.test_registry import register
+from tests.factories import apply, archive, chair, register
 
 DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 

@@ -12,8 +12,7 @@ from django.urls import reverse
 from gonghui.democracy.models import Session
 from gonghui.members.forms import MemberRegisterForm
 from tests.conftest import Cast
-from tests.democracy.helpers import elect, make_congress
-from tests.members.test_api import new_member
+from tests.factories import elect, make_congress, new_member
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"])

@@ -27,21 +27,9 @@ from gonghui.core.deadlines import (
 from gonghui.core.models import AuditEvent, CalendarDay, CalendarYear, DayKind
 from tests import factories
 from tests.conftest import Cast
+from tests.factories import ensure_seeded
 
 D = dt.date.fromisoformat
-
-
-def ensure_seeded() -> None:
-    """The data migration seeds the table; a transactional test elsewhere may have flushed it.
-    2027 has no schedule in chinese-calendar 1.11: remove it should a later version add one."""
-    if not CalendarYear.objects.filter(year=2026).exists():
-        migration = importlib.import_module("gonghui.core.migrations.0003_seed_calendar")
-        from django.apps import apps
-
-        migration.seed(apps, None)
-    CalendarDay.objects.filter(date__year=2027).delete()
-    CalendarYear.objects.filter(year=2027).delete()
-    bump_calendar_version()
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.conftest import Cast
-from tests.test_scoping_walk import all_routes
+from tests.conftest import Cast, all_routes
 
 # The pages that answered 500 to ?q=%00 on PostgreSQL, with the parameters each one reads.
 PAGES = {

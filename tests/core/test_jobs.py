@@ -22,9 +22,8 @@ from gonghui.stats.tasks import month_just_ended, stats_monthly_snapshot
 from gonghui.voice import services as voice
 from gonghui.voice.models import Appeal
 from tests import factories
-from tests.assistance.helpers import apply
-from tests.benefits.helpers import signed_merchant
 from tests.conftest import Cast, fresh
+from tests.factories import apply, signed_merchant
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -166,7 +165,7 @@ def in_publicity(cast: Cast, number: str | None = None) -> object:
 
 
 def test_a_notice_period_ended_without_upheld_objection_goes_on_to_approval(cast: Cast) -> None:
-    from tests.assistance.helpers import resident
+    from tests.factories import resident
 
     quiet = in_publicity(cast)
     contested = in_publicity(cast, number=resident("41010519800202123"))

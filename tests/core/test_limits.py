@@ -19,9 +19,8 @@ from gonghui.accounts.models import User
 from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.members.cards import card_code, card_token
-from tests.benefits.helpers import approved_offer, card_of, members, signed_merchant
 from tests.conftest import Cast
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, approved_offer, card_of, members, signed_merchant
 
 
 def _request(remote: str, forwarded: str | None = None) -> Any:

@@ -18,8 +18,7 @@ from gonghui.core.importing.jobs import execute_import_job, job_create
 from gonghui.core.models import AuditEvent, ImportJob
 from gonghui.members.importers import MemberImporter
 from tests.conftest import Cast, fresh
-from tests.members.test_import import person, workbook
-from tests.members.test_registry import resident
+from tests.factories import person, resident, workbook
 
 GOOD_ID = resident("41010519800101002")
 _RIGHT = resident("41010519800101003")

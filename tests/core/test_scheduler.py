@@ -210,9 +210,9 @@ def test_the_row_lock_lets_one_scheduler_create_the_run() -> None:
 
 
 def _redis_url() -> str:
-    from tests.core.test_tasks import REDIS_URL, _redis
+    from tests.conftest import REDIS_URL, redis_connection
 
-    _redis()  # skips where no Redis answers (fails with GONGHUI_REQUIRE_REDIS=1)
+    redis_connection()  # skips where no Redis answers (fails with GONGHUI_REQUIRE_REDIS=1)
     return REDIS_URL
 
 

@@ -11,76 +11,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, StreamObject
+from pypdf import PdfReader
 
 from gonghui.core.scrub import scrub, scrubbable
-
-AUTHOR = "Zhang Sanfeng"
-AUTHOR_ZH = "张三丰"
-
-
-def spellings(data: bytes) -> list[bytes]:
-    """Where ``data`` holds the author's name in any of the usual encodings."""
-    found = []
-    for name in (AUTHOR, AUTHOR_ZH):
-        for enc in ("utf-8", "utf-16-be", "utf-16-le"):
-            if name.encode(enc) in data:
-                found.append(name.encode(enc))
-    return found
-
-
-def pdf_bytes(author: str = AUTHOR) -> bytes:
-    """A one-page PDF whose document info and XMP name ``author`` (and a Chinese name)."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    writer.add_metadata({"/Author": author, "/Creator": AUTHOR_ZH, "/Title": "工资条"})
-    xmp = StreamObject()
-    xmp.set_data(f"<x:xmpmeta><dc:creator>{author}</dc:creator></x:xmpmeta>".encode())
-    writer._root_object[NameObject("/Metadata")] = writer._add_object(xmp)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def jpeg_bytes() -> bytes:
-    image = Image.new("RGB", (40, 20), (200, 30, 30))
-    exif = Image.Exif()
-    exif[0x013B] = AUTHOR  # Artist
-    exif[0x8298] = AUTHOR  # Copyright
-    exif[0x0112] = 6  # Orientation: rotated 90° clockwise
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
-
-
-def docx_bytes() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        z.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"/>',
-        )
-        z.writestr(
-            "docProps/core.xml",
-            '<cp:coreProperties xmlns:cp="x" xmlns:dc="y"><dc:creator>'
-            f"{AUTHOR}</dc:creator><cp:lastModifiedBy>{AUTHOR_ZH}</cp:lastModifiedBy>"
-            "</cp:coreProperties>",
-        )
-        z.writestr(
-            "docProps/app.xml", f"<Properties><Company>{AUTHOR_ZH}公司</Company></Properties>"
-        )
-        z.writestr(
-            "word/document.xml",
-            f'<w:document><w:body><w:ins w:author="{AUTHOR}" w:initials="ZS">'
-            "<w:r><w:t>加班工资</w:t></w:r></w:ins></w:body></w:document>",
-        )
-        z.writestr(
-            "word/comments.xml",
-            f'<w:comments><w:comment w:author="{AUTHOR_ZH}"><w:p/></w:comment></w:comments>',
-        )
-    return out.getvalue()
+from tests.factories import AUTHOR, docx_bytes, jpeg_bytes, pdf_bytes, spellings
 
 
 def test_a_pdf_keeps_its_pages_but_no_author() -> None:

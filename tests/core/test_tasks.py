@@ -20,8 +20,7 @@ from gonghui.accounts.models import User
 from gonghui.core.models import Notification, NotificationStatus
 from gonghui.core.tasks import deliver_notification
 from tests import factories
-
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+from tests.conftest import REDIS_URL, redis_connection
 
 
 @pytest.fixture
@@ -60,23 +59,10 @@ def test_a_task_runs_through_the_database_backend_and_its_worker(transactional_d
     assert pending.status == NotificationStatus.SENT and pending.sent_at is not None
 
 
-def _redis() -> Any:
-    import redis
-
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=5)
-    try:
-        connection.ping()
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-        if os.environ.get("GONGHUI_REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis at {REDIS_URL} unreachable and GONGHUI_REQUIRE_REDIS=1: {exc}")
-        pytest.skip(f"Redis at {REDIS_URL} unreachable")
-    return connection
-
-
 @pytest.fixture
 def rq_queue() -> Iterator[str]:
     """A private queue name, so parallel runs on the same Redis do not steal each other's jobs."""
-    connection = _redis()
+    connection = redis_connection()
     name = f"gonghui-test-{uuid.uuid4().hex[:12]}"
     with override_settings(
         # django-tasks-rq fetches results through the "default" queue's connection.

@@ -26,8 +26,7 @@ from gonghui.democracy.models import (
     StateLog,
     VoterSlot,
 )
-from tests.democracy.ballot_helpers import close_and_tally, open_ballot, open_session, voter
-from tests.democracy.helpers import officer
+from tests.factories import close_and_tally, officer, open_ballot, open_session, voter
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +195,7 @@ def test_pass_rule_boundaries(in_office, yes, rule, passed):
 
 def test_decision_with_paper_tally_applies_the_rule(cast):
     # 9 in office: 过半数 needs 5, 半数以上 5 (9/2 = 4.5).
+    assert svc.needed_votes("more_than_half", 9) == svc.needed_votes("at_least_half", 9) == 5
     actor, ballot, seats = ready(cast, pass_rule="more_than_half")
     ballot = opened(actor, ballot)
     for seat in seats[:3]:
@@ -249,6 +249,12 @@ def test_election_tie_at_last_seat_goes_to_further_round(cast):
         svc.ballot_cast(actor=voter(cast, seat), ballot=ballot, choice=pick)
     ballot = closed(actor, ballot)
     result = election_result(ballot)
+    assert result.needed == 5
+    assert {r.option.label: (r.votes, r.qualified, r.tied) for r in result.rows} == {
+        "甲": (7, True, False),
+        "乙": (5, True, True),
+        "丙": (5, True, True),
+    }
     elected = [r.option.label for r in result.rows if r.elected]
     assert elected == ["甲"]
     assert result.seats_left == 1 and any("另行选举" in n for n in result.notes)
@@ -385,6 +391,7 @@ def test_ninety_in_office_end_to_end(cast, rule, yes, passed):
                            counts={("Y", ""): yes, ("N", ""): 90 - yes})  # fmt: skip
     result = decision_result(closed(actor, ballot))
     assert result.in_office == 90
+    assert result.turnout.paper == result.turnout.voted == 90 and result.turnout.phone == 0
     assert result.needed == (46 if rule == "more_than_half" else 45)
     assert result.passed is passed
     assert f"须{result.needed}票" in result.rule_text

@@ -14,7 +14,7 @@ from gonghui.democracy import ballot_demo, demo
 from gonghui.democracy import ballots as svc
 from gonghui.democracy.ballot_results import appraisal_result, decision_result, election_result
 from gonghui.democracy.models import Ballot, BallotState, Electorate
-from tests.democracy.helpers import fake_appeal_receiver
+from tests.factories import fake_appeal_receiver
 
 
 @pytest.mark.django_db

@@ -8,9 +8,8 @@ from playwright.sync_api import expect
 
 from gonghui.democracy import ballots as svc
 from tests.conftest import Cast
-from tests.democracy.ballot_helpers import open_ballot, open_session, voter
-from tests.democracy.helpers import officer
 from tests.e2e.conftest import Tab
+from tests.factories import officer, open_ballot, open_session, voter
 
 pytestmark = pytest.mark.e2e
 

@@ -18,16 +18,17 @@ from gonghui.democracy import ballot_crypto
 from gonghui.democracy import ballots as svc
 from gonghui.democracy.ballot_results import ballot_result
 from gonghui.democracy.models import Ballot, BallotState, Electorate, VoterSlot
-from tests.democracy.ballot_helpers import (
+from tests.factories import (
     TELLERS,
     close_and_tally,
     dump_tables,
+    make_account,
+    officer,
     open_ballot,
     open_session,
+    register,
+    resident,
 )
-from tests.democracy.helpers import officer
-from tests.factories import make_account
-from tests.members.test_registry import register, resident
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,7 @@ def test_ballot_moves_only_through_declared_transitions(cast: Any) -> None:
 def test_a_cast_after_closing_is_refused_and_the_voter_not_marked(cast: Any) -> None:
     """The second transaction re-checks the state: a cast that meets a closed ballot withdraws
     the participation the first transaction wrote."""
-    from tests.democracy.ballot_helpers import voter
+    from tests.factories import voter
 
     actor, ballot, seats = _decision(cast)
     ballot, _shares = open_ballot(actor, ballot)
@@ -251,7 +252,7 @@ def test_the_staff_electorate_needs_an_employer_the_union_covers(cast: Any) -> N
 
 
 def test_a_damaged_cast_counts_as_invalid_without_failing_the_count(cast: Any) -> None:
-    from tests.democracy.ballot_helpers import voter
+    from tests.factories import voter
 
     actor, ballot, seats = _decision(cast)
     ballot, shares = open_ballot(actor, ballot)

@@ -15,14 +15,14 @@ from django.db import connection
 
 from gonghui.democracy import ballots as svc
 from gonghui.democracy.models import Ballot, SealedCast, VoterSlot
-from tests.democracy.ballot_helpers import (
+from tests.factories import (
     close_and_tally,
     dump_tables,
+    officer,
     open_ballot,
     open_session,
     voter,
 )
-from tests.democracy.helpers import officer
 
 LEADERS = ["王主席", "李副主席", "赵委员"]
 # Each voter's grades of the three leaders: every vector is different, so finding one anywhere

@@ -7,9 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from gonghui.core.audit import AuditEvent
+from gonghui.democracy.ballot_results import decision_result
 from gonghui.democracy.models import Ballot, BallotState, SealedCast, VoterSlot
 from tests.conftest import Cast
-from tests.democracy.ballot_helpers import TELLERS, open_session, voter
+from tests.factories import TELLERS, open_session, voter
 
 
 def _client(user: object) -> Client:
@@ -107,6 +108,10 @@ def test_officer_runs_a_ballot_and_delegates_vote_by_phone(cast: Cast) -> None:
     page = office.get(detail).content.decode()
     # 5 in office, 过半数 needs 3: Y = 2 phone + 1 paper = 3.
     assert "通过" in page and "须3票" in page
+    result = decision_result(Ballot.objects.get(pk=ballot.pk))
+    assert (result.needed, result.passed) == (3, True)
+    assert {r.option.code: r.votes for r in result.rows} == {"Y": 3, "N": 2, "A": 0}
+    assert (result.turnout.phone, result.turnout.paper) == (3, 2)
     sheet = office.get(reverse("democracy:ballot_sheet", args=[ballot.pk])).content.decode()
     assert "张监票" in sheet and ballot.published_hash in sheet
 
@@ -141,7 +146,7 @@ def test_rule_and_list_pages(cast: Cast) -> None:
     )
     session, _s = open_session(cast, in_office=3)
     from gonghui.democracy.ballots import ballot_create
-    from tests.democracy.helpers import officer
+    from tests.factories import officer
 
     ballot = ballot_create(actor=officer(cast), session=session, kind="decision", title="事项")
     assert ballot.pass_rule == "at_least_half"
@@ -150,10 +155,10 @@ def test_rule_and_list_pages(cast: Cast) -> None:
 def test_non_delegate_sees_no_ballot(cast: Cast) -> None:
     session, _seats = open_session(cast, in_office=3)
     from gonghui.democracy.ballots import ballot_create
-    from tests.democracy.helpers import officer
+    from tests.factories import officer
 
     ballot = ballot_create(actor=officer(cast), session=session, kind="decision", title="事项")
-    from tests.democracy.ballot_helpers import open_ballot
+    from tests.factories import open_ballot
 
     open_ballot(officer(cast), ballot)
     member = _client(cast.member)
@@ -167,8 +172,7 @@ def test_non_delegate_sees_no_ballot(cast: Cast) -> None:
 
 def test_a_members_assembly_ballot_from_the_officer_page_to_a_member_phone(cast: Cast) -> None:
     """会员大会: created on the org's page, voted on by a member who is no delegate."""
-    from tests.factories import make_account
-    from tests.members.test_registry import register, resident
+    from tests.factories import make_account, register, resident
 
     member = register(cast, number=resident("41010519850101123"), name="普通会员", phone="")
     member.account = make_account("member", "plain_member")

@@ -13,7 +13,7 @@ from gonghui.democracy import congress as svc
 from gonghui.democracy import rules
 from gonghui.democracy.models import CongressKind, SessionState, StateLog
 from tests.conftest import Cast, fresh
-from tests.democracy.helpers import elect, make_congress, officer
+from tests.factories import elect, make_congress, officer
 
 
 def open_session(cast: Cast, delegates: int, present: int):  # type: ignore[no-untyped-def]

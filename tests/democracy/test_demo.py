@@ -10,7 +10,7 @@ from django.test import Client
 from gonghui.demo import generator
 from gonghui.democracy import demo
 from gonghui.democracy.models import Congress, DisclosureItem, Motion, MotionState, Session
-from tests.democracy.helpers import fake_appeal_receiver
+from tests.factories import fake_appeal_receiver
 
 
 @pytest.mark.django_db

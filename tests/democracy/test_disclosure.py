@@ -10,24 +10,8 @@ from django.utils import timezone
 
 from gonghui.core import registry
 from gonghui.democracy import disclosure as svc
-from gonghui.democracy.models import DisclosureItem
 from tests.conftest import Cast, fresh
-from tests.democracy.helpers import link_member, make_congress, officer
-from tests.factories import make_account
-
-
-def published(cast: Cast) -> DisclosureItem:
-    actor = officer(cast)
-    plan = svc.plan_create(actor=actor, org=cast.grassroots, year=2026, title="2026年厂务公开")
-    item = svc.item_add(
-        actor=actor,
-        plan=plan,
-        category="contracts",
-        title="集体合同履行情况",
-        period="2026年上半年",
-        due_on=dt.date(2026, 7, 15),
-    )
-    return svc.item_publish(actor=actor, item=item, content="履行良好。")
+from tests.factories import link_member, make_account, make_congress, officer, published
 
 
 def worker(cast: Cast, username: str = "worker1") -> object:

@@ -12,9 +12,8 @@ from playwright.sync_api import expect
 from gonghui.democracy import congress as svc
 from gonghui.democracy import motions
 from tests.conftest import Cast
-from tests.democracy.helpers import elect, link_member, make_congress, officer
 from tests.e2e.conftest import Tab
-from tests.factories import make_account
+from tests.factories import elect, link_member, make_account, make_congress, officer
 
 pytestmark = pytest.mark.e2e
 

@@ -9,8 +9,14 @@ from gonghui.core.models import AuditEvent
 from gonghui.democracy import motions as svc
 from gonghui.democracy.models import Motion, MotionState, StateLog
 from tests.conftest import Cast, fresh
-from tests.democracy.helpers import elect, fake_appeal_receiver, link_member, make_congress, officer
-from tests.factories import make_account
+from tests.factories import (
+    elect,
+    fake_appeal_receiver,
+    link_member,
+    make_account,
+    make_congress,
+    officer,
+)
 
 
 def drafted(cast: Cast) -> tuple[Motion, list, object]:  # type: ignore[type-arg]

@@ -13,9 +13,7 @@ from gonghui.democracy import congress as congress_svc
 from gonghui.democracy import motions as motion_svc
 from gonghui.democracy.models import Attendance, Motion, MotionState, Session
 from tests.conftest import Cast
-from tests.democracy.helpers import elect, link_member, make_congress, officer
-from tests.democracy.test_disclosure import published
-from tests.factories import make_account
+from tests.factories import elect, link_member, make_account, make_congress, officer, published
 
 
 def test_officer_pages_render(cast: Cast) -> None:

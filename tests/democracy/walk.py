@@ -29,8 +29,7 @@ def _objects(cast: Cast) -> dict[str, object]:
         Motion,
     )
     from tests.conftest import fresh
-    from tests.democracy.helpers import elect, link_member, make_congress
-    from tests.factories import make_account
+    from tests.factories import elect, link_member, make_account, make_congress
 
     actor = fresh(cast.grassroots_officer)
     existing = Congress.objects.filter(org=cast.grassroots).first()

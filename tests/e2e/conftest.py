@@ -7,6 +7,7 @@ DESIGN.md "Testing": these tests skip where no Chromium is found, unless ``GONGH
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
@@ -162,3 +163,30 @@ def tab(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[
 def phone_tab(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[Tab]:
     """A phone-sized (390x844) page."""
     yield from _open_tab(browser, live_server.url, PHONE)
+
+
+@dataclass
+class Clock:
+    """The app's clock, ahead of the real one by ``offset``."""
+
+    offset: dt.timedelta = field(default_factory=dt.timedelta)
+
+    def advance(self, seconds: float) -> None:
+        self.offset += dt.timedelta(seconds=seconds)
+
+    def timestamp(self) -> float:
+        from django.utils import timezone
+
+        return timezone.now().timestamp()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Move the app's time source (``django.utils.timezone.now``) forward at will. The live
+    server's threads read the same module, so the pages it serves see the moved time; no sleeps."""
+    from django.utils import timezone
+
+    real = timezone.now
+    moved = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: real() + moved.offset)
+    return moved

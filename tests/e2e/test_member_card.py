@@ -18,7 +18,7 @@ from gonghui.members.cards import card_verify
 from gonghui.members.models import CardStatus
 from tests.conftest import Cast
 from tests.e2e.conftest import Tab
-from tests.members.test_registry import register
+from tests.factories import register
 
 # A card check by one counter account (the typed-code limit is counted per account).
 check_card = partial(card_verify, guesser="user:test")

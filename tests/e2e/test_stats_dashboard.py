@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from gonghui.stats.reports import snapshot_take
 from tests.conftest import Cast
 from tests.e2e.conftest import Tab
-from tests.stats.test_stats import join
+from tests.factories import join
 
 pytestmark = pytest.mark.e2e
 

@@ -16,9 +16,8 @@ from gonghui.accounts.models import User
 from gonghui.members import api as members_api
 from gonghui.members.cards import card_code, card_token
 from gonghui.members.models import CardStatus, Member
-from tests.api.test_api import bearer
 from tests.conftest import Cast
-from tests.members.test_registry import ZHENGZHOU_1970, register, resident
+from tests.factories import ZHENGZHOU_1970, bearer, new_member, register, resident
 
 PHONE = "13912340000"
 ITEM_FIELDS = {
@@ -71,22 +70,6 @@ def api(client: Client) -> Api:
 
 def card_of(member: Member) -> str:
     return member.cards.get(status=CardStatus.ACTIVE).number
-
-
-def new_member(**fields: Any) -> dict[str, Any]:
-    return {
-        "union_code": "EAST-G1",
-        "id_type": "resident",
-        "id_number": resident("41010519850612202"),
-        "name": "李娜",
-        "joined_on": "2021-03-01",
-        "consent_purpose": "工会会员实名登记",
-        "phone": "13700001111",
-        "employer_id": None,
-        "ethnicity": "汉族",
-        "education": "本科",
-        **fields,
-    }
 
 
 # --- search --------------------------------------------------------------------------------

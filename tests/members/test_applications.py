@@ -12,7 +12,7 @@ from gonghui.members.applications import join_apply, join_approve, join_reject
 from gonghui.members.models import ApplicationStatus, JoinApplication, Member
 from tests import factories
 from tests.conftest import Cast, fresh
-from tests.members.test_registry import ZHENGZHOU_1970, register
+from tests.factories import ZHENGZHOU_1970, register
 
 
 def apply(cast: Cast, worker: object, **kw: object) -> JoinApplication:

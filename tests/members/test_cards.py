@@ -18,7 +18,7 @@ from gonghui.members.selectors import MemberFilters, member_list
 from gonghui.members.services import member_change_status, transfer_accept, transfer_issue
 from tests import factories
 from tests.conftest import Cast, fresh
-from tests.members.test_registry import register
+from tests.factories import register
 
 # A card check by one counter account (the typed-code limit is counted per account).
 check_card = partial(card_verify, guesser="user:test")

@@ -8,20 +8,17 @@ import json
 from typing import Any
 
 import pytest
-import python_calamine
 import xlsxwriter
 from django.core.management import call_command
 
 from gonghui.core.identifiers import resident_id_from_15
 from gonghui.core.importing import ImportFileError
-from gonghui.core.importing.workbooks import REASON_HEADER, WARNING_HEADER
 from gonghui.core.models import AuditEvent
 from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Card, Member, MembershipChange
 from gonghui.members.services import member_register
 from tests.conftest import Cast, fresh
-from tests.factories import make_org, superuser
-from tests.members.test_registry import resident
+from tests.factories import make_org, person, problem_rows, resident, superuser, workbook
 
 A = resident("41010519850312101")  # male, born 1985-03-12
 B = resident("41010519900101202")  # female, born 1990-01-01
@@ -31,36 +28,6 @@ E = resident("41010519920202505")
 F = resident("41010519930303606")
 ELSEWHERE = resident("41010519800101707")
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
-
-HEADER = [
-    "序号",
-    "姓名",
-    "公民身份号码",
-    "性别",
-    "民族",
-    "文化程度",
-    "政治面貌",
-    "联系电话",
-    "工作单位",
-    "入会日期",
-    "是否农民工",
-]
-
-
-def person(n: int, name: str, number: str, **cells: Any) -> list[Any]:
-    row = {
-        "name": name,
-        "id": number,
-        "gender": "",
-        "ethnicity": "汉",
-        "education": "本科",
-        "political": "群众",
-        "phone": "",
-        "employer": "",
-        "joined": "2020-05-01",
-        "migrant": "否",
-    } | cells
-    return [n, *row.values()]
 
 
 def messy_rows(x_lower: str) -> list[list[Any]]:
@@ -81,23 +48,6 @@ def messy_rows(x_lower: str) -> list[list[Any]]:
     ]
 
 
-def workbook(rows: list[list[Any]]) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("会员")
-    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write(0, 0, "东区第一工会会员信息采集表")
-    sheet.write(1, 0, "填报单位：东方机械有限公司工会委员会        填报日期：2026年11月")
-    for r, cells in enumerate([HEADER, *rows], start=3):
-        for c, value in enumerate(cells):
-            if isinstance(value, dt.date):
-                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
-            else:
-                sheet.write_string(r, c, str(value))
-    book.close()
-    return buffer.getvalue()
-
-
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -106,19 +56,6 @@ def _media(settings: Any, tmp_path: Any) -> None:
 def run(cast: Cast, data: bytes, name: str = "会员.xlsx", **kw: Any) -> Any:
     importer = MemberImporter(actor=fresh(cast.grassroots_officer), org_path=cast.grassroots.path)
     return importer.run(io.BytesIO(data), name, **kw)
-
-
-def problem_rows(result: Any, name_column: int = 1) -> dict[str, tuple[str, str]]:
-    """Name -> (reasons, warnings) of the problem workbook."""
-    book = python_calamine.CalamineWorkbook.from_path(result.problems_path)
-    found = {}
-    for name in ("问题行", "已导入但有警告"):
-        rows = book.get_sheet_by_name(name).to_python()
-        reasons, warnings = rows[0].index(REASON_HEADER), rows[0].index(WARNING_HEADER)
-        found |= {
-            str(r[name_column]).strip(): (str(r[reasons]), str(r[warnings])) for r in rows[1:]
-        }
-    return found
 
 
 def test_messy_workbook_counts_reasons_and_a_second_import_changes_nothing(cast: Cast) -> None:

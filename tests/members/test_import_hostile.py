@@ -30,8 +30,7 @@ from gonghui.core.schedule import periodic_job
 from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Card, Member
 from tests.conftest import Cast, fresh
-from tests.members.test_import import HEADER, person, problem_rows, workbook
-from tests.members.test_registry import resident
+from tests.factories import HEADER, person, problem_rows, resident, workbook
 
 PEOPLE = [resident(f"41010519800101{n:02d}1") for n in range(1, 8)]
 

@@ -24,7 +24,7 @@ from gonghui.members.services import (
 from gonghui.orgs.models import OrgKind
 from tests import factories
 from tests.conftest import Cast, fresh
-from tests.members.test_registry import ZHENGZHOU_1970, register, resident
+from tests.factories import ZHENGZHOU_1970, register, resident
 
 
 def test_retain_restore_withdraw_leave_dated_records(cast: Cast) -> None:

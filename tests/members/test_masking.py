@@ -20,9 +20,8 @@ from gonghui.core.crypto import mask_id_number
 from gonghui.core.exporting import rows_to_bytes
 from gonghui.members.exporters import MemberExporter
 from gonghui.members.models import Member
-from tests.api.test_api import bearer
 from tests.conftest import Cast, fresh
-from tests.members.test_registry import ZHENGZHOU_1970, register
+from tests.factories import ZHENGZHOU_1970, bearer, register
 
 MANY = 1000  # candidates an attacker would still have to tell apart
 

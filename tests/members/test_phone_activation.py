@@ -15,7 +15,7 @@ from gonghui.core import notify
 from gonghui.core.models import AuditEvent, Notification
 from gonghui.members.models import ActivationCode, Member, MemberConsent
 from tests.conftest import Cast
-from tests.members.test_registry import ZHENGZHOU_1970, register, resident
+from tests.factories import ZHENGZHOU_1970, register, resident
 
 PHONE = "13912340000"
 PASSWORD = "Member-pass-2026"

@@ -15,7 +15,7 @@ from gonghui.members.models import CardStatus, Member
 from gonghui.members.self_service import live_proof
 from tests import factories
 from tests.conftest import Cast, fresh
-from tests.members.test_registry import register
+from tests.factories import register
 
 # A card check by one counter account (the typed-code limit is counted per account).
 check_card = partial(card_verify, guesser="user:test")

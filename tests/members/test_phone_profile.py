@@ -17,7 +17,7 @@ from gonghui.members.models import CorrectionRequest, CorrectionStatus, JoinAppl
 from gonghui.members.services import id_index
 from tests import factories
 from tests.conftest import Cast, fresh
-from tests.members.test_registry import ZHENGZHOU_1970, register, resident
+from tests.factories import ZHENGZHOU_1970, register, resident
 
 CORRECT_ID = resident("41010519750612123")  # the right number: born 1975, male
 

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from stdnum.cn import ric
 
 from gonghui.core.models import AuditEvent
 from gonghui.members.models import Member
@@ -15,29 +14,7 @@ from gonghui.members.selectors import MemberFilters, member_list, member_page
 from gonghui.members.services import member_register, member_reveal
 from gonghui.orgs.services import org_dissolve, org_merge
 from tests.conftest import Cast, fresh
-
-
-def resident(body17: str) -> str:
-    return body17 + ric.calc_check_digit(body17 + "0")
-
-
-ZHENGZHOU_1970 = resident("41010519700315123")  # 金水区 code "starts" in 1983: still valid
-
-
-def register(cast: Cast, number: str = ZHENGZHOU_1970, **kw: object) -> Member:
-    values: dict[str, object] = {
-        "union": cast.grassroots,
-        "id_type": "resident",
-        "id_number": number,
-        "name": "张伟",
-        "joined_on": dt.date(2020, 1, 1),
-        "consent_purpose": "工会会员实名登记",
-        "phone": "13912340000",
-        "ethnicity": "汉",
-        "political_status": "党员",
-    }
-    values.update(kw)
-    return member_register(actor=fresh(cast.grassroots_officer), **values)  # type: ignore[arg-type]
+from tests.factories import ZHENGZHOU_1970, register, resident
 
 
 def test_registration_derives_gender_and_birth_and_maps_aliases(cast: Cast) -> None:

@@ -13,7 +13,7 @@ from django.test import Client
 from gonghui.core.models import AuditEvent
 from gonghui.members.models import Member
 from tests.conftest import Cast
-from tests.members.test_registry import ZHENGZHOU_1970, register, resident
+from tests.factories import ZHENGZHOU_1970, register, resident
 
 PHONE = "13912340000"
 

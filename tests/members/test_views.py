@@ -8,7 +8,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.members.models import Member, MemberStatus, Transfer
 from tests import factories
 from tests.conftest import Cast
-from tests.members.test_registry import ZHENGZHOU_1970, register, resident
+from tests.factories import ZHENGZHOU_1970, register, resident
 
 
 def client_for(user: object) -> Client:

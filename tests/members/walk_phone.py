@@ -14,8 +14,7 @@ def walk_correction(cast: Cast) -> object:
     """A member of the other county with an account, and their pending correction request."""
     from gonghui.members.corrections import correction_request
     from gonghui.members.models import CorrectionRequest, Member
-    from tests.factories import make_account
-    from tests.members.test_registry import register, resident
+    from tests.factories import make_account, register, resident
 
     existing = CorrectionRequest.objects.filter(member__name=WALK_MEMBER).first()
     if existing is not None:

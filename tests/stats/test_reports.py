@@ -9,8 +9,7 @@ from django.test import Client
 from gonghui.stats import reports
 from gonghui.stats.models import OrgReport, ReportStatus
 from tests.conftest import Cast, fresh
-from tests.factories import make_officer, make_org, superuser
-from tests.stats.test_stats import join
+from tests.factories import join, make_officer, make_org, superuser
 
 
 def report(code: str, year: int = 2026) -> OrgReport:

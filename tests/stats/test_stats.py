@@ -10,24 +10,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from gonghui.core.counters import rebuild_counters
-from gonghui.members import services
 from gonghui.stats.selectors import stats_for
 from tests.conftest import Cast, fresh
-from tests.factories import make_employer, superuser
-from tests.members.test_registry import resident
-
-
-def join(cast: Cast, body: str, union: Any = None, **kw: Any) -> Any:
-    return services.member_register(
-        actor=superuser(),
-        union=union or cast.grassroots,
-        id_type="resident",
-        id_number=resident(body),
-        name="会员",
-        joined_on=kw.pop("joined_on", dt.date(2020, 1, 1)),
-        consent_purpose="实名登记",
-        **kw,
-    )
+from tests.factories import join, make_employer, superuser
 
 
 def test_figures_of_a_subtree_sum_its_unions_and_compute_the_rates(cast: Cast) -> None:

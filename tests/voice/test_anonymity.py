@@ -16,9 +16,16 @@ from gonghui.voice.identity import follow_digest
 from gonghui.voice.models import Appeal, AppealStep
 from gonghui.voice.reports import AppealExporter
 from tests.conftest import Cast, fresh
-from tests.core.test_deadlines import ensure_seeded
-from tests.core.test_scrub import pdf_bytes
-from tests.voice.util import WORKER_ID, WORKER_LOGIN, WORKER_NAME, WORKER_PHONE, submit, worker
+from tests.factories import (
+    WORKER_ID,
+    WORKER_LOGIN,
+    WORKER_NAME,
+    WORKER_PHONE,
+    ensure_seeded,
+    pdf_bytes,
+    submit,
+    worker,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from gonghui.voice import services
 from gonghui.voice.models import AppealStep, StepAction
 from tests import factories
 from tests.conftest import fresh
-from tests.core.test_deadlines import ensure_seeded
+from tests.factories import ensure_seeded
 
 
 @pytest.mark.skipif(

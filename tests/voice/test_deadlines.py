@@ -12,8 +12,7 @@ from freezegun import freeze_time
 from gonghui.voice.models import AppealCategory
 from gonghui.voice.services import ensure_categories
 from tests.conftest import Cast
-from tests.core.test_deadlines import ensure_seeded
-from tests.voice.util import submit
+from tests.factories import ensure_seeded, submit
 
 D = dt.date.fromisoformat
 

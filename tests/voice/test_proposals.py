@@ -13,8 +13,7 @@ from django.test import Client
 from gonghui.voice import forums, proposals
 from gonghui.voice.models import Channel, ProposalStatus
 from tests.conftest import Cast, fresh
-from tests.core.test_deadlines import ensure_seeded
-from tests.voice.util import submit, worker
+from tests.factories import ensure_seeded, submit, worker
 
 
 @pytest.fixture(autouse=True)

@@ -17,8 +17,7 @@ from gonghui.core.models import AuditEvent, Notification
 from gonghui.voice import reports, selectors, services
 from gonghui.voice.models import AppealKind, AppealStatus, StepAction
 from tests.conftest import Cast, fresh
-from tests.core.test_deadlines import ensure_seeded
-from tests.voice.util import submit, worker
+from tests.factories import ensure_seeded, submit, worker
 
 ALL = selectors.AppealFilters()
 

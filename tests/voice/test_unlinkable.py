@@ -25,9 +25,16 @@ from gonghui.voice import proposals, services
 from gonghui.voice.identity import FOLLOW_LENGTH, follow_normalize, owner_key
 from gonghui.voice.models import Appeal, AppealStatus, AppealStep
 from tests.conftest import Cast, fresh
-from tests.core.test_deadlines import ensure_seeded
-from tests.core.test_scrub import docx_bytes, jpeg_bytes, pdf_bytes, spellings
-from tests.voice.util import WORKER_NAME, submit, worker
+from tests.factories import (
+    WORKER_NAME,
+    docx_bytes,
+    ensure_seeded,
+    jpeg_bytes,
+    pdf_bytes,
+    spellings,
+    submit,
+    worker,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from gonghui.core.models import AuditEvent
 from gonghui.voice.models import Appeal, AppealStep, Forum, Proposal
 from tests.conftest import Cast
-from tests.core.test_deadlines import ensure_seeded
+from tests.factories import ensure_seeded
 from tests.voice.walk import SECRETS, sibling_values
 
 

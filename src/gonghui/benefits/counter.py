@@ -6,6 +6,10 @@ and moves the counters with a conditional UPDATE that cannot pass the quota or t
 table's CHECK constraints are the last line). The client key makes a retry return the first
 result: ``(merchant, client_key)`` is unique, and a concurrent duplicate waits on the index and
 then finds the committed row.
+
+A card proof lives at most a minute (two 30 s windows), too short for a cashier to ring up the
+bill after the scan: a good check yields a bill ticket, signed and bound to the merchant, the
+staff account and the card, that stands in for the proof for ``BILL_TICKET_SECONDS`` (ADR 0012).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
@@ -37,10 +42,14 @@ from gonghui.benefits.models import (
 from gonghui.benefits.segments import member_segments
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import mask_card_number
-from gonghui.members.cards import Verification, card_check
+from gonghui.members.cards import Verification, card_check, card_state
 from gonghui.members.models import Card, Member
 
 CENT = Decimal("0.01")
+# How long a good card check lets this counter enter the bill (ADR 0012): long enough to ring up
+# a basket, short enough that a ticket left on a phone is soon worthless.
+BILL_TICKET_SECONDS = 5 * 60
+_TICKET_SALT = "gonghui.benefits.bill-ticket"
 
 
 class Refusal(ValidationError):
@@ -53,6 +62,7 @@ class CounterResult:
     member: Member | None = None
     offers: list[Offer] = field(default_factory=list)
     closed: str = ""  # why this merchant cannot redeem now (suspended, agreement ended)
+    ticket: str = ""  # the bill ticket of a good check (see bill_ticket_issue)
 
 
 def staff_merchant(user: Any) -> Merchant:
@@ -79,9 +89,35 @@ def _merchant_open(merchant: Merchant, today: dt.date) -> str:
 def _card_check(
     actor: Any, token: str, card_no: str, code: str, now: Any
 ) -> tuple[Verification, Card | None]:
-    """The registry's card check by this counter account (typed codes count per account), and
-    the valid card with its member, read once."""
-    return card_check(guesser=f"user:{actor.pk}", token=token, card_no=card_no, code=code, now=now)
+    """The registry's card check by this counter account (typed codes count per account) on the
+    app's clock like the bill ticket, and the valid card with its member, read once."""
+    when = timezone.now().timestamp() if now is None else now
+    return card_check(guesser=f"user:{actor.pk}", token=token, card_no=card_no, code=code, now=when)
+
+
+def bill_ticket_issue(*, merchant: Merchant, actor: Any, card_no: str) -> str:
+    """A ticket for entering the bill at this counter, for this card, for BILL_TICKET_SECONDS."""
+    issued = int(timezone.now().timestamp())
+    payload = {"m": merchant.pk, "s": actor.pk, "c": card_no, "t": issued}
+    return signing.dumps(payload, salt=_TICKET_SALT)
+
+
+def _ticket_card(ticket: str, merchant: Merchant, actor: Any) -> str:
+    """The card number of a bill ticket issued to this counter account and still fresh."""
+    try:
+        data = signing.loads(ticket, salt=_TICKET_SALT)
+    except signing.BadSignature:
+        data = None
+    if not isinstance(data, dict) or (data.get("m"), data.get("s")) != (merchant.pk, actor.pk):
+        raise Refusal(_("核验凭据无效，请重新核验会员卡"), code="card")
+    age = timezone.now().timestamp() - int(data.get("t", 0))
+    if not -5 <= age <= BILL_TICKET_SECONDS:  # a few seconds of clock skew between servers
+        raise Refusal(
+            _("核验已超过%(minutes)d分钟，请重新核验会员卡")
+            % {"minutes": BILL_TICKET_SECONDS // 60},
+            code="card",
+        )
+    return str(data["c"])
 
 
 def verify(
@@ -103,7 +139,8 @@ def verify(
     if closed:
         return CounterResult(verification, member, [], closed)
     usable = [o for o in live_offers(merchant, today) if not refusal_reason(o, member, today)]
-    return CounterResult(verification, member, usable)
+    ticket = bill_ticket_issue(merchant=merchant, actor=actor, card_no=card.number)
+    return CounterResult(verification, member, usable, ticket=ticket)
 
 
 def live_offers(merchant: Merchant, today: dt.date) -> QuerySet[Offer]:
@@ -202,9 +239,12 @@ def redemption_redeem(
     token: str = "",
     card_no: str = "",
     code: str = "",
+    ticket: str = "",
     now: Any = None,
 ) -> tuple[Redemption, bool]:
-    """``(redemption, created)``: ``created`` is False when the key was seen before.
+    """``(redemption, created)``: ``created`` is False when the key was seen before. The card is
+    proven by ``ticket`` (a bill ticket of this counter) or else by ``token`` / ``card_no`` +
+    ``code``.
 
     A first request is the common case: it is tried straight away, and the key is looked up
     only when the attempt fails. A retry of a committed redemption fails in one of two ways,
@@ -217,7 +257,13 @@ def redemption_redeem(
         raise ValidationError({"client_key": _("幂等键应为8至64位字母、数字或 -_.:")})
     try:
         redemption = _redeem(
-            actor, merchant, offer_id, Decimal(bill_amount), key, token, card_no, code, now
+            actor,
+            merchant,
+            offer_id,
+            Decimal(bill_amount),
+            key,
+            (token, card_no, code, ticket),
+            now,
         )
     except (IntegrityError, Refusal):
         existing = _replay(merchant, key)
@@ -280,9 +326,7 @@ def _redeem(
     offer_id: int,
     bill: Decimal,
     key: str,
-    token: str,
-    card_no: str,
-    code: str,
+    proof: tuple[str, str, str, str],
     now: Any,
 ) -> Redemption:
     if bill <= 0 or bill != bill.quantize(CENT) or bill > Decimal("99999999"):
@@ -291,7 +335,12 @@ def _redeem(
     closed = _merchant_open(merchant, today)  # as read by staff_merchant in this request
     if closed:
         raise Refusal(closed, code="merchant")
-    verification, card = _card_check(actor, token, card_no, code, now)
+    token, card_no, code, ticket = proof
+    if ticket:
+        number = _ticket_card(ticket, merchant, actor)
+        verification, card = card_state(number)  # lost or membership ended since the check
+    else:
+        verification, card = _card_check(actor, token, card_no, code, now)
     if card is None:
         # expired or forged QR, wrong code, lost card, membership ended: the registry says which
         raise Refusal(verification.reason, code="card")

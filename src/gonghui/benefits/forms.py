@@ -104,3 +104,4 @@ class RedeemForm(VerifyForm):
         label=_("消费金额（元）"), max_digits=10, decimal_places=2, min_value=0
     )
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    ticket = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)

@@ -1,6 +1,9 @@
 """The merchant's phone pages under /shop/: verify a member (camera scan or typed card number with
 the dynamic code), see the offers usable now, enter the bill and redeem; today's redemptions.
 
+The offers carry the check's bill ticket, not the card proof: the bill may be entered for
+``counter.BILL_TICKET_SECONDS`` after the scan, though the QR itself expires within a minute.
+
 The form carries a client key generated when the offers are shown, so that a resubmitted form
 (a double tap, a retry on a bad connection) redeems once and shows the first result."""
 
@@ -66,10 +69,16 @@ def verify(request: HttpRequest) -> HttpResponse:
         code=proof["code"],
     )
     offers = [
-        (offer, RedeemForm(initial={**proof, "offer": offer.pk, "key": uuid.uuid4().hex}))
+        (
+            offer,
+            RedeemForm(
+                initial={"ticket": result.ticket, "offer": offer.pk, "key": uuid.uuid4().hex}
+            ),
+        )
         for offer in result.offers
     ]
-    return _page(request, merchant, result=result, offers=offers)
+    minutes = counter.BILL_TICKET_SECONDS // 60
+    return _page(request, merchant, result=result, offers=offers, ticket_minutes=minutes)
 
 
 @login_required
@@ -93,6 +102,7 @@ def redeem(request: HttpRequest) -> HttpResponse:
             token=data["token"],
             card_no=data["card_no"],
             code=data["code"],
+            ticket=data["ticket"],
         )
     except (ValidationError, PermissionDenied) as exc:
         reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else ""

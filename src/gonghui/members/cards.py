@@ -158,7 +158,9 @@ def _mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1) if name else ""
 
 
-def _card_state(card_no: str) -> tuple[Verification, Card | None]:
+def card_state(card_no: str) -> tuple[Verification, Card | None]:
+    """Whether a card may be used now (active, its holder still a member), without a proof; the
+    valid card with its member and union, read once."""
     card = Card.objects.select_related("member__union").filter(number=card_no)[:1]
     found = next(iter(card), None)
     if found is None:
@@ -222,7 +224,7 @@ def card_check(
             return Verification(False, _("二维码无效")), None
         if not _fresh(window, now):
             return Verification(False, _("二维码已过期，请会员刷新后再出示")), None
-        return _card_state(number)
+        return card_state(number)
     number = re.sub(r"\s", "", card_no or "")
     if not number:
         return Verification(False, _("请扫描二维码或输入卡号")), None
@@ -239,4 +241,4 @@ def card_check(
         for w in (current, current - 1)
     ):
         return Verification(False, _("动态码不正确或已过期")), None
-    return _card_state(number)
+    return card_state(number)
