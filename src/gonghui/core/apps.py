@@ -10,13 +10,15 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from gonghui.core import audit, keys, notify, registry, storage, tasks
         from gonghui.core.audit_actions import ACTIONS
-        from gonghui.core.models import OrgCounter
+        from gonghui.core.models import CounterDelta, OrgCounter, SubtreeCounter
         from gonghui.core.schedule import register_periodic
 
         audit.register_audit_actions(ACTIONS)
         keys.register_rekey("core.files", storage.reseal_all_files)
         registry.register_org_path_model(audit.AuditEvent, "org_path")
         registry.register_org_path_model(OrgCounter, "org_path")
+        registry.register_org_path_model(CounterDelta, "org_path")
+        registry.register_org_path_model(SubtreeCounter, "org_path")
         registry.register_nav_item("core.home", registry.NavItem(_("首页"), "core:home", order=0))
         registry.register_nav_item(
             "core.audit", registry.NavItem(_("操作日志"), "core:audit_list", "audit.view", order=85)

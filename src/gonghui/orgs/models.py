@@ -7,8 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.scoping import PATH_ALPHABET as PATH_ALPHABET
-
-PATH_STEP = 4  # characters per tree level in Org.path
+from gonghui.core.scoping import PATH_STEP as PATH_STEP
 
 
 class OrgKind(models.TextChoices):

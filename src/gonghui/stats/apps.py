@@ -26,3 +26,9 @@ class StatsConfig(AppConfig):
             cron="5 0 1 * *",
             description=_("保存上月各组织统计数字的快照（趋势图和同比使用）"),
         )
+        register_periodic(
+            "stats.rollups_refresh",
+            tasks.stats_rollups_refresh,
+            cron="*/5 * * * *",
+            description=_("把各组织计数的新近变动汇总到上级组织（统计页显示汇总时间）"),
+        )
