@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter as Tally
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from gonghui.core import counters
+from gonghui.core import counters, rollups
 from gonghui.members import services
 from gonghui.members.cards import card_replace
 from gonghui.members.models import Member
+from gonghui.orgs.models import Org
 from gonghui.orgs.services import employer_update, org_merge, org_move
 from tests.conftest import Cast
 from tests.factories import make_employer, make_org, resident, superuser
@@ -41,11 +43,32 @@ def _register(union, n: int, rng: random.Random) -> Member:
     )
 
 
+def _assert_subtrees_equal_a_rebuild(when: str) -> None:
+    """Every org's subtree figures and ranking (own rows, folded sums, pending deltas) equal
+    the recomputed per-org counters summed over the subtree."""
+    computed = counters.computed()
+    orgs = list(Org.objects.order_by("path"))
+    for org in orgs:
+        expected: Tally[str] = Tally()
+        by_child: Tally[str] = Tally()
+        for (path, key), value in computed.items():
+            if path.startswith(org.path):
+                expected[key] += value
+                if key == "members.current" and path != org.path:
+                    by_child[path[: len(org.path) + 4]] += value
+        assert rollups.subtree(org.path) == +expected, f"{when}: {org.code}"
+        child_paths = [o.path for o in orgs if o.parent_id == org.pk]
+        totals, own = rollups.children(org.path, child_paths, "members.current")
+        assert {p: v for p, v in totals.items() if v} == +by_child, f"{when}: {org.code}"
+        assert own == computed.get((org.path, "members.current"), 0), f"{when}: {org.code}"
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_incremental_figures_equal_a_rebuild_after_random_work(cast: Cast, seed: int) -> None:
     """Issue 11: joins, transfers, retains, withdrawals, card replacements, employer edits,
     org moves and merges in random order; the counters equal ``rebuild_counters`` after each."""
     rng = random.Random(seed)
+    folds = random.Random(-seed)  # its own stream: the operations stay those of the seed
     admin = superuser()
     unions = [cast.grassroots, cast.sibling_grassroots]
     unions.append(make_org(cast.town, "grassroots", "东区第二工会委员会", "EAST-G2"))
@@ -101,6 +124,9 @@ def test_incremental_figures_equal_a_rebuild_after_random_work(cast: Cast, seed:
         for union in unions:
             union.refresh_from_db()
         assert counters.stored() == counters.computed(), f"after step {step}: {op}"
+        if folds.random() < 0.4:
+            rollups.fold()  # the scheduled job, at random points between the writes
+        _assert_subtrees_equal_a_rebuild(f"after step {step}: {op}")
     assert counters.stored()  # the figures are not trivially empty
     assert {"join", "transfer", "status", "move"} <= set(done), done
 

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from gonghui.core import audit, keys, navigation, notify, registry, storage, tasks
         from gonghui.core.audit_actions import ACTIONS
-        from gonghui.core.models import OrgCounter
+        from gonghui.core.models import CounterDelta, OrgCounter, SubtreeCounter
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
 
@@ -20,6 +20,16 @@ class CoreConfig(AppConfig):
 
         registry.keep_path(
             audit.AuditEvent, on="merge", reason="the record of what happened at the merged org"
+        )
+        registry.keep_path(
+            CounterDelta,
+            on="merge",
+            reason="folded as they are",
+        )
+        registry.keep_path(
+            SubtreeCounter,
+            on="merge",
+            reason="children's sums move with them",
         )
         registry.keep_path(
             OrgCounter, on="merge", reason="each module's merge handler recounts both orgs"

@@ -20,16 +20,17 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from gonghui.core import rollups
 from gonghui.core.audit import AuditEvent, audit_record
-from gonghui.core.models import OrgCounter
+from gonghui.core.models import CounterDelta, OrgCounter
 
 PathKey = tuple[str, str]
 Source = Callable[..., Iterable[tuple[str, str, int]]]
 _sources: list[tuple[str, Source]] = []
 _recountable: dict[str, tuple[Source, tuple[str, ...]]] = {}
-_UPSERT_ROWS = 300  # 900 parameters: under SQLite's limit of 999 on old builds
 
 
 def register_counter_source(name: str, source: Source, prefixes: tuple[str, ...] = ()) -> None:
@@ -53,28 +54,27 @@ def recount_source(name: str, paths: Iterable[str]) -> None:
 
 
 def bump(deltas: dict[PathKey, int]) -> None:
-    """Add each delta to its counter (created at zero when missing): a few multi-row upserts,
-    whatever the number of counters (a batch of an import touches thousands)."""
+    """Add each delta to its counter (created at zero when missing) and append it to the log
+    the scheduled fold moves into the ancestors' figures (ADR 0018): a few multi-row
+    statements whatever the number of counters, and no row but the org's own is written."""
     rows = [(path, key, delta) for (path, key), delta in deltas.items() if delta]
-    table = OrgCounter._meta.db_table
-    upsert = f"ON CONFLICT (org_path, key) DO UPDATE SET value = {table}.value + excluded.value"
-    with connection.cursor() as cursor:
-        if rows and connection.vendor == "postgresql":
-            # Three array parameters however many rows: nothing to parse or bind per row.
-            paths, keys, values = (list(column) for column in zip(*rows, strict=True))
+    if not rows:
+        return
+    table, log = OrgCounter._meta.db_table, CounterDelta._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # One statement: the log's insert feeds the counters' upsert.
             cursor.execute(
-                f"INSERT INTO {table} (org_path, key, value) "  # noqa: S608
-                f"SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[]) {upsert}",
-                [paths, keys, values],
+                f"WITH logged AS (INSERT INTO {log} (org_path, key, delta) "  # noqa: S608
+                "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[]) "
+                "RETURNING org_path, key, delta) "
+                f"INSERT INTO {table} (org_path, key, value) SELECT * FROM logged "
+                f"ON CONFLICT (org_path, key) DO UPDATE SET value = {table}.value + excluded.value",
+                [list(column) for column in zip(*rows, strict=True)],
             )
-            return
-        for start in range(0, len(rows), _UPSERT_ROWS):
-            chunk = rows[start : start + _UPSERT_ROWS]
-            placeholders = ", ".join(["(%s, %s, %s)"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} (org_path, key, value) VALUES {placeholders} {upsert}",  # noqa: S608
-                [item for row in chunk for item in row],
-            )
+        return
+    rollups.add(table, rows, ("org_path", "key", "value"))
+    rollups.log(rows)
 
 
 def change(before: Iterable[PathKey], after: Iterable[PathKey]) -> None:
@@ -100,15 +100,22 @@ def tally(pairs: Iterable[PathKey], sign: int = 1) -> dict[PathKey, int]:
 def recount(
     paths: list[str], key_prefixes: tuple[str, ...], figures: Iterable[tuple[str, str, int]]
 ) -> None:
-    """Replace the counters under ``key_prefixes`` at exactly these paths with ``figures``
-    (a merge moved records between two orgs: cheaper to recount both than to diff)."""
-    stale = OrgCounter.objects.filter(org_path__in=paths)
-    for prefix in key_prefixes:
-        stale.filter(key__startswith=prefix).delete()
+    """Set the counters under ``key_prefixes`` at exactly these paths to ``figures`` (a merge
+    moved records between two orgs: cheaper to recount both than to diff), by bumping the
+    differences so that the ancestors' figures follow."""
+    wanted = set(paths)
     totals: Tally[PathKey] = Tally()
     for path, key, value in figures:
-        totals[(path, key)] += value
+        if path in wanted:
+            totals[(path, key)] += value
+    stale = OrgCounter.objects.filter(org_path__in=paths).exclude(value=0)
+    prefixed = Q()
+    for prefix in key_prefixes:
+        prefixed |= Q(key__startswith=prefix)
+    for path, key, value in stale.filter(prefixed).values_list("org_path", "key", "value"):
+        totals[(path, key)] -= value
     bump(dict(totals))
+    OrgCounter.objects.filter(org_path__in=paths, value=0).delete()
 
 
 def computed() -> dict[PathKey, int]:
@@ -138,6 +145,7 @@ def rebuild_counters() -> int:
         (OrgCounter(org_path=p, key=k, value=v) for (p, k), v in figures.items()),
         batch_size=5000,
     )
+    rollups.rebuild()
     return len(figures)
 
 

@@ -293,6 +293,63 @@ class OrgCounter(models.Model):
         return f"{self.org_path} {self.key}={self.value}"
 
 
+class CounterDelta(models.Model):
+    """A change of an org's counter not yet folded into its ancestors' ``SubtreeCounter`` rows:
+    appended by ``bump`` beside the ``OrgCounter`` upsert (an insert, no row anyone else
+    writes), read by subtree sums until the scheduled refresh folds and deletes it."""
+
+    org_path = models.CharField(max_length=255)
+    key = models.CharField(max_length=64)
+    delta = models.BigIntegerField()
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("计数变动")
+        verbose_name_plural = _("计数变动")
+        indexes = [
+            models.Index(fields=["org_path", "key"], include=["delta"], name="core_delta_subtree")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_path} {self.key}{self.delta:+d}"
+
+
+class SubtreeCounter(models.Model):
+    """One figure summed over an org's descendants (not the org itself), as of the last fold
+    (ADR 0018): a subtree's figures are its own ``OrgCounter`` rows, these rows and the
+    pending deltas below it, so a province reads O(keys) rows whatever its size."""
+
+    org_path = models.CharField(max_length=255)
+    key = models.CharField(max_length=64)
+    value = models.BigIntegerField(default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("下级汇总计数")
+        verbose_name_plural = _("下级汇总计数")
+        constraints = [
+            models.UniqueConstraint(fields=["org_path", "key"], name="core_one_subtree_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_path}/* {self.key}={self.value}"
+
+
+class RollupState(models.Model):
+    """One row: when the pending deltas were last folded (the "截至" time of the figures)."""
+
+    refreshed_at = models.DateTimeField(_("汇总时间"))
+
+    class Meta:
+        verbose_name = _("汇总状态")
+        verbose_name_plural = _("汇总状态")
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
 # --- scheduled jobs (core.schedule, core.scheduler) -----------------------------------------------
 
 

@@ -88,6 +88,7 @@ def holds_anywhere(viewer: Viewer | None, capability: str) -> bool:
 # The characters of a materialized path, in ascending order (orgs builds its segments from them).
 # Kept here because core computes range bounds from it and core imports no domain app.
 PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+PATH_STEP = 4  # characters per tree level in a materialized path (Org.path)
 
 
 def path_upper(prefix: str) -> str | None:

@@ -7,9 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.scoping import PATH_ALPHABET as PATH_ALPHABET
+from gonghui.core.scoping import PATH_STEP as PATH_STEP
 from gonghui.core.scoping import ScopedManager
-
-PATH_STEP = 4  # characters per tree level in Org.path
 
 
 class OrgKind(models.TextChoices):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from gonghui.core import counters, registry
+from gonghui.core import counters, registry, rollups
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import normalize_code, validate_region_code, validate_uscc
 from gonghui.core.scoping import prefix_q, require_capability, within
@@ -239,6 +239,7 @@ def _move_locked(org: Org, new_parent: Org) -> None:
     _check_kind(org.kind, new_parent)
     old_path = org.path
     new_path, _depth = _next_child_path(new_parent)
+    rollups.subtree_moved(old_path, new_path)  # the ancestors' folded figures (ADR 0018)
     _rewrite_paths(old_path, new_path)
     Org.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()

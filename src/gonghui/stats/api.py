@@ -19,6 +19,7 @@ class StatsOut(Schema):
     name: str
     figures: dict[str, int | float | None]
     households: dict[str, int]
+    as_of: str | None  # when the figures above each org were last summed (截至), ISO 8601
 
 
 @router.get(

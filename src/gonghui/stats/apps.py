@@ -17,9 +17,13 @@ class StatsConfig(AppConfig):
         from gonghui.core.schedule import register_periodic
         from gonghui.core.workbench import register_figure_source
         from gonghui.stats import tasks, workbench
-        from gonghui.stats.models import OrgReport, SnapshotCounter
+        from gonghui.stats.models import OrgReport, SnapshotCounter, SnapshotSubtree
 
-        for model in (SnapshotCounter, OrgReport):  # an annual report is frozen as it was filed
+        for model in (
+            SnapshotCounter,
+            SnapshotSubtree,
+            OrgReport,
+        ):  # an annual report is frozen as it was filed
             registry.keep_path(model, on="move", reason="frozen figures of a past period")
 
         navigation.register_section("stats", _("统计"), order=70, icon="▤")
@@ -33,4 +37,10 @@ class StatsConfig(AppConfig):
             tasks.stats_monthly_snapshot,
             cron="5 0 1 * *",
             description=_("保存上月各组织统计数字的快照（趋势图和同比使用）"),
+        )
+        register_periodic(
+            "stats.rollups_refresh",
+            tasks.stats_rollups_refresh,
+            cron="*/5 * * * *",
+            description=_("把各组织计数的新近变动汇总到上级组织（统计页显示汇总时间）"),
         )

@@ -70,6 +70,33 @@ class SnapshotCounter(models.Model):
         return f"{self.snapshot} {self.org_path} {self.key}={self.value}"
 
 
+class SnapshotSubtree(models.Model):
+    """A ``SubtreeCounter`` row as it was when the snapshot was taken (computed from the
+    snapshot's own ``SnapshotCounter`` rows): the trend and the year-ago comparison read a
+    subtree's figures at a snapshot from O(keys) rows."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="subtrees")
+    org_path = models.CharField(max_length=255)
+    key = models.CharField(max_length=64)
+    value = models.BigIntegerField()
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("快照下级汇总")
+        verbose_name_plural = _("快照下级汇总")
+        indexes = [
+            models.Index(
+                fields=["snapshot", "org_path", "key"],
+                include=["value"],
+                name="stats_snapshot_descendants",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} {self.org_path}/* {self.key}={self.value}"
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("待上报")
     SUBMITTED = "submitted", _("已上报")

@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import rollups
 from gonghui.core.audit import audit_record
 from gonghui.core.models import OrgCounter
 from gonghui.orgs.models import FEDERATION_KINDS, Org, OrgKind, OrgStatus
@@ -29,6 +30,7 @@ from gonghui.stats.models import (
     ReportStep,
     Snapshot,
     SnapshotCounter,
+    SnapshotSubtree,
 )
 
 # Branches and groups report through their grassroots union.
@@ -119,7 +121,8 @@ def period_freeze(*, actor: Any, year: int) -> ReportPeriod:
 
 
 def snapshot_take(*, label: str) -> Snapshot:
-    """Copy every non-zero counter under ``label`` in one statement (any scale)."""
+    """Copy every non-zero counter under ``label`` in one statement (any scale), and each
+    org's descendants' sums in another (the trend and the year-ago comparison read those)."""
     if Snapshot.objects.filter(label=label).exists():
         raise ValidationError(_("期间%(label)s的快照已存在") % {"label": label})
     snapshot = Snapshot.objects.create(label=label, taken_at=timezone.now())
@@ -130,6 +133,14 @@ def snapshot_take(*, label: str) -> Snapshot:
             f"SELECT %s, org_path, key, value FROM {source} WHERE value <> 0",
             [snapshot.pk],
         )
+    # The descendants' sums from the rows just copied: consistent with them by construction.
+    rollups.copy_descendant_sums(
+        source=target,
+        target=SnapshotSubtree._meta.db_table,
+        where="s.snapshot_id = %s",
+        params=[snapshot.pk],
+        extra=snapshot.pk,
+    )
     return snapshot
 
 

@@ -1,39 +1,44 @@
-"""Reads of the rollups: a subtree's figures and its ranking by child org — sums over the
-per-org counters by path prefix, never over member rows."""
+"""Reads of the rollups: a subtree's figures and its ranking by child org, from the org's own
+counters and its descendants' sums (core.rollups, ADR 0018): O(keys) or O(children) rows,
+never a scan of the subtree's orgs or members."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter as Tally
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
-from django.db.models.functions import Substr
 from django.utils import timezone
 
-from gonghui.core.models import OrgCounter
-from gonghui.core.scoping import Viewer, prefix_q, require_capability
+from gonghui.core import rollups
+from gonghui.core.scoping import Viewer, require_capability
 from gonghui.orgs import selectors as org_selectors
-from gonghui.orgs.models import PATH_STEP, Org
+from gonghui.orgs.models import Org
 from gonghui.stats import definitions
-from gonghui.stats.models import Snapshot, SnapshotCounter
+from gonghui.stats.models import Snapshot, SnapshotCounter, SnapshotSubtree
 
 
 def subtree_counters(org: Org) -> dict[str, int]:
-    rows = (
-        OrgCounter.objects.filter(prefix_q("org_path", org.path))
-        .values("key")
-        .annotate(total=Sum("value"))
-        .values_list("key", "total")
-    )
-    return {key: int(value) for key, value in rows if value}
+    """The subtree's counters, exact: O(keys) rows whatever its size (core.rollups)."""
+    return rollups.subtree(org.path)
 
 
 def stats_for(*, viewer: Viewer, code: str, today: dt.date | None = None) -> dict[str, Any]:
     """The figures of the subtree of ``code`` (an org in the viewer's scope, ``stats.view``)."""
     org = org_selectors.org_get(viewer=viewer, code=code)
     require_capability(viewer, "stats.view", org.path)
-    return stats_of(org=org, counters=subtree_counters(org), today=today or timezone.localdate())
+    result = stats_of(org=org, counters=subtree_counters(org), today=today or timezone.localdate())
+    refreshed = as_of()
+    result["as_of"] = (
+        timezone.localtime(refreshed).isoformat(timespec="seconds") if refreshed else None
+    )
+    return result
+
+
+def as_of() -> dt.datetime | None:
+    """When the figures above each org were last summed up; later changes are counted live."""
+    return rollups.refreshed_at()
 
 
 def stats_of(*, org: Org, counters: dict[str, int], today: dt.date) -> dict[str, Any]:
@@ -48,21 +53,12 @@ def stats_of(*, org: Org, counters: dict[str, int], today: dt.date) -> dict[str,
 
 def children_ranking(*, org: Org, key: str) -> list[dict[str, Any]]:
     """Each child's subtree sum of one counter key (and the org's own, as 本级), largest first."""
-    child_path = Substr("org_path", 1, len(org.path) + PATH_STEP)
-    rows = (
-        OrgCounter.objects.filter(prefix_q("org_path", org.path), key=key)
-        .annotate(child=child_path)
-        .values("child")
-        .annotate(total=Sum("value"))
-        .values_list("child", "total")
-    )
-    totals = {child: int(total) for child, total in rows}
     children = {c.path: c for c in Org.objects.filter(parent=org).order_by("path")}
+    totals, own = rollups.children(org.path, list(children), key)
     ranking: list[dict[str, Any]] = [
         {"org": child, "value": totals.get(path, 0)} for path, child in children.items()
     ]
     ranking.sort(key=lambda r: (-r["value"], r["org"].path))
-    own = totals.get(org.path, 0)
     if own:
         ranking.append({"org": None, "value": own})
     return ranking
@@ -72,14 +68,21 @@ def jsonable(figures: dict[str, Any]) -> dict[str, Any]:
     return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in figures.items()}
 
 
+def _snapshot_rows(org: Org, **filters: Any) -> Any:
+    """The org's own rows and its descendants' sums at snapshots: O(keys) rows per snapshot."""
+    own = SnapshotCounter.objects.filter(org_path=org.path, **filters)
+    below = SnapshotSubtree.objects.filter(org_path=org.path, **filters)
+    return own, below
+
+
 def snapshot_subtree_counters(*, org: Org, label: str) -> dict[str, int]:
-    rows = (
-        SnapshotCounter.objects.filter(prefix_q("org_path", org.path), snapshot__label=label)
-        .values("key")
-        .annotate(total=Sum("value"))
-        .values_list("key", "total")
-    )
-    return {key: int(value) for key, value in rows if value}
+    own, below = _snapshot_rows(org, snapshot__label=label)
+    totals: Tally[str] = Tally()
+    for key, value in own.values_list("key", "value").union(
+        below.values_list("key", "value"), all=True
+    ):
+        totals[key] += value
+    return {key: value for key, value in totals.items() if value}
 
 
 def compare_years(*, org: Org, start: int, end: int) -> list[dict[str, Any]]:
@@ -142,13 +145,11 @@ def changes(
 
 def member_trend(*, org: Org, months: list[str]) -> list[int | None]:
     """Members at each month's snapshot (None where no snapshot was taken)."""
-    rows = dict(
-        SnapshotCounter.objects.filter(
-            prefix_q("org_path", org.path), snapshot__label__in=months, key="members.current"
-        )
-        .values("snapshot__label")
-        .annotate(total=Sum("value"))
-        .values_list("snapshot__label", "total")
-    )
+    own, below = _snapshot_rows(org, snapshot__label__in=months, key="members.current")
+    rows: Tally[str] = Tally()
+    for label, value in own.values_list("snapshot__label", "value").union(
+        below.values_list("snapshot__label", "value"), all=True
+    ):
+        rows[label] += value
     taken = set(Snapshot.objects.filter(label__in=months).values_list("label", flat=True))
     return [int(rows.get(m, 0)) if m in taken else None for m in months]

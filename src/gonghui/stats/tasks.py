@@ -6,6 +6,7 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
+from gonghui.core import rollups
 from gonghui.stats.reports import snapshot_take_missing
 
 
@@ -20,3 +21,10 @@ def stats_monthly_snapshot() -> str:
     label = month_just_ended(timezone.localdate())
     taken = snapshot_take_missing(label=label)
     return f"{label} {'taken' if taken else 'exists'}"
+
+
+@task()
+def stats_rollups_refresh() -> int:
+    """Every few minutes: fold the counters' pending deltas into the figures above each org
+    (ADR 0018), so that a subtree's reading stays O(keys). Returns the deltas folded."""
+    return rollups.fold()

@@ -64,6 +64,7 @@ def dashboard(request: ViewerRequest, code: str = "") -> HttpResponse:
                 (f, result["figures"][f.key], change.get(f.key)) for f in definitions.FIGURES
             ],
             "compared_with": compared_with,
+            "as_of": selectors.as_of(),
             "households": result["households"],
             "ranking": ranking,
             "top": max((r["value"] for r in ranking), default=0),

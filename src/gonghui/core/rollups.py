@@ -1,0 +1,254 @@
+"""Subtree figures whose reading cost grows with neither members nor orgs (ADR 0018).
+
+Three tables hold a subtree's figures, and their sum is always exact:
+
+* ``OrgCounter``: each org's own figures, written by the services in their transaction;
+* ``SubtreeCounter``: each org's descendants' figures (not its own), as of the last fold;
+* ``CounterDelta``: the changes appended by ``counters.bump`` since that fold.
+
+A subtree ``P`` reads its own rows, its ``SubtreeCounter`` rows and the deltas strictly below
+``P`` — O(keys + pending deltas) rows, in one statement (one snapshot, so a fold committing
+meanwhile is seen entirely or not at all). No service writes an ancestor's row: only the fold
+(``fold``, the scheduled job ``stats.rollups_refresh``, under one advisory lock) and a subtree
+move (``subtree_moved``) do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter as Tally
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from gonghui.core.models import CounterDelta, OrgCounter, RollupState, SubtreeCounter
+from gonghui.core.scoping import PATH_STEP, path_upper
+
+PathKey = tuple[str, str]
+LOCK_ID = 7_010_018  # pg_advisory_xact_lock key: folds, rebuilds and moves take turns
+FOLD_BATCH = 20_000
+_INSERT_ROWS = 300  # 900 parameters: under SQLite's limit of 999 on old builds
+
+
+def strict_ancestors(path: str) -> list[str]:
+    return [path[:end] for end in range(PATH_STEP, len(path), PATH_STEP)]
+
+
+def _below(path: str) -> Q:
+    """Paths strictly below ``path`` (its descendants, not itself)."""
+    upper = path_upper(path)
+    return Q(org_path__gt=path) if upper is None else Q(org_path__gt=path, org_path__lt=upper)
+
+
+def lock() -> None:
+    """Serialise the writers of ``SubtreeCounter`` until the transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
+
+
+def add(table: str, rows: Sequence[tuple[Any, ...]], columns: tuple[str, ...]) -> None:
+    """Upsert (org_path, key, value) rows adding to the stored value; ``columns`` names them."""
+    if not rows:
+        return
+    path, key, value = columns
+    upsert = (
+        f"ON CONFLICT ({path}, {key}) DO UPDATE SET {value} = {table}.{value} + excluded.{value}"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Three array parameters however many rows: nothing to parse or bind per row.
+            cursor.execute(
+                f"INSERT INTO {table} ({path}, {key}, {value}) "  # noqa: S608
+                f"SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[]) {upsert}",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+            return
+        for start in range(0, len(rows), _INSERT_ROWS):
+            chunk = rows[start : start + _INSERT_ROWS]
+            cursor.execute(
+                f"INSERT INTO {table} ({path}, {key}, {value}) "  # noqa: S608
+                f"VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))} {upsert}",
+                [item for row in chunk for item in row],
+            )
+
+
+def _add_descendants(sums: dict[PathKey, int]) -> None:
+    rows = [(path, key, value) for (path, key), value in sums.items() if value]
+    add(SubtreeCounter._meta.db_table, rows, ("org_path", "key", "value"))
+    touched = sorted({path for path, _key in sums})
+    for start in range(0, len(touched), _INSERT_ROWS):
+        SubtreeCounter.objects.filter(
+            org_path__in=touched[start : start + _INSERT_ROWS], value=0
+        ).delete()
+
+
+def _stamp() -> None:
+    RollupState.objects.update_or_create(pk=1, defaults={"refreshed_at": timezone.now()})
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def subtree(path: str) -> dict[str, int]:
+    """Every figure of the subtree of ``path``, exact (zeros left out)."""
+    rows = (
+        OrgCounter.objects.filter(org_path=path)
+        .values_list("key", "value")
+        .union(
+            SubtreeCounter.objects.filter(org_path=path).values_list("key", "value"),
+            CounterDelta.objects.filter(_below(path)).values_list("key", "delta"),
+            all=True,
+        )
+    )
+    totals: Tally[str] = Tally()
+    for key, value in rows:
+        totals[key] += value
+    return {key: value for key, value in totals.items() if value}
+
+
+def children(path: str, child_paths: list[str], key: str) -> tuple[dict[str, int], int]:
+    """One figure of each child's subtree, and the org's own (本级): O(children) rows."""
+    rows = (
+        OrgCounter.objects.filter(org_path__in=[path, *child_paths], key=key)
+        .values_list("org_path", "value")
+        .union(
+            SubtreeCounter.objects.filter(org_path__in=child_paths, key=key).values_list(
+                "org_path", "value"
+            ),
+            # A delta at a child itself is in the child's own row already: those below count.
+            CounterDelta.objects.filter(_below(path), key=key)
+            .exclude(org_path__in=child_paths)
+            .values_list("org_path", "delta"),
+            all=True,
+        )
+    )
+    own, totals, child_length = 0, Tally[str](), len(path) + PATH_STEP
+    for row_path, value in rows:
+        if row_path == path:
+            own += value
+        else:
+            totals[row_path[:child_length]] += value
+    return dict(totals), own
+
+
+def refreshed_at() -> dt.datetime | None:
+    """When the figures above each org were last folded (the page's "截至")."""
+    return RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+
+
+# --- writing: the fold, a rebuild, a move ---------------------------------------------------------
+
+
+def log(rows: Iterable[tuple[str, str, int]]) -> None:
+    """Append deltas (SQLite; PostgreSQL appends them in ``bump``'s statement)."""
+    CounterDelta.objects.bulk_create(
+        (CounterDelta(org_path=p, key=k, delta=d) for p, k, d in rows), batch_size=_INSERT_ROWS
+    )
+
+
+def fold() -> int:
+    """Move every committed delta into its ancestors' ``SubtreeCounter`` rows, in bounded
+    batches, in one transaction (readers see it all or none). Returns the deltas folded."""
+    table = CounterDelta._meta.db_table
+    folded, sums = 0, Tally[PathKey]()
+    with transaction.atomic():
+        lock()
+        while True:
+            with connection.cursor() as cursor:
+                # A delta whose writer has not committed is not seen: the next fold takes it.
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE id IN "  # noqa: S608
+                    f"(SELECT id FROM {table} ORDER BY id LIMIT %s) "
+                    "RETURNING org_path, key, delta",
+                    [FOLD_BATCH],
+                )
+                batch = cursor.fetchall()
+            for path, key, delta in batch:
+                for ancestor in strict_ancestors(path):
+                    sums[(ancestor, key)] += delta
+            folded += len(batch)
+            if len(batch) < FOLD_BATCH:
+                break
+        _add_descendants(sums)
+        _stamp()
+    return folded
+
+
+def descendant_sums(rows: Iterable[tuple[str, str, int]]) -> dict[PathKey, int]:
+    """Each (ancestor, key)'s sum over its descendants' rows (zeros left out)."""
+    sums: Tally[PathKey] = Tally()
+    for path, key, value in rows:
+        for ancestor in strict_ancestors(path):
+            sums[(ancestor, key)] += value
+    return {pair: value for pair, value in sums.items() if value}
+
+
+def copy_descendant_sums(
+    *, source: str, target: str, where: str = "1 = 1", params: Sequence[Any] = (), extra: Any = None
+) -> None:
+    """``INSERT INTO target`` the descendant sums of ``source``'s (org_path, key, value) rows
+    that match ``where`` (a rebuild, a snapshot); ``extra`` is a leading column's value
+    (the snapshot id) when ``target`` has one."""
+    lead_column, lead = ("snapshot_id, ", "%s, ") if extra is not None else ("", "")
+    lead_params = [extra] if extra is not None else []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {target} ({lead_column}org_path, key, value) "  # noqa: S608
+                f"SELECT {lead}t.* FROM (SELECT substr(s.org_path, 1, n), s.key, SUM(s.value) "
+                f"FROM {source} s CROSS JOIN LATERAL generate_series({PATH_STEP}, "
+                f"length(s.org_path) - 1, {PATH_STEP}) AS n WHERE {where} GROUP BY 1, 2 "
+                "HAVING SUM(s.value) <> 0) t",
+                [*lead_params, *params],
+            )
+            return
+        cursor.execute(f"SELECT org_path, key, value FROM {source} s WHERE {where}", params)  # noqa: S608
+        rows = [(*lead_params, p, k, v) for (p, k), v in descendant_sums(cursor.fetchall()).items()]
+        for start in range(0, len(rows), _INSERT_ROWS):
+            chunk = rows[start : start + _INSERT_ROWS]
+            width = len(chunk[0])
+            cursor.execute(
+                f"INSERT INTO {target} ({lead_column}org_path, key, value) VALUES "  # noqa: S608
+                + ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk)),
+                [item for row in chunk for item in row],
+            )
+
+
+def rebuild() -> None:
+    """Every ``SubtreeCounter`` from the ``OrgCounter`` rows, no delta pending (a rebuild of
+    the counters, in its transaction)."""
+    lock()
+    CounterDelta.objects.all().delete()
+    SubtreeCounter.objects.all().delete()
+    copy_descendant_sums(
+        source=OrgCounter._meta.db_table,
+        target=SubtreeCounter._meta.db_table,
+        where="s.value <> 0",
+    )
+    _stamp()
+
+
+def subtree_moved(old_path: str, new_path: str) -> None:
+    """Before a subtree's paths are rewritten from ``old_path`` to ``new_path`` (in the move's
+    transaction): its folded figures leave the old ancestors and join the new ones. Its own
+    rows, ``SubtreeCounter`` rows and pending deltas move with the rewrite."""
+    lock()
+    folded: Tally[str] = Tally()
+    for key, value in OrgCounter.objects.filter(org_path=old_path).values_list("key", "value"):
+        folded[key] += value
+    for key, value in SubtreeCounter.objects.filter(org_path=old_path).values_list("key", "value"):
+        folded[key] += value
+    # The org's own pending deltas are in its own rows but not yet in its ancestors'.
+    for key, delta in CounterDelta.objects.filter(org_path=old_path).values_list("key", "delta"):
+        folded[key] -= delta
+    sums: Tally[PathKey] = Tally()
+    for key, value in folded.items():
+        for ancestor in strict_ancestors(old_path):
+            sums[(ancestor, key)] -= value
+        for ancestor in strict_ancestors(new_path):
+            sums[(ancestor, key)] += value
+    _add_descendants(sums)
