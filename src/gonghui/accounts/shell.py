@@ -6,19 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from gonghui.orgs.models import Org, Post
+from gonghui.core.acting import acting_post
+from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import org_ancestors
-
-SESSION_KEY = "acting_post"
-
-
-def acting_post(request: HttpRequest) -> Post | None:
-    posts = getattr(request.user, "active_posts", [])
-    wanted = request.session.get(SESSION_KEY)
-    for post in posts:
-        if post.pk == wanted:
-            return post
-    return posts[0] if posts else None
 
 
 def shell_context(request: HttpRequest) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from gonghui.accounts.forms import (
     PasswordChangeForm,
 )
 from gonghui.accounts.models import AccountType, User
-from gonghui.accounts.shell import SESSION_KEY
+from gonghui.core.acting import choose_acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.net import client_ip
@@ -61,9 +61,9 @@ def switch_post(request: AccountRequest) -> HttpResponse:
         post_id = int(request.POST.get("post", ""))
     except ValueError as exc:
         raise Http404 from exc
-    if not any(p.pk == post_id for p in request.user.active_posts):
+    post = next((p for p in request.user.active_posts if p.pk == post_id), None)
+    if post is None or not choose_acting_org(request, post.org_id):
         raise Http404
-    request.session[SESSION_KEY] = post_id
     return redirect("core:home")
 
 

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
 from gonghui.assistance import funds, lifecycle, reports, selectors, services
 from gonghui.assistance.forms import (
     AttachmentForm,
@@ -30,6 +29,7 @@ from gonghui.assistance.forms import (
     RecordForm,
 )
 from gonghui.assistance.models import CaseStatus
+from gonghui.core.acting import acting_org_or_none
 from gonghui.core.audit import audit_record
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
@@ -68,8 +68,8 @@ def case_export(request: ViewerRequest) -> HttpResponse:
 
 @officer_required
 def case_create(request: ViewerRequest) -> HttpResponse:
-    post = acting_post(request)
-    acting = post.org.code if post and post.org.kind in GRASSROOTS_KINDS else ""
+    org = acting_org_or_none(request)
+    acting = org.code if org is not None and org.kind in GRASSROOTS_KINDS else ""
     form = CaseForm(request.POST or None, initial={"org": acting, "area": "urban"})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

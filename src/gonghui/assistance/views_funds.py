@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
 from gonghui.assistance import campaigns, funds, lifecycle, reports, selectors
 from gonghui.assistance.forms import (
     AllotForm,
@@ -29,20 +28,13 @@ from gonghui.assistance.forms import (
 )
 from gonghui.assistance.identification import rule_for, rule_set
 from gonghui.assistance.models_funds import CampaignKind, RecordStatus
+from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.orgs import selectors as org_selectors
-from gonghui.orgs.models import Org
-
-
-def _acting_org(request: ViewerRequest) -> Org:
-    post = acting_post(request)
-    if post is None:
-        raise Http404
-    return post.org
 
 
 def _run(request: ViewerRequest, action: Callable[[], Any], success: str) -> bool:
@@ -64,7 +56,7 @@ def _run(request: ViewerRequest, action: Callable[[], Any], success: str) -> boo
 
 @officer_required
 def rule_list(request: ViewerRequest) -> HttpResponse:
-    org = _acting_org(request)
+    org = acting_org(request)
     form = RuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,7 +87,7 @@ def rule_list(request: ViewerRequest) -> HttpResponse:
 def fund_list(request: ViewerRequest) -> HttpResponse:
     form = FundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        org = _acting_org(request)
+        org = acting_org(request)
         if _run(
             request,
             lambda: funds.fund_create(actor=request.user, org=org, **form.cleaned_data),
@@ -198,7 +190,7 @@ def fund_export(request: ViewerRequest, pk: int) -> HttpResponse:
 def campaign_list(request: ViewerRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        org = _acting_org(request)
+        org = acting_org(request)
         if _run(
             request,
             lambda: campaigns.campaign_create(actor=request.user, org=org, **form.cleaned_data),
@@ -343,7 +335,7 @@ def student_pay(request: ViewerRequest, pk: int) -> HttpResponse:
 def civil_list(request: ViewerRequest) -> HttpResponse:
     form = CivilListForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        org = _acting_org(request)
+        org = acting_org(request)
         upload = form.cleaned_data["file"]
         try:
             civil = campaigns.civil_list_import(
@@ -381,7 +373,7 @@ def civil_detail(request: ViewerRequest, pk: int) -> HttpResponse:
 def review_list(request: ViewerRequest) -> HttpResponse:
     form = ReviewBatchForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        org = _acting_org(request)
+        org = acting_org(request)
         if _run(
             request,
             lambda: lifecycle.review_batch_create(actor=request.user, org=org, **form.cleaned_data),

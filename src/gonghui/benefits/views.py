@@ -3,8 +3,6 @@ their approval, campaigns, redemptions, complaints. Reports live in ``report_vie
 
 from __future__ import annotations
 
-from typing import Any
-
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +13,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
 from gonghui.benefits import selectors, services
 from gonghui.benefits.forms import (
     CampaignForm,
@@ -26,17 +23,11 @@ from gonghui.benefits.forms import (
     StaffForm,
 )
 from gonghui.benefits.models import Category, MerchantStatus, OfferStatus
+from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import ViewerRequest, prefix_q
-
-
-def _acting_org(request: ViewerRequest) -> Any:
-    post = acting_post(request)
-    if post is None:
-        raise PermissionDenied("benefits.manage")
-    return post.org
 
 
 def _can_manage(request: ViewerRequest, path: str) -> bool:
@@ -69,7 +60,7 @@ def merchant_list(request: ViewerRequest) -> HttpResponse:
 @officer_required
 def merchant_new(request: ViewerRequest) -> HttpResponse:
     selectors.require_view(request.user)
-    org = _acting_org(request)
+    org = acting_org(request)
     form = MerchantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -224,7 +215,7 @@ def campaign_list(request: ViewerRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_create(
-                actor=request.user, org=_acting_org(request), **form.cleaned_data
+                actor=request.user, org=acting_org(request), **form.cleaned_data
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

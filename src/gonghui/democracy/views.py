@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
+from gonghui.core.acting import acting_org, acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors, error_messages
 from gonghui.core.scoping import ViewerRequest, prefix_q, require_capability
@@ -44,8 +44,7 @@ def act(request: ViewerRequest, action: Callable[[], Any], success: str) -> bool
 @officer_required
 @require_GET
 def index(request: ViewerRequest) -> HttpResponse:
-    post = acting_post(request)
-    org = post.org if post else None
+    org = acting_org_or_none(request)
     congresses = selectors.congress_list(viewer=request.user)
     can_create = (
         org is not None
@@ -62,15 +61,15 @@ def index(request: ViewerRequest) -> HttpResponse:
 @officer_required
 @require_POST
 def congress_create(request: ViewerRequest) -> HttpResponse:
-    post = acting_post(request)
+    org = acting_org_or_none(request)
     form = forms.CongressForm(request.POST)
-    if post is None or not form.is_valid():
+    if org is None or not form.is_valid():
         messages.error(request, _("请填写名称和职工人数"))
         return redirect("democracy:index")
     result: dict[str, Any] = {}
 
     def create() -> None:
-        result["c"] = svc.congress_create(actor=request.user, org=post.org, **form.cleaned_data)
+        result["c"] = svc.congress_create(actor=request.user, org=org, **form.cleaned_data)
 
     if act(request, create, _("已建立职代会")):
         return redirect("democracy:congress_detail", pk=result["c"].pk)
@@ -80,10 +79,7 @@ def congress_create(request: ViewerRequest) -> HttpResponse:
 @officer_required
 def rule_edit(request: ViewerRequest) -> HttpResponse:
     """The acting org's rule set (inherited by its subtree)."""
-    post = acting_post(request)
-    if post is None:
-        raise Http404
-    org = post.org
+    org = acting_org(request)
     current = rules.rule_for(org)
     form = forms.RuleForm(request.POST or None, instance=current if current.pk else None)
     if request.method == "POST" and form.is_valid():

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
+from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.scoping import ViewerRequest
 from gonghui.democracy import disclosure as svc
@@ -35,14 +35,14 @@ def plan_list(request: ViewerRequest) -> HttpResponse:
 @officer_required
 @require_POST
 def plan_create(request: ViewerRequest) -> HttpResponse:
-    post = acting_post(request)
+    org = acting_org_or_none(request)
     form = forms.PlanForm(request.POST)
-    if post is None or not form.is_valid():
+    if org is None or not form.is_valid():
         messages.error(request, _("请填写年度和计划名称"))
         return redirect("democracy:plan_list")
     act(
         request,
-        lambda: svc.plan_create(actor=request.user, org=post.org, **form.cleaned_data),
+        lambda: svc.plan_create(actor=request.user, org=org, **form.cleaned_data),
         _("已建立厂务公开计划"),
     )
     return redirect("democracy:plan_list")

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.accounts.shell import acting_post
 from gonghui.core import dicts
+from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
@@ -92,8 +92,7 @@ def member_list(request: ViewerRequest) -> HttpResponse:
 
 def _roster_actions(request: ViewerRequest, filters: selectors.MemberFilters) -> dict[str, Any]:
     """Which of import / export / unmasked export the viewer may use on this list."""
-    post = acting_post(request)
-    org = filters.org or (post.org if post else None)
+    org = filters.org or acting_org_or_none(request)
     if org is None:
         return {}
     user = request.user
@@ -107,8 +106,8 @@ def _roster_actions(request: ViewerRequest, filters: selectors.MemberFilters) ->
 
 @officer_required
 def member_register(request: ViewerRequest) -> HttpResponse:
-    post = acting_post(request)
-    acting = post.org.code if post and post.org.kind in GRASSROOTS_KINDS else ""
+    org = acting_org_or_none(request)
+    acting = org.code if org is not None and org.kind in GRASSROOTS_KINDS else ""
     form = MemberRegisterForm(request.POST or None, initial={"union": acting})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
+from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response, export_start
 from gonghui.core.forms import apply_service_errors
@@ -65,7 +65,7 @@ def appeal_list(request: ViewerRequest) -> HttpResponse:
     _require_view(request)
     filters = _filters(request)
     if request.GET.get("format") in ("xlsx", "csv"):
-        post = acting_post(request)
+        acting = acting_org_or_none(request)
         result = export_start(
             reports.AppealExporter(
                 viewer=request.user,
@@ -74,7 +74,7 @@ def appeal_list(request: ViewerRequest) -> HttpResponse:
                 channel=filters.channel,
                 kind=filters.kind,
             ),
-            org_path=post.org_path if post else "",
+            org_path=acting.path if acting else "",
             file_format=request.GET["format"],
         )
         if isinstance(result, HttpResponse):
@@ -102,9 +102,9 @@ def appeal_list(request: ViewerRequest) -> HttpResponse:
 def appeal_enter(request: ViewerRequest) -> HttpResponse:
     """Register a hotline call, a letter or a box slip on a worker's behalf."""
     _require_view(request)
-    post = acting_post(request)
+    acting = acting_org_or_none(request)
     form = AppealEnterForm(
-        request.POST or None, request.FILES or None, initial={"org": post.org.code if post else ""}
+        request.POST or None, request.FILES or None, initial={"org": acting.code if acting else ""}
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
