@@ -35,6 +35,7 @@ from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
+from gonghui.core.views_support import run_service
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import GRASSROOTS_KINDS
 
@@ -164,13 +165,7 @@ def _can_approve(request: ViewerRequest, case: Any) -> bool:
 
 
 def _act(request: ViewerRequest, pk: int, action: Callable[[], Any], success: str) -> HttpResponse:
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
+    run_service(request, action, success)
     return redirect("assistance:detail", pk=pk)
 
 

@@ -28,6 +28,7 @@ from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import ViewerRequest, prefix_q
+from gonghui.core.views_support import run_service
 
 
 def _can_manage(request: ViewerRequest, path: str) -> bool:
@@ -100,7 +101,8 @@ def merchant_detail(request: ViewerRequest, pk: int) -> HttpResponse:
 @require_POST
 def merchant_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
     merchant = selectors.merchant_get(viewer=request.user, pk=pk)
-    try:
+
+    def call() -> None:
         if action in services.TRANSITIONS:
             services.merchant_transition(
                 actor=request.user,
@@ -121,11 +123,8 @@ def merchant_action(request: ViewerRequest, pk: int, action: str) -> HttpRespons
             )
         else:
             raise Http404
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已完成"))
+
+    run_service(request, call, _("已完成"))
     return redirect(merchant.get_absolute_url())
 
 
@@ -195,13 +194,11 @@ def offer_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
     offer = selectors.offer_get(viewer=request.user, pk=pk)
     if action not in ("approve", "withdraw"):
         raise Http404
-    try:
-        services.offer_transition(actor=request.user, offer=offer, action=action)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已完成"))
+    run_service(
+        request,
+        lambda: services.offer_transition(actor=request.user, offer=offer, action=action),
+        _("已完成"),
+    )
     return redirect("benefits:offer_list")
 
 
@@ -277,13 +274,11 @@ def complaint_list(request: ViewerRequest) -> HttpResponse:
 @require_POST
 def complaint_handle(request: ViewerRequest, pk: int) -> HttpResponse:
     complaint = selectors.complaint_get(viewer=request.user, pk=pk)
-    try:
-        services.complaint_handle(
+    run_service(
+        request,
+        lambda: services.complaint_handle(
             actor=request.user, complaint=complaint, reply=request.POST.get("reply", "")[:2000]
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已处理"))
+        ),
+        _("已处理"),
+    )
     return redirect("benefits:complaint_list")

@@ -19,13 +19,13 @@ from gonghui.core.acting import acting_org, acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
+from gonghui.core.views_support import run_service
 from gonghui.democracy import ballot_forms as forms
 from gonghui.democracy import ballot_selectors as selectors
 from gonghui.democracy import ballots as svc
 from gonghui.democracy.ballot_results import ballot_result
 from gonghui.democracy.models import APPRAISAL_GRADES, BallotKind, BallotState
 from gonghui.democracy.selectors import session_get
-from gonghui.democracy.views import act
 
 MANAGE = "democracy.manage"
 
@@ -132,7 +132,7 @@ def ballot_tellers(request: ViewerRequest, pk: int) -> HttpResponse:
     ballot = selectors.ballot_get(viewer=request.user, pk=pk)
     form = forms.TellersForm(request.POST)
     if form.is_valid():
-        act(
+        run_service(
             request,
             lambda: svc.ballot_tellers_set(
                 actor=request.user,
@@ -200,7 +200,7 @@ def ballot_option_add(request: ViewerRequest, pk: int) -> HttpResponse:
     ballot = selectors.ballot_get(viewer=request.user, pk=pk)
     form = forms.OptionForm(request.POST)
     if form.is_valid():
-        act(
+        run_service(
             request,
             lambda: svc.ballot_option_add(actor=request.user, ballot=ballot, **form.cleaned_data),
             _("已添加"),
@@ -228,7 +228,7 @@ def ballot_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
     def run() -> None:
         result["r"] = service(actor=request.user, ballot=ballot)
 
-    if act(request, run, success) and action == "further":
+    if run_service(request, run, success) and action == "further":
         return redirect("democracy:ballot_detail", pk=result["r"].pk)
     return redirect("democracy:ballot_detail", pk=pk)
 
@@ -244,7 +244,7 @@ def ballot_paper(request: ViewerRequest, pk: int) -> HttpResponse:
     tally = forms.PaperTallyForm(data if which == "tally" else None, ballot=ballot)
     if which == "mark" and mark.is_valid():
         ids = [int(d) for d in mark.cleaned_data["voters"]]
-        if act(
+        if run_service(
             request,
             lambda: svc.ballot_paper_mark(actor=request.user, ballot=ballot, slot_ids=ids),
             _("已登记纸质投票"),

@@ -21,6 +21,7 @@ from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest
+from gonghui.core.views_support import run_service
 from gonghui.orgs import selectors as org_selectors
 from gonghui.voice import reports, selectors, services
 from gonghui.voice.forms import (
@@ -153,15 +154,7 @@ def appeal_detail(request: ViewerRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: ViewerRequest, pk: int, call: Callable[[], Any], done: str) -> HttpResponse:
-    try:
-        call()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except PermissionDenied:
-        messages.error(request, _("只有承办工会的干部可以办理；逾期件已移交上级工会"))
-    else:
-        messages.success(request, done)
+    run_service(request, call, done, denied=_("只有承办工会的干部可以办理；逾期件已移交上级工会"))
     return redirect("voice:detail", pk=pk)
 
 

@@ -18,6 +18,7 @@ from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import ViewerRequest
+from gonghui.core.views_support import run_service
 from gonghui.orgs import selectors as org_selectors
 from gonghui.voice import forums, proposals
 from gonghui.voice.forms_proposals import (
@@ -139,15 +140,7 @@ def proposal_action(request: ViewerRequest, pk: int, action: str) -> HttpRespons
         "implement": lambda: proposals.proposal_implement(actor=user, proposal=proposal, **data),
         "reward": lambda: proposals.proposal_reward(actor=user, proposal=proposal, **data),
     }
-    try:
-        calls[action]()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except PermissionDenied:
-        messages.error(request, _("只有建议所在工会的干部可以办理"))
-    else:
-        messages.success(request, _("已办理"))
+    run_service(request, calls[action], _("已办理"), denied=_("只有建议所在工会的干部可以办理"))
     return redirect(proposal.get_absolute_url())
 
 
