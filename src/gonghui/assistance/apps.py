@@ -13,7 +13,7 @@ class AssistanceConfig(AppConfig):
 
         register_audit_actions(ACTIONS)
         from gonghui.assistance import counters as assistance_counters
-        from gonghui.assistance import models, models_funds, services, tasks, todo
+        from gonghui.assistance import models, models_funds, segments, services, tasks, todo
         from gonghui.core import counters, notify, registry
         from gonghui.core.schedule import register_periodic
 
@@ -37,6 +37,7 @@ class AssistanceConfig(AppConfig):
         ):
             registry.register_org_path_model(model, "org_path")
         registry.register_dissolve_guard("assistance.cases", services.cases_dissolve_guard)
+        segments.register()
         registry.register_todo_provider("assistance.pending", todo.pending_work)
         register_periodic(
             "assistance.end_publicity",
