@@ -19,10 +19,11 @@ from ninja.errors import ValidationError as SchemaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
-from gonghui.accounts.api import NO_NUL, BearerAuth
+from gonghui.accounts.api import BearerAuth
 from gonghui.accounts.api import router as auth_router
 from gonghui.assistance.api import router as assistance_router
 from gonghui.benefits.api import offers_router, redemptions_router, shop_router
+from gonghui.core.api_schemas import NO_NUL
 from gonghui.core.forms import error_messages
 from gonghui.core.jobs_api import router as jobs_router
 from gonghui.democracy.api import router as democracy_router

@@ -12,14 +12,10 @@ from ninja.security import HttpBearer
 
 from gonghui.accounts import services
 from gonghui.core import ratelimit
-from gonghui.core.api_schemas import ErrorOut, InvalidOut
+from gonghui.core.api_schemas import NO_NUL, ErrorOut, InvalidOut
 from gonghui.core.net import client_ip
 
 router = Router(tags=["auth"])
-
-# Text an API accepts must not contain NUL: PostgreSQL cannot store or even compare it, so it
-# would be a 500 there. Declared as a pattern so the schema says so and clients get a 422.
-NO_NUL = r"^[^\x00]*$"
 
 
 class BearerAuth(HttpBearer):

@@ -10,11 +10,10 @@ from typing import Any
 from django.utils import timezone
 from ninja import Path, Router, Schema
 
-from gonghui.accounts.api import ErrorOut, InvalidOut
 from gonghui.assistance import selectors
 from gonghui.assistance.identification import identify, rule_for
 from gonghui.assistance.models import HardshipCase
-from gonghui.core.api_schemas import Amount
+from gonghui.core.api_schemas import Amount, ErrorOut, InvalidOut
 from gonghui.core.scoping import ViewerRequest
 from gonghui.orgs import selectors as org_selectors
 

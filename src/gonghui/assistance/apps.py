@@ -13,7 +13,15 @@ class AssistanceConfig(AppConfig):
 
         register_audit_actions(ACTIONS)
         from gonghui.assistance import counters as assistance_counters
-        from gonghui.assistance import merging, models, models_funds, services, tasks, todo
+        from gonghui.assistance import (
+            merging,
+            models,
+            models_funds,
+            segments,
+            services,
+            tasks,
+            todo,
+        )
         from gonghui.core import counters, navigation, notify, registry
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
@@ -35,6 +43,7 @@ class AssistanceConfig(AppConfig):
             models_funds.Allotment, on="merge", reason="a quota stays with the org it was given"
         )
         registry.register_dissolve_guard("assistance.cases", services.cases_dissolve_guard)
+        segments.register()
         registry.register_todo_provider("assistance.pending", todo.pending_work)
         register_periodic(
             "assistance.end_publicity",

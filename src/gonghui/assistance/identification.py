@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.assistance.models import Area, Category, QualifyingEvent
 from gonghui.assistance.models_rules import IdentificationRule
+from gonghui.core.inherited import nearest_rule
 from gonghui.orgs.models import PATH_STEP, Org
 
 CENT = Decimal("0.01")
@@ -74,21 +75,14 @@ def ancestor_paths(path: str) -> list[str]:
 def rule_for(org_path: str, on: dt.date) -> Rule:
     """The rule in force on ``on`` for an org: its own, else the nearest ancestor's, else the
     national default. Rules are directory-like configuration: readable along the chain."""
-    paths = ancestor_paths(org_path)
-    rows = (
-        IdentificationRule.objects.filter(org_path__in=paths, effective_from__lte=on)
+    in_force = (
+        IdentificationRule.objects.filter(effective_from__lte=on)
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
         .select_related("org")
+        .order_by("-effective_from")  # an org's newest rule in force wins
     )
-    by_path: dict[str, IdentificationRule] = {}
-    for row in rows:
-        current = by_path.get(row.org_path)
-        if current is None or row.effective_from > current.effective_from:
-            by_path[row.org_path] = row
-    for path in paths:
-        if path in by_path:
-            return rule_from_row(by_path[path])
-    return NATIONAL_DEFAULT
+    row = nearest_rule(IdentificationRule, org_path, rows=in_force)
+    return rule_from_row(row) if row is not None else NATIONAL_DEFAULT
 
 
 def per_capita_net(annual_income: Decimal, rigid: Decimal, household_size: int) -> Decimal:

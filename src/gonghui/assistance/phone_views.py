@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,17 +12,12 @@ from django.views.decorators.http import require_POST
 from gonghui.assistance import selectors, services
 from gonghui.assistance.forms import ApplyForm, AttachmentForm
 from gonghui.assistance.models import StepKind
+from gonghui.core.decorators import member_required
 from gonghui.core.forms import apply_service_errors
 
 
-def _member(request: HttpRequest) -> None:
-    if getattr(request.user, "account_type", "") != "member":
-        raise Http404
-
-
-@login_required
+@member_required
 def home(request: HttpRequest) -> HttpResponse:
-    _member(request)
     form = ApplyForm(request.POST or None, initial={"area": "urban"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,9 +49,8 @@ PUBLIC_STEPS = {
 }
 
 
-@login_required
+@member_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _member(request)
     case = selectors.own_case(applicant=request.user, pk=pk)
     return render(
         request,
@@ -71,10 +64,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@member_required
 @require_POST
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
-    _member(request)
     case = selectors.own_case(applicant=request.user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():

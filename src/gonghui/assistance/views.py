@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
 from gonghui.assistance import funds, lifecycle, reports, selectors, services
 from gonghui.assistance.forms import (
     AttachmentForm,
@@ -30,11 +29,13 @@ from gonghui.assistance.forms import (
     RecordForm,
 )
 from gonghui.assistance.models import CaseStatus
+from gonghui.core.acting import acting_org_or_none
 from gonghui.core.audit import audit_record
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability, within
+from gonghui.core.views_support import run_service
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import GRASSROOTS_KINDS
 
@@ -68,8 +69,8 @@ def case_export(request: ViewerRequest) -> HttpResponse:
 
 @officer_required
 def case_create(request: ViewerRequest) -> HttpResponse:
-    post = acting_post(request)
-    acting = post.org.code if post and post.org.kind in GRASSROOTS_KINDS else ""
+    org = acting_org_or_none(request)
+    acting = org.code if org is not None and org.kind in GRASSROOTS_KINDS else ""
     form = CaseForm(request.POST or None, initial={"org": acting, "area": "urban"})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -164,13 +165,7 @@ def _can_approve(request: ViewerRequest, case: Any) -> bool:
 
 
 def _act(request: ViewerRequest, pk: int, action: Callable[[], Any], success: str) -> HttpResponse:
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
+    run_service(request, action, success)
     return redirect("assistance:detail", pk=pk)
 
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
 from gonghui.assistance import campaigns, funds, lifecycle, reports, selectors
 from gonghui.assistance.forms import (
     AllotForm,
@@ -29,42 +28,21 @@ from gonghui.assistance.forms import (
 )
 from gonghui.assistance.identification import rule_for, rule_set
 from gonghui.assistance.models_funds import CampaignKind, RecordStatus
+from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest, require_capability
+from gonghui.core.views_support import run_service
 from gonghui.orgs import selectors as org_selectors
-from gonghui.orgs.models import Org
-
-
-def _acting_org(request: ViewerRequest) -> Org:
-    post = acting_post(request)
-    if post is None:
-        raise Http404
-    return post.org
-
-
-def _run(request: ViewerRequest, action: Callable[[], Any], success: str) -> bool:
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return False
-    except PermissionDenied:
-        messages.error(request, _("您没有办理此事项的权限"))
-        return False
-    messages.success(request, success)
-    return True
-
 
 # --- identification rules -------------------------------------------------------------------
 
 
 @officer_required
 def rule_list(request: ViewerRequest) -> HttpResponse:
-    org = _acting_org(request)
+    org = acting_org(request)
     form = RuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,8 +73,8 @@ def rule_list(request: ViewerRequest) -> HttpResponse:
 def fund_list(request: ViewerRequest) -> HttpResponse:
     form = FundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        org = _acting_org(request)
-        if _run(
+        org = acting_org(request)
+        if run_service(
             request,
             lambda: funds.fund_create(actor=request.user, org=org, **form.cleaned_data),
             _("已建立资金"),
@@ -116,7 +94,7 @@ def fund_detail(request: ViewerRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_service(
             request,
             lambda: funds.fund_deposit(actor=request.user, fund=fund, **form.cleaned_data),
             _("已入账"),
@@ -151,7 +129,7 @@ def record_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
     }
     if action not in calls:
         raise Http404
-    _run(request, calls[action], _("已办理"))
+    run_service(request, calls[action], _("已办理"))
     return redirect("assistance:fund", pk=record.fund_id)
 
 
@@ -198,8 +176,8 @@ def fund_export(request: ViewerRequest, pk: int) -> HttpResponse:
 def campaign_list(request: ViewerRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        org = _acting_org(request)
-        if _run(
+        org = acting_org(request)
+        if run_service(
             request,
             lambda: campaigns.campaign_create(actor=request.user, org=org, **form.cleaned_data),
             _("已发起活动"),
@@ -267,7 +245,7 @@ def campaign_record(request: ViewerRequest, pk: int) -> HttpResponse:
         if record.flagged:
             messages.warning(request, _("疑似重复帮扶：请核实后再发放"))
 
-    _run(request, create, _("已登记慰问，待发放"))
+    run_service(request, create, _("已登记慰问，待发放"))
     return redirect("assistance:campaign", pk=pk)
 
 
@@ -282,7 +260,7 @@ def campaign_allot(request: ViewerRequest, pk: int) -> HttpResponse:
         except (ValidationError, PermissionDenied, Http404):
             messages.error(request, _("不在管辖范围内的工会"))
         else:
-            _run(
+            run_service(
                 request,
                 lambda: campaigns.allot(
                     actor=request.user,
@@ -316,7 +294,7 @@ def student_create(request: ViewerRequest, pk: int) -> HttpResponse:
             raise ValidationError(_("不在管辖范围内")) from exc
         campaigns.student_apply(actor=request.user, campaign=campaign, org=org, case=case, **data)
 
-    _run(request, create, _("已登记助学申请"))
+    run_service(request, create, _("已登记助学申请"))
     return redirect("assistance:campaign", pk=pk)
 
 
@@ -332,7 +310,7 @@ def student_pay(request: ViewerRequest, pk: int) -> HttpResponse:
             raise ValidationError(_("请选择资金来源")) from exc
         campaigns.student_pay(actor=request.user, application=application, fund=fund)
 
-    _run(request, pay, _("已发放助学金"))
+    run_service(request, pay, _("已发放助学金"))
     return redirect("assistance:campaign", pk=application.campaign_id)
 
 
@@ -343,7 +321,7 @@ def student_pay(request: ViewerRequest, pk: int) -> HttpResponse:
 def civil_list(request: ViewerRequest) -> HttpResponse:
     form = CivilListForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        org = _acting_org(request)
+        org = acting_org(request)
         upload = form.cleaned_data["file"]
         try:
             civil = campaigns.civil_list_import(
@@ -381,8 +359,8 @@ def civil_detail(request: ViewerRequest, pk: int) -> HttpResponse:
 def review_list(request: ViewerRequest) -> HttpResponse:
     form = ReviewBatchForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        org = _acting_org(request)
-        if _run(
+        org = acting_org(request)
+        if run_service(
             request,
             lambda: lifecycle.review_batch_create(actor=request.user, org=org, **form.cleaned_data),
             _("已生成集中复核名单"),
@@ -407,7 +385,7 @@ def review_detail(request: ViewerRequest, pk: int) -> HttpResponse:
 @require_POST
 def review_item(request: ViewerRequest, pk: int) -> HttpResponse:
     item = selectors.review_item_get(viewer=request.user, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: lifecycle.review_item_decide(
             actor=request.user,

@@ -10,10 +10,9 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
 from gonghui.benefits import counter, selectors
 from gonghui.benefits.models import Offer, Redemption
-from gonghui.core.api_schemas import Amount
+from gonghui.core.api_schemas import NO_NUL, Amount, ErrorOut, InvalidOut
 
 offers_router = Router(tags=["benefits"])
 shop_router = Router(tags=["benefits"])

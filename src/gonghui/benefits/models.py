@@ -258,9 +258,9 @@ class Offer(models.Model):
 
     @property
     def segment_label(self) -> str:
-        from gonghui.benefits.segments import segment_get
+        from gonghui.core.registry import member_segment_get
 
-        segment = segment_get(self.segment) if self.segment else None
+        segment = member_segment_get(self.segment) if self.segment else None
         return str(segment.label) if segment else ""
 
     @transition(field=status, source=OfferStatus.PENDING, target=OfferStatus.APPROVED)

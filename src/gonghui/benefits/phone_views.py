@@ -3,34 +3,23 @@ region, a merchant's page (the plaque's QR leads here), my redemptions, complain
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.models import AccountType
 from gonghui.benefits import selectors, services
 from gonghui.benefits.forms import ComplaintForm
 from gonghui.benefits.models import Campaign, Category
+from gonghui.core.decorators import member_required
 from gonghui.core.forms import apply_service_errors
 
 
-def _member_user(request: HttpRequest) -> Any:
-    user = request.user
-    if getattr(user, "account_type", "") != AccountType.MEMBER:
-        raise Http404
-    return user
-
-
-@login_required
+@member_required
 @require_GET
 def offers(request: HttpRequest) -> HttpResponse:
-    _member_user(request)
     category = request.GET.get("category", "")[:12]
     region = "".join(c for c in request.GET.get("region", "")[:6] if c.isdigit())
     rows = selectors.public_offers(category=category, region=region)[:200]
@@ -41,10 +30,9 @@ def offers(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@member_required
 @require_GET
 def merchant(request: HttpRequest, pk: int) -> HttpResponse:
-    _member_user(request)
     shop = selectors.public_merchant_get(pk)
     return render(
         request,
@@ -53,10 +41,10 @@ def merchant(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@member_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    user = _member_user(request)
+    user = request.user
     return render(
         request,
         "benefits/m_mine.html",
@@ -67,9 +55,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@member_required
 def complain(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _member_user(request)
+    user = request.user
     shop = selectors.public_merchant_get(pk)
     form = ComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -87,10 +75,10 @@ def complain(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "benefits/m_complain.html", {"merchant": shop, "form": form})
 
 
-@login_required
+@member_required
 @require_POST
 def signup(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _member_user(request)
+    user = request.user
     campaign = get_object_or_404(
         Campaign.objects.filter(offers__in=selectors.public_offers()).distinct(), pk=pk
     )

@@ -6,9 +6,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from gonghui.accounts.shell import acting_post
 from gonghui.benefits import reports, selectors
 from gonghui.benefits.forms import PeriodForm
+from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
 from gonghui.core.replicas import replica_view
@@ -20,14 +20,14 @@ from gonghui.core.scoping import ViewerRequest
 @replica_view
 def report(request: ViewerRequest) -> HttpResponse:
     selectors.require_view(request.user)
-    post = acting_post(request)
+    org = acting_org_or_none(request)
     return render(
         request,
         "benefits/report.html",
         {
             "merchants": reports.by_merchant(request.user)[:50],
             "months": reports.by_month(request.user),
-            "subtrees": reports.by_subtree(request.user, post.org) if post else [],
+            "subtrees": reports.by_subtree(request.user, org) if org else [],
             "segments": reports.by_segment(request.user),
             "dormant": reports.dormant_merchants(request.user),
             "dormant_days": reports.DORMANT_DAYS,

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.benefits import selectors
 from gonghui.benefits.models import Merchant, MerchantStatus, Redemption
-from gonghui.benefits.segments import segments
 from gonghui.core.exporting import Exporter
+from gonghui.core.registry import member_segments_all
 from gonghui.core.scoping import Viewer, prefix_q, scoped
 from gonghui.members.models import Member, MemberStatus
 from gonghui.orgs.models import Org, OrgStatus
@@ -96,14 +96,14 @@ def by_segment(viewer: Viewer) -> list[dict[str, Any]]:
         Member.objects.filter(status__in=[MemberStatus.ACTIVE, MemberStatus.RETAINED]), viewer
     )
     rows = []
-    for segment in segments():
+    for segment in member_segments_all():
         if segment.q is None:
             continue
         count = members.filter(segment.q).count()
         figures = redemptions.filter(segments__contains=f",{segment.code},").aggregate(**SUMS)
         rows.append(_segment_row(segment.label, count, figures))
     others = members
-    for segment in segments():
+    for segment in member_segments_all():
         if segment.q is not None:
             others = others.exclude(segment.q)
     figures = redemptions.filter(segments="").aggregate(**SUMS)

@@ -1,53 +1,21 @@
-"""Member segments an offer may be restricted to, and that reports count (who benefits).
-
-Built in: 农民工, 八大群体 (new forms of employment), 保留会籍. Later modules (困难职工, 劳模)
-add theirs in ``AppConfig.ready()`` with :func:`register_member_segment`; the ``q`` filter, when
-given, lets reports count the segment's members (per 1,000 members of the segment).
-"""
+"""benefits' member segments (农民工, 八大群体, 保留会籍), registered in core.registry where other
+modules add theirs (assistance 困难职工, honours 劳模)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.members.models import Member, MemberStatus
+from gonghui.core.registry import member_segments, member_segments_all, register_member_segment
+from gonghui.members.models import MemberStatus
 
-
-@dataclass(frozen=True)
-class Segment:
-    code: str
-    label: str | Promise
-    predicate: Callable[[Member], bool]
-    q: Q | None = None
-
-
-_segments: dict[str, Segment] = {}
-
-
-def register_member_segment(
-    code: str, label: str | Promise, predicate: Callable[[Member], bool], q: Q | None = None
-) -> None:
-    _segments[code] = Segment(code, label, predicate, q)
-
-
-def segments() -> list[Segment]:
-    return list(_segments.values())
-
-
-def segment_get(code: str) -> Segment | None:
-    return _segments.get(code)
+# The counter (benefits.counter) reads the segments through this module.
+__all__ = ["member_segments", "register_builtin", "segment_choices"]
 
 
 def segment_choices() -> list[tuple[str, str | Promise]]:
-    return [("", _("全体会员")), *((s.code, s.label) for s in _segments.values())]
-
-
-def member_segments(member: Member) -> list[str]:
-    return [s.code for s in _segments.values() if s.predicate(member)]
+    return [("", _("全体会员")), *((s.code, s.label) for s in member_segments_all())]
 
 
 def register_builtin() -> None:

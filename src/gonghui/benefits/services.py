@@ -32,12 +32,12 @@ from gonghui.benefits.models import (
     Offer,
     OfferKind,
 )
-from gonghui.benefits.segments import segment_get
 from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index, mask_phone
 from gonghui.core.deadlines import add_calendar_days
 from gonghui.core.identifiers import validate_region_code, validate_uscc
+from gonghui.core.registry import member_segment_get
 from gonghui.core.reminders import Notice, claim_once, tell_officers
 from gonghui.core.scoping import require_capability
 from gonghui.members.models import Member
@@ -215,7 +215,7 @@ def _validate_offer(data: dict[str, Any]) -> None:
         errors["value"] = _("优惠数值应大于0")
     if kind == OfferKind.FREE_ITEM and not (data.get("item") or "").strip():
         errors["item"] = _("请填写赠品名称")
-    if data.get("segment") and segment_get(data["segment"]) is None:
+    if data.get("segment") and member_segment_get(data["segment"]) is None:
         errors["segment"] = _("适用会员群体无效")
     if int(data["quota"]) < 1:
         errors["quota"] = _("总名额应至少为1")

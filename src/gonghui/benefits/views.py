@@ -3,8 +3,6 @@ their approval, campaigns, redemptions, complaints. Reports live in ``report_vie
 
 from __future__ import annotations
 
-from typing import Any
-
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +13,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
 from gonghui.benefits import selectors, services
 from gonghui.benefits.forms import (
     CampaignForm,
@@ -26,17 +23,12 @@ from gonghui.benefits.forms import (
     StaffForm,
 )
 from gonghui.benefits.models import Category, MerchantStatus, OfferStatus
+from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import ViewerRequest, prefix_q
-
-
-def _acting_org(request: ViewerRequest) -> Any:
-    post = acting_post(request)
-    if post is None:
-        raise PermissionDenied("benefits.manage")
-    return post.org
+from gonghui.core.views_support import run_service
 
 
 def _can_manage(request: ViewerRequest, path: str) -> bool:
@@ -69,7 +61,7 @@ def merchant_list(request: ViewerRequest) -> HttpResponse:
 @officer_required
 def merchant_new(request: ViewerRequest) -> HttpResponse:
     selectors.require_view(request.user)
-    org = _acting_org(request)
+    org = acting_org(request)
     form = MerchantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,7 +101,8 @@ def merchant_detail(request: ViewerRequest, pk: int) -> HttpResponse:
 @require_POST
 def merchant_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
     merchant = selectors.merchant_get(viewer=request.user, pk=pk)
-    try:
+
+    def call() -> None:
         if action in services.TRANSITIONS:
             services.merchant_transition(
                 actor=request.user,
@@ -130,11 +123,8 @@ def merchant_action(request: ViewerRequest, pk: int, action: str) -> HttpRespons
             )
         else:
             raise Http404
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已完成"))
+
+    run_service(request, call, _("已完成"))
     return redirect(merchant.get_absolute_url())
 
 
@@ -204,13 +194,11 @@ def offer_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
     offer = selectors.offer_get(viewer=request.user, pk=pk)
     if action not in ("approve", "withdraw"):
         raise Http404
-    try:
-        services.offer_transition(actor=request.user, offer=offer, action=action)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已完成"))
+    run_service(
+        request,
+        lambda: services.offer_transition(actor=request.user, offer=offer, action=action),
+        _("已完成"),
+    )
     return redirect("benefits:offer_list")
 
 
@@ -224,7 +212,7 @@ def campaign_list(request: ViewerRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_create(
-                actor=request.user, org=_acting_org(request), **form.cleaned_data
+                actor=request.user, org=acting_org(request), **form.cleaned_data
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -286,13 +274,11 @@ def complaint_list(request: ViewerRequest) -> HttpResponse:
 @require_POST
 def complaint_handle(request: ViewerRequest, pk: int) -> HttpResponse:
     complaint = selectors.complaint_get(viewer=request.user, pk=pk)
-    try:
-        services.complaint_handle(
+    run_service(
+        request,
+        lambda: services.complaint_handle(
             actor=request.user, complaint=complaint, reply=request.POST.get("reply", "")[:2000]
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已处理"))
+        ),
+        _("已处理"),
+    )
     return redirect("benefits:complaint_list")

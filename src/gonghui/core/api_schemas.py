@@ -1,4 +1,5 @@
-"""The API's error bodies, shared by every router (see gonghui/api.py)."""
+"""What every API router shares: the error bodies, the NUL-free text pattern, dates and amounts
+(see gonghui/api.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from pydantic_core import PydanticCustomError
 from gonghui.core.dateranges import EARLIEST_BIRTH, EARLIEST_EVENT, LATEST
 from gonghui.core.forms import PLAIN_DECIMAL
 
-__all__ = ["Amount", "BirthDate", "ErrorOut", "EventDate", "InvalidOut"]
+__all__ = ["NO_NUL", "Amount", "BirthDate", "ErrorOut", "EventDate", "InvalidOut"]
+
+# Text an API accepts must not contain NUL: PostgreSQL cannot store or even compare it, so it
+# would be a 500 there. Declared as a pattern so the schema says so and clients get a 422
+# (gonghui/api.py words that 422 in Chinese).
+NO_NUL = r"^[^\x00]*$"
 
 # Dates in an API input, inside core.dateranges' range (422 "不能小于…" / "不能大于…").
 EventDate = Annotated[dt.date, Field(ge=EARLIEST_EVENT, le=LATEST)]

@@ -10,7 +10,8 @@ Apps fill them in ``AppConfig.ready()`` with explicit calls (not Django signals)
   stay put (:func:`keep_path`);
 * hand-offs pass a piece of work from one module to another (a motion becoming an appeal);
 * member tiles put a module's phone pages on the member's home page ``/m/``;
-* the ballot engine: one secret-ballot engine for every vote, and listeners of its results.
+* the ballot engine: one secret-ballot engine for every vote, and listeners of its results;
+* member segments (农民工, 困难职工, 劳模 ...) that offers target and reports count.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
-    from django.db.models import Model
+    from django.db.models import Model, Q
 
     from gonghui.core.scoping import Viewer
 
@@ -350,3 +351,42 @@ def register_ballot_listener(owner: str, listener: BallotListener) -> None:
 
 def ballot_listener(owner: str) -> BallotListener | None:
     return next((fn for name, fn in _ballot_listeners if name == owner), None)
+
+
+# --- member segments -----------------------------------------------------------------------------
+# Groups of members that an offer may be restricted to and that reports count (who benefits):
+# benefits registers 农民工, 八大群体 and 保留会籍, assistance 困难职工, honours 劳模. Modules read
+# them here, never from the module that registered them.
+
+
+@dataclass(frozen=True)
+class MemberSegment:
+    """``predicate(member)`` says whether one member belongs; ``q``, when given, filters a member
+    queryset to the segment (reports count its members, per 1,000)."""
+
+    code: str
+    label: str | Promise
+    predicate: Callable[[Any], bool]
+    q: Q | None = None
+
+
+_member_segments: list[tuple[str, MemberSegment]] = []
+
+
+def register_member_segment(
+    code: str, label: str | Promise, predicate: Callable[[Any], bool], q: Q | None = None
+) -> None:
+    _add(_member_segments, code, MemberSegment(code, label, predicate, q))
+
+
+def member_segments_all() -> list[MemberSegment]:
+    return [segment for _, segment in _member_segments]
+
+
+def member_segment_get(code: str) -> MemberSegment | None:
+    return next((segment for name, segment in _member_segments if name == code), None)
+
+
+def member_segments(member: Any) -> list[str]:
+    """The codes of the segments ``member`` belongs to."""
+    return [code for code, segment in _member_segments if segment.predicate(member)]

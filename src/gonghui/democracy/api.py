@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Path, Query, Router, Schema
 
-from gonghui.accounts.api import ErrorOut, InvalidOut
+from gonghui.core.api_schemas import ErrorOut, InvalidOut
 from gonghui.core.scoping import ViewerRequest
 from gonghui.democracy import congress, selectors
 from gonghui.democracy.models import Motion, MotionState

@@ -15,17 +15,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
+from gonghui.core.acting import acting_org, acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
+from gonghui.core.views_support import run_service
 from gonghui.democracy import ballot_forms as forms
 from gonghui.democracy import ballot_selectors as selectors
 from gonghui.democracy import ballots as svc
 from gonghui.democracy.ballot_results import ballot_result
 from gonghui.democracy.models import APPRAISAL_GRADES, BallotKind, BallotState
 from gonghui.democracy.selectors import session_get
-from gonghui.democracy.views import act
 
 MANAGE = "democracy.manage"
 
@@ -33,14 +33,14 @@ MANAGE = "democracy.manage"
 @officer_required
 @require_GET
 def ballot_list(request: ViewerRequest) -> HttpResponse:
-    post = acting_post(request)
+    org = acting_org_or_none(request)
     return render(
         request,
         "democracy/ballots/list.html",
         {
             "ballots": selectors.ballot_list(viewer=request.user)[:200],
             "sessions": selectors.sessions_for_ballots(viewer=request.user)[:50],
-            "org": post.org if post is not None else None,
+            "org": org,
         },
     )
 
@@ -79,10 +79,7 @@ def ballot_create(request: ViewerRequest, pk: int) -> HttpResponse:
 def ballot_create_org(request: ViewerRequest) -> HttpResponse:
     """A ballot of the acting org's members (会员大会), an employer's staff (职工大会) or a
     named list (民主评议 among colleagues)."""
-    post = acting_post(request)
-    if post is None:
-        raise Http404
-    org = post.org
+    org = acting_org(request)
     require_capability(request.user, MANAGE, org.path)
     employers = list(selectors.employers_of(org)[:500])
     form = forms.OrgBallotForm(request.POST or None, employers=employers)
@@ -135,7 +132,7 @@ def ballot_tellers(request: ViewerRequest, pk: int) -> HttpResponse:
     ballot = selectors.ballot_get(viewer=request.user, pk=pk)
     form = forms.TellersForm(request.POST)
     if form.is_valid():
-        act(
+        run_service(
             request,
             lambda: svc.ballot_tellers_set(
                 actor=request.user,
@@ -203,7 +200,7 @@ def ballot_option_add(request: ViewerRequest, pk: int) -> HttpResponse:
     ballot = selectors.ballot_get(viewer=request.user, pk=pk)
     form = forms.OptionForm(request.POST)
     if form.is_valid():
-        act(
+        run_service(
             request,
             lambda: svc.ballot_option_add(actor=request.user, ballot=ballot, **form.cleaned_data),
             _("已添加"),
@@ -231,7 +228,7 @@ def ballot_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
     def run() -> None:
         result["r"] = service(actor=request.user, ballot=ballot)
 
-    if act(request, run, success) and action == "further":
+    if run_service(request, run, success) and action == "further":
         return redirect("democracy:ballot_detail", pk=result["r"].pk)
     return redirect("democracy:ballot_detail", pk=pk)
 
@@ -247,7 +244,7 @@ def ballot_paper(request: ViewerRequest, pk: int) -> HttpResponse:
     tally = forms.PaperTallyForm(data if which == "tally" else None, ballot=ballot)
     if which == "mark" and mark.is_valid():
         ids = [int(d) for d in mark.cleaned_data["voters"]]
-        if act(
+        if run_service(
             request,
             lambda: svc.ballot_paper_mark(actor=request.user, ballot=ballot, slot_ids=ids),
             _("已登记纸质投票"),
@@ -306,14 +303,12 @@ def ballot_sheet(request: ViewerRequest, pk: int) -> HttpResponse:
 
 @officer_required
 def ballot_rule(request: ViewerRequest) -> HttpResponse:
-    post = acting_post(request)
-    if post is None:
-        raise Http404
-    current = svc.ballot_rule_for(post.org)
+    org = acting_org(request)
+    current = svc.ballot_rule_for(org)
     form = forms.BallotRuleForm(request.POST or None, instance=current if current.pk else None)
     if request.method == "POST" and form.is_valid():
         try:
-            svc.ballot_rule_save(actor=request.user, org=post.org, **form.cleaned_data)
+            svc.ballot_rule_save(actor=request.user, org=org, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)  # type: ignore[arg-type]
         except PermissionDenied:
@@ -322,7 +317,7 @@ def ballot_rule(request: ViewerRequest) -> HttpResponse:
             messages.success(request, _("投票规则已保存"))
             return redirect("democracy:ballot_rule")
     return render(
-        request, "democracy/ballots/rule.html", {"form": form, "org": post.org, "current": current}
+        request, "democracy/ballots/rule.html", {"form": form, "org": org, "current": current}
     )
 
 

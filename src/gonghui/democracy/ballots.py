@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from gonghui.core.audit import audit_record
+from gonghui.core.inherited import nearest_rule, rule_save
 from gonghui.core.scoping import require_capability
 from gonghui.democracy import ballot_crypto as crypto
 from gonghui.democracy.congress import _log, session_may_vote
@@ -53,34 +54,18 @@ MAX_TELLERS = 15
 
 def ballot_rule_for(org: Org) -> BallotRule:
     """The nearest ballot rule up the tree, else the national default, else the built-in one."""
-    ancestors = list(reversed(org.ancestor_paths()))
-    rules = {r.org_path: r for r in BallotRule.objects.filter(org_path__in=ancestors)}
-    for path in ancestors:
-        if path in rules and rules[path].org_id is not None:
-            return rules[path]
-    return BallotRule.objects.filter(org__isnull=True).first() or BallotRule()
+    return (
+        nearest_rule(BallotRule, org.path)
+        or BallotRule.objects.filter(org__isnull=True).first()
+        or BallotRule()
+    )
 
 
 def ballot_rule_save(*, actor: Any, org: Org, **values: Any) -> BallotRule:
     require_capability(actor, MANAGE, org.path)
-    with transaction.atomic():
-        rule, _created = BallotRule.objects.select_for_update().get_or_create(
-            org=org, defaults={"org_path": org.path}
-        )
-        before = {k: getattr(rule, k) for k in values}
-        for key, value in values.items():
-            setattr(rule, key, value)
-        rule.full_clean()
-        rule.save()
-        audit_record(
-            action="democracy.ballot_rule.saved",
-            actor=actor,
-            target=rule,
-            org_path=org.path,
-            before=before,
-            after=values,
-        )
-    return rule
+    return rule_save(
+        BallotRule, actor=actor, org=org, action="democracy.ballot_rule.saved", values=values
+    )
 
 
 def needed_votes(pass_rule: str, in_office: int) -> int:

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.scoping import ViewerRequest
+from gonghui.core.views_support import run_service
 from gonghui.democracy import congress as congress_svc
 from gonghui.democracy import disclosure as disclosure_svc
 from gonghui.democracy import forms, selectors
 from gonghui.democracy import motions as svc
 from gonghui.democracy.ballot_selectors import member_ballots
 from gonghui.democracy.models import Delegate, Motion, MotionState, Rating, Session, SessionState
-from gonghui.democracy.views import act, qr_svg, scan_url
+from gonghui.democracy.views import qr_svg, scan_url
 
 
 def _seat(request: ViewerRequest, term_id: int | None = None) -> Delegate | None:
@@ -71,7 +72,7 @@ def motion_new(request: ViewerRequest) -> HttpResponse:
         def draft() -> None:
             result["m"] = svc.motion_draft(actor=request.user, delegate=seat, **form.cleaned_data)
 
-        if act(request, draft, _("提案已保存，请邀请代表附议")):
+        if run_service(request, draft, _("提案已保存，请邀请代表附议")):
             return redirect("democracy_m:motion", pk=result["m"].pk)
     return render(request, "democracy/m_motion_new.html", {"form": form})
 
@@ -124,7 +125,7 @@ def motion_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
     if action not in actions:
         raise Http404
     run, success = actions[action]
-    act(request, run, success)
+    run_service(request, run, success)
     return redirect("democracy_m:motion", pk=pk)
 
 
@@ -175,7 +176,7 @@ def disclosure_detail(request: ViewerRequest, pk: int) -> HttpResponse:
 def disclosure_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
     item = selectors.member_disclosure_get(user=request.user, pk=pk)
     if action == "ask":
-        act(
+        run_service(
             request,
             lambda: disclosure_svc.question_ask(
                 actor=request.user, item=item, question=request.POST.get("question", "")
@@ -183,7 +184,7 @@ def disclosure_action(request: ViewerRequest, pk: int, action: str) -> HttpRespo
             _("问题已提交，将在规定期限内答复"),
         )
     elif action == "vote":
-        act(
+        run_service(
             request,
             lambda: disclosure_svc.item_vote(
                 actor=request.user, item=item, rating=request.POST.get("rating", "")

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gonghui.core.audit import audit_record
-from gonghui.core.scoping import require_capability
+from gonghui.core import inherited
+from gonghui.core.inherited import nearest_rule
+from gonghui.core.scoping import Viewer, require_capability
 from gonghui.democracy.models import (
     MANAGER_GROUPS,
     CompositionRule,
@@ -26,37 +26,20 @@ MANAGE = "democracy.manage"
 
 def rule_for(org: Org) -> CompositionRule:
     """The nearest rule up the tree, else the stored national default, else the built-in one."""
-    ancestors = list(reversed(org.ancestor_paths()))
-    rules = {r.org_path: r for r in CompositionRule.objects.filter(org_path__in=ancestors)}
-    for path in ancestors:
-        if path in rules and rules[path].org_id is not None:
-            return rules[path]
-    national = CompositionRule.objects.filter(org__isnull=True).first()
-    return national or CompositionRule()
+    return (
+        nearest_rule(CompositionRule, org.path)
+        or CompositionRule.objects.filter(org__isnull=True).first()
+        or CompositionRule()
+    )
 
 
-def rule_save(*, actor: Any, org: Org, **values: Any) -> CompositionRule:
+def rule_save(*, actor: Viewer, org: Org, **values: Any) -> CompositionRule:
     # Federations set rules for their subtree without running congresses: orgs.manage suffices.
     if not actor.has_capability("orgs.manage", org.path):
         require_capability(actor, MANAGE, org.path)
-    with transaction.atomic():
-        rule, _created = CompositionRule.objects.select_for_update().get_or_create(
-            org=org, defaults={"org_path": org.path}
-        )
-        before = {k: getattr(rule, k) for k in values}
-        for key, value in values.items():
-            setattr(rule, key, value)
-        rule.full_clean()
-        rule.save()
-        audit_record(
-            action="democracy.rule.saved",
-            actor=actor,
-            target=rule,
-            org_path=org.path,
-            before=before,
-            after=values,
-        )
-    return rule
+    return inherited.rule_save(
+        CompositionRule, actor=actor, org=org, action="democracy.rule.saved", values=values
+    )
 
 
 # --- composition ---------------------------------------------------------------------------------

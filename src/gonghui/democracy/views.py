@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -14,10 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
+from gonghui.core.acting import acting_org, acting_org_or_none
 from gonghui.core.decorators import officer_required
-from gonghui.core.forms import apply_service_errors, error_messages
+from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, prefix_q, require_capability
+from gonghui.core.views_support import run_service
 from gonghui.democracy import congress as svc
 from gonghui.democracy import forms, rules, selectors
 from gonghui.democracy.models import CheckInMethod, Delegate, SessionState
@@ -26,26 +26,10 @@ from gonghui.members.models import Member
 MANAGE = "democracy.manage"
 
 
-def act(request: ViewerRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service; show its refusal as messages. True when it succeeded."""
-    try:
-        action()
-    except ValidationError as exc:
-        for message in error_messages(exc):
-            messages.error(request, message)
-        return False
-    except PermissionDenied:
-        messages.error(request, _("您没有办理此项的权限"))
-        return False
-    messages.success(request, success)
-    return True
-
-
 @officer_required
 @require_GET
 def index(request: ViewerRequest) -> HttpResponse:
-    post = acting_post(request)
-    org = post.org if post else None
+    org = acting_org_or_none(request)
     congresses = selectors.congress_list(viewer=request.user)
     can_create = (
         org is not None
@@ -62,17 +46,17 @@ def index(request: ViewerRequest) -> HttpResponse:
 @officer_required
 @require_POST
 def congress_create(request: ViewerRequest) -> HttpResponse:
-    post = acting_post(request)
+    org = acting_org_or_none(request)
     form = forms.CongressForm(request.POST)
-    if post is None or not form.is_valid():
+    if org is None or not form.is_valid():
         messages.error(request, _("请填写名称和职工人数"))
         return redirect("democracy:index")
     result: dict[str, Any] = {}
 
     def create() -> None:
-        result["c"] = svc.congress_create(actor=request.user, org=post.org, **form.cleaned_data)
+        result["c"] = svc.congress_create(actor=request.user, org=org, **form.cleaned_data)
 
-    if act(request, create, _("已建立职代会")):
+    if run_service(request, create, _("已建立职代会")):
         return redirect("democracy:congress_detail", pk=result["c"].pk)
     return redirect("democracy:index")
 
@@ -80,10 +64,7 @@ def congress_create(request: ViewerRequest) -> HttpResponse:
 @officer_required
 def rule_edit(request: ViewerRequest) -> HttpResponse:
     """The acting org's rule set (inherited by its subtree)."""
-    post = acting_post(request)
-    if post is None:
-        raise Http404
-    org = post.org
+    org = acting_org(request)
     current = rules.rule_for(org)
     form = forms.RuleForm(request.POST or None, instance=current if current.pk else None)
     if request.method == "POST" and form.is_valid():
@@ -186,7 +167,7 @@ def congress_add(request: ViewerRequest, pk: int, what: str) -> HttpResponse:
                 actor=request.user, term=term, member=member, replaces=replaces, **data
             )
 
-    act(request, run, _("已保存"))
+    run_service(request, run, _("已保存"))
     return redirect("democracy:congress_detail", pk=pk)
 
 
@@ -196,7 +177,7 @@ def delegate_leave(request: ViewerRequest, pk: int) -> HttpResponse:
     delegate = selectors.delegate_get(viewer=request.user, pk=pk)
     form = forms.LeaveForm(request.POST)
     if form.is_valid():
-        act(
+        run_service(
             request,
             lambda: svc.delegate_leave(actor=request.user, delegate=delegate, **form.cleaned_data),
             _("已登记离任"),
@@ -277,7 +258,7 @@ def session_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse
     if action not in services:
         raise Http404
     service, success = services[action]
-    act(request, lambda: service(actor=request.user, session=session), success)
+    run_service(request, lambda: service(actor=request.user, session=session), success)
     return redirect("democracy:session_detail", pk=pk)
 
 
@@ -288,7 +269,7 @@ def session_checkin(request: ViewerRequest, pk: int, delegate: int) -> HttpRespo
     seat = Delegate.objects.filter(pk=delegate, term_id=session.term_id).first()
     if seat is None:
         raise Http404
-    act(
+    run_service(
         request,
         lambda: svc.attendance_check_in(actor=request.user, session=session, delegate=seat),
         _("%(name)s已签到") % {"name": seat.name},
@@ -303,7 +284,7 @@ def session_leave(request: ViewerRequest, pk: int, delegate: int) -> HttpRespons
     seat = Delegate.objects.filter(pk=delegate, term_id=session.term_id).first()
     if seat is None:
         raise Http404
-    act(
+    run_service(
         request,
         lambda: svc.attendance_leave(actor=request.user, session=session, delegate=seat),
         _("%(name)s已离场") % {"name": seat.name},
@@ -325,7 +306,7 @@ def session_scan(request: ViewerRequest, pk: int) -> HttpResponse:
                 actor=request.user, session=session, delegate=seat, method=CheckInMethod.QR
             )
 
-        act(request, check_in, _("签到成功"))
+        run_service(request, check_in, _("签到成功"))
         return redirect("democracy:session_scan", pk=pk)
     return render(
         request,

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
+from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.scoping import ViewerRequest
+from gonghui.core.views_support import run_service
 from gonghui.democracy import disclosure as svc
 from gonghui.democracy import forms, selectors
 from gonghui.democracy.models import Rating
-from gonghui.democracy.views import act
 
 
 @officer_required
@@ -35,14 +35,14 @@ def plan_list(request: ViewerRequest) -> HttpResponse:
 @officer_required
 @require_POST
 def plan_create(request: ViewerRequest) -> HttpResponse:
-    post = acting_post(request)
+    org = acting_org_or_none(request)
     form = forms.PlanForm(request.POST)
-    if post is None or not form.is_valid():
+    if org is None or not form.is_valid():
         messages.error(request, _("请填写年度和计划名称"))
         return redirect("democracy:plan_list")
-    act(
+    run_service(
         request,
-        lambda: svc.plan_create(actor=request.user, org=post.org, **form.cleaned_data),
+        lambda: svc.plan_create(actor=request.user, org=org, **form.cleaned_data),
         _("已建立厂务公开计划"),
     )
     return redirect("democracy:plan_list")
@@ -71,7 +71,7 @@ def item_add(request: ViewerRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(viewer=request.user, pk=pk)
     form = forms.ItemForm(request.POST)
     if form.is_valid():
-        act(
+        run_service(
             request,
             lambda: svc.item_add(actor=request.user, plan=plan, **form.cleaned_data),
             _("已加入公开计划"),
@@ -113,7 +113,7 @@ def item_detail(request: ViewerRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_publish(request: ViewerRequest, pk: int) -> HttpResponse:
     item = selectors.item_get(viewer=request.user, pk=pk)
-    act(
+    run_service(
         request,
         lambda: svc.item_publish(
             actor=request.user, item=item, content=request.POST.get("content", "")
@@ -127,7 +127,7 @@ def item_publish(request: ViewerRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_answer(request: ViewerRequest, pk: int) -> HttpResponse:
     question = selectors.question_get(viewer=request.user, pk=pk)
-    act(
+    run_service(
         request,
         lambda: svc.question_answer(
             actor=request.user, question=question, answer=request.POST.get("answer", "")

@@ -14,11 +14,11 @@ from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
 from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest
+from gonghui.core.views_support import run_service
 from gonghui.democracy import forms, selectors
 from gonghui.democracy import motions as svc
 from gonghui.democracy.exporters import MotionExporter
 from gonghui.democracy.models import Department, MotionState, Rating
-from gonghui.democracy.views import act
 
 
 def _or(value: int | None, default: int) -> int:
@@ -120,7 +120,7 @@ def motion_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
     if action not in actions:
         raise Http404
     run, success = actions[action]
-    act(request, run, success)
+    run_service(request, run, success)
     return redirect("democracy:motion_detail", pk=pk)
 
 

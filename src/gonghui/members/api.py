@@ -21,10 +21,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
-from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
 from gonghui.accounts.models import AccountType
 from gonghui.core import dicts, ratelimit
-from gonghui.core.api_schemas import BirthDate, EventDate
+from gonghui.core.api_schemas import NO_NUL, BirthDate, ErrorOut, EventDate, InvalidOut
 from gonghui.core.crypto import mask_card_number
 from gonghui.core.identifiers import IdType, normalize_code, validate_personal_id
 from gonghui.core.importing.jobs import job_create, run_import_job

@@ -25,7 +25,7 @@ from stdnum import luhn
 from gonghui.core import counters, ratelimit
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import mask_card_number
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import Viewer, require_capability
 from gonghui.members.models import Card, CardSequence, CardStatus, Member
 from gonghui.orgs.models import PATH_STEP, Org
 
@@ -63,7 +63,7 @@ def is_card_number(text: str) -> bool:
     return bool(re.fullmatch(r"\d{13}", text)) and luhn.is_valid(text)
 
 
-def card_issue_locked(member: Member, *, actor: Any) -> Card:
+def card_issue_locked(member: Member, *, actor: Viewer) -> Card:
     """Issue a new active card to a member whose row the caller has locked."""
     card = Card.objects.create(
         number=_next_number(card_prefix(member.union)),
@@ -89,7 +89,7 @@ def card_void_locked(member: Member, *, status: str = CardStatus.VOID) -> None:
 
 
 @transaction.atomic
-def card_replace(*, actor: Any, member: Member, reason: str) -> Card:
+def card_replace(*, actor: Viewer, member: Member, reason: str) -> Card:
     """挂失 and 补卡: the old number dies, a new one is issued."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     require_capability(actor, "members.manage", member.org_path)

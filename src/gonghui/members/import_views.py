@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gonghui.accounts.shell import acting_post
 from gonghui.core import job_views
+from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.scoping import ViewerRequest
 from gonghui.core.search_tokens import resolve_search
@@ -50,8 +50,7 @@ def export_members(request: ViewerRequest) -> HttpResponse:
     """The list as filtered on its page; ``unmasked=1`` for the full ID and phone numbers."""
     code = (request.GET.get("org") or "").strip().upper()
     if not code:
-        post = acting_post(request)
-        code = post.org.code if post else ""
+        code = acting_org(request).code
     org = org_selectors.org_get(viewer=request.user, code=code)
     unmasked = request.GET.get("unmasked") == "1"
     ensure_export_allowed(request.user, org.path, unmasked=unmasked)

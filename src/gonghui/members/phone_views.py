@@ -7,12 +7,10 @@ Members only: an anonymous visitor is sent to the phone login, any other account
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from gonghui.accounts.views import LoginView
 from gonghui.core import notify, registry
+from gonghui.core.decorators import member_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.net import client_ip
 from gonghui.members import activation, applications, corrections, self_service
@@ -43,20 +42,6 @@ CLAIM_KEY = "gonghui.activation.claim"
 View = Callable[..., HttpResponse]
 
 
-def member_account(view: View) -> View:
-    """A member account's page: log in first; officers and merchants get a 404."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("members_m:login"))
-        if getattr(request.user, "account_type", "") != "member":
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _member_or_none(request: HttpRequest) -> Member | None:
     return self_service.own_member(request.user)
 
@@ -72,7 +57,7 @@ def _client(request: HttpRequest) -> str:
 # --- home and login ------------------------------------------------------------------------------
 
 
-@member_account
+@member_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     member = _member_or_none(request)
@@ -184,7 +169,7 @@ def _card_context(request: HttpRequest) -> dict[str, Any] | None:
 
 
 @never_cache
-@member_account
+@member_required
 @require_GET
 def card(request: HttpRequest) -> HttpResponse:
     context = _card_context(request)
@@ -194,7 +179,7 @@ def card(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@member_account
+@member_required
 @require_GET
 def card_live(request: HttpRequest) -> HttpResponse:
     """The fragment the card page fetches every 20 seconds: this minute's QR and code."""
@@ -204,7 +189,7 @@ def card_live(request: HttpRequest) -> HttpResponse:
     return render(request, "members/m/card_live.html", context)
 
 
-@member_account
+@member_required
 @require_GET
 def card_print(request: HttpRequest) -> HttpResponse:
     context = _card_context(request)
@@ -213,7 +198,7 @@ def card_print(request: HttpRequest) -> HttpResponse:
     return render(request, "members/m/card_print.html", context)
 
 
-@member_account
+@member_required
 def card_lost(request: HttpRequest) -> HttpResponse:
     member = _member_or_none(request)
     if member is None:
@@ -241,7 +226,7 @@ def card_lost(request: HttpRequest) -> HttpResponse:
 # --- profile, corrections, history ---------------------------------------------------------------
 
 
-@member_account
+@member_required
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
     member = _member_or_none(request)
@@ -266,7 +251,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_account
+@member_required
 def correction_new(request: HttpRequest) -> HttpResponse:
     member = _member_or_none(request)
     if member is None:
@@ -296,7 +281,7 @@ def correction_new(request: HttpRequest) -> HttpResponse:
     return render(request, "members/m/correction.html", {"form": form, "title": _("申请更正信息")})
 
 
-@member_account
+@member_required
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
     member = _member_or_none(request)
@@ -341,7 +326,7 @@ def _directory_unions(find: str, joint: bool) -> list[Org]:
     return list(qs.order_by("name", "path")[:20])
 
 
-@member_account
+@member_required
 def join(request: HttpRequest) -> HttpResponse:
     """Apply to join: find the union in the directory, then the application form."""
     finder = JoinFindForm(request.GET or None)

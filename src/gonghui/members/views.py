@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.accounts.shell import acting_post
 from gonghui.core import dicts
+from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.core.search_tokens import resolve_search, search_query
+from gonghui.core.views_support import run_service
 from gonghui.members import applications, cards, selectors, services
 from gonghui.members.forms import (
     MemberFilterForm,
@@ -92,8 +93,7 @@ def member_list(request: ViewerRequest) -> HttpResponse:
 
 def _roster_actions(request: ViewerRequest, filters: selectors.MemberFilters) -> dict[str, Any]:
     """Which of import / export / unmasked export the viewer may use on this list."""
-    post = acting_post(request)
-    org = filters.org or (post.org if post else None)
+    org = filters.org or acting_org_or_none(request)
     if org is None:
         return {}
     user = request.user
@@ -107,8 +107,8 @@ def _roster_actions(request: ViewerRequest, filters: selectors.MemberFilters) ->
 
 @officer_required
 def member_register(request: ViewerRequest) -> HttpResponse:
-    post = acting_post(request)
-    acting = post.org.code if post and post.org.kind in GRASSROOTS_KINDS else ""
+    org = acting_org_or_none(request)
+    acting = org.code if org is not None and org.kind in GRASSROOTS_KINDS else ""
     form = MemberRegisterForm(request.POST or None, initial={"union": acting})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -158,13 +158,7 @@ def member_reveal(request: ViewerRequest, pk: int, field: str) -> HttpResponse:
 
 
 def _after_action(request: ViewerRequest, pk: int, action: Any, success: str) -> HttpResponse:
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
+    run_service(request, action, success)
     return redirect("members:detail", pk=pk)
 
 
@@ -313,13 +307,7 @@ def transfer_decide(request: ViewerRequest, pk: int, decision: str) -> HttpRespo
     }
     if decision not in actions:
         raise Http404
-    try:
-        actions[decision]()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已处理转会"))
+    run_service(request, actions[decision], _("已处理转会"))
     return redirect("members:transfer_list")
 
 
@@ -359,18 +347,17 @@ def application_list(request: ViewerRequest) -> HttpResponse:
 @require_POST
 def application_decide(request: ViewerRequest, pk: int, decision: str) -> HttpResponse:
     application = applications.application_get(viewer=request.user, pk=pk)
-    try:
-        if decision == "approve":
+    if decision not in ("approve", "reject"):
+        raise Http404
+    run_service(
+        request,
+        lambda: (
             applications.join_approve(actor=request.user, application=application)
-        elif decision == "reject":
-            applications.join_reject(
+            if decision == "approve"
+            else applications.join_reject(
                 actor=request.user, application=application, reason=request.POST.get("reason", "")
             )
-        else:
-            raise Http404
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已处理入会申请"))
+        ),
+        _("已处理入会申请"),
+    )
     return redirect("members:applications")

@@ -8,8 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
-from gonghui.core.api_schemas import EventDate
+from gonghui.core.api_schemas import NO_NUL, ErrorOut, EventDate, InvalidOut
 from gonghui.core.scoping import ViewerRequest
 from gonghui.orgs import selectors, services
 from gonghui.orgs.models import PATH_ALPHABET, PATH_STEP, Org, OrgKind

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
 from gonghui.core import job_views
+from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.orgs import selectors as org_selectors
@@ -47,11 +47,10 @@ def period_list(request: ViewerRequest) -> HttpResponse:
         else:
             messages.success(request, _("已冻结%(year)d年度数据并生成各级年报") % {"year": year})
         return redirect("stats:periods")
-    post = acting_post(request)
     return render(
         request,
         "stats/periods.html",
-        {"periods": ReportPeriod.objects.all(), "org": post.org if post else None},
+        {"periods": ReportPeriod.objects.all(), "org": acting_org_or_none(request)},
     )
 
 

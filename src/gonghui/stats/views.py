@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from gonghui.accounts.shell import acting_post
+from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest, require_capability
@@ -31,8 +31,7 @@ RANKING_KEYS = {
 @replica_view
 def dashboard(request: ViewerRequest, code: str = "") -> HttpResponse:
     if not code:
-        post = acting_post(request)
-        code = post.org.code if post else ""
+        code = acting_org(request).code
     org = org_selectors.org_get(viewer=request.user, code=code)
     require_capability(request.user, "stats.view", org.path)
     today = timezone.localdate()

@@ -14,8 +14,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from gonghui.accounts.api import NO_NUL, ErrorOut, InvalidOut
 from gonghui.accounts.models import AccountType
+from gonghui.core.api_schemas import NO_NUL, ErrorOut, InvalidOut
 from gonghui.core.net import client_ip
 from gonghui.core.observability import hide_user
 from gonghui.core.scoping import ViewerRequest

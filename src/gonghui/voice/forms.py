@@ -12,9 +12,7 @@ from gonghui.voice.models import AppealCategory, AppealKind, AppealStatus, Chann
 
 
 def _categories() -> Any:
-    from gonghui.voice.services import ensure_categories
-
-    ensure_categories()
+    # Read only: the categories are seeded by migration voice 0005 (no write on a GET).
     return AppealCategory.objects.filter(active=True)
 
 

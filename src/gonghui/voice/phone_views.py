@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.models import AccountType
+from gonghui.core.decorators import member_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.net import client_ip
 from gonghui.core.observability import hide_user
@@ -29,29 +28,22 @@ from gonghui.voice.forms_proposals import MemberProposalForm
 from gonghui.voice.models import Appeal, AppealKind
 
 
-def _member_user(request: HttpRequest) -> Any:
-    user = request.user
-    if getattr(user, "account_type", "") != AccountType.MEMBER:
-        raise Http404
-    return user
-
-
-@login_required
+@member_required
 @require_GET
 def my_list(request: HttpRequest) -> HttpResponse:
-    user = _member_user(request)
+    user = request.user
     rows = selectors.my_appeals(user=user)[:100]
     ideas = proposals.my_proposals(user=user)[:100]
     return render(request, "voice/m_list.html", {"rows": rows, "proposals": ideas})
 
 
-@login_required
+@member_required
 @never_cache
 def submit(request: HttpRequest) -> HttpResponse:
     # Every request to this page, signed or anonymous, logs no user: the anonymous submission's
     # line must not name the member, and must not stand out among the others either.
     hide_user(request)
-    user = _member_user(request)
+    user = request.user
     form = MemberAppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -123,17 +115,17 @@ def _submitter_action(
         raise Http404 from exc
 
 
-@login_required
+@member_required
 @require_GET
 def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _member_user(request)
+    user = request.user
     return _detail_page(request, selectors.my_appeal_get(user=user, pk=pk))
 
 
-@login_required
+@member_required
 @require_POST
 def my_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _member_user(request)
+    user = request.user
     if action not in ("rate", "reopen"):
         raise Http404
     appeal = selectors.my_appeal_get(user=user, pk=pk)
@@ -144,12 +136,12 @@ def my_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("voice_m:detail", pk=pk)
 
 
-@login_required
+@member_required
 @never_cache
 def follow(request: HttpRequest) -> HttpResponse:
     """Enter the 查询码 of an anonymous appeal to see its progress (POST only: no code in URLs)."""
     hide_user(request)
-    user = _member_user(request)
+    user = request.user
     form = FollowForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
@@ -164,14 +156,14 @@ def follow(request: HttpRequest) -> HttpResponse:
     return render(request, "voice/m_follow.html", {"form": form})
 
 
-@login_required
+@member_required
 @never_cache
 @require_POST
 def follow_action(request: HttpRequest, action: str) -> HttpResponse:
     """Rate or reopen an anonymous appeal; the 查询码 comes with the form, as in ``follow``.
     The answer is the page itself, not a redirect (a flash message would sit in the session)."""
     hide_user(request)
-    user = _member_user(request)
+    user = request.user
     if action not in ("rate", "reopen"):
         raise Http404
     code = request.POST.get("code", "")
@@ -186,10 +178,10 @@ def follow_action(request: HttpRequest, action: str) -> HttpResponse:
     return _detail_page(request, appeal, follow_code=code, notice=notice)
 
 
-@login_required
+@member_required
 def proposal_submit(request: HttpRequest) -> HttpResponse:
     """A member's 合理化建议 (individual, or a team they lead)."""
-    user = _member_user(request)
+    user = request.user
     form = MemberProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
+from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response, export_start
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest, holds_anywhere
+from gonghui.core.views_support import run_service
 from gonghui.orgs import selectors as org_selectors
 from gonghui.voice import reports, selectors, services
 from gonghui.voice.forms import (
@@ -65,7 +66,7 @@ def appeal_list(request: ViewerRequest) -> HttpResponse:
     _require_view(request)
     filters = _filters(request)
     if request.GET.get("format") in ("xlsx", "csv"):
-        post = acting_post(request)
+        acting = acting_org_or_none(request)
         result = export_start(
             reports.AppealExporter(
                 viewer=request.user,
@@ -74,7 +75,7 @@ def appeal_list(request: ViewerRequest) -> HttpResponse:
                 channel=filters.channel,
                 kind=filters.kind,
             ),
-            org_path=post.org_path if post else "",
+            org_path=acting.path if acting else "",
             file_format=request.GET["format"],
         )
         if isinstance(result, HttpResponse):
@@ -102,9 +103,9 @@ def appeal_list(request: ViewerRequest) -> HttpResponse:
 def appeal_enter(request: ViewerRequest) -> HttpResponse:
     """Register a hotline call, a letter or a box slip on a worker's behalf."""
     _require_view(request)
-    post = acting_post(request)
+    acting = acting_org_or_none(request)
     form = AppealEnterForm(
-        request.POST or None, request.FILES or None, initial={"org": post.org.code if post else ""}
+        request.POST or None, request.FILES or None, initial={"org": acting.code if acting else ""}
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -153,15 +154,7 @@ def appeal_detail(request: ViewerRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: ViewerRequest, pk: int, call: Callable[[], Any], done: str) -> HttpResponse:
-    try:
-        call()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except PermissionDenied:
-        messages.error(request, _("只有承办工会的干部可以办理；逾期件已移交上级工会"))
-    else:
-        messages.success(request, done)
+    run_service(request, call, done, denied=_("只有承办工会的干部可以办理；逾期件已移交上级工会"))
     return redirect("voice:detail", pk=pk)
 
 

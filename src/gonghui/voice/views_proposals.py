@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts.shell import acting_post
+from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import ViewerRequest
+from gonghui.core.views_support import run_service
 from gonghui.orgs import selectors as org_selectors
 from gonghui.voice import forums, proposals
 from gonghui.voice.forms_proposals import (
@@ -32,11 +33,6 @@ from gonghui.voice.forms_proposals import (
 )
 from gonghui.voice.models import ProposalStatus
 from gonghui.voice.views import _require_view
-
-
-def _acting_code(request: ViewerRequest) -> str:
-    post = acting_post(request)
-    return post.org.code if post else ""
 
 
 @officer_required
@@ -68,7 +64,9 @@ def proposal_new(request: ViewerRequest) -> HttpResponse:
     _require_view(request)
     campaigns = [(c.pk, c.name) for c in proposals.campaign_list(viewer=request.user)[:50]]
     form = ProposalForm(
-        request.POST or None, initial={"org": _acting_code(request)}, campaigns=campaigns
+        request.POST or None,
+        initial={"org": getattr(acting_org_or_none(request), "code", "")},
+        campaigns=campaigns,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -142,15 +140,7 @@ def proposal_action(request: ViewerRequest, pk: int, action: str) -> HttpRespons
         "implement": lambda: proposals.proposal_implement(actor=user, proposal=proposal, **data),
         "reward": lambda: proposals.proposal_reward(actor=user, proposal=proposal, **data),
     }
-    try:
-        calls[action]()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except PermissionDenied:
-        messages.error(request, _("只有建议所在工会的干部可以办理"))
-    else:
-        messages.success(request, _("已办理"))
+    run_service(request, calls[action], _("已办理"), denied=_("只有建议所在工会的干部可以办理"))
     return redirect(proposal.get_absolute_url())
 
 
@@ -159,13 +149,11 @@ def campaign_list(request: ViewerRequest) -> HttpResponse:
     _require_view(request)
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        post = acting_post(request)
+        org = acting_org_or_none(request)
         try:
-            if post is None:
+            if org is None:
                 raise PermissionDenied
-            campaign = proposals.campaign_create(
-                actor=request.user, org=post.org, **form.cleaned_data
-            )
+            campaign = proposals.campaign_create(actor=request.user, org=org, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except PermissionDenied:
@@ -192,11 +180,11 @@ def forum_list(request: ViewerRequest) -> HttpResponse:
     _require_view(request)
     form = ForumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        post = acting_post(request)
+        org = acting_org_or_none(request)
         try:
-            if post is None:
+            if org is None:
                 raise PermissionDenied
-            forum = forums.forum_create(actor=request.user, org=post.org, **form.cleaned_data)
+            forum = forums.forum_create(actor=request.user, org=org, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except PermissionDenied:
