@@ -11,9 +11,8 @@ from gonghui.assistance.models import CaseStatus, HardshipCase
 from gonghui.benefits import reports
 from gonghui.core import registry
 from gonghui.members.models import Member
-from tests.assistance.helpers import apply
-from tests.benefits.helpers import approved_offer, members, signed_merchant
 from tests.conftest import Cast, fresh
+from tests.factories import apply, approved_offer, members, signed_merchant
 
 
 def _hardship_member(cast: Cast, status: str = CaseStatus.ARCHIVED) -> Member:

@@ -15,8 +15,8 @@ from django.urls import reverse
 from gonghui.assistance import services
 from gonghui.assistance.models import CaseStatus
 from gonghui.core.views_support import run_service
-from tests.assistance.helpers import apply
 from tests.conftest import Cast, fresh
+from tests.factories import apply
 
 
 def _request() -> Any:

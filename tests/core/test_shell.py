@@ -310,7 +310,7 @@ def test_capability_matrix_columns_match_the_capability_check(cast: Cast) -> Non
 
 
 def test_merchant_actions_shown_only_to_who_may_manage_the_merchant(cast: Cast) -> None:
-    from tests.benefits.helpers import signed_merchant
+    from tests.factories import signed_merchant
 
     merchant = signed_merchant(cast)
     url = f"/benefits/merchants/{merchant.pk}/"

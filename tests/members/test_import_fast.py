@@ -17,8 +17,9 @@ from gonghui.members import import_pg
 from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Card, Member, MembershipChange
 from tests.conftest import Cast, fresh
-from tests.members.test_import import A, person, problem_rows, workbook
-from tests.members.test_registry import resident
+from tests.factories import person, problem_rows, resident, workbook
+
+A = resident("41010519850312101")  # male, born 1985-03-12
 
 PEOPLE = [resident(f"41010519810202{n:02d}1") for n in range(1, 10)]
 postgres_only = pytest.mark.skipif(
