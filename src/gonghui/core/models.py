@@ -14,7 +14,7 @@ class AuditEvent(models.Model):
     such as ``orgs.org.moved``. The actor may be empty on purpose (an anonymous appeal).
     """
 
-    action = models.CharField(_("操作"), max_length=100, db_index=True)
+    action = models.CharField(_("操作"), max_length=100)  # filtered within a scope: path index
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
