@@ -170,8 +170,10 @@ def test_initial_load_is_refused_when_members_exist(cast: Cast, tmp_path: Any, c
     assert "首次导入" in capsys.readouterr().out
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite refuses the first load")
-def test_initial_load_is_refused_on_sqlite(cast: Cast) -> None:
+def test_initial_load_is_refused_on_sqlite(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run on both databases: on PostgreSQL the connection is made to say it is SQLite."""
+    monkeypatch.setattr(connection, "vendor", "sqlite")
     job = job_of(cast, roster(2), initial=True)
+    monkeypatch.undo()
     assert job.status == JobStatus.FAILED and "PostgreSQL" in job.message
     assert not Member.objects.exists()
