@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bench.timing import record, scaled
+from bench.timing import record, scaled, standalone
 
 QUOTA_SHARE = 0.8  # the offer's quota covers 80 % of the members: the rest must be refused
 WORKERS = 2
@@ -371,21 +371,7 @@ def _load(
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        print(f"database: {connection.vendor} ({name})", file=sys.stderr)
-        args = [int(a) for a in sys.argv[1:3]]
-        run(*args)
-    finally:
-        connection.creation.destroy_test_db(name, verbosity=0)
+    standalone(run, 2)
 
 
 if __name__ == "__main__":

@@ -12,14 +12,11 @@ repetitions. Run alone: ``DATABASE_URL=postgres://… python -m bench.search [me
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
-import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from bench.timing import measure, record, scaled
+from bench.timing import measure, record, scaled, standalone
 
 
 def build(members: int) -> tuple[Any, list[tuple[str, str]]]:
@@ -123,22 +120,7 @@ def run(members: int = 0, runs: int = 0, repetitions: int = 3) -> None:
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        print(f"database: {connection.vendor} ({name})", file=sys.stderr)
-        start = time.perf_counter()
-        run(*[int(a) for a in sys.argv[1:2]])
-        print(f"search bench: {time.perf_counter() - start:.1f} s", file=sys.stderr)
-    finally:
-        connection.creation.destroy_test_db(name, verbosity=0)
+    standalone(run, 1)
 
 
 if __name__ == "__main__":

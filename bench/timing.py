@@ -150,3 +150,25 @@ def final_json() -> str:
     return json.dumps(
         {"quick": QUICK, "figures": [f.as_json() for f in FIGURES]}, ensure_ascii=False
     )
+
+
+def standalone(run: Callable[..., Any], argc: int) -> None:
+    """``python -m bench.<step> [sizes]``: one step alone, on a throwaway database."""
+    import sys
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        print(f"database: {connection.vendor} ({name})", file=sys.stderr)
+        start = time.perf_counter()
+        run(*[int(a) for a in sys.argv[1 : 1 + argc]])
+        print(f"{run.__module__}: {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    finally:
+        connection.creation.destroy_test_db(name, verbosity=0)

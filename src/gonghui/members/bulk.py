@@ -31,8 +31,8 @@ from gonghui.members.models import (
 )
 from gonghui.orgs.models import PATH_STEP
 
-_ID_CONTEXT = f"{Member._meta.label_lower}.id_number"
-_PHONE_CONTEXT = f"{Member._meta.label_lower}.phone"
+ID_CONTEXT = f"{Member._meta.label_lower}.id_number"
+PHONE_CONTEXT = f"{Member._meta.label_lower}.phone"
 MEMBER_COLUMNS = (
     "id",
     "id_type",
@@ -170,7 +170,7 @@ class MemberWriter:
             (
                 str(member_id),
                 v["id_type"],
-                encrypt(v["id_number"], _ID_CONTEXT),
+                encrypt(v["id_number"], ID_CONTEXT),
                 v["id_index"],
                 v["name"].translate(_ESCAPES),
                 v["gender"],
@@ -184,7 +184,7 @@ class MemberWriter:
                 v["employment_status"],
                 "t" if v["migrant_worker"] else "f",
                 v["new_employment"],
-                encrypt(v["phone"], _PHONE_CONTEXT) if v["phone"] else "",
+                encrypt(v["phone"], PHONE_CONTEXT) if v["phone"] else "",
                 v["phone_index"],
                 str(employer) if employer else "\\N",
                 str(union.pk),

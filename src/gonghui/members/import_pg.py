@@ -28,8 +28,6 @@ from gonghui.members.models import (
     MemberStatus,
 )
 
-_ID_CONTEXT = f"{Member._meta.label_lower}.id_number"
-_PHONE_CONTEXT = f"{Member._meta.label_lower}.phone"
 TABLES = (
     (Member, bulk.MEMBER_COLUMNS),
     (MembershipChange, bulk.CHANGE_COLUMNS),
@@ -64,8 +62,8 @@ def copy_rows(raw: Any, model: Any, columns: Sequence[str], types: list[str], ro
 
 def seal(values: dict[str, Any]) -> None:
     """Encrypt a valid row's personal data (kept beside the clear values for validation)."""
-    values["id_cipher"] = encrypt(values["id_number"], _ID_CONTEXT)
-    values["phone_cipher"] = encrypt(values["phone"], _PHONE_CONTEXT) if values["phone"] else ""
+    values["id_cipher"] = encrypt(values["id_number"], bulk.ID_CONTEXT)
+    values["phone_cipher"] = encrypt(values["phone"], bulk.PHONE_CONTEXT) if values["phone"] else ""
 
 
 class BackgroundMemberWriter(bulk.MemberWriter):
