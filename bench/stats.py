@@ -52,9 +52,9 @@ def _bare_rollup(path: str) -> Callable[[int], None]:
         CounterDelta._meta.db_table,
     )
     sql = (
-        f"SELECT key, value FROM {own} WHERE org_path = %s UNION ALL "
-        f"SELECT key, value FROM {below} WHERE org_path = %s UNION ALL "
-        f"SELECT key, delta FROM {log} WHERE org_path > %s AND org_path < %s"
+        f"SELECT key, value, spread FROM {own} WHERE org_path = %s UNION ALL "
+        f"SELECT key, value, spread FROM {below} WHERE org_path = %s UNION ALL "
+        f"SELECT key, delta, NULL FROM {log} WHERE org_path > %s AND org_path < %s"
     )
     params = [path, path, path, path_upper(path)]
 

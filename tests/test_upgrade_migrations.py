@@ -83,3 +83,70 @@ def test_the_dictionary_seed_migration_carries_its_own_data() -> None:
     today = {(name, code) for name, (_t, entries) in BUILTIN.items() for code, *_ in entries}
     # Entries added to BUILTIN later ship with a migration of their own.
     assert frozen <= today
+
+
+@pytest.mark.django_db(transaction=True)
+def test_distributions_become_one_row_per_org_and_back() -> None:
+    """Issue 18.2: core 0013 / stats 0004 fold the per-year and per-month rows into one row per
+    org and dimension (and the snapshots' rows alike); reversed, the rows come back as they were."""
+    before = [("core", "0012_audit_action_index_dropped"), ("stats", "0003_snapshot_subtree")]
+    after = [
+        ("core", "0013_distributions_one_row_per_org"),
+        ("stats", "0004_distributions_one_row_per_org"),
+    ]
+    latest = _latest("core") + _latest("stats")
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        counter = old.get_model("core", "OrgCounter")
+        counter.objects.all().delete()
+        rows = {
+            ("0001", "members.current"): 5,
+            ("0001", "members.born.1985"): 3,
+            ("0001", "members.born.1990"): 2,
+            ("0001", "members.joined.2024-05"): 5,
+            ("0002", "members.born.1985"): 1,
+            ("0002", "members.born.1999"): 0,  # a zero row is left behind, not carried
+        }
+        counter.objects.bulk_create(
+            counter(org_path=p, key=k, value=v) for (p, k), v in rows.items()
+        )
+        snapshot = old.get_model("stats", "Snapshot").objects.create(
+            label="1999", taken_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        )
+        snapshot_row = old.get_model("stats", "SnapshotCounter")
+        snapshot_row.objects.create(
+            snapshot=snapshot, org_path="0001", key="members.born.1985", value=3
+        )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps
+        stored = {
+            (p, k): (v, s)
+            for p, k, v, s in new.get_model("core", "OrgCounter").objects.values_list(
+                "org_path", "key", "value", "spread"
+            )
+        }
+        assert stored == {
+            ("0001", "members.current"): (5, None),
+            ("0001", "members.born"): (5, {"1985": 3, "1990": 2}),
+            ("0001", "members.joined"): (5, {"2024-05": 5}),
+            ("0002", "members.born"): (1, {"1985": 1}),
+        }
+        kept = new.get_model("stats", "SnapshotCounter").objects.filter(snapshot_id=snapshot.pk)
+        assert list(kept.values_list("key", "value", "spread")) == [
+            ("members.born", 3, {"1985": 3})
+        ]
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        back = executor.loader.project_state(before).apps.get_model("core", "OrgCounter")
+        restored = {(p, k): v for p, k, v in back.objects.values_list("org_path", "key", "value")}
+        assert restored == {pair: v for pair, v in rows.items() if v}
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+        from gonghui.core.counters import rebuild_counters
+
+        rebuild_counters()

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from gonghui.core import counters, rollups
+from gonghui.core import counters, rollups, spreads
 from gonghui.core.models import CounterDelta, SubtreeCounter
 from gonghui.core.schedule import periodic_job
 from gonghui.stats.reports import snapshot_take
@@ -31,8 +31,14 @@ def _members(cast: Cast, n: int, union: Any = None) -> None:
 
 
 def _above(cast: Cast, key: str = "members.current") -> int:
-    row = SubtreeCounter.objects.filter(org_path=cast.province.path, key=key).first()
-    return row.value if row else 0
+    """The province's descendants' sum of ``key`` as stored (a bucket: in its dimension's row)."""
+    stored, bucket = key, None
+    if spreads.dimension_of(key):
+        stored, bucket = spreads.dimension_of(key)
+    row = SubtreeCounter.objects.filter(org_path=cast.province.path, key=stored).first()
+    if row is None:
+        return 0
+    return row.value if bucket is None else row.spread.get(bucket, 0)
 
 
 def test_a_service_writes_its_own_rows_and_the_fold_moves_the_deltas_up(cast: Cast) -> None:
@@ -48,11 +54,11 @@ def test_a_service_writes_its_own_rows_and_the_fold_moves_the_deltas_up(cast: Ca
     assert _above(cast) == above + 3 and _above(cast, "members.born.1985") == 3
     assert subtree_counters(cast.province)["members.current"] == members + 3
     assert not SubtreeCounter.objects.filter(
-        org_path=cast.grassroots.path, key="members.born.1985"
+        org_path=cast.grassroots.path, key="members.born"
     ).exists()  # a union's descendants' sums leave its own rows out
     _members(cast, -3)
     rollups.fold()
-    assert not SubtreeCounter.objects.filter(key="members.born.1985").exists()  # no zeros kept
+    assert _above(cast, "members.born.1985") == 0  # no zero bucket kept
     assert subtree_counters(cast.province) == before
 
 
@@ -121,3 +127,43 @@ def test_a_province_read_does_not_depend_on_the_number_of_members(cast: Cast) ->
     assert small == large
     assert subtree_counters(cast.province)["members.born.1985"] == 60_006
     assert not any("members" in node for node in large[1])
+
+
+def test_a_distribution_is_one_row_per_org_whatever_its_number_of_years(cast: Cast) -> None:
+    """Issue 18.2: birth years and join months are kept as one row per org and dimension, so
+    the counter tables grow with the orgs, not with the members' spread of years."""
+    from gonghui.core.models import OrgCounter
+
+    path = cast.grassroots.path
+    rows_before = OrgCounter.objects.filter(org_path=path).count()
+    pairs = []
+    for i in range(40):
+        pairs += [
+            (path, f"members.born.{1960 + i}"),
+            (path, f"members.joined.20{10 + i % 15}-0{1 + i % 9}"),
+        ]
+    counters.bump(counters.tally(pairs))
+    rollups.fold()
+    stored = OrgCounter.objects.filter(org_path=path)
+    assert stored.count() <= rows_before + 2  # at most the two dimensions' rows are new
+    born = stored.get(key="members.born")
+    assert born.spread["1960"] >= 1 and born.value == sum(born.spread.values())
+    assert (
+        SubtreeCounter.objects.filter(
+            org_path=cast.province.path, key__startswith="members.born"
+        ).count()
+        == 1
+    )
+    figures = subtree_counters(cast.province)
+    assert all(figures[f"members.born.{1960 + i}"] >= 1 for i in range(40))
+    counters.bump(counters.tally(pairs, sign=-1))
+    rollups.fold()
+    assert subtree_counters(cast.province) == counters_before_of(figures, pairs)
+
+
+def counters_before_of(figures: dict[str, int], pairs: list[tuple[str, str]]) -> dict[str, int]:
+    """``figures`` without the pairs' counts (zeros left out)."""
+    left = dict(figures)
+    for _path, key in pairs:
+        left[key] -= 1
+    return {key: value for key, value in left.items() if value}

@@ -8,13 +8,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("公共机制")
 
     def ready(self) -> None:
-        from gonghui.core import audit, keys, navigation, notify, registry, storage, tasks
+        from django.db.backends.signals import connection_created
+
+        from gonghui.core import audit, keys, navigation, notify, registry, spreads, storage, tasks
         from gonghui.core.audit_actions import ACTIONS
         from gonghui.core.models import CounterDelta, OrgCounter, SubtreeCounter
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
 
         audit.register_audit_actions(ACTIONS)
+        connection_created.connect(spreads.install_sqlite_function)
         keys.register_rekey("core.files", storage.reseal_all_files)
         from gonghui.core import checks  # noqa: F401  (registers the org-path system checks)
 

@@ -13,6 +13,7 @@ and reports any drift, without correcting it: a drift is a bug to find, not to p
 
 from __future__ import annotations
 
+import json
 from collections import Counter as Tally
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from gonghui.core import rollups
+from gonghui.core import rollups, spreads
 from gonghui.core.audit import AuditEvent, audit_record
 from gonghui.core.models import CounterDelta, OrgCounter
 
@@ -62,18 +63,22 @@ def bump(deltas: dict[PathKey, int]) -> None:
         return
     table, log = OrgCounter._meta.db_table, CounterDelta._meta.db_table
     if connection.vendor == "postgresql":
+        stored = spreads.compact(rows)  # a dimension's buckets into its one row (core.spreads)
         with connection.cursor() as cursor:
-            # One statement: the log's insert feeds the counters' upsert.
+            # One statement: the log's insert runs beside the counters' upsert.
             cursor.execute(
                 f"WITH logged AS (INSERT INTO {log} (org_path, key, delta) "  # noqa: S608
-                "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[]) "
-                "RETURNING org_path, key, delta) "
-                f"INSERT INTO {table} (org_path, key, value) SELECT * FROM logged "
-                f"ON CONFLICT (org_path, key) DO UPDATE SET value = {table}.value + excluded.value",
-                [list(column) for column in zip(*rows, strict=True)],
+                "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[])) "
+                f"INSERT INTO {table} (org_path, key, value, spread) SELECT * FROM "
+                "unnest(%s::varchar[], %s::varchar[], %s::bigint[], %s::jsonb[]) "
+                + rollups.upsert_sql(table),
+                [
+                    *(list(column) for column in zip(*rows, strict=True)),
+                    *(list(column) for column in zip(*stored, strict=True)),
+                ],
             )
         return
-    rollups.add(table, rows, ("org_path", "key", "value"))
+    rollups.add(table, rows)
     rollups.log(rows)
 
 
@@ -112,7 +117,8 @@ def recount(
     prefixed = Q()
     for prefix in key_prefixes:
         prefixed |= Q(key__startswith=prefix)
-    for path, key, value in stale.filter(prefixed).values_list("org_path", "key", "value"):
+    rows = stale.filter(prefixed).values_list("org_path", "key", "value", "spread")
+    for path, key, value in spreads.expand_rows(rows):
         totals[(path, key)] -= value
     bump(dict(totals))
     OrgCounter.objects.filter(org_path__in=paths, value=0).delete()
@@ -128,12 +134,9 @@ def computed() -> dict[PathKey, int]:
 
 
 def stored() -> dict[PathKey, int]:
-    return {
-        (path, key): value
-        for path, key, value in OrgCounter.objects.exclude(value=0).values_list(
-            "org_path", "key", "value"
-        )
-    }
+    """Every counter as stored (a dimension's row as its bucket keys), zeros left out."""
+    rows = OrgCounter.objects.exclude(value=0).values_list("org_path", "key", "value", "spread")
+    return {(path, key): value for path, key, value in spreads.expand_rows(rows) if value}
 
 
 @transaction.atomic
@@ -142,7 +145,10 @@ def rebuild_counters() -> int:
     figures = computed()
     OrgCounter.objects.all().delete()
     OrgCounter.objects.bulk_create(
-        (OrgCounter(org_path=p, key=k, value=v) for (p, k), v in figures.items()),
+        (
+            OrgCounter(org_path=p, key=k, value=v, spread=json.loads(s) if s else None)
+            for p, k, v, s in spreads.compact((p, k, v) for (p, k), v in figures.items())
+        ),
         batch_size=5000,
     )
     rollups.rebuild()
@@ -184,12 +190,12 @@ def drift_at(paths: list[str]) -> list[Drift]:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         computed = computed_at(paths)
-        stored = {
-            (path, key): value
-            for path, key, value in OrgCounter.objects.filter(org_path__in=paths)
+        rows = (
+            OrgCounter.objects.filter(org_path__in=paths)
             .exclude(value=0)
-            .values_list("org_path", "key", "value")
-        }
+            .values_list("org_path", "key", "value", "spread")
+        )
+        stored = {(path, key): value for path, key, value in spreads.expand_rows(rows) if value}
     return [
         Drift(path, key, stored.get((path, key), 0), computed.get((path, key), 0))
         for path, key in sorted(set(stored) | set(computed))

@@ -270,6 +270,8 @@ class OrgCounter(models.Model):
     org_path = models.CharField(max_length=255)
     key = models.CharField(max_length=64)
     value = models.BigIntegerField(default=0)
+    # A dimension's buckets ({"1985": 3}) when ``key`` is a dimension (core.spreads); else null.
+    spread = models.JSONField(null=True, blank=True)
 
     objects = ScopedManager()
 
@@ -279,15 +281,8 @@ class OrgCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["org_path", "key"], name="core_one_counter_per_key")
         ]
-        # A subtree's sums read this index only: the path range (core.scoping.prefix_q, default
-        # operators) and the value.
-        indexes = [
-            models.Index(
-                fields=["org_path", "key"],
-                include=["value"],
-                name="core_counter_subtree",
-            )
-        ]
+        # No index holds ``value`` or ``spread``: a bump's upsert changes only those, so it is
+        # a HOT update (issue 18.3). Rollups read an org's rows by the unique (org_path, key).
 
     def __str__(self) -> str:
         return f"{self.org_path} {self.key}={self.value}"
@@ -323,6 +318,8 @@ class SubtreeCounter(models.Model):
     org_path = models.CharField(max_length=255)
     key = models.CharField(max_length=64)
     value = models.BigIntegerField(default=0)
+    # A dimension's buckets ({"1985": 3}) when ``key`` is a dimension (core.spreads); else null.
+    spread = models.JSONField(null=True, blank=True)
 
     objects = ScopedManager()
 

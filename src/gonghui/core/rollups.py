@@ -21,9 +21,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import JSONField, Q, Value
 from django.utils import timezone
 
+from gonghui.core import spreads
 from gonghui.core.models import CounterDelta, OrgCounter, RollupState, SubtreeCounter
 from gonghui.core.scoping import PATH_STEP, path_upper
 
@@ -50,35 +51,41 @@ def lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
 
 
-def add(table: str, rows: Sequence[tuple[Any, ...]], columns: tuple[str, ...]) -> None:
-    """Upsert (org_path, key, value) rows adding to the stored value; ``columns`` names them."""
-    if not rows:
+def add(table: str, rows: Iterable[tuple[str, str, int]]) -> None:
+    """Add (org_path, key, delta) rows to ``table``'s stored values (a dimension's bucket keys
+    into its one row per org, core.spreads), creating the rows that are missing."""
+    compacted = spreads.compact(rows)
+    if not compacted:
         return
-    path, key, value = columns
-    upsert = (
-        f"ON CONFLICT ({path}, {key}) DO UPDATE SET {value} = {table}.{value} + excluded.{value}"
-    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Three array parameters however many rows: nothing to parse or bind per row.
+            # Four array parameters however many rows: nothing to parse or bind per row.
             cursor.execute(
-                f"INSERT INTO {table} ({path}, {key}, {value}) "  # noqa: S608
-                f"SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[]) {upsert}",
-                [list(column) for column in zip(*rows, strict=True)],
+                f"INSERT INTO {table} (org_path, key, value, spread) "  # noqa: S608
+                "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[], %s::jsonb[]) "
+                + upsert_sql(table),
+                [list(column) for column in zip(*compacted, strict=True)],
             )
             return
-        for start in range(0, len(rows), _INSERT_ROWS):
-            chunk = rows[start : start + _INSERT_ROWS]
+        for start in range(0, len(compacted), _INSERT_ROWS):
+            chunk = compacted[start : start + _INSERT_ROWS]
             cursor.execute(
-                f"INSERT INTO {table} ({path}, {key}, {value}) "  # noqa: S608
-                f"VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))} {upsert}",
+                f"INSERT INTO {table} (org_path, key, value, spread) "  # noqa: S608
+                f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(chunk))} " + upsert_sql(table),
                 [item for row in chunk for item in row],
             )
 
 
+def upsert_sql(table: str) -> str:
+    """The ON CONFLICT clause adding a new (org_path, key) row into the stored one."""
+    return (
+        f"ON CONFLICT (org_path, key) DO UPDATE SET value = {table}.value + excluded.value, "
+        f"spread = gonghui_spread_add({table}.spread, excluded.spread)"
+    )
+
+
 def _add_descendants(sums: dict[PathKey, int]) -> None:
-    rows = [(path, key, value) for (path, key), value in sums.items() if value]
-    add(SubtreeCounter._meta.db_table, rows, ("org_path", "key", "value"))
+    add(SubtreeCounter._meta.db_table, [(path, key, value) for (path, key), value in sums.items()])
     touched = sorted({path for path, _key in sums})
     for start in range(0, len(touched), _INSERT_ROWS):
         SubtreeCounter.objects.filter(
@@ -97,21 +104,27 @@ def subtree(path: str) -> dict[str, int]:
     """Every figure of the subtree of ``path``, exact (zeros left out)."""
     rows = (
         OrgCounter.objects.filter(org_path=path)
-        .values_list("key", "value")
+        .values_list("key", "value", "spread")
         .union(
-            SubtreeCounter.objects.filter(org_path=path).values_list("key", "value"),
-            CounterDelta.objects.filter(_below(path)).values_list("key", "delta"),
+            SubtreeCounter.objects.filter(org_path=path).values_list("key", "value", "spread"),
+            CounterDelta.objects.filter(_below(path))
+            .annotate(no_spread=Value(None, output_field=JSONField()))
+            .values_list("key", "delta", "no_spread"),
             all=True,
         )
     )
     totals: Tally[str] = Tally()
-    for key, value in rows:
-        totals[key] += value
+    for key, value, spread in rows:
+        for bucket_key, n in spreads.expand(key, value, spread):
+            totals[bucket_key] += n
     return {key: value for key, value in totals.items() if value}
 
 
 def children(path: str, child_paths: list[str], key: str) -> tuple[dict[str, int], int]:
-    """One figure of each child's subtree, and the org's own (本级): O(children) rows."""
+    """One figure of each child's subtree, and the org's own (本级): O(children) rows. A
+    scalar figure: a dimension's bucket (``members.born.1985``) is not ranked."""
+    if spreads.dimension_of(key) is not None:
+        raise ValueError(f"{key} is a bucket of a dimension, not a figure to rank by")
     rows = (
         OrgCounter.objects.filter(org_path__in=[path, *child_paths], key=key)
         .values_list("org_path", "value")
@@ -190,29 +203,51 @@ def descendant_sums(rows: Iterable[tuple[str, str, int]]) -> dict[PathKey, int]:
 def copy_descendant_sums(
     *, source: str, target: str, where: str = "1 = 1", params: Sequence[Any] = (), extra: Any = None
 ) -> None:
-    """``INSERT INTO target`` the descendant sums of ``source``'s (org_path, key, value) rows
-    that match ``where`` (a rebuild, a snapshot); ``extra`` is a leading column's value
+    """``INSERT INTO target`` the descendant sums of ``source``'s (org_path, key, value, spread)
+    rows that match ``where`` (a rebuild, a snapshot); ``extra`` is a leading column's value
     (the snapshot id) when ``target`` has one."""
     lead_column, lead = ("snapshot_id, ", "%s, ") if extra is not None else ("", "")
     lead_params = [extra] if extra is not None else []
+    columns = f"{lead_column}org_path, key, value, spread"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            ancestors = (
+                f"CROSS JOIN LATERAL generate_series({PATH_STEP}, length(s.org_path) - 1, "
+                f"{PATH_STEP}) AS n"
+            )
             cursor.execute(
-                f"INSERT INTO {target} ({lead_column}org_path, key, value) "  # noqa: S608
-                f"SELECT {lead}t.* FROM (SELECT substr(s.org_path, 1, n), s.key, SUM(s.value) "
-                f"FROM {source} s CROSS JOIN LATERAL generate_series({PATH_STEP}, "
-                f"length(s.org_path) - 1, {PATH_STEP}) AS n WHERE {where} GROUP BY 1, 2 "
-                "HAVING SUM(s.value) <> 0) t",
+                f"INSERT INTO {target} ({columns}) "  # noqa: S608
+                f"SELECT {lead}t.*, NULL FROM (SELECT substr(s.org_path, 1, n), s.key, "
+                f"SUM(s.value) FROM {source} s {ancestors} "
+                f"WHERE s.spread IS NULL AND {where} GROUP BY 1, 2 HAVING SUM(s.value) <> 0) t",
+                [*lead_params, *params],
+            )
+            # A dimension's rows: each bucket summed per ancestor, the buckets folded back
+            # into one object per (ancestor, dimension).
+            cursor.execute(
+                f"INSERT INTO {target} ({columns}) "  # noqa: S608
+                f"SELECT {lead}t.anc, t.key, SUM(t.n), jsonb_object_agg(t.bucket, t.n) FROM ("
+                "SELECT substr(s.org_path, 1, n) AS anc, s.key, b.key AS bucket, "
+                f"SUM(b.value::bigint) AS n FROM {source} s {ancestors} "
+                "CROSS JOIN LATERAL jsonb_each_text(s.spread) AS b "
+                f"WHERE s.spread IS NOT NULL AND {where} GROUP BY 1, 2, 3 "
+                "HAVING SUM(b.value::bigint) <> 0) t GROUP BY t.anc, t.key",
                 [*lead_params, *params],
             )
             return
-        cursor.execute(f"SELECT org_path, key, value FROM {source} s WHERE {where}", params)  # noqa: S608
-        rows = [(*lead_params, p, k, v) for (p, k), v in descendant_sums(cursor.fetchall()).items()]
+        cursor.execute(
+            f"SELECT org_path, key, value, spread FROM {source} s WHERE {where}",  # noqa: S608
+            params,
+        )
+        sums = descendant_sums(spreads.expand_rows(cursor.fetchall()))
+        rows = [
+            (*lead_params, *row) for row in spreads.compact((p, k, v) for (p, k), v in sums.items())
+        ]
         for start in range(0, len(rows), _INSERT_ROWS):
             chunk = rows[start : start + _INSERT_ROWS]
             width = len(chunk[0])
             cursor.execute(
-                f"INSERT INTO {target} ({lead_column}org_path, key, value) VALUES "  # noqa: S608
+                f"INSERT INTO {target} ({columns}) VALUES "  # noqa: S608
                 + ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk)),
                 [item for row in chunk for item in row],
             )
@@ -238,10 +273,11 @@ def subtree_moved(old_path: str, new_path: str) -> None:
     rows, ``SubtreeCounter`` rows and pending deltas move with the rewrite."""
     lock()
     folded: Tally[str] = Tally()
-    for key, value in OrgCounter.objects.filter(org_path=old_path).values_list("key", "value"):
-        folded[key] += value
-    for key, value in SubtreeCounter.objects.filter(org_path=old_path).values_list("key", "value"):
-        folded[key] += value
+    for model in (OrgCounter, SubtreeCounter):
+        stored = model.objects.filter(org_path=old_path).values_list("key", "value", "spread")
+        for key, value, spread in stored:
+            for bucket_key, n in spreads.expand(key, value, spread):
+                folded[bucket_key] += n
     # The org's own pending deltas are in its own rows but not yet in its ancestors'.
     for key, delta in CounterDelta.objects.filter(org_path=old_path).values_list("key", "delta"):
         folded[key] -= delta

@@ -12,7 +12,7 @@ class MembersConfig(AppConfig):
         from gonghui.members.audit_actions import ACTIONS
 
         register_audit_actions(ACTIONS)
-        from gonghui.core import counters, navigation, notify, registry
+        from gonghui.core import counters, navigation, notify, registry, spreads
         from gonghui.core.navigation import NavItem
         from gonghui.members import counters as member_counters
         from gonghui.members import phone_registry, services, todo
@@ -28,6 +28,8 @@ class MembersConfig(AppConfig):
         registry.register_todo_provider("members.pending", todo.pending_work)
         phone_registry.register()  # the member's phone pages (/m/) and correction requests
         counters.register_counter_source("members", member_counters.source)
+        for dimension in member_counters.DIMENSIONS:
+            spreads.register_dimension(dimension)
         navigation.register_section("members", _("会员"), order=20, icon="☺")
         navigation.register_items(
             "members",

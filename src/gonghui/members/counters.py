@@ -16,6 +16,8 @@ from gonghui.members.models import Card, CardStatus, Member, MemberStatus
 
 CURRENT = (MemberStatus.ACTIVE, MemberStatus.RETAINED)
 PREFIXES = ("members.", "cards.")
+# Kept as one row per union with the counts per year / month inside (core.spreads).
+DIMENSIONS = ("members.born", "members.joined")
 
 
 def keys_of(values: dict[str, Any], *, cards: int) -> list[tuple[str, str]]:

@@ -52,6 +52,8 @@ class SnapshotCounter(models.Model):
     org_path = models.CharField(max_length=255)
     key = models.CharField(max_length=64)
     value = models.BigIntegerField()
+    # A dimension's buckets ({"1985": 3}) when ``key`` is a dimension (core.spreads); else null.
+    spread = models.JSONField(null=True, blank=True)
 
     objects = ScopedManager()
 
@@ -79,6 +81,8 @@ class SnapshotSubtree(models.Model):
     org_path = models.CharField(max_length=255)
     key = models.CharField(max_length=64)
     value = models.BigIntegerField()
+    # A dimension's buckets ({"1985": 3}) when ``key`` is a dimension (core.spreads); else null.
+    spread = models.JSONField(null=True, blank=True)
 
     objects = ScopedManager()
 

@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import rollups
+from gonghui.core import rollups, spreads
 from gonghui.core.audit import audit_record
 from gonghui.core.models import OrgCounter
 from gonghui.orgs.models import FEDERATION_KINDS, Org, OrgKind, OrgStatus
@@ -93,11 +93,12 @@ def period_freeze(*, actor: Any, year: int) -> ReportPeriod:
     orgs = list(Org.objects.filter(status=OrgStatus.ACTIVE).only("pk", "path", "kind"))
     unit_of = _reporting_units(orgs)
     per_unit: dict[str, Tally[str]] = {}
-    for path, key, value in (
+    rows = (
         SnapshotCounter.objects.filter(snapshot=snapshot)
-        .values_list("org_path", "key", "value")
+        .values_list("org_path", "key", "value", "spread")
         .iterator(chunk_size=10000)
-    ):
+    )
+    for path, key, value in spreads.expand_rows(rows):
         unit = unit_of.get(path)
         if unit is not None:
             per_unit.setdefault(unit, Tally())[key] += value
@@ -129,8 +130,8 @@ def snapshot_take(*, label: str) -> Snapshot:
     target, source = SnapshotCounter._meta.db_table, OrgCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {target} (snapshot_id, org_path, key, value) "  # noqa: S608
-            f"SELECT %s, org_path, key, value FROM {source} WHERE value <> 0",
+            f"INSERT INTO {target} (snapshot_id, org_path, key, value, spread) "  # noqa: S608
+            f"SELECT %s, org_path, key, value, spread FROM {source} WHERE value <> 0",
             [snapshot.pk],
         )
     # The descendants' sums from the rows just copied: consistent with them by construction.
@@ -227,7 +228,8 @@ def own_items(report: OrgReport) -> dict[str, int]:
     rows = SnapshotCounter.objects.filter(
         snapshot_id=report.period.snapshot_id, org_path=report.org_path
     )
-    return items_of(dict(rows.values_list("key", "value")), report.period.year)
+    stored = rows.values_list("org_path", "key", "value", "spread")
+    return items_of({k: v for _p, k, v in spreads.expand_rows(stored)}, report.period.year)
 
 
 def summed_items(report: OrgReport) -> dict[str, int]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from gonghui.core import rollups
+from gonghui.core import rollups, spreads
 from gonghui.core.scoping import Viewer, require_capability
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import Org
@@ -78,10 +78,11 @@ def _snapshot_rows(org: Org, **filters: Any) -> Any:
 def snapshot_subtree_counters(*, org: Org, label: str) -> dict[str, int]:
     own, below = _snapshot_rows(org, snapshot__label=label)
     totals: Tally[str] = Tally()
-    for key, value in own.values_list("key", "value").union(
-        below.values_list("key", "value"), all=True
+    for key, value, spread in own.values_list("key", "value", "spread").union(
+        below.values_list("key", "value", "spread"), all=True
     ):
-        totals[key] += value
+        for bucket_key, n in spreads.expand(key, value, spread):
+            totals[bucket_key] += n
     return {key: value for key, value in totals.items() if value}
 
 

@@ -4,14 +4,43 @@ from django.db import migrations, models
 from django.utils import timezone
 
 
+def _descendant_sums(schema_editor, *, source, target, where, params=(), extra=None):
+    """Frozen copy of core.rollups.copy_descendant_sums as it was when this migration was
+    written (the live one also reads the ``spread`` column, which a later migration adds)."""
+    step = 4  # core.scoping.PATH_STEP
+    lead_column, lead = ("snapshot_id, ", "%s, ") if extra is not None else ("", "")
+    lead_params = [extra] if extra is not None else []
+    with schema_editor.connection.cursor() as cursor:
+        if schema_editor.connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {target} ({lead_column}org_path, key, value) "
+                f"SELECT {lead}t.* FROM (SELECT substr(s.org_path, 1, n), s.key, SUM(s.value) "
+                f"FROM {source} s CROSS JOIN LATERAL generate_series({step}, "
+                f"length(s.org_path) - 1, {step}) AS n WHERE {where} GROUP BY 1, 2 "
+                "HAVING SUM(s.value) <> 0) t",
+                [*lead_params, *params],
+            )
+            return
+        cursor.execute(f"SELECT org_path, key, value FROM {source} s WHERE {where}", params)
+        sums = {}
+        for path, key, value in cursor.fetchall():
+            for end in range(step, len(path), step):
+                sums[(path[:end], key)] = sums.get((path[:end], key), 0) + value
+        for (path, key), value in sums.items():
+            if value:
+                cursor.execute(
+                    f"INSERT INTO {target} ({lead_column}org_path, key, value) "
+                    f"VALUES ({lead}%s, %s, %s)",
+                    [*lead_params, path, key, value],
+                )
+
+
 def sum_descendants(apps, schema_editor):
     """Each org's descendants' sums from the per-org counters (ADR 0018): one statement on
     PostgreSQL, whatever the number of rows."""
-    from gonghui.core.rollups import copy_descendant_sums
-
     counter = apps.get_model("core", "OrgCounter")._meta.db_table
     subtree = apps.get_model("core", "SubtreeCounter")._meta.db_table
-    copy_descendant_sums(source=counter, target=subtree, where="s.value <> 0")
+    _descendant_sums(schema_editor, source=counter, target=subtree, where="s.value <> 0")
     apps.get_model("core", "RollupState").objects.create(pk=1, refreshed_at=timezone.now())
 
 
