@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from gonghui.accounts.models import PHONE_RE, normalize_phone, phone_index
@@ -141,13 +142,24 @@ def member_page(
     return rows, (rows[-1].id if more and rows else None)
 
 
-def _after_q(after_id: int) -> Q:
-    """Rows after member ``after_id`` in the list's order. ``org_path <= path`` bounds the index
-    range; the rest is a filter on the rows of one union. An unknown id is past the end."""
-    path = Member.objects.filter(pk=after_id).values_list("org_path", flat=True).first()
+def _after_q(after_id: int) -> Q | RawSQL:
+    """Rows after member ``after_id`` in the list's order: the row comparison
+    ``(org_path, id) < (path, id)`` is where the ``(org_path, id)`` index scan starts (an OR of
+    the two columns is a filter PostgreSQL applies row by row). An unknown id is past the end."""
+    path = (
+        Member.objects.unscoped(reason="the cursor row's path; the page itself is scoped")
+        .filter(pk=after_id)
+        .values_list("org_path", flat=True)
+        .first()
+    )
     if path is None:
         return Q(pk__in=[])
-    return Q(org_path__lte=path) & (Q(org_path__lt=path) | Q(id__lt=after_id))
+    table = Member._meta.db_table
+    return RawSQL(  # noqa: S611  (the table name is ours; the values are parameters)
+        f'("{table}"."org_path", "{table}"."id") < (%s, %s)',
+        [path, after_id],
+        output_field=BooleanField(),
+    )
 
 
 def member_get(*, viewer: Viewer | None, pk: int) -> Member:
