@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from gonghui.accounts.models import AccountType, User
-from gonghui.core.scoping import Viewer, prefix_q, scope_q
+from gonghui.core.scoping import Viewer, prefix_q
 from gonghui.orgs.models import Org, Post
 
 
@@ -11,7 +11,7 @@ def officer_list(
     *, viewer: Viewer | None, org: Org | None = None, query: str = ""
 ) -> QuerySet[User]:
     """Officer accounts holding (or having held) a post in the viewer's scope."""
-    posts = Post.objects.filter(scope_q(viewer), user=OuterRef("pk"))
+    posts = Post.objects.for_viewer(viewer).filter(user=OuterRef("pk"))
     if org is not None:
         posts = posts.filter(prefix_q("org_path", org.path))
     qs = User.objects.filter(Exists(posts), account_type=AccountType.OFFICER)
@@ -32,7 +32,8 @@ def officer_get(*, viewer: Viewer | None, pk: int) -> User:
 def officer_posts(*, viewer: Viewer | None, user: User) -> QuerySet[Post]:
     """The user's posts that lie in the viewer's scope (others are not the viewer's business)."""
     return (
-        Post.objects.filter(scope_q(viewer), user=user)
+        Post.objects.for_viewer(viewer)
+        .filter(user=user)
         .select_related("org")
         .order_by("-active", "org_path")
     )

@@ -48,9 +48,10 @@ def attachment_get(*, viewer: Viewer | None, pk: int) -> CaseAttachment:
 
 def own_cases(*, applicant: Any) -> QuerySet[HardshipCase]:
     """A member's own applications (the phone pages); nobody else's."""
+    own = HardshipCase.objects.unscoped(reason="a member's own applications, by applicant")
     if not getattr(applicant, "is_authenticated", False):
-        return HardshipCase.objects.none()
-    return HardshipCase.objects.filter(applicant=applicant).select_related("org").order_by("-id")
+        return own.none()
+    return own.filter(applicant=applicant).select_related("org").order_by("-id")
 
 
 def own_case(*, applicant: Any, pk: int) -> HardshipCase:
@@ -66,8 +67,9 @@ def visible_rules(*, viewer: Viewer | None) -> QuerySet[IdentificationRule]:
     """Rules of the viewer's subtrees and of the orgs above them (what they inherit)."""
     paths = viewer_paths(viewer)
     above = {a for p in paths for a in ancestor_paths(p)}
+    rules = IdentificationRule.objects.unscoped(reason="the viewer's subtrees and orgs above")
     return (
-        IdentificationRule.objects.filter(Q(org_path__in=above) | scope_q(viewer))
+        rules.filter(Q(org_path__in=above) | scope_q(viewer))
         .select_related("org")
         .order_by("org_path", "-effective_from")
     )
@@ -95,8 +97,9 @@ def campaign_list(*, viewer: Viewer | None) -> QuerySet[Campaign]:
     """Campaigns launched in the viewer's subtrees or above them (they work within those)."""
     paths = viewer_paths(viewer)
     above = {a for p in paths for a in ancestor_paths(p)}
+    launched = Campaign.objects.unscoped(reason="the viewer's subtrees and orgs above")
     return (
-        Campaign.objects.filter(Q(org_path__in=above) | scope_q(viewer))
+        launched.filter(Q(org_path__in=above) | scope_q(viewer))
         .select_related("org")
         .order_by("-year", "-id")
     )

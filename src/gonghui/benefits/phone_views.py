@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.benefits import selectors, services
 from gonghui.benefits.forms import ComplaintForm
-from gonghui.benefits.models import Campaign, Category
+from gonghui.benefits.models import Category
 from gonghui.core.decorators import member_required
 from gonghui.core.forms import apply_service_errors
 
@@ -37,7 +37,7 @@ def merchant(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "benefits/m_merchant.html",
-        {"merchant": shop, "offers": selectors.public_offers().filter(merchant=shop)},
+        {"merchant": shop, "offers": selectors.merchant_offers(merchant=shop)},
     )
 
 
@@ -79,9 +79,7 @@ def complain(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def signup(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    campaign = get_object_or_404(
-        Campaign.objects.filter(offers__in=selectors.public_offers()).distinct(), pk=pk
-    )
+    campaign = selectors.public_campaign_get(pk)
     try:
         services.campaign_signup(actor=user, campaign=campaign)
     except (ValidationError, PermissionDenied) as exc:

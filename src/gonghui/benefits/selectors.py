@@ -97,9 +97,11 @@ def complaint_get(*, viewer: Viewer, pk: int) -> Complaint:
 
 # --- the members' side (installation-wide by design) ---------------------------------------------
 
+_PUBLIC = "signed merchants and their current offers are public to every member"
+
 
 def public_merchants() -> QuerySet[Merchant]:
-    return Merchant.objects.filter(
+    return Merchant.objects.unscoped(reason=_PUBLIC).filter(
         status=MerchantStatus.SIGNED, agreement_end__gte=timezone.localdate()
     )
 
@@ -110,12 +112,16 @@ def public_merchant_get(pk: int) -> Merchant:
 
 def public_offers(*, category: str = "", region: str = "") -> QuerySet[Offer]:
     today = timezone.localdate()
-    qs = Offer.objects.filter(
-        status=OfferStatus.APPROVED,
-        valid_from__lte=today,
-        valid_until__gte=today,
-        merchant__in=public_merchants(),
-    ).select_related("merchant", "campaign")
+    qs = (
+        Offer.objects.unscoped(reason=_PUBLIC)
+        .filter(
+            status=OfferStatus.APPROVED,
+            valid_from__lte=today,
+            valid_until__gte=today,
+            merchant__in=public_merchants(),
+        )
+        .select_related("merchant", "campaign")
+    )
     if category:
         qs = qs.filter(merchant__category=category)
     if region:
@@ -125,13 +131,32 @@ def public_offers(*, category: str = "", region: str = "") -> QuerySet[Offer]:
 
 def my_redemptions(*, user: Any) -> QuerySet[Redemption]:
     member = getattr(user, "member", None)
+    own = Redemption.objects.unscoped(reason="a member's own redemptions")
     if member is None:
-        return Redemption.objects.none()
-    return Redemption.objects.filter(member=member).select_related("merchant", "offer")
+        return own.none()
+    return own.filter(member=member).select_related("merchant", "offer")
 
 
 def my_complaints(*, user: Any) -> QuerySet[Complaint]:
     member = getattr(user, "member", None)
+    own = Complaint.objects.unscoped(reason="a member's own complaints")
     if member is None:
-        return Complaint.objects.none()
-    return Complaint.objects.filter(member=member).select_related("merchant")
+        return own.none()
+    return own.filter(member=member).select_related("merchant")
+
+
+def public_campaign_get(pk: int) -> Campaign:
+    """A campaign with a public offer: what a member may sign up for (else 404)."""
+    with_offers = Campaign.objects.unscoped(reason="campaigns behind public offers")
+    return get_object_or_404(with_offers.filter(offers__in=public_offers()).distinct(), pk=pk)
+
+
+def merchant_offers(*, merchant: Merchant) -> QuerySet[Offer]:
+    """The public offers of one public merchant (its page behind the plaque's QR)."""
+    return public_offers().filter(merchant=merchant)
+
+
+def shop_recent(*, merchant: Merchant, day: dt.date) -> QuerySet[Redemption]:
+    """The shop counter's redemptions of ``day``: the merchant came from the staff account."""
+    own = Redemption.objects.unscoped(reason="the merchant's own counter, found by its staff")
+    return own.filter(merchant=merchant, day=day).select_related("offer")

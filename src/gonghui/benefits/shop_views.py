@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.accounts.models import AccountType
-from gonghui.benefits import counter
+from gonghui.benefits import counter, selectors
 from gonghui.benefits.forms import RedeemForm, VerifyForm
-from gonghui.benefits.models import Merchant, Redemption
+from gonghui.benefits.models import Merchant
 
 
 def _merchant(request: HttpRequest) -> Merchant | None:
@@ -37,9 +37,7 @@ def _merchant(request: HttpRequest) -> Merchant | None:
 def _page(request: HttpRequest, merchant: Merchant | None, **extra: Any) -> HttpResponse:
     today = timezone.localdate()
     recent = (
-        Redemption.objects.filter(merchant=merchant, day=today).select_related("offer")[:20]
-        if merchant is not None
-        else []
+        selectors.shop_recent(merchant=merchant, day=today)[:20] if merchant is not None else []
     )
     context = {"merchant": merchant, "form": VerifyForm(), "recent": recent, **extra}
     return render(request, "benefits/shop_home.html", context)

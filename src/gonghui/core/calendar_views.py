@@ -9,18 +9,17 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gonghui.core import selectors
 from gonghui.core.calendar_services import calendar_year_save, parse_schedule_lines
 from gonghui.core.decorators import superuser_required
 from gonghui.core.forms import BootstrapMixin, BoundedDateField, apply_service_errors
-from gonghui.core.models import CalendarDay, CalendarYear, DayKind
+from gonghui.core.models import CalendarDay, DayKind
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -113,14 +112,8 @@ def _lines(days: list[CalendarDay]) -> str:
 
 @superuser_required
 def calendar_list(request: HttpRequest) -> HttpResponse:
-    entries = {e.year: e for e in CalendarYear.objects.all()}
-    counts: dict[tuple[int, str], int] = {
-        (row["year"], row["kind"]): row["n"]
-        for row in CalendarDay.objects.annotate(year=ExtractYear("date"))
-        .values("year", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
+    entries = selectors.calendar_years()
+    counts = selectors.calendar_day_counts()
     this_year = timezone.localdate().year
     years = sorted({*entries, this_year, this_year + 1}, reverse=True)
     rows = [
@@ -150,12 +143,7 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
 def calendar_edit(request: HttpRequest, year: int) -> HttpResponse:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise Http404
-    entry = CalendarYear.objects.filter(year=year).first()
-    days = list(
-        CalendarDay.objects.filter(
-            date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31)
-        ).order_by("date")
-    )
+    entry, days = selectors.calendar_year(year)
     initial = {
         "holidays": _lines([d for d in days if d.kind == DayKind.HOLIDAY]),
         "workdays": _lines([d for d in days if d.kind == DayKind.WORKDAY]),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from gonghui.core import selectors
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import FORMATS, Exporter, export_start, exporter_class
 from gonghui.core.forms import BootstrapMixin
@@ -92,10 +93,8 @@ def upload_page(
         )
         run_import_job.enqueue(job.pk)
         return redirect("core:import_job", pk=job.pk)
-    recent = ImportJob.objects.filter(
-        actor_id=getattr(request.user, "pk", None),
-        org_path=org.path,
-        importer=importer_path(importer),
+    recent = selectors.recent_imports(
+        viewer=request.user, org_path=org.path, importer=importer_path(importer)
     )[:10]
     return render(
         request,
@@ -182,9 +181,7 @@ def export_download(request: ViewerRequest, exporter: Exporter, org_path: str) -
 
 def _export_job(request: ViewerRequest, pk: int) -> ExportJob:
     """An export's file is the actor's: it was read with the actor's scope."""
-    job = ExportJob.objects.filter(pk=pk, actor_id=getattr(request.user, "pk", None)).first()
-    if job is None:
-        raise Http404
+    job = selectors.own_export_job(viewer=request.user, pk=pk)
     exporter_class(job.exporter)
     return job
 

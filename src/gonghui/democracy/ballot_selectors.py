@@ -26,9 +26,9 @@ def sessions_for_ballots(*, viewer: Any) -> QuerySet[Session]:
     ).order_by("scheduled_for")
 
 
-def employers_of(org: Any) -> QuerySet[Employer]:
+def employers_of(*, viewer: Any, org: Any) -> QuerySet[Employer]:
     """The employers a union covers: the staff electorates (职工大会) it may call."""
-    return Employer.objects.filter(union=org).order_by("name")
+    return Employer.objects.for_viewer(viewer).filter(union=org).order_by("name")
 
 
 def ballot_get(*, viewer: Any, pk: int) -> Ballot:
@@ -43,7 +43,8 @@ def member_ballots(*, user: Any) -> QuerySet[Ballot]:
     """Ballots where the account is a voter or a teller: open ones and published results."""
     slots = voter_slots(user).values("ballot_id")
     return (
-        Ballot.objects.filter(Q(pk__in=slots) | Q(tellers__account=user))
+        Ballot.objects.unscoped(reason="ballots where the account itself votes or tells")
+        .filter(Q(pk__in=slots) | Q(tellers__account=user))
         .exclude(state=BallotState.DRAFT)
         .distinct()
         .select_related("session")

@@ -81,7 +81,7 @@ def ballot_create_org(request: ViewerRequest) -> HttpResponse:
     named list (民主评议 among colleagues)."""
     org = acting_org(request)
     require_capability(request.user, MANAGE, org.path)
-    employers = list(selectors.employers_of(org)[:500])
+    employers = list(selectors.employers_of(viewer=request.user, org=org)[:500])
     form = forms.OrgBallotForm(request.POST or None, employers=employers)
 
     def where(data: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from gonghui.democracy import disclosure as disclosure_svc
 from gonghui.democracy import forms, selectors
 from gonghui.democracy import motions as svc
 from gonghui.democracy.ballot_selectors import member_ballots
-from gonghui.democracy.models import Delegate, Motion, MotionState, Rating, Session, SessionState
+from gonghui.democracy.models import Delegate, Rating
 from gonghui.democracy.views import qr_svg, scan_url
 
 
@@ -33,18 +33,9 @@ def _seat(request: ViewerRequest, term_id: int | None = None) -> Delegate | None
 @require_GET
 def home(request: ViewerRequest) -> HttpResponse:
     seats = svc.delegate_seats(request.user)
-    term_ids = [s.term_id for s in seats]
-    sessions = Session.objects.filter(
-        term_id__in=term_ids,
-        state__in=[SessionState.PLANNED, SessionState.MATERIALS_SENT, SessionState.OPEN],
-    ).order_by("scheduled_for")
-    to_second = (
-        Motion.objects.filter(proposer__term_id__in=term_ids, state=MotionState.DRAFT)
-        .exclude(proposer__in=seats)
-        .exclude(signers__delegate__in=seats)
-        .select_related("proposer")
-    )
-    mine = Motion.objects.filter(proposer__in=seats).order_by("-pk")
+    sessions = selectors.delegate_sessions(seats=seats)
+    to_second = selectors.motions_to_second(seats=seats)
+    mine = selectors.delegate_motions(seats=seats)
     return render(
         request,
         "democracy/m_home.html",
@@ -134,9 +125,7 @@ def motion_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
 def checkin(request: ViewerRequest, pk: int) -> HttpResponse:
     """The delegate's QR for the officer at the door."""
     seats = svc.delegate_seats(request.user)
-    session = Session.objects.filter(pk=pk, term_id__in=[s.term_id for s in seats]).first()
-    if session is None:
-        raise Http404
+    session = selectors.delegate_session_get(seats=seats, pk=pk)
     seat = next(s for s in seats if s.term_id == session.term_id)
     token = congress_svc.checkin_token(session, seat)
     return render(

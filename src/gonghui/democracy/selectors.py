@@ -9,10 +9,11 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.scoping import get_scoped_or_404, scoped, subtrees_q, subtrees_with
+from gonghui.core.scoping import get_scoped_or_404, prefix_q, scoped, subtrees_q, subtrees_with
 from gonghui.democracy.models import (
     Congress,
     Delegate,
+    Department,
     DisclosureItem,
     DisclosurePlan,
     DisclosureQuestion,
@@ -23,6 +24,7 @@ from gonghui.democracy.models import (
     SessionState,
     StateLog,
 )
+from gonghui.members.models import Member
 
 
 def congress_list(*, viewer: Any) -> QuerySet[Congress]:
@@ -83,7 +85,8 @@ STATE_LABELS: dict[str, Any] = {
 
 def history(kind: str, obj: Any) -> list[StateLog]:
     """The state log of one object, with each state's label for display."""
-    rows = list(StateLog.objects.filter(kind=kind, object_id=obj.pk).select_related("actor"))
+    logs = StateLog.objects.unscoped(reason="the log of an object the caller found in scope")
+    rows = list(logs.filter(kind=kind, object_id=obj.pk).select_related("actor"))
     for row in rows:
         row.from_label = STATE_LABELS.get(row.from_state, row.from_state)  # type: ignore[attr-defined]
         row.to_label = STATE_LABELS.get(row.to_state, row.to_state)  # type: ignore[attr-defined]
@@ -109,6 +112,25 @@ def question_get(*, viewer: Any, pk: int) -> DisclosureQuestion:
     return get_scoped_or_404(DisclosureQuestion.objects.all(), viewer, pk=pk)
 
 
+# --- pickers inside an object found in scope -----------------------------------------------------
+
+
+def electable_member(*, viewer: Any, congress: Congress, pk: int) -> Member | None:
+    """A member of the congress's union subtree, in the viewer's scope (None: not found)."""
+    rows = Member.objects.for_viewer(viewer).filter(prefix_q("org_path", congress.org_path))
+    return rows.filter(pk=pk).first()
+
+
+def term_delegate(*, viewer: Any, term_id: int, pk: int) -> Delegate | None:
+    """A delegate of one term, in the viewer's scope (None: not found)."""
+    return Delegate.objects.for_viewer(viewer).filter(pk=pk, term_id=term_id).first()
+
+
+def congress_departments(*, viewer: Any, congress: Congress) -> QuerySet[Department]:
+    """The departments that may be assigned a motion of ``congress`` (承办部门)."""
+    return Department.objects.for_viewer(viewer).filter(org_id=congress.org_id)
+
+
 # --- members' view: their own union and the unions above it -----------------------------------
 
 
@@ -120,10 +142,15 @@ def member_org_paths(user: Any) -> list[str]:
     return list(member.union.ancestor_paths())
 
 
+_OWN_CONGRESSES = "the congresses of the member's own union and the unions above it"
+_OWN_SEATS = "the signed-in delegate's own seats and their terms"
+
+
 def member_motions(*, user: Any) -> QuerySet[Motion]:
     paths = member_org_paths(user)
     return (
-        Motion.objects.filter(org_path__in=paths)
+        Motion.objects.unscoped(reason=_OWN_CONGRESSES)
+        .filter(org_path__in=paths)
         .exclude(state=MotionState.DRAFT)
         .select_related("proposer", "department")
         .order_by("-number", "-pk")
@@ -134,7 +161,8 @@ def member_motion_get(*, user: Any, pk: int) -> Motion:
     """A motion of the member's congress; drafts only for delegates of the same term."""
     paths = member_org_paths(user)
     motion = (
-        Motion.objects.filter(pk=pk, org_path__in=paths)
+        Motion.objects.unscoped(reason=_OWN_CONGRESSES)
+        .filter(pk=pk, org_path__in=paths)
         .select_related("proposer", "department", "congress")
         .first()
     )
@@ -142,18 +170,57 @@ def member_motion_get(*, user: Any, pk: int) -> Motion:
         raise Http404
     if (
         motion.state == MotionState.DRAFT
-        and not Delegate.objects.filter(
-            member__account=user, left_on__isnull=True, term_id=motion.proposer.term_id
-        ).exists()
+        and not Delegate.objects.unscoped(reason=_OWN_SEATS)
+        .filter(member__account=user, left_on__isnull=True, term_id=motion.proposer.term_id)
+        .exists()
     ):
         raise Http404
     return motion
 
 
 def member_disclosures(*, user: Any) -> QuerySet[DisclosureItem]:
-    return DisclosureItem.objects.filter(
-        org_path__in=member_org_paths(user), published_at__isnull=False
-    ).order_by("-published_at")
+    return (
+        DisclosureItem.objects.unscoped(reason=_OWN_CONGRESSES)
+        .filter(org_path__in=member_org_paths(user), published_at__isnull=False)
+        .order_by("-published_at")
+    )
+
+
+def delegate_sessions(*, seats: list[Delegate]) -> QuerySet[Session]:
+    """Sessions still ahead or open of the terms where the delegate holds a seat."""
+    return (
+        Session.objects.unscoped(reason=_OWN_SEATS)
+        .filter(
+            term_id__in=[s.term_id for s in seats],
+            state__in=[SessionState.PLANNED, SessionState.MATERIALS_SENT, SessionState.OPEN],
+        )
+        .order_by("scheduled_for")
+    )
+
+
+def delegate_session_get(*, seats: list[Delegate], pk: int) -> Session:
+    """A session of a term where the delegate holds a seat (else 404)."""
+    own = Session.objects.unscoped(reason=_OWN_SEATS)
+    session = own.filter(pk=pk, term_id__in=[s.term_id for s in seats]).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def motions_to_second(*, seats: list[Delegate]) -> QuerySet[Motion]:
+    """Drafts of fellow delegates of the same terms that this delegate has not signed."""
+    return (
+        Motion.objects.unscoped(reason=_OWN_SEATS)
+        .filter(proposer__term_id__in=[s.term_id for s in seats], state=MotionState.DRAFT)
+        .exclude(proposer__in=seats)
+        .exclude(signers__delegate__in=seats)
+        .select_related("proposer")
+    )
+
+
+def delegate_motions(*, seats: list[Delegate]) -> QuerySet[Motion]:
+    """The motions the delegate proposed, newest first."""
+    return Motion.objects.unscoped(reason=_OWN_SEATS).filter(proposer__in=seats).order_by("-pk")
 
 
 def member_disclosure_get(*, user: Any, pk: int) -> DisclosureItem:

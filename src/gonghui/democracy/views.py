@@ -16,12 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.core.acting import acting_org, acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
-from gonghui.core.scoping import ViewerRequest, prefix_q, require_capability
+from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.core.views_support import run_service
 from gonghui.democracy import congress as svc
 from gonghui.democracy import forms, rules, selectors
-from gonghui.democracy.models import CheckInMethod, Delegate, SessionState
-from gonghui.members.models import Member
+from gonghui.democracy.models import CheckInMethod, SessionState
 
 MANAGE = "democracy.manage"
 
@@ -152,14 +151,16 @@ def congress_add(request: ViewerRequest, pk: int, what: str) -> HttpResponse:
             require_capability(request.user, MANAGE, congress.org_path)
             member_id, replaces_id = data.pop("member_id"), data.pop("replaces")
             member = (
-                Member.objects.filter(prefix_q("org_path", congress.org_path), pk=member_id).first()
+                selectors.electable_member(viewer=request.user, congress=congress, pk=member_id)
                 if member_id
                 else None
             )
             if member_id and member is None:
                 raise ValidationError({"member": _("未找到该会员")})
             replaces = (
-                Delegate.objects.filter(pk=replaces_id, term=term).first() if replaces_id else None
+                selectors.term_delegate(viewer=request.user, term_id=term.pk, pk=replaces_id)
+                if replaces_id
+                else None
             )
             if replaces_id and replaces is None:
                 raise ValidationError({"replaces": _("未找到被接替的代表")})
@@ -266,7 +267,7 @@ def session_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse
 @require_POST
 def session_checkin(request: ViewerRequest, pk: int, delegate: int) -> HttpResponse:
     session = selectors.session_get(viewer=request.user, pk=pk)
-    seat = Delegate.objects.filter(pk=delegate, term_id=session.term_id).first()
+    seat = selectors.term_delegate(viewer=request.user, term_id=session.term_id, pk=delegate)
     if seat is None:
         raise Http404
     run_service(
@@ -281,7 +282,7 @@ def session_checkin(request: ViewerRequest, pk: int, delegate: int) -> HttpRespo
 @require_POST
 def session_leave(request: ViewerRequest, pk: int, delegate: int) -> HttpResponse:
     session = selectors.session_get(viewer=request.user, pk=pk)
-    seat = Delegate.objects.filter(pk=delegate, term_id=session.term_id).first()
+    seat = selectors.term_delegate(viewer=request.user, term_id=session.term_id, pk=delegate)
     if seat is None:
         raise Http404
     run_service(

@@ -18,7 +18,7 @@ from gonghui.core.views_support import run_service
 from gonghui.democracy import forms, selectors
 from gonghui.democracy import motions as svc
 from gonghui.democracy.exporters import MotionExporter
-from gonghui.democracy.models import Department, MotionState, Rating
+from gonghui.democracy.models import MotionState, Rating
 
 
 def _or(value: int | None, default: int) -> int:
@@ -56,7 +56,9 @@ def motion_detail(request: ViewerRequest, pk: int) -> HttpResponse:
             "signers": motion.signers.select_related("delegate"),
             "milestones": motion.milestones.all(),
             "history": selectors.history("motion", motion),
-            "departments": Department.objects.filter(org_id=motion.congress.org_id),
+            "departments": selectors.congress_departments(
+                viewer=request.user, congress=motion.congress
+            ),
             "ratings": Rating.choices,
             "caps": request.user.capabilities_at(motion.org_path),
         },
@@ -75,9 +77,8 @@ def motion_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
         return int(value) if value.isdigit() else None
 
     def assign() -> None:
-        department = Department.objects.filter(
-            pk=number("department") or 0, org_id=motion.congress.org_id
-        ).first()
+        departments = selectors.congress_departments(viewer=user, congress=motion.congress)
+        department = departments.filter(pk=number("department") or 0).first()
         if department is None:
             from django.core.exceptions import ValidationError
 

@@ -171,4 +171,5 @@ def application_get(*, viewer: Viewer | None, pk: int) -> JoinApplication:
 
 def own_applications(*, applicant: Any) -> QuerySet[JoinApplication]:
     """A worker sees their own applications, and only theirs."""
-    return JoinApplication.objects.filter(applicant=applicant).select_related("union")
+    own = JoinApplication.objects.unscoped(reason="the applicant's own applications")
+    return own.filter(applicant=applicant).select_related("union")

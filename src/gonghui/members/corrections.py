@@ -280,4 +280,5 @@ def correction_get(*, viewer: Viewer | None, pk: int) -> CorrectionRequest:
 
 
 def own_corrections(*, member: Member) -> Iterable[CorrectionRequest]:
-    return CorrectionRequest.objects.filter(member=member).order_by("-created_at", "-id")[:10]
+    own = CorrectionRequest.objects.unscoped(reason="the signed-in member's own requests")
+    return own.filter(member=member).order_by("-created_at", "-id")[:10]

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -36,7 +35,7 @@ from gonghui.members.phone_forms import (
     JoinFindForm,
 )
 from gonghui.orgs import selectors as org_selectors
-from gonghui.orgs.models import GRASSROOTS_KINDS, Org, OrgKind, OrgStatus
+from gonghui.orgs.models import GRASSROOTS_KINDS
 
 CLAIM_KEY = "gonghui.activation.claim"
 View = Callable[..., HttpResponse]
@@ -303,29 +302,6 @@ def history(request: HttpRequest) -> HttpResponse:
 # --- joining -------------------------------------------------------------------------------------
 
 
-def _directory_unions(find: str, joint: bool) -> list[Org]:
-    """Unions a worker may apply to, from the org directory: by the employer's name, or the
-    联合工会 / platform and industry unions that take workers whose employer has none."""
-    qs = Org.objects.filter(status=OrgStatus.ACTIVE, kind__in=GRASSROOTS_KINDS).select_related(
-        "parent"
-    )
-    if joint:
-        qs = qs.filter(
-            Q(kind=OrgKind.ORGANIZER)
-            | Q(parent__kind=OrgKind.JOINT)
-            | Q(name__contains="联合")
-            | Q(name__contains="平台")
-            | Q(name__contains="新就业")
-        )
-        if find:
-            qs = qs.filter(Q(name__contains=find) | Q(parent__name__contains=find))
-    elif find:
-        qs = qs.filter(name__contains=find)
-    else:
-        return []
-    return list(qs.order_by("name", "path")[:20])
-
-
 @member_required
 def join(request: HttpRequest) -> HttpResponse:
     """Apply to join: find the union in the directory, then the application form."""
@@ -358,7 +334,7 @@ def join(request: HttpRequest) -> HttpResponse:
             "finder": finder,
             "find": find,
             "joint": joint,
-            "results": _directory_unions(find, joint) if (find or joint) else [],
+            "results": org_selectors.directory_unions(find=find, joint=joint),
             "picked": picked if initial else None,
             "own": applications.own_applications(applicant=request.user),
             "is_member": _member_or_none(request) is not None,

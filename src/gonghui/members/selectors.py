@@ -170,8 +170,10 @@ def transfer_list(*, viewer: Viewer | None, direction: str = "") -> QuerySet[Tra
     """Transfers leaving or entering the viewer's subtrees ("out", "in", or both)."""
     outgoing, incoming = scope_q(viewer, "from_path"), scope_q(viewer, "to_path")
     condition = {"out": outgoing, "in": incoming}.get(direction, outgoing | incoming)
+    # Scoped by hand: a transfer is the viewer's when it leaves or enters one of its subtrees.
     return (
-        Transfer.objects.filter(condition)
+        Transfer.objects.unscoped(reason="filtered on from_path or to_path to the viewer's scope")
+        .filter(condition)
         .select_related("member", "from_union", "to_union")
         .order_by("-issued_at", "-id")
     )

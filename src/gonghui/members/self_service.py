@@ -36,11 +36,13 @@ def own_card(member: Member) -> Card | None:
 
 
 def own_history(member: Member) -> QuerySet[MembershipChange]:
-    return MembershipChange.objects.filter(member=member).select_related("from_union", "to_union")
+    own = MembershipChange.objects.unscoped(reason="the signed-in member's own record")
+    return own.filter(member=member).select_related("from_union", "to_union")
 
 
 def own_transfers(member: Member) -> QuerySet[Transfer]:
-    return Transfer.objects.filter(member=member).select_related("from_union", "to_union")
+    own = Transfer.objects.unscoped(reason="the signed-in member's own transfers")
+    return own.filter(member=member).select_related("from_union", "to_union")
 
 
 def own_lost_cards(member: Member) -> QuerySet[Card]:

@@ -10,7 +10,16 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from gonghui.core.identifiers import normalize_code
 from gonghui.core.scoping import Viewer, get_scoped_or_404, prefix_q, scoped, viewer_paths
 from gonghui.orgs.capabilities import capabilities_of
-from gonghui.orgs.models import PATH_STEP, Employer, Org, OrgStatus, Post, level_of
+from gonghui.orgs.models import (
+    GRASSROOTS_KINDS,
+    PATH_STEP,
+    Employer,
+    Org,
+    OrgKind,
+    OrgStatus,
+    Post,
+    level_of,
+)
 
 # Whether a tree node can be expanded: an index probe per row, cheaper than counting children.
 _HAS_CHILDREN = Exists(Org.objects.filter(parent=OuterRef("pk"), status=OrgStatus.ACTIVE))
@@ -120,6 +129,29 @@ def directory_get(*, code: str) -> Org | None:
     return Org.objects.filter(status=OrgStatus.ACTIVE, code=normalize_code(code)).first()
 
 
+def directory_unions(*, find: str, joint: bool) -> list[Org]:
+    """Unions a worker may apply to, from the org directory: by the employer's name, or the
+    联合工会 / platform and industry unions that take workers whose employer has none."""
+    qs = Org.objects.filter(status=OrgStatus.ACTIVE, kind__in=GRASSROOTS_KINDS).select_related(
+        "parent"
+    )
+    if joint:
+        qs = qs.filter(
+            Q(kind=OrgKind.ORGANIZER)
+            | Q(parent__kind=OrgKind.JOINT)
+            | Q(name__contains="联合")
+            | Q(name__contains="平台")
+            | Q(name__contains="新就业")
+        )
+        if find:
+            qs = qs.filter(Q(name__contains=find) | Q(parent__name__contains=find))
+    elif find:
+        qs = qs.filter(name__contains=find)
+    else:
+        return []  # no search yet: the page lists nothing
+    return list(qs.order_by("name", "path")[:20])
+
+
 def employer_queryset(*, viewer: Viewer | None) -> QuerySet[Employer]:
     return scoped(Employer.objects.select_related("union", "registered_by"), viewer)
 
@@ -189,9 +221,11 @@ def officers_to_tell(capability: str, org_path: str) -> list[Any]:
     org has none, those at the nearest org above that has (core.registry's officer finder)."""
     path = org_path
     while path:
-        posts = Post.objects.filter(
-            org_path=path, active=True, user__is_active=True, org__status=OrgStatus.ACTIVE
-        ).select_related("user", "org")
+        posts = (
+            Post.objects.unscoped(reason="whom to notify: a job, not a viewer's read")
+            .filter(org_path=path, active=True, user__is_active=True, org__status=OrgStatus.ACTIVE)
+            .select_related("user", "org")
+        )
         users = {
             post.user.pk: post.user
             for post in posts

@@ -17,10 +17,9 @@ from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.orgs import selectors as org_selectors
-from gonghui.stats import definitions, reports
+from gonghui.stats import definitions, reports, selectors
 from gonghui.stats.exporters import ReportExporter
-from gonghui.stats.models import OrgReport, ReportPeriod
-from gonghui.stats.selectors import compare_years
+from gonghui.stats.models import OrgReport
 
 LABELS = {f.key: f.label for f in definitions.FIGURES}
 
@@ -28,12 +27,7 @@ LABELS = {f.key: f.label for f in definitions.FIGURES}
 def _report(request: ViewerRequest, year: int, code: str) -> OrgReport:
     org = org_selectors.org_get(viewer=request.user, code=code)
     require_capability(request.user, "stats.view", org.path)
-    report = (
-        OrgReport.objects.filter(period__year=year, org=org).select_related("org", "period").first()
-    )
-    if report is None:
-        raise Http404
-    return report
+    return selectors.org_report(viewer=request.user, year=year, org=org)
 
 
 @officer_required
@@ -50,7 +44,7 @@ def period_list(request: ViewerRequest) -> HttpResponse:
     return render(
         request,
         "stats/periods.html",
-        {"periods": ReportPeriod.objects.all(), "org": acting_org_or_none(request)},
+        {"periods": selectors.report_periods(), "org": acting_org_or_none(request)},
     )
 
 
@@ -126,12 +120,14 @@ def compare(request: ViewerRequest, code: str) -> HttpResponse:
     """成绩单: the subtree's figures in two frozen years, with the change."""
     org = org_selectors.org_get(viewer=request.user, code=code)
     require_capability(request.user, "stats.view", org.path)
-    years = list(ReportPeriod.objects.values_list("year", flat=True))
+    years = selectors.report_years()
     context: dict[str, Any] = {"org": org, "years": years, "rows": []}
     try:
         start, end = int(request.GET.get("from", "")), int(request.GET.get("to", ""))
     except ValueError:
         start, end = (min(years), max(years)) if years else (0, 0)
     if start in years and end in years:
-        context.update(start=start, end=end, rows=compare_years(org=org, start=start, end=end))
+        context.update(
+            start=start, end=end, rows=selectors.compare_years(org=org, start=start, end=end)
+        )
     return render(request, "stats/compare.html", context)

@@ -9,6 +9,8 @@ from collections import Counter as Tally
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from gonghui.core import rollups, spreads
@@ -16,7 +18,13 @@ from gonghui.core.scoping import Viewer, require_capability
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import Org
 from gonghui.stats import definitions
-from gonghui.stats.models import Snapshot, SnapshotCounter, SnapshotSubtree
+from gonghui.stats.models import (
+    OrgReport,
+    ReportPeriod,
+    Snapshot,
+    SnapshotCounter,
+    SnapshotSubtree,
+)
 
 
 def subtree_counters(org: Org) -> dict[str, int]:
@@ -70,8 +78,9 @@ def jsonable(figures: dict[str, Any]) -> dict[str, Any]:
 
 def _snapshot_rows(org: Org, **filters: Any) -> Any:
     """The org's own rows and its descendants' sums at snapshots: O(keys) rows per snapshot."""
-    own = SnapshotCounter.objects.filter(org_path=org.path, **filters)
-    below = SnapshotSubtree.objects.filter(org_path=org.path, **filters)
+    reason = "one org's rows: callers found the org in the viewer's scope"
+    own = SnapshotCounter.objects.unscoped(reason=reason).filter(org_path=org.path, **filters)
+    below = SnapshotSubtree.objects.unscoped(reason=reason).filter(org_path=org.path, **filters)
     return own, below
 
 
@@ -105,6 +114,28 @@ def compare_years(*, org: Org, start: int, end: int) -> list[dict[str, Any]]:
                 change = definitions.percent(int(b) - int(a), int(a))
         rows.append({"figure": figure, "start": a, "end": b, "change": change})
     return rows
+
+
+def report_periods() -> QuerySet[ReportPeriod]:
+    """The frozen years (installation-wide: a period is a date, not data of an org)."""
+    return ReportPeriod.objects.all()
+
+
+def report_years() -> list[int]:
+    return list(ReportPeriod.objects.values_list("year", flat=True))
+
+
+def org_report(*, viewer: Viewer, year: int, org: Org) -> OrgReport:
+    """The annual report of ``org`` (found in the viewer's scope) for ``year``; else 404."""
+    report = (
+        OrgReport.objects.for_viewer(viewer)
+        .filter(period__year=year, org=org)
+        .select_related("org", "period")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
 
 
 def last_months(today: dt.date, count: int = 12) -> list[str]:

@@ -13,7 +13,9 @@ from gonghui.voice.models import AppealCategory, AppealKind, AppealStatus, Chann
 
 def _categories() -> Any:
     # Read only: the categories are seeded by migration voice 0005 (no write on a GET).
-    return AppealCategory.objects.filter(active=True)
+    from gonghui.voice.selectors import active_categories
+
+    return active_categories()
 
 
 class _CategoryMixin:

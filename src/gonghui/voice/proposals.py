@@ -332,6 +332,7 @@ def proposal_get(*, viewer: Viewer | None, pk: int) -> Proposal:
 
 def my_proposals(*, user: Any) -> QuerySet[Proposal]:
     key = owner_key(user)
+    own = Proposal.objects.unscoped(reason="a member's own proposals, by the owner key")
     if not key:
-        return Proposal.objects.none()
-    return Proposal.objects.filter(owner_key=key).select_related("org").order_by("-id")
+        return own.none()
+    return own.filter(owner_key=key).select_related("org").order_by("-id")

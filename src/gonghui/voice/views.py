@@ -33,7 +33,7 @@ from gonghui.voice.forms import (
     ReplyForm,
     TransferForm,
 )
-from gonghui.voice.models import AppealCategory, AppealKind, AppealStatus, Channel
+from gonghui.voice.models import AppealKind, AppealStatus, Channel
 
 
 def _filters(request: ViewerRequest) -> selectors.AppealFilters:
@@ -93,7 +93,7 @@ def appeal_list(request: ViewerRequest) -> HttpResponse:
             "statuses": AppealStatus.choices,
             "channels": Channel.choices,
             "kinds": AppealKind.choices,
-            "categories": AppealCategory.objects.filter(active=True),
+            "categories": selectors.active_categories(),
             "today": timezone.localdate(),
         },
     )
