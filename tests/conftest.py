@@ -30,9 +30,9 @@ def pytest_configure() -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Every audit code the suite writes must be registered with a label (issue 17.3).
     settings.GONGHUI_STRICT_AUDIT_ACTIONS = True
-    # GONGHUI_STRICT_SCOPE (ADR 0020) stays off suite-wide until every view, API and selector
-    # reads path models through for_viewer() or unscoped(reason=); tests/core/test_scope_guard.py
-    # turns it on for the guard's own behaviour.
+    # The scope guard (ADR 0020): a path model read from a view, API or selector module without
+    # for_viewer() or unscoped(reason=) raises UnscopedQuery in every test.
+    settings.GONGHUI_STRICT_SCOPE = True
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Apps import their tasks in ready() (the schedule registry), and declaring a task builds
     # its backend: drop the backends built from the settings the process started with.

@@ -262,3 +262,35 @@ def test_every_route_was_walked() -> None:
         "core:audit_list",
         "api:org_detail",
     } <= names, names
+
+
+def test_every_front_door_reads_path_models_through_the_guard(cast: Cast) -> None:
+    """ADR 0020: every URL pattern and API route, opened by the officers who own the walked
+    objects (and above them) and by every member and merchant account, reads path models only
+    through for_viewer() or unscoped(reason=): an unscoped read raises UnscopedQuery here.
+
+    The owners, not the sibling officer: a page refused early never reaches its reads."""
+    from django.conf import settings
+
+    from gonghui.accounts.models import AccountType, User
+    from gonghui.core.scoping import UnscopedQuery
+
+    assert settings.GONGHUI_STRICT_SCOPE  # on for the whole suite (tests/conftest.py)
+    values = sibling_values(cast)  # objects of the county: the owners' pages render in full
+    officers = [cast.county_officer, cast.town_officer, cast.grassroots_officer, cast.city_officer]
+    accounts = User.objects.filter(account_type__in=[AccountType.MEMBER, AccountType.MERCHANT])
+    client = Client()
+    problems, opened = [], 0
+    for user in [*officers, *accounts.order_by("pk")]:
+        for route, name in all_routes():
+            for url in fill(route, name, values):
+                client.force_login(user)  # the walk passes through logout
+                try:
+                    client.get(url)
+                except UnscopedQuery as exc:
+                    problems.append(f"{user.username} GET {url}: {exc}")
+                except Exception:
+                    pass  # the walk's stand-in objects (an export whose file was never written)
+                opened += 1
+    assert not problems, "\n".join(problems)
+    assert opened > 6 * len(all_routes()), opened  # every account walked every route
