@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core import notify
+from gonghui.core import notify, selectors
 from gonghui.core.pagination import paginate
 
 
@@ -24,7 +24,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "page": paginate(request, notifications, per_page=20),
             "query": "",
-            "unread": notifications.filter(read_at__isnull=True).count(),
+            "unread": notify.unread_count(request.user),
             "title": _("消息"),
         },
     )
@@ -35,7 +35,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read; with ``open`` go on to the page it links to.
     Another user's notification is a 404."""
-    notification = get_object_or_404(notify.inbox_for(request.user), pk=pk)
+    notification = selectors.inbox_item(viewer=request.user, pk=pk)
     notify.notification_mark_read(notification=notification, actor=request.user)
     url = notification.url
     if request.POST.get("open") and url and url_has_allowed_host_and_scheme(url, None):

@@ -11,8 +11,9 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
+from gonghui.core import notify
 from gonghui.core.audit import AuditEvent, audit_actions
-from gonghui.core.models import CalendarDay, CalendarYear, ExportJob, ImportJob
+from gonghui.core.models import CalendarDay, CalendarYear, ExportJob, ImportJob, Notification
 from gonghui.core.scoping import Viewer
 
 
@@ -43,6 +44,14 @@ def audit_events(
     if date_to:
         events = events.filter(created_at__lt=_day_start(date_to + dt.timedelta(days=1)))
     return events
+
+
+def inbox_item(*, viewer: Any, pk: int) -> Notification:
+    """One of the viewer's own inbox notifications (another account's: 404)."""
+    item = notify.inbox_for(viewer).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
 
 
 def recent_imports(*, viewer: Viewer, org_path: str, importer: str) -> QuerySet[ImportJob]:

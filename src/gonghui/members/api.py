@@ -12,7 +12,6 @@ import binascii
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +32,7 @@ from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.members import selectors, services
 from gonghui.members.cards import Verification, card_verify
 from gonghui.members.importers import MemberImporter
-from gonghui.members.models import Card, CardStatus, Gender, Member, MemberStatus
+from gonghui.members.models import Gender, Member, MemberStatus
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import Employer
 
@@ -168,13 +167,6 @@ def _decode_cursor(cursor: str) -> int | None:
     return int(text)
 
 
-def _active_cards(members: Iterable[Member]) -> dict[int, str]:
-    """member id → its current card number, in one query."""
-    ids = [m.pk for m in members]
-    rows = Card.objects.filter(member_id__in=ids, status=CardStatus.ACTIVE)
-    return dict(rows.values_list("member_id", "number"))
-
-
 def _member_out(member: Member, card_no: str) -> dict[str, Any]:
     return {
         "id": member.pk,
@@ -196,7 +188,7 @@ def _member_out(member: Member, card_no: str) -> dict[str, Any]:
 
 
 def _member_detail(member: Member) -> dict[str, Any]:
-    out = _member_out(member, _active_cards([member]).get(member.pk, ""))
+    out = _member_out(member, selectors.active_card_numbers([member]).get(member.pk, ""))
     for field, dictionary in DICT_FIELDS:
         code = getattr(member, field)
         out[field] = code

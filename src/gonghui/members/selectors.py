@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, OuterRef, Q, QuerySet, Subquery
@@ -160,6 +161,13 @@ def _after_q(after_id: int) -> Q | RawSQL:
         [path, after_id],
         output_field=BooleanField(),
     )
+
+
+def active_card_numbers(members: Iterable[Member]) -> dict[int, str]:
+    """member id → its current card number, in one query (members already read in scope)."""
+    ids = [m.pk for m in members]
+    rows = Card.objects.filter(member_id__in=ids, status=CardStatus.ACTIVE)
+    return dict(rows.values_list("member_id", "number"))
 
 
 def member_get(*, viewer: Viewer | None, pk: int) -> Member:
