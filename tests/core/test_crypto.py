@@ -54,3 +54,14 @@ def test_masks_keep_what_rule_3_allows_and_no_more() -> None:
     assert crypto.mask_bank_account("6222020200112233445") == "***************3445"
     assert crypto.mask_tail("1234") == "****"
     assert crypto.mask_id_number("") == crypto.mask_phone("") == crypto.mask_bank_account("") == ""
+
+
+def test_batch_crypto_gives_what_one_value_at_a_time_gives() -> None:
+    from gonghui.core.crypto import blind_index, blind_indexes, decrypt, encrypt_many
+
+    values = ["11010519491231002X", "", "13800000000", "张三"]
+    assert blind_indexes("id", values) == [blind_index("id", v) for v in values]
+    sealed = encrypt_many(values, "members.member.id_number")
+    assert sealed[1] == ""  # the empty value stays empty, as the fields store it
+    assert len({s[-20:] for s in sealed if s}) == 3  # a fresh nonce each
+    assert [decrypt(s, "members.member.id_number") if s else "" for s in sealed] == values

@@ -401,3 +401,31 @@ def test_a_bulk_importer_keeps_counts_duplicates_and_the_problem_workbook() -> N
     assert (result.total, result.imported, result.rejected) == (8, 6, 2)
     assert len(entries()) == 6
     assert [r[6] for r in read_back(result.problems_path)["问题行"][1:]] == [8, 9]
+
+
+def test_a_repeating_column_converts_each_text_once_and_never_remembers_an_error() -> None:
+    from gonghui.core.importing import base, normalize
+
+    calls: list[Any] = []
+
+    def to_date(value: Any) -> Any:
+        calls.append(value)
+        return normalize.to_date(value)
+
+    convert = base._memoized(to_date)
+    assert convert("2020-05-01") == convert("2020-05-01") == normalize.to_date("2020-05-01")
+    assert calls == ["2020-05-01"]
+    for _ in range(2):
+        with pytest.raises(normalize.CellError):
+            convert("2020-13-45")
+    assert calls.count("2020-13-45") == 2
+    # 1 and True are equal keys: only text is remembered
+    text = base._memoized(normalize.to_text)
+    assert (text(1), text(True)) == ("1", "是")
+
+
+@pytest.mark.parametrize("text", ["", " ", "\u3000\u200b", "a", "\ufeff", "\u3000x", "\xa0 "])
+def test_a_blank_row_is_what_cell_text_finds_empty(text: str) -> None:
+    from gonghui.core.importing import normalize
+
+    assert normalize.is_blank(text) == (normalize.cell_text(text) == "")

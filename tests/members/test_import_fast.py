@@ -15,7 +15,7 @@ from gonghui.core.importing.jobs import execute_import_job, job_create
 from gonghui.core.models import ImportJob, JobStatus
 from gonghui.members import import_pg
 from gonghui.members.importers import MemberImporter
-from gonghui.members.models import Card, Member, MembershipChange
+from gonghui.members.models import Card, Member, MembershipChange, MemberStatus
 from tests.conftest import Cast, fresh
 from tests.factories import person, problem_rows, resident, workbook
 
@@ -177,3 +177,57 @@ def test_initial_load_is_refused_on_sqlite(cast: Cast, monkeypatch: pytest.Monke
     monkeypatch.undo()
     assert job.status == JobStatus.FAILED and "PostgreSQL" in job.message
     assert not Member.objects.exists()
+
+
+def test_card_numbers_carry_the_luhn_digit_stdnum_computes() -> None:
+    from stdnum import luhn
+
+    from gonghui.members.bulk import card_numbers
+    from gonghui.members.cards import SERIAL_DIGITS
+
+    for prefix in ("41", "0", "123", "99"):
+        block = card_numbers(prefix, 1, 500) + card_numbers(prefix, 10**SERIAL_DIGITS - 300, 300)
+        assert [n[:-1] for n in block[:2]] == [f"{prefix}{s:0{SERIAL_DIGITS}d}" for s in (1, 2)]
+        assert [n[-1] for n in block] == [luhn.calc_check_digit(n[:-1]) for n in block]
+
+
+def test_the_file_tally_gives_the_deltas_of_keys_of_once_per_counter(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+    from collections import Counter
+
+    from gonghui.members import counters as member_counters
+    from gonghui.members import import_tally
+
+    monkeypatch.setattr(import_tally, "UNIONS_PER_BUMP", 1)  # one chunk per union
+    unions = [cast.grassroots, cast.sibling_grassroots]
+    rows = [
+        {
+            "union": unions[n % 2],
+            "gender": "MF"[n % 3 % 2],
+            "birth_date": dt.date(1960 + n % 7, 1 + n % 12, 1 + n % 28),
+            "joined_on": dt.date(2000 + n % 5, 1 + n % 12, 1 + n % 28),
+            "migrant_worker": n % 4 == 0,
+            "new_employment": "delivery" if n % 5 == 0 else "",
+            "household_type": ("", "urban", "rural")[n % 3],
+        }
+        for n in range(200)
+    ]
+    tally = import_tally.NewMemberTally()
+    tally.add(rows[:120])
+    tally.add(rows[120:])
+    extra = {(unions[0].path, "members.migrant"): -3, ("9999", "members.current"): 2}
+    chunks = list(tally.deltas(extra))
+
+    expected: Counter[tuple[str, str]] = Counter()
+    for v in rows:
+        values = {**v, "status": MemberStatus.ACTIVE, "org_path": v["union"].path}
+        expected.update(member_counters.keys_of(values, cards=1))
+    expected.update(extra)
+    merged: Counter[tuple[str, str]] = Counter()
+    for chunk in chunks:
+        assert not set(chunk) & set(merged)  # each counter row in one upsert only
+        merged.update(chunk)
+    assert merged == expected
+    assert len(chunks) == 2  # one per union (the path no new member names goes with the last)

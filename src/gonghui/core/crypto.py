@@ -72,6 +72,23 @@ def encrypt(plaintext: str, context: str) -> str:
     return f"{PREFIX}${ALGORITHM}${kid}${base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
 
+def encrypt_many(plaintexts: list[str], context: str) -> list[str]:
+    """``encrypt`` of many values (a bulk import's batch): the nonces drawn in one call, the
+    cipher and the tag looked up once; the empty string stays empty, as the fields store it."""
+    kid = _keyring()[0]
+    seal, aad, head = _aead(kid).encrypt, context.encode(), f"{PREFIX}${ALGORITHM}${kid}$"
+    nonces = os.urandom(12 * len(plaintexts))
+    b64 = base64.urlsafe_b64encode
+    out = []
+    for i, text in enumerate(plaintexts):
+        if text:
+            nonce = nonces[12 * i : 12 * i + 12]
+            out.append(head + b64(nonce + seal(nonce, text.encode(), aad)).decode())
+        else:
+            out.append("")
+    return out
+
+
 def decrypt(token: str, context: str) -> str:
     prefix, algorithm, kid, payload = token.split("$", 3)
     if prefix != PREFIX or algorithm != ALGORITHM:
@@ -92,8 +109,14 @@ def _index_key(kid: str | None = None) -> bytes:
 def blind_index(kind: str, value: str, *, key_id: str | None = None) -> str:
     """Deterministic HMAC of a normalized value, namespaced by kind (``phone``, ``id:01`` ...);
     under an older key with ``key_id`` (key rotation recomputes indexes from old to new)."""
-    message = f"{kind}\x00{value}".encode()
-    return hmac.new(_index_key(key_id), message, hashlib.sha256).hexdigest()
+    # hmac.digest is one OpenSSL call: a third of the cost of an hmac.new object (imports).
+    return hmac.digest(_index_key(key_id), f"{kind}\x00{value}".encode(), "sha256").hex()
+
+
+def blind_indexes(kind: str, values: list[str]) -> list[str]:
+    """``blind_index`` of many values under the current key (a bulk import's batch)."""
+    key, digest, prefix = _index_key(None), hmac.digest, f"{kind}\x00"
+    return [digest(key, (prefix + value).encode(), "sha256").hex() for value in values]
 
 
 def old_key_ids() -> list[str]:

@@ -31,9 +31,16 @@ _FULLWIDTH = str.maketrans(
 )
 
 
+_WHITESPACE = re.compile(r"\s+")
+_ID18 = re.compile(r"\d{17}[\dX]")
+_ID15 = re.compile(r"\d{15}")
+
+
 def normalize_code(value: str) -> str:
     """Full-width to half-width, spaces removed, upper case."""
-    return re.sub(r"\s+", "", (value or "").translate(_FULLWIDTH)).upper()
+    if value and value.isascii() and value.isalnum():  # an import's cells: already a code
+        return value.upper()
+    return _WHITESPACE.sub("", (value or "").translate(_FULLWIDTH)).upper()
 
 
 def validate_uscc(value: str, *, required_prefix: str = "") -> str:
@@ -147,7 +154,7 @@ def resident_id_from_15(number: str) -> str:
 
 
 def _validate_mod11(number: str, label: str | Promise) -> None:
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not _ID18.fullmatch(number):
         raise ValidationError(
             _("%(label)s应为18位：17位数字加1位数字或X") % {"label": label}, code="id_format"
         )
@@ -162,7 +169,7 @@ def _validate_mod11(number: str, label: str | Promise) -> None:
 
 def _validate_resident(number: str) -> PersonalId:
     label = IdType.RESIDENT.label  # lazy: translated only when a message is built
-    if re.fullmatch(r"\d{15}", number):
+    if _ID15.fullmatch(number):
         number = resident_id_from_15(number)
     _validate_mod11(number, label)
     born = _birth_date(number[6:14], label)

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from gonghui.core.crypto import encrypt
+from gonghui.core.crypto import blind_indexes, encrypt_many
 from gonghui.core.importing.background import BackgroundWriter
 from gonghui.members import bulk
 from gonghui.members.models import (
@@ -60,10 +60,41 @@ def copy_rows(raw: Any, model: Any, columns: Sequence[str], types: list[str], ro
             copy.write_row(row)
 
 
-def seal(values: dict[str, Any]) -> None:
-    """Encrypt a valid row's personal data (kept beside the clear values for validation)."""
-    values["id_cipher"] = encrypt(values["id_number"], bulk.ID_CONTEXT)
-    values["phone_cipher"] = encrypt(values["phone"], bulk.PHONE_CONTEXT) if values["phone"] else ""
+def seal(rows: list[dict[str, Any]], *, encrypt: bool) -> None:
+    """A batch's blind indexes and, for the COPY (``encrypt``), its ciphertexts, kept beside
+    the clear values: a few calls per batch, not per row. Phones are normalized and checked
+    by then (``phone_index`` of a valid phone is its blind index)."""
+    numbers = [v["id_number"] for v in rows]
+    phones = [v["phone"] for v in rows]
+    for v, index in zip(rows, blind_indexes("id", numbers), strict=True):
+        v["id_index"] = index
+    with_phone = [v for v in rows if v["phone"]]
+    indexes = blind_indexes("phone", [v["phone"] for v in with_phone])
+    for v in rows:
+        v["phone_index"] = ""
+    for v, index in zip(with_phone, indexes, strict=True):
+        v["phone_index"] = index
+    if encrypt:
+        for v, id_cipher, phone_cipher in zip(
+            rows,
+            encrypt_many(numbers, bulk.ID_CONTEXT),
+            encrypt_many(phones, bulk.PHONE_CONTEXT),
+            strict=True,
+        ):
+            v["id_cipher"], v["phone_cipher"] = id_cipher, phone_cipher
+
+
+def existing(indexes: list[str], fields: Sequence[str], raw: Any) -> list[dict[str, Any]]:
+    """The members holding these blind indexes (plain columns: as ``values()`` gives them),
+    read on psycopg's connection ``raw`` by the background writer."""
+    if not indexes:
+        return []
+    names = ", ".join(connection.ops.quote_name(f) for f in fields)
+    table = connection.ops.quote_name(Member._meta.db_table)
+    with raw.cursor() as cursor:
+        query = f"SELECT {names} FROM {table} WHERE id_index = ANY(%s)"  # noqa: S608
+        cursor.execute(query, [indexes])
+        return [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
 
 
 class BackgroundMemberWriter(bulk.MemberWriter):

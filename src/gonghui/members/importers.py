@@ -20,7 +20,7 @@ import functools
 import re
 from collections import Counter as Tally
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -28,17 +28,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.accounts.models import PHONE_RE, normalize_phone, phone_index
+from gonghui.accounts.models import PHONE_RE, normalize_phone
 from gonghui.core import counters, dicts
+from gonghui.core.crypto import blind_indexes
 from gonghui.core.identifiers import IdType, age_on, check_declared, validate_personal_id
 from gonghui.core.importing import Column, Importer, ImportFileError, Kind, Outcome, Row, RowResult
 from gonghui.core.importing.normalize import header_key
 from gonghui.core.scoping import within
-from gonghui.members import bulk, import_first, import_pg
+from gonghui.members import bulk, import_first, import_pg, import_tally
 from gonghui.members import counters as member_counters
 from gonghui.members.models import Gender, Member, MemberStatus
-from gonghui.members.services import DICT_FIELDS, MIN_JOIN_AGE, id_index
-from gonghui.orgs.models import GRASSROOTS_KINDS, Employer, Org
+from gonghui.members.services import DICT_FIELDS, MIN_JOIN_AGE
+from gonghui.orgs.models import GRASSROOTS_KINDS, Employer, Org, OrgStatus
 
 CONSENT_PURPOSE = gettext_lazy("会员实名登记（批量导入，单位已征得本人同意）")
 _GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
@@ -65,6 +66,37 @@ UPDATABLE = (
     "employer_id",
 )
 STATUS_LABELS = dict(MemberStatus.choices)
+# What the import reads of a member it finds (its counters' fields and what it may update).
+EXISTING_FIELDS = (
+    "id",
+    "id_type",
+    "id_index",
+    "union_id",
+    "status",
+    "joined_on",
+    "org_path",
+    "gender",
+    "birth_date",
+    *UPDATABLE,
+)
+
+
+class UnionRef(NamedTuple):
+    """What the import needs of a row's union: read by ``values_list``, thousands at a time."""
+
+    pk: int
+    code: str
+    path: str
+    kind: str
+    status: str
+    region_code: str
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == OrgStatus.ACTIVE
+
+
+UNION_FIELDS = ("pk", *UnionRef._fields[1:])
 
 
 class MemberImporter(Importer):
@@ -92,6 +124,7 @@ class MemberImporter(Importer):
             ["证件种类"],
             example="居民身份证",
             help=gettext_lazy("留空即居民身份证"),
+            repeats=True,
         ),
         Column(
             "id_number",
@@ -102,7 +135,7 @@ class MemberImporter(Importer):
             example="11010519491231002X",
             help=gettext_lazy("请把该列设置为“文本”格式，以免 Excel 丢失末尾几位"),
         ),
-        Column("gender", gettext_lazy("性别"), example="女"),
+        Column("gender", gettext_lazy("性别"), example="女", repeats=True),
         Column(
             "birth_date",
             gettext_lazy("出生日期"),
@@ -110,35 +143,39 @@ class MemberImporter(Importer):
             kind=Kind.BIRTH_DATE,
             example="1949-12-31",
         ),
-        Column("ethnicity", gettext_lazy("民族"), example="汉族"),
+        Column("ethnicity", gettext_lazy("民族"), example="汉族", repeats=True),
         Column(
             "education",
             gettext_lazy("学历"),
             ["文化程度", "最高学历", "学历层次"],
             example="大学本科",
+            repeats=True,
         ),
-        Column("political_status", gettext_lazy("政治面貌"), example="群众"),
-        Column("skill_level", gettext_lazy("技能等级"), ["职业技能等级", "技术等级"]),
+        Column("political_status", gettext_lazy("政治面貌"), example="群众", repeats=True),
+        Column("skill_level", gettext_lazy("技能等级"), ["职业技能等级", "技术等级"], repeats=True),
         Column(
             "household_type",
             gettext_lazy("户籍类型"),
             ["户口性质", "户籍性质", "户口类型"],
             example="城镇",
+            repeats=True,
         ),
         Column(
             "household_place",
             gettext_lazy("户籍所在地"),
             ["户籍地", "户口所在地"],
             max_length=Member._meta.get_field("household_place").max_length,
+            repeats=True,
         ),
-        Column("employment_status", gettext_lazy("就业状况"), ["就业状态"]),
+        Column("employment_status", gettext_lazy("就业状况"), ["就业状态"], repeats=True),
         Column(
             "migrant_worker",
             gettext_lazy("是否农民工"),
             ["农民工", "是否为农民工"],
             example="否",
+            repeats=True,
         ),
-        Column("new_employment", gettext_lazy("新就业形态"), ["新就业形态类型"]),
+        Column("new_employment", gettext_lazy("新就业形态"), ["新就业形态类型"], repeats=True),
         Column(
             "phone",
             gettext_lazy("手机号码"),
@@ -146,13 +183,19 @@ class MemberImporter(Importer):
             kind=Kind.CODE,
             example="13800000000",
         ),
-        Column("employer", gettext_lazy("工作单位"), ["单位名称", "所在单位", "工作单位名称"]),
+        Column(
+            "employer",
+            gettext_lazy("工作单位"),
+            ["单位名称", "所在单位", "工作单位名称"],
+            repeats=True,
+        ),
         Column(
             "union",
             gettext_lazy("所属工会编码"),
             ["工会编码", "所属工会代码", "基层工会编码"],
             kind=Kind.CODE,
             help=gettext_lazy("留空表示导入到所选的基层工会"),
+            repeats=True,
         ),
         Column(
             "joined_on",
@@ -161,6 +204,7 @@ class MemberImporter(Importer):
             kind=Kind.DATE,
             example="2020-05-01",
             help=gettext_lazy("留空按导入当天登记"),
+            repeats=True,
         ),
     )
 
@@ -177,7 +221,7 @@ class MemberImporter(Importer):
         self.today = timezone.localdate()
         self.consent_at = timezone.now()
         self.consent_purpose = str(CONSENT_PURPOSE)
-        self._unions: dict[str, tuple[Org | None, str]] = {}
+        self._unions: dict[str, tuple[UnionRef | None, str]] = {}
         self._union_names: dict[int, str] = {}
         self._employers: dict[int, dict[str, int]] = {}
         # A roster repeats a few dozen values per dictionary: each text is resolved once.
@@ -188,7 +232,10 @@ class MemberImporter(Importer):
         if self.initial:
             import_first.check_empty()
         self.deferred: import_first.Deferred | None = None
-        self.deltas: Tally[tuple[str, str]] = Tally()
+        self._people: dict[int, tuple[str, Any, str]] = {}  # row number -> its validated ID
+        self._lookup: tuple[set[str], list[Any]] | None = None
+        self.new_members = import_tally.NewMemberTally()
+        self.deltas: Tally[tuple[str, str]] = Tally()  # of the members updated
         self.postgres = connection.vendor == "postgresql"
         writer = import_pg.BackgroundMemberWriter if self.postgres else bulk.MemberWriter
         self.writer = writer(actor=self.actor, reason=_("批量导入登记"), org_path=self.org_path)
@@ -199,16 +246,47 @@ class MemberImporter(Importer):
             self.writer.background.drain()
 
     def prepare_batch(self, rows: list[Row]) -> None:
-        """Fetch the unions the batch names in one query (a province file names thousands)."""
+        """Fetch the unions the batch names in one query (a province file names thousands);
+        on PostgreSQL, queue the lookup of the batch's people behind the previous batch's
+        write, so that it runs while this batch is validated."""
         wanted = {r.values.get("union") or "" for r in rows} - set(self._unions) - {""}
-        if not wanted:
-            return
-        self.drain()
-        found = {o.code: o for o in Org.objects.filter(code__in=wanted)}
-        for code in wanted:
-            self._unions[code] = self._check_union(code, found.get(code))
+        if wanted:
+            self.drain()
+            refs = Org.objects.filter(code__in=wanted).values_list(*UNION_FIELDS)
+            found = {ref.code: ref for ref in map(UnionRef._make, refs)}
+            for code in wanted:
+                self._unions[code] = self._check_union(code, found.get(code))
+        self._people = {}
+        self._lookup = None
+        if isinstance(self.writer, import_pg.BackgroundMemberWriter) and not self.initial:
+            indexes = self._early_indexes(rows)
+            self._lookup = (
+                set(indexes),
+                self.writer.background.submit_query(
+                    functools.partial(import_pg.existing, indexes, EXISTING_FIELDS)
+                ),
+            )
 
-    def union_for(self, code: str) -> tuple[Org | None, str]:
+    def _early_indexes(self, rows: list[Row]) -> list[str]:
+        """The blind indexes of the batch's valid ID numbers, before the rest of each row is
+        checked; the numbers' validation is kept for ``clean_row``."""
+        people: list[tuple[int, str, Any]] = []
+        for row in rows:
+            id_type = _id_type(row.values)
+            if id_type and "id_number" not in row.failed:
+                try:
+                    person = validate_personal_id(id_type, row.values.get("id_number") or "")
+                except ValidationError:
+                    continue  # clean_row says why
+                people.append((row.number, id_type, person))
+        indexes = blind_indexes("id", [person.number for _n, _t, person in people])
+        self._people = {
+            number: (id_type, person, index)
+            for (number, id_type, person), index in zip(people, indexes, strict=True)
+        }
+        return indexes
+
+    def union_for(self, code: str) -> tuple[Org | UnionRef | None, str]:
         """The row's union and, when it cannot take members from this import, why."""
         if not code:
             if self.root.kind not in GRASSROOTS_KINDS:
@@ -216,10 +294,11 @@ class MemberImporter(Importer):
             return self.root, ""
         if code not in self._unions:
             self.drain()
-            self._unions[code] = self._check_union(code, Org.objects.filter(code=code).first())
+            ref = Org.objects.filter(code=code).values_list(*UNION_FIELDS).first()
+            self._unions[code] = self._check_union(code, UnionRef._make(ref) if ref else None)
         return self._unions[code]
 
-    def _check_union(self, code: str, union: Org | None) -> tuple[Org | None, str]:
+    def _check_union(self, code: str, union: UnionRef | None) -> tuple[UnionRef | None, str]:
         if union is None or not within(union.path, self.root.path):
             return None, _("%(c)s 不存在或不在本次导入的组织之下") % {"c": code}
         if union.kind not in GRASSROOTS_KINDS or not union.is_active:
@@ -228,12 +307,12 @@ class MemberImporter(Importer):
             return None, _("%(c)s 不在管辖范围内") % {"c": code}
         return union, ""
 
-    def employer_of(self, union: Org, name: str) -> int | None:
+    def employer_of(self, union: Org | UnionRef, name: str) -> int | None:
         """The employer by name among those of the union (or on its line without a union)."""
         if union.pk not in self._employers:
             self.drain()
             line = [union.path[:end] for end in range(4, len(union.path) + 1, 4)]
-            rows = Employer.objects.filter(union=union).values_list("name", "id")
+            rows = Employer.objects.filter(union_id=union.pk).values_list("name", "id")
             free = Employer.objects.filter(union__isnull=True, org_path__in=line).values_list(
                 "name", "id"
             )
@@ -254,8 +333,8 @@ class MemberImporter(Importer):
         if not name and "name" not in row.failed:
             errors.append(self.reason("name", _("不能为空")))
         out["name"] = name
-        id_type = _ID_TYPES.get(header_key(v["id_type"]), "") if v.get("id_type") else ""
-        if v.get("id_type") and not id_type:
+        id_type = _id_type(v)
+        if not id_type:
             errors.append(
                 self.reason(
                     "id_type",
@@ -266,7 +345,10 @@ class MemberImporter(Importer):
         out["id_type"] = id_type or IdType.RESIDENT
         person = None
         number = v.get("id_number") or ""
-        if "id_number" not in row.failed:
+        early = self._people.pop(row.number, None)
+        if early is not None and early[0] == out["id_type"]:
+            person, out["id_index"] = early[1], early[2]
+        elif "id_number" not in row.failed:
             try:
                 person = validate_personal_id(out["id_type"], number)
             except ValidationError as exc:
@@ -362,15 +444,13 @@ class MemberImporter(Importer):
     def process_batch(self, rows: list[Row]) -> None:
         # While the previous batch is still being written (PostgreSQL): pure Python.
         valid: list[Row] = []
+        validate = self.validate
         for row in rows:
-            self.validate(row)
-            values = row.cleaned
-            if values is not None:
-                values["id_index"] = id_index(values["id_number"])
-                values["phone_index"] = phone_index(values["phone"]) if values["phone"] else ""
-                if self.postgres:
-                    import_pg.seal(values)
+            validate(row)
+            if row.cleaned is not None:
                 valid.append(row)
+        # The blind indexes (and on PostgreSQL the ciphertexts) of the whole batch at once.
+        import_pg.seal([row.cleaned for row in valid if row.cleaned], encrypt=self.postgres)
         self.drain()
         if self.initial and self.deferred is None:
             self.deferred = import_first.defer_indexes()
@@ -380,16 +460,10 @@ class MemberImporter(Importer):
         for row in valid:
             values = row.cleaned
             assert values is not None
-            current = existing.get((values["id_type"], values["id_index"]))
+            current = existing.get((values["id_type"], values["id_index"])) if existing else None
             if current is None:
                 new_rows.append(values)
                 row.outcome = Outcome.CREATED
-                counted = {
-                    **values,
-                    "status": MemberStatus.ACTIVE,
-                    "org_path": values["union"].path,
-                }
-                deltas.update(member_counters.keys_of(counted, cards=1))
             elif current["union_id"] != values["union"].pk:
                 row.errors.append(self.elsewhere(current))
             else:
@@ -399,29 +473,23 @@ class MemberImporter(Importer):
                     deltas.subtract(member_counters.keys_of(current, cards=0))
                     deltas.update(member_counters.keys_of({**current, **changes}, cards=0))
                 row.outcome = Outcome.UPDATED if changes else Outcome.UNCHANGED
+        self.new_members.add(new_rows)
         self.writer.create(new_rows, consent_at=self.consent_at, purpose=self.consent_purpose)
         self.writer.flush()
 
     def existing(self, valid: list[Row]) -> dict[tuple[str, str], dict[str, Any]]:
-        """The members the batch's people already are, by (type, blind index)."""
+        """The members the batch's people already are, by (type, blind index): what the
+        lookup queued by ``prepare_batch`` found, and the rest (none, normally) now."""
+        found: list[dict[str, Any]] = []
         indexes = [r.cleaned["id_index"] for r in valid if r.cleaned]
-        if not indexes:
-            return {}
-        return {
-            (m["id_type"], m["id_index"]): m
-            for m in bulk.with_id_index_in(Member.objects.all(), indexes).values(
-                "id",
-                "id_type",
-                "id_index",
-                "union_id",
-                "status",
-                "joined_on",
-                "org_path",
-                "gender",
-                "birth_date",
-                *UPDATABLE,
-            )
-        }
+        if self._lookup is not None:
+            looked, result = self._lookup
+            self._lookup = None
+            found = result[0]
+            indexes = [index for index in indexes if index not in looked]
+        if indexes:
+            found += bulk.with_id_index_in(Member.objects.all(), indexes).values(*EXISTING_FIELDS)
+        return {(m["id_type"], m["id_index"]): m for m in found}
 
     def finish(self) -> None:
         """The last writes, the indexes of a first load, then the whole file's counters."""
@@ -429,7 +497,7 @@ class MemberImporter(Importer):
             self.writer.background.close()
         if self.deferred is not None:
             import_first.rebuild_indexes(self.deferred)
-        counters.bump(dict(self.deltas))
+        import_tally.bump_all(self.new_members, dict(self.deltas), counters.bump)
 
     def abort(self) -> None:
         if isinstance(self.writer, import_pg.BackgroundMemberWriter):
@@ -465,6 +533,12 @@ class MemberImporter(Importer):
 
 
 _CHECK_CHARS = "0123456789X"
+
+
+def _id_type(values: dict[str, Any]) -> str:
+    """The row's ID type (empty cell: resident), or "" when the cell names none."""
+    text = values.get("id_type")
+    return _ID_TYPES.get(header_key(text), "") if text else IdType.RESIDENT
 
 
 def _loose(text: str) -> str:

@@ -37,6 +37,13 @@ class BackgroundWriter:
             self._thread.start()  # on the first write: a file refused earlier leaves no thread
         self._jobs.put(write)
 
+    def submit_query(self, query: Callable[[Any], Any]) -> list[Any]:
+        """Queue a read behind the writes; its result is the list's one item after
+        ``drain()`` (a lookup for the next batch runs while the main thread validates it)."""
+        result: list[Any] = []
+        self.submit(lambda raw: result.append(query(raw)))
+        return result
+
     def drain(self) -> None:
         """Wait until every queued write is done: the connection is the caller's again."""
         self._jobs.join()

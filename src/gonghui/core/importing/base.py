@@ -60,6 +60,9 @@ class Column:
     # The longest text the target field holds: a longer cell rejects its row, with the reason,
     # instead of failing the batch in the database (or being stored whole by SQLite).
     max_length: int | None = None
+    # Few distinct values in a file (dictionary texts, union codes, join dates): each distinct
+    # text cell is converted once per run, not once per row.
+    repeats: bool = False
 
     def header_keys(self) -> set[str]:
         return {normalize.header_key(v) for v in (str(self.label), *self.variants)}
@@ -71,7 +74,7 @@ class Outcome(enum.StrEnum):
     UNCHANGED = "unchanged"
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row: where it is, the cells as read, the values converted by column kind."""
 
@@ -276,7 +279,14 @@ class Importer:
         if self._converters is None:
             by_key = {c.key: c for c in self.columns}
             self._converters = [
-                (i, k, _CONVERTERS[by_key[k].kind], by_key[k].max_length)
+                (
+                    i,
+                    k,
+                    _memoized(_CONVERTERS[by_key[k].kind])
+                    if by_key[k].repeats
+                    else _CONVERTERS[by_key[k].kind],
+                    by_key[k].max_length,
+                )
                 for i, k in mapping.items()
             ]
         raw, width = row.raw, len(row.raw)
@@ -380,7 +390,13 @@ class Importer:
 
     def _data_rows(self, rows: Iterator[list[Any]], header_index: int) -> Iterator[Row]:
         for number, cells in enumerate(rows, start=header_index + 2):
-            if any(c is not None and c != "" and normalize.cell_text(c) for c in cells):
+            try:  # a row of text (every CSV row): one join says whether it is blank
+                blank: bool | None = normalize.is_blank("".join(cells))
+            except TypeError:  # numbers, dates: cell by cell
+                blank = None
+            if blank is None:
+                blank = not any(c is not None and c != "" and normalize.cell_text(c) for c in cells)
+            if not blank:
                 yield Row(number=number, raw=cells)
 
     def _run_all(self, *args: Any) -> None:
@@ -442,6 +458,27 @@ class Importer:
         from gonghui.core.importing.workbooks import template_bytes
 
         return template_bytes(self.columns)
+
+
+def _memoized(converter: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``converter`` remembering its result per distinct text cell (bounded: a column that
+    turns out to hold many distinct values only pays for a dictionary that is cleared)."""
+    memo: dict[str, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if type(value) is not str:  # 1, 1.0 and True are equal keys: only text is remembered
+            return converter(value)
+        try:
+            return memo[value]
+        except KeyError:
+            pass
+        converted = converter(value)  # a CellError is raised each time, never remembered
+        if len(memo) >= 4096:
+            memo.clear()
+        memo[value] = converted
+        return converted
+
+    return convert
 
 
 def _chunks(items: Iterable[Row], size: int) -> Iterator[list[Row]]:

@@ -35,6 +35,14 @@ class CellError(ValueError):
     """A cell that cannot be converted; the message is shown to the officer (Chinese)."""
 
 
+_BLANK = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]*")
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``cell_text`` of this text is empty (spaces of every width only)."""
+    return _BLANK.fullmatch(text) is not None
+
+
 def normalize_text(value: str) -> str:
     """Half-width digits and letters, spaces collapsed and stripped."""
     if value.isascii():  # most cells of a roster: nothing to translate, str.split's spaces
@@ -74,6 +82,8 @@ def to_text(value: Any) -> str:
 
 def to_code(value: Any) -> str:
     """An identifier or code: no spaces, upper case; a number must not have lost digits."""
+    if type(value) is str and value.isascii():  # most cells: what cell_text would give, directly
+        return "".join(value.split()).upper()
     if isinstance(value, float) and not value.is_integer():
         raise CellError(_("应为编码，不能是小数"))
     if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= _MAX_EXACT:

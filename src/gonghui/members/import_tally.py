@@ -1,0 +1,113 @@
+"""The counter deltas of a whole import file, in little memory (issue 18 item 3, ADR 0019).
+
+A new member counts under keys that depend on a few of its fields only (``members.counters
+.keys_of``: union, gender, birth year, join month, three flags). The import tallies each new
+member as one integer packing those fields — a million members whose keys would be millions of
+``(path, key)`` string pairs are a dictionary of small ints — and turns the tally into counter
+deltas at the end, through ``keys_of`` itself (so the counted keys are defined once), a few
+thousand unions at a time: each counter row still gets exactly one upsert per import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter as Tally
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from gonghui.members import counters as member_counters
+from gonghui.members.models import MemberStatus
+
+PathKey = tuple[str, str]
+_GENDERS = ("", "M", "F")
+UNIONS_PER_BUMP = 2000  # unions whose counters go in one upsert statement
+
+
+class NewMemberTally:
+    """``add`` a batch of new members; ``deltas()`` yields the whole file's counter deltas."""
+
+    def __init__(self) -> None:
+        self.counts: Tally[int] = Tally()
+        self._paths: dict[int, str] = {}  # union pk -> path
+        self._households: dict[str, int] = {"": 0}
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        paths, households, genders = self._paths, self._households, _GENDERS
+        packed = []
+        for v in rows:
+            union = v["union"]
+            paths[union.pk] = union.path
+            household = v["household_type"]
+            code = households.get(household)
+            if code is None:
+                code = households[household] = len(households)
+            joined, born = v["joined_on"], v["birth_date"]
+            packed.append(
+                (
+                    (
+                        ((union.pk * 4 + genders.index(v["gender"])) * 4096 + born.year) * 32768
+                        + joined.year * 12
+                        + joined.month
+                        - 1
+                    )
+                    * 4
+                    + (2 if v["migrant_worker"] else 0)
+                    + (1 if v["new_employment"] else 0)
+                )
+                * 1024
+                + code
+            )
+        self.counts.update(packed)  # counted in C
+
+    def deltas(self, extra: dict[PathKey, int]) -> Iterator[dict[PathKey, int]]:
+        """The deltas a few thousand unions at a time, with ``extra`` (the updated members'
+        deltas) merged into the chunk of their union, so no counter row is upserted twice."""
+        households = {code: text for text, code in self._households.items()}
+        by_path: dict[str, list[tuple[str, int]]] = {}
+        for (path, key), delta in extra.items():
+            by_path.setdefault(path, []).append((key, delta))
+        chunk: Tally[PathKey] = Tally()
+        unions: set[int] = set()
+        for packed in sorted(self.counts):  # by union first (its pk is the high part)
+            fields, pk = _unpack(packed)
+            if pk not in unions:
+                if len(unions) >= UNIONS_PER_BUMP:
+                    yield dict(chunk)
+                    chunk, unions = Tally(), set()
+                unions.add(pk)
+                for key, delta in by_path.pop(self._paths[pk], ()):
+                    chunk[(self._paths[pk], key)] += delta
+            fields["org_path"] = self._paths[pk]
+            fields["household_type"] = households[fields["household_type"]]
+            count = self.counts[packed]
+            for pair in member_counters.keys_of(fields, cards=1):
+                chunk[pair] += count
+        for path, pairs in by_path.items():
+            for key, delta in pairs:
+                chunk[(path, key)] += delta
+        if chunk:
+            yield dict(chunk)
+
+
+def _unpack(packed: int) -> tuple[dict[str, Any], int]:
+    rest, household = divmod(packed, 1024)
+    rest, flags = divmod(rest, 4)
+    rest, joined = divmod(rest, 32768)
+    rest, born = divmod(rest, 4096)
+    pk, gender = divmod(rest, 4)
+    year, month = divmod(joined, 12)
+    return {
+        "status": MemberStatus.ACTIVE,
+        "gender": _GENDERS[gender],
+        # keys_of reads the year of the birth date and the month of joining only
+        "birth_date": dt.date(born, 1, 1),
+        "joined_on": dt.date(year, month + 1, 1),
+        "migrant_worker": bool(flags & 2),
+        "new_employment": "1" if flags & 1 else "",
+        "household_type": household,
+    }, pk
+
+
+def bump_all(tally: NewMemberTally, extra: dict[PathKey, int], bump: Callable[..., Any]) -> None:
+    for deltas in tally.deltas(extra):
+        bump(deltas)
