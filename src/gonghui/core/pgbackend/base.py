@@ -18,8 +18,9 @@ from django.db.backends.postgresql import base
 HEALTH_CHECK_IDLE = 5.0  # seconds
 
 
-class DatabaseWrapper(base.DatabaseWrapper):  # type: ignore[misc]
+class DatabaseWrapper(base.DatabaseWrapper):
     _last_used = 0.0
+    health_check_done: bool
 
     def create_cursor(self, name: Any = None) -> Any:
         self._last_used = time.monotonic()
