@@ -127,6 +127,10 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a restarted server costs one retry, not a 500
+# The same backend, whose health check skips the round trip on a connection used moments ago.
+for _alias in DATABASES.values():
+    if _alias["ENGINE"] == "django.db.backends.postgresql":
+        _alias["ENGINE"] = "gonghui.core.pgbackend"
 DATABASE_ROUTERS = ["gonghui.core.replicas.ReplicaRouter"]
 GONGHUI_REPLICA_MAX_LAG = float(os.environ.get("GONGHUI_REPLICA_MAX_LAG", "10"))
 GONGHUI_REPLICA_CHECK_SECONDS = float(os.environ.get("GONGHUI_REPLICA_CHECK_SECONDS", "2"))

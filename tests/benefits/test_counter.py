@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,6 +24,21 @@ from tests.factories import approved_offer, card_of, members, signed_merchant
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks and concurrency need PostgreSQL"
 )
+
+
+def _together(n: int, one: Callable[[int], Any]) -> list[Any]:
+    """``one(i)`` for i < n, on n threads released at once (each with its own connection)."""
+    start = threading.Barrier(n)
+
+    def run(i: int) -> Any:
+        try:
+            start.wait()
+            return one(i)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(run, range(n)))
 
 
 def redeem(cast: Cast, offer: Offer, member: Member, key: str, bill: str = "50", **proof: str):  # type: ignore[no-untyped-def]
@@ -233,3 +250,124 @@ def test_campaign_sign_up_and_campaign_wide_limit(cast: Cast) -> None:
         merchant=merchant, actor=cast.merchant, token=card_token(card_of(member))
     )
     assert result.verification.valid and not result.offers and "暂停" in result.closed
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_one_member_in_parallel_with_daily_limit_one_redeems_once(cast: Cast) -> None:
+    """The member's limits are checked by the offer's UPDATE after the redemption row is written:
+    the member's row lock (taken with the card) lets that statement see every earlier use."""
+    merchant = signed_merchant(cast)
+    offer = approved_offer(cast, merchant, quota=50, per_member_daily=1)
+    (member,) = members(cast, 1)
+    token = card_token(card_of(member))
+    staff = fresh(cast.merchant)
+
+    def one(i: int) -> str:
+        try:
+            redeemed = counter.redemption_create(
+                actor=staff,
+                offer_id=offer.pk,
+                bill_amount=Decimal("50"),
+                client_key=f"same-member-{i:04d}",
+                token=token,
+            )
+        except counter.Refusal as exc:
+            return exc.messages[0]
+        return "ok" if redeemed.client_key == f"same-member-{i:04d}" else "replayed"
+
+    results = _together(8, one)
+    assert results.count("ok") == 1, results
+    assert all("每人每日" in r for r in results if r != "ok"), results
+    offer.refresh_from_db()
+    assert offer.used == 1 and Redemption.objects.filter(offer=offer).count() == 1
+
+
+def test_a_withdrawn_offer_is_refused_even_while_its_rules_are_cached(cast: Cast) -> None:
+    """The cached rules never decide alone: the UPDATE re-checks the offer's status and dates."""
+    from gonghui.benefits import caching
+
+    merchant = signed_merchant(cast)
+    offer = approved_offer(cast, merchant, per_member_daily=5)
+    (member,) = members(cast, 1)
+    redeem(cast, offer, member, "cached-0001")
+    assert offer.pk in caching.offer_rules(merchant.pk)
+    Offer.objects.filter(pk=offer.pk).update(status="withdrawn")  # a door that bypasses services
+    assert offer.pk in caching.offer_rules(merchant.pk)  # still cached
+    with pytest.raises(counter.Refusal, match="未上架"):
+        redeem(cast, offer, member, "cached-0002")
+    offer.refresh_from_db()
+    assert offer.used == 1 and Redemption.objects.filter(offer=offer).count() == 1
+
+
+def test_a_withdrawal_through_the_service_reaches_the_counter_at_once(cast: Cast) -> None:
+    from gonghui.benefits import caching, services
+
+    merchant = signed_merchant(cast)
+    offer = approved_offer(cast, merchant)
+    (member,) = members(cast, 1)
+    result = counter.verify(
+        merchant=merchant, actor=cast.merchant, token=card_token(card_of(member))
+    )
+    assert [o.pk for o in result.offers] == [offer.pk]
+    services.offer_transition(actor=fresh(cast.grassroots_officer), offer=offer, action="withdraw")
+    assert offer.pk not in caching.offer_rules(merchant.pk)
+    result = counter.verify(
+        merchant=merchant, actor=cast.merchant, token=card_token(card_of(member))
+    )
+    assert result.offers == []
+
+
+def test_a_redemption_runs_few_statements_and_moves_the_counters_after_commit(
+    cast: Cast, django_assert_max_num_queries: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Issue 18 item 4: merchant and offer rules come from the cache, the card is read once, the
+    limits are folded into the offer's UPDATE; the rollup counters move on commit."""
+    from gonghui.core.models import OrgCounter
+
+    merchant = signed_merchant(cast)
+    offer = approved_offer(cast, merchant)
+    people = members(cast, 2)
+    redeem(cast, offer, people[0], "warm-cache-0001")  # caches the merchant and the rules
+    staff = fresh(cast.merchant)
+    token = card_token(card_of(people[1]))
+    # card with the member's lock, segments, redemption, audit, the offer's UPDATE (+ savepoint)
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_max_num_queries(7):
+        counter.redemption_create(
+            actor=staff,
+            offer_id=offer.pk,
+            bill_amount=Decimal("50"),
+            client_key="few-statements-0001",
+            token=token,
+        )
+    before = dict(OrgCounter.objects.filter(org_path=merchant.org_path).values_list("key", "value"))
+    for callback in callbacks:
+        callback()
+    after = dict(OrgCounter.objects.filter(org_path=merchant.org_path).values_list("key", "value"))
+    assert after["redemptions.count"] == before.get("redemptions.count", 0) + 1
+
+
+def test_a_refused_redemption_is_answered_not_warned(cast: Cast, caplog: Any) -> None:
+    """A 409 at the counter is an expected answer: no WARNING from django.request."""
+    import logging
+
+    from django.test import Client
+
+    from tests.factories import bearer
+
+    merchant = signed_merchant(cast)
+    offer = approved_offer(cast, merchant, quota=1)
+    people = members(cast, 2)
+    client = Client(HTTP_AUTHORIZATION=bearer(cast.merchant)["Authorization"])
+    body = {"offer_id": offer.pk, "bill_amount": "50"}
+    with caplog.at_level(logging.INFO):
+        for i, member in enumerate(people):
+            answer = client.post(
+                "/api/redemptions",
+                {**body, "token": card_token(card_of(member))},
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY=f"answered-{i:04d}",
+            )
+    assert answer.status_code == 409 and answer.json()["code"] == "quota", answer.content
+    warned = [r for r in caplog.records if r.name == "django.request" and r.levelno >= 30]
+    assert warned == []

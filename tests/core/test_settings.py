@@ -78,7 +78,7 @@ def test_production_with_its_settings_uses_secure_cookies(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values["secure"] and values["csrf"] and values["hsts"] >= 31536000
-    assert values["db"] == "django.db.backends.postgresql" and not values["debug"]
+    assert values["db"] == "gonghui.core.pgbackend" and not values["debug"]
     assert not (tmp_path / "var" / "secret_key").exists()  # nothing generated in production
 
 

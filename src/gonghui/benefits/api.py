@@ -7,12 +7,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from gonghui.benefits import counter, selectors
 from gonghui.benefits.models import Offer, Redemption
 from gonghui.core.api_schemas import NO_NUL, Amount, ErrorOut, InvalidOut
+from gonghui.core.observability import expected_refusal
 
 offers_router = Router(tags=["benefits"])
 shop_router = Router(tags=["benefits"])
@@ -152,7 +153,7 @@ def redemption_create(
     request: HttpRequest,
     payload: RedemptionIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key", max_length=64),
-) -> Status[dict[str, Any]]:
+) -> Status[dict[str, Any]] | HttpResponse:
     """Redeem one use; a retry with the same key answers 200 with the first redemption; a refusal
     is 409 with the reason and a code: card (expired or forged proof, membership ended),
     merchant, offer, segment, campaign, signup, limit, quota, budget, min_bill."""
@@ -168,5 +169,8 @@ def redemption_create(
         )
     except counter.Refusal as exc:
         code = exc.error_list[0].code if exc.error_list else None
-        return Status(409, {"detail": " ".join(exc.messages), "code": code or "refused"})
+        body = {"detail": " ".join(exc.messages), "code": code or "refused"}
+        # an expected answer, not a warning (the shape of RedemptionRefusalOut)
+        refused = JsonResponse(body, status=409, json_dumps_params={"ensure_ascii": False})
+        return expected_refusal(refused)
     return Status(201 if created else 200, _redemption(redemption))

@@ -18,21 +18,23 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.benefits import caching
 from gonghui.benefits import counters as benefit_counters
 from gonghui.benefits.models import (
     Campaign,
     CampaignSignup,
     Merchant,
-    MerchantStaff,
     MerchantStatus,
     Offer,
     OfferKind,
@@ -69,13 +71,10 @@ def staff_merchant(user: Any) -> Merchant:
     """The merchant whose counter this account works (PermissionDenied for anyone else)."""
     if getattr(user, "account_type", "") != "merchant":
         raise PermissionDenied("benefits.counter")
-    # a staff account belongs to one merchant: no ORDER BY to compile or sort
-    staff = next(
-        iter(MerchantStaff.objects.select_related("merchant").filter(user_id=user.pk)[:1]), None
-    )
-    if staff is None:
+    merchant = caching.staff_merchant_of(user.pk)
+    if merchant is None:
         raise PermissionDenied("benefits.counter")
-    return staff.merchant
+    return merchant
 
 
 def _merchant_open(merchant: Merchant, today: dt.date) -> str:
@@ -87,12 +86,14 @@ def _merchant_open(merchant: Merchant, today: dt.date) -> str:
 
 
 def _card_check(
-    actor: Any, token: str, card_no: str, code: str, now: Any
+    actor: Any, token: str, card_no: str, code: str, now: Any, lock: bool = False
 ) -> tuple[Verification, Card | None]:
     """The registry's card check by this counter account (typed codes count per account) on the
     app's clock like the bill ticket, and the valid card with its member, read once."""
     when = timezone.now().timestamp() if now is None else now
-    return card_check(guesser=f"user:{actor.pk}", token=token, card_no=card_no, code=code, now=when)
+    return card_check(
+        guesser=f"user:{actor.pk}", token=token, card_no=card_no, code=code, now=when, lock=lock
+    )
 
 
 def bill_ticket_issue(*, merchant: Merchant, actor: Any, card_no: str) -> str:
@@ -138,18 +139,54 @@ def verify(
     closed = _merchant_open(merchant, today)
     if closed:
         return CounterResult(verification, member, [], closed)
-    usable = [o for o in live_offers(merchant, today) if not refusal_reason(o, member, today)]
+    usable = usable_offers(merchant, member, today)
     ticket = bill_ticket_issue(merchant=merchant, actor=actor, card_no=card.number)
     return CounterResult(verification, member, usable, ticket=ticket)
 
 
-def live_offers(merchant: Merchant, today: dt.date) -> QuerySet[Offer]:
-    return Offer.objects.filter(
-        merchant=merchant,
-        status=OfferStatus.APPROVED,
-        valid_from__lte=today,
-        valid_until__gte=today,
-    ).select_related("campaign", "merchant")
+def usable_offers(merchant: Merchant, member: Member, today: dt.date) -> list[Offer]:
+    """The merchant's live offers this member may use now: the rules from the cache, then the
+    counters and the member's uses of every candidate in one statement (not one per offer)."""
+    segments: list[str] | None = None
+    candidates = []
+    for offer in caching.live_offer_rules(merchant.pk, today):
+        if offer.segment:
+            segments = member_segments(member) if segments is None else segments
+        if not _rule_refusal(offer, member, today, segments)[1]:
+            candidates.append(offer)
+    if not candidates:
+        return []
+    mine = Redemption.objects.filter(offer=OuterRef("pk"), member=member)
+    rows = (
+        Offer.objects.filter(pk__in=[o.pk for o in candidates])
+        .annotate(
+            today=_count(mine.filter(day=today)),
+            total=_count(mine),
+        )
+        .values_list("pk", "used", "spent", "today", "total")
+    )
+    counts = {pk: rest for pk, *rest in rows}
+    usable = []
+    for offer in candidates:
+        if offer.pk not in counts:
+            continue
+        offer.merchant = merchant  # the answer names the merchant: no lazy read per offer
+        offer.used, offer.spent, today_n, total_n = counts[offer.pk]
+        if offer.used >= offer.quota or offer.spent >= offer.budget:
+            continue
+        if offer.per_member_daily and today_n >= offer.per_member_daily:
+            continue
+        if offer.per_member_total and total_n >= offer.per_member_total:
+            continue
+        if offer.campaign is not None and _campaign_refusal(offer.campaign, member)[1]:
+            continue  # campaign rules: rare, checked one by one
+        usable.append(offer)
+    return usable
+
+
+def _count(uses: QuerySet[Redemption]) -> Any:
+    counted = uses.order_by().values("member").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 def refusal(offer: Offer, member: Member, today: dt.date) -> tuple[str, str]:
@@ -159,17 +196,10 @@ def refusal(offer: Offer, member: Member, today: dt.date) -> tuple[str, str]:
     code, why = _rule_refusal(offer, member, today)
     if why:
         return code, why
-    campaign = offer.campaign
-    if campaign is not None:
-        if (
-            campaign.signup_required
-            and not CampaignSignup.objects.filter(campaign=campaign, member=member).exists()
-        ):
-            return "signup", _("该优惠须先在手机上报名活动")
-        if campaign.per_member_limit:
-            used = Redemption.objects.filter(offer__campaign=campaign, member=member).count()
-            if used >= campaign.per_member_limit:
-                return "limit", _("已达本活动每人限用次数")
+    if offer.campaign is not None:
+        code, why = _campaign_refusal(offer.campaign, member)
+        if why:
+            return code, why
     if offer.used >= offer.quota:
         return "quota", _("优惠名额已用完")
     if offer.spent >= offer.budget:
@@ -185,14 +215,32 @@ def refusal(offer: Offer, member: Member, today: dt.date) -> tuple[str, str]:
     return "", ""
 
 
-def _rule_refusal(offer: Offer, member: Member, today: dt.date) -> tuple[str, str]:
-    """The checks of :func:`refusal` that need no query (the offer and campaign as read)."""
+def _campaign_refusal(campaign: Campaign, member: Member) -> tuple[str, str]:
+    if (
+        campaign.signup_required
+        and not CampaignSignup.objects.filter(campaign=campaign, member=member).exists()
+    ):
+        return "signup", _("该优惠须先在手机上报名活动")
+    if campaign.per_member_limit:
+        used = Redemption.objects.filter(offer__campaign=campaign, member=member).count()
+        if used >= campaign.per_member_limit:
+            return "limit", _("已达本活动每人限用次数")
+    return "", ""
+
+
+def _rule_refusal(
+    offer: Offer, member: Member, today: dt.date, segments: list[str] | None = None
+) -> tuple[str, str]:
+    """The checks of :func:`refusal` that need no query (the offer and campaign as read; the
+    member's segments when the caller has them)."""
     if offer.status != OfferStatus.APPROVED:
         return "offer", _("该优惠未上架")
     if not offer.valid_from <= today <= offer.valid_until:
         return "offer", _("该优惠不在有效期内")
-    if offer.segment and offer.segment not in member_segments(member):
-        return "segment", _("该优惠仅限特定会员群体")
+    if offer.segment:
+        segments = member_segments(member) if segments is None else segments
+        if offer.segment not in segments:
+            return "segment", _("该优惠仅限特定会员群体")
     campaign = offer.campaign
     if campaign is not None and not campaign.starts_on <= today <= campaign.ends_on:
         return "campaign", _("优惠活动不在活动期内")
@@ -256,15 +304,18 @@ def redemption_redeem(
     if not re.fullmatch(r"[\w\-.:]{8,64}", key, re.ASCII):
         raise ValidationError({"client_key": _("幂等键应为8至64位字母、数字或 -_.:")})
     try:
-        redemption = _redeem(
-            actor,
-            merchant,
-            offer_id,
-            Decimal(bill_amount),
-            key,
-            (token, card_no, code, ticket),
-            now,
-        )
+        try:
+            redemption = _redeem(
+                actor,
+                merchant,
+                offer_id,
+                Decimal(bill_amount),
+                key,
+                (token, card_no, code, ticket),
+                now,
+            )
+        except _Exhausted as exhausted:
+            raise exhausted.refusal() from None
     except (IntegrityError, Refusal):
         existing = _replay(merchant, key)
         if existing is None:
@@ -273,15 +324,42 @@ def redemption_redeem(
     return redemption, True
 
 
-# The member limits as conditions of the offer's counter UPDATE, run under the offer's row lock
-# (and the campaign's): a statement that starts after the lock sees every earlier redemption.
+class _Exhausted(Exception):
+    """The offer's conditional UPDATE refused (quota, budget, a limit): raised inside the
+    redemption's transaction so that it rolls back; :meth:`refusal` then says why."""
+
+    def __init__(self, offer: Offer, member: Member, discount: Decimal, today: dt.date) -> None:
+        super().__init__(offer.pk)
+        self.offer, self.member, self.discount, self.today = offer, member, discount, today
+
+    def refusal(self) -> Refusal:
+        """Why, from the offer as committed now (an explanation: the UPDATE decided)."""
+        offer = Offer.objects.select_related("campaign").filter(pk=self.offer.pk).first()
+        if offer is None:
+            return Refusal(_("本店没有该优惠"), code="offer")
+        code, reason = refusal(offer, self.member, self.today)
+        if not reason and offer.spent + self.discount > offer.budget:
+            code, reason = "budget", _("优惠预算余额不足")
+        return Refusal(reason or _("优惠名额或预算已用完"), code=code or "quota")
+
+
+# The offer's rules and the member's limits as conditions of the offer's counter UPDATE. The
+# redemption's own row is already written (the UPDATE is the transaction's last statement, so
+# the offer's row lock is held only until COMMIT), hence "<=": the counts include it. The
+# member's row lock, taken with the card, makes every earlier redemption of the member visible
+# to this statement (it started after the lock); the offer's row is re-read under its lock.
+_RULES = (
+    "UPDATE benefits_offer SET used = used + 1, spent = spent + %s"
+    " WHERE id = %s AND used < quota AND spent <= budget - %s"
+    " AND status = %s AND valid_from <= %s AND valid_until >= %s"
+)
 _DAILY = (
     " AND (SELECT COUNT(*) FROM benefits_redemption r WHERE r.offer_id = %s"
-    " AND r.member_id = %s AND r.day = %s) < per_member_daily"
+    " AND r.member_id = %s AND r.day = %s) <= per_member_daily"
 )
 _TOTAL = (
     " AND (SELECT COUNT(*) FROM benefits_redemption r WHERE r.offer_id = %s"
-    " AND r.member_id = %s) < per_member_total"
+    " AND r.member_id = %s) <= per_member_total"
 )
 _SIGNUP = (
     " AND EXISTS (SELECT 1 FROM benefits_campaignsignup s WHERE s.campaign_id = %s"
@@ -289,18 +367,16 @@ _SIGNUP = (
 )
 _CAMPAIGN = (
     " AND (SELECT COUNT(*) FROM benefits_redemption r JOIN benefits_offer o ON o.id = r.offer_id"
-    " WHERE o.campaign_id = %s AND r.member_id = %s) < %s"
+    " WHERE o.campaign_id = %s AND r.member_id = %s) <= %s"
 )
 
 
 def _take(offer: Offer, member: Member, discount: Decimal, today: dt.date) -> bool:
-    """Move the offer's counters by one use of ``discount`` if the quota, the budget and every
-    limit of the member allow it: one statement, the SQL of which is a constant per shape."""
-    sql = (
-        "UPDATE benefits_offer SET used = used + 1, spent = spent + %s"
-        " WHERE id = %s AND used < quota AND spent <= budget - %s"
-    )
-    params: list[Any] = [discount, offer.pk, discount]
+    """Move the offer's counters by one use of ``discount`` if the offer is still live and the
+    quota, the budget and every limit of the member allow it: one statement, the SQL of which
+    is a constant per shape."""
+    sql = _RULES
+    params: list[Any] = [discount, offer.pk, discount, OfferStatus.APPROVED, today, today]
     if offer.per_member_daily:
         sql += _DAILY
         params += [offer.pk, member.pk, today]
@@ -319,6 +395,18 @@ def _take(offer: Offer, member: Member, discount: Decimal, today: dt.date) -> bo
         return cursor.rowcount == 1
 
 
+def _offer_here(merchant: Merchant, offer_id: int) -> Offer | None:
+    """The offer's rules as cached (live offers), else as stored (to say why it is refused)."""
+    offer = caching.offer_rules(merchant.pk).get(offer_id)
+    if offer is None:
+        offer = (
+            Offer.objects.select_related("campaign")
+            .filter(pk=offer_id, merchant_id=merchant.pk)
+            .first()
+        )
+    return offer
+
+
 @transaction.atomic
 def _redeem(
     actor: Any,
@@ -329,6 +417,8 @@ def _redeem(
     proof: tuple[str, str, str, str],
     now: Any,
 ) -> Redemption:
+    """Everything but the offer's counters first, under the member's row lock only; the offer's
+    conditional UPDATE last, so that its row is locked from that statement to COMMIT."""
     if bill <= 0 or bill != bill.quantize(CENT) or bill > Decimal("99999999"):
         raise ValidationError({"bill_amount": _("消费金额应为大于0的金额（最多两位小数）")})
     today = timezone.localdate()
@@ -338,41 +428,23 @@ def _redeem(
     token, card_no, code, ticket = proof
     if ticket:
         number = _ticket_card(ticket, merchant, actor)
-        verification, card = card_state(number)  # lost or membership ended since the check
+        # lost or membership ended since the check
+        verification, card = card_state(number, lock=True)
     else:
-        verification, card = _card_check(actor, token, card_no, code, now)
+        verification, card = _card_check(actor, token, card_no, code, now, lock=True)
     if card is None:
         # expired or forged QR, wrong code, lost card, membership ended: the registry says which
         raise Refusal(verification.reason, code="card")
     member = card.member
-    # The offer's row lock serializes its redemptions: quota, budget and per-member counts are
-    # read and moved by one transaction at a time.
-    offer = next(
-        iter(
-            Offer.objects.select_for_update(of=("self",))
-            .select_related("campaign")
-            .filter(pk=offer_id, merchant=merchant)
-        ),
-        None,
-    )
+    offer = _offer_here(merchant, offer_id)
     if offer is None:
         raise Refusal(_("本店没有该优惠"), code="offer")
-    if offer.campaign is not None and offer.campaign.per_member_limit:
-        # a campaign-wide limit spans offers: serialize on the campaign too (always offer first,
-        # then campaign, so two redemptions never wait on each other in a circle)
-        Campaign.objects.select_for_update().filter(pk=offer.campaign.pk).first()
-    code, reason = _rule_refusal(offer, member, today)
+    segments = member_segments(member)
+    code, reason = _rule_refusal(offer, member, today, segments)
     if reason:
         raise Refusal(reason, code=code)
     discount = compute_discount(offer, bill)
-    if offer.spent + discount > offer.budget:
-        raise Refusal(_("优惠预算余额不足"), code="budget")
-    if not _take(offer, member, discount, today):
-        # refused by the quota, the budget or a limit: the full check says which (same locks)
-        code, reason = refusal(offer, member, today)
-        raise Refusal(reason or _("优惠名额或预算已用完"), code=code or "quota")
     union_part = (discount * offer.union_share / Decimal(100)).quantize(CENT, ROUND_HALF_UP)
-    segments = member_segments(member)
     redemption = Redemption.objects.create(
         offer=offer,
         merchant=merchant,
@@ -389,7 +461,6 @@ def _redeem(
         segments=f",{','.join(segments)}," if segments else "",
         day=today,
     )
-    benefit_counters.redemption_bump(redemption)
     audit_record(
         action="benefits.offer.redeemed",
         actor=actor,
@@ -397,4 +468,9 @@ def _redeem(
         org_path=merchant.org_path,
         after={"offer": offer.pk, "card": mask_card_number(card.number), "discount": str(discount)},
     )
+    if not _take(offer, member, discount, today):
+        raise _Exhausted(offer, member, discount, today)
+    # The rollup counters of the merchant's union are shared by all its merchants' counters:
+    # moved after COMMIT, in a statement of their own, they hold no row lock across a wait.
+    transaction.on_commit(partial(benefit_counters.redemption_bump, redemption))
     return redemption

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from gonghui.accounts.models import AccountType, User
+from gonghui.benefits import caching
 from gonghui.benefits.models import (
     Campaign,
     CampaignSignup,
@@ -139,6 +140,7 @@ def merchant_transition(
         raise ValidationError({"agreement_end": _("协议已到期，请先续签协议期限")})
     method()
     merchant.save(update_fields=["status"])
+    caching.forget()
     counters.recount_source("benefits.merchants", [merchant.org_path])
     MerchantHistory.objects.create(
         merchant=merchant,
@@ -167,6 +169,7 @@ def merchant_renew(*, actor: Any, merchant: Merchant, agreement_end: dt.date) ->
     before = merchant.agreement_end
     merchant.agreement_end = agreement_end
     merchant.save(update_fields=["agreement_end"])
+    caching.forget()
     audit_record(
         action="benefits.merchant.renewed",
         actor=actor,
@@ -191,6 +194,7 @@ def staff_link(*, actor: Any, merchant: Merchant, username: str) -> MerchantStaf
             return existing
         raise ValidationError({"username": _("该账号已是其他商户的店员")})
     staff = MerchantStaff.objects.create(merchant=merchant, user=user)
+    caching.forget()
     audit_record(
         action="benefits.staff.linked",
         actor=actor,
@@ -241,6 +245,7 @@ def offer_create(
     offer = Offer.objects.create(
         merchant=merchant, campaign=campaign, org_path=merchant.org_path, **data
     )
+    caching.forget()
     audit_record(
         action="benefits.offer.created",
         actor=actor,
@@ -266,6 +271,7 @@ def offer_transition(*, actor: Any, offer: Offer, action: str) -> Offer:
         offer.approved_by = actor
         offer.approved_at = timezone.now()
     offer.save(update_fields=["status", "approved_by", "approved_at"])
+    caching.forget()
     audit_record(
         action=f"benefits.offer.{action}",
         actor=actor,

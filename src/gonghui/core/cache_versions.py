@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.cache import cache
+from django.db import transaction
 
 
 def current(key: str) -> str:
@@ -23,3 +24,10 @@ def current(key: str) -> str:
 
 def bump(key: str) -> None:
     cache.set(key, uuid.uuid4().hex, timeout=None)
+
+
+def forget(key: str) -> None:
+    """The data behind ``key`` changed in the current transaction: bump now and again on commit,
+    so that a reload which read the rows before the commit is never the one that stays."""
+    bump(key)
+    transaction.on_commit(lambda: bump(key))

@@ -42,6 +42,14 @@ def hide_user(request: HttpRequest) -> None:
     request._gonghui_hide_user = True  # type: ignore[attr-defined]
 
 
+def expected_refusal(response: HttpResponse) -> HttpResponse:
+    """A refusal that is part of the conversation (the counter's 409: quota used up, a limit
+    reached), answered and audited where it matters: kept out of ``django.request``'s warnings,
+    which are for what someone should look at. The request's own log line (INFO) records it."""
+    response._has_been_logged = True  # type: ignore[attr-defined]  # django.utils.log's mark
+    return response
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, with the request id of the request being served."""
 

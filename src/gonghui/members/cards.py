@@ -158,10 +158,15 @@ def _mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1) if name else ""
 
 
-def card_state(card_no: str) -> tuple[Verification, Card | None]:
+def card_state(card_no: str, *, lock: bool = False) -> tuple[Verification, Card | None]:
     """Whether a card may be used now (active, its holder still a member), without a proof; the
-    valid card with its member and union, read once."""
-    card = Card.objects.select_related("member__union").filter(number=card_no)[:1]
+    valid card with its member and union, read once. ``lock``: the same statement takes the
+    member's row lock (no key update) for the caller's transaction, so that the member's own
+    writes (the counter's per-member limits) run one at a time."""
+    card = Card.objects.select_related("member__union").filter(number=card_no)
+    if lock:
+        card = card.select_for_update(no_key=True, of=("member",))
+    card = card[:1]
     found = next(iter(card), None)
     if found is None:
         return Verification(False, _("卡号不存在")), None
@@ -208,9 +213,11 @@ def card_check(
     card_no: str = "",
     code: str = "",
     now: float | None = None,
+    lock: bool = False,
 ) -> tuple[Verification, Card | None]:
     """:func:`card_verify`, and the valid card with its member and union (read once: the
-    counter needs the member the proof named, not a second read that could see another)."""
+    counter needs the member the proof named, not a second read that could see another;
+    ``lock`` as in :func:`card_state`)."""
     if token:
         parts = token.strip().split(".")
         if (
@@ -224,7 +231,7 @@ def card_check(
             return Verification(False, _("二维码无效")), None
         if not _fresh(window, now):
             return Verification(False, _("二维码已过期，请会员刷新后再出示")), None
-        return card_state(number)
+        return card_state(number, lock=lock)
     number = re.sub(r"\s", "", card_no or "")
     if not number:
         return Verification(False, _("请扫描二维码或输入卡号")), None
@@ -241,4 +248,4 @@ def card_check(
         for w in (current, current - 1)
     ):
         return Verification(False, _("动态码不正确或已过期")), None
-    return card_state(number)
+    return card_state(number, lock=lock)

@@ -10,6 +10,11 @@ from gonghui.core.scoping import PATH_ALPHABET as PATH_ALPHABET
 from gonghui.core.scoping import PATH_STEP as PATH_STEP
 from gonghui.core.scoping import ScopedManager
 
+# The version token (core.cache_versions) of what is cached from the tree and the posts: an
+# officer's posts, a merchant's path. Every service that changes an org, a path or a post
+# replaces it (orgs.services.tree_changed).
+TREE_VERSION_KEY = "orgs:tree"
+
 
 class OrgKind(models.TextChoices):
     PROVINCE = "province", _("省总工会")

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from gonghui.core import counters, registry, rollups
+from gonghui.core import cache_versions, counters, registry, rollups
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import normalize_code, validate_region_code, validate_uscc
 from gonghui.core.scoping import Viewer, prefix_q, require_capability, within
@@ -30,6 +30,7 @@ from gonghui.orgs.models import (
     GRASSROOTS_KINDS,
     PATH_ALPHABET,
     PATH_STEP,
+    TREE_VERSION_KEY,
     Employer,
     Org,
     OrgKind,
@@ -206,6 +207,7 @@ def org_update(
     org.founded_on = founded_on
     org.chair_name = chair_name.strip()
     org.save()
+    tree_changed()
     after = _snapshot(org)
     changed = {k: v for k, v in after.items() if before[k] != v}
     if changed:
@@ -221,8 +223,15 @@ def org_update(
     return org
 
 
+def tree_changed() -> None:
+    """Orgs, paths or posts changed: what is cached from them (an officer's posts and their
+    capabilities, a merchant's path) is reloaded by every worker."""
+    cache_versions.forget(TREE_VERSION_KEY)
+
+
 def _rewrite_paths(old_prefix: str, new_prefix: str) -> None:
     """Rewrite a subtree's paths and every denormalized ``org_path`` below ``old_prefix``."""
+    tree_changed()
     start = len(old_prefix) + 1
     delta = (len(new_prefix) - len(old_prefix)) // PATH_STEP
     Org.objects.filter(prefix_q("path", old_prefix)).update(
@@ -300,6 +309,7 @@ def org_merge(*, actor: Viewer, source: Org, target: Org) -> Org:
     )
     today = timezone.localdate()
     Post.objects.filter(org=source, active=True).update(active=False, ended_on=today)
+    tree_changed()
     for handler in registry.merge_handlers():
         handler(source=source, target=target, actor=actor)
     # Rows known by their parent row only (a case's attachment, an import job): re-pointed here,
@@ -337,6 +347,7 @@ def org_dissolve(*, actor: Viewer, org: Org, reason: str = "") -> Org:
             _("不能撤销“%(name)s”：") % {"name": org.name} + _("；").join(obstacles)
         )
     Post.objects.filter(org=org, active=True).update(active=False, ended_on=timezone.localdate())
+    tree_changed()
     counted_before = org_counters.org_keys(org)
     org.status = OrgStatus.DISSOLVED
     org.save(update_fields=["status", "updated_at"])
@@ -561,6 +572,7 @@ def post_assign(
         org_path=org.path,
         started_on=started_on or timezone.localdate(),
     )
+    tree_changed()
     audit_record(
         action="orgs.post.assigned",
         actor=actor,
@@ -580,6 +592,7 @@ def post_end(*, actor: Viewer, post: Post) -> Post:
     post.active = False
     post.ended_on = timezone.localdate()
     post.save(update_fields=["active", "ended_on"])
+    tree_changed()
     audit_record(
         action="orgs.post.ended",
         actor=actor,
