@@ -18,14 +18,6 @@ from tests import factories
 from tests.conftest import Cast, fresh
 
 MANAGE = "benefits.manage"
-register_workflow(
-    Merchant,
-    {
-        "sign": "benefits.merchant.sign",
-        "suspend": "benefits.merchant.suspend",
-        "terminate": "benefits.merchant.terminate",
-    },
-)
 
 
 def _pending(org: Org, officer: User) -> Merchant:
