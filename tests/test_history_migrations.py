@@ -35,6 +35,10 @@ def _trail(app_label: str, model: str) -> list[tuple[Any, ...]]:
     )  # fmt: skip
 
 
+def _steps(old: Any, model: str, *fields: str) -> list[tuple[Any, ...]]:
+    return list(old.get_model(*model.split(".")).objects.order_by("id").values_list(*fields))
+
+
 def _round_trip(
     before: tuple[str, str],
     build: Callable[[Any], list[tuple[Any, ...]]],
@@ -83,10 +87,42 @@ def test_merchant_history_is_carried_into_core_and_back(cast: Cast) -> None:
         ]  # fmt: skip
 
     def read_old(old: Any) -> list[tuple[Any, ...]]:
-        return list(
-            old.get_model("benefits", "MerchantHistory")
-            .objects.order_by("id")
-            .values_list("merchant_id", "from_status", "to_status", "actor_id", "comment", "at")
-        )
+        fields = ("merchant_id", "from_status", "to_status", "actor_id", "comment", "at")
+        return _steps(old, "benefits.MerchantHistory", *fields)
 
     _round_trip(("benefits", "0001_initial"), build, read_old, "benefits", "merchant")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_report_steps_are_carried_into_core_and_back(cast: Cast) -> None:
+    officer = cast.county_officer.pk
+
+    def build(old: Any) -> list[tuple[Any, ...]]:
+        org = old.get_model("orgs", "Org").objects.get(code="EAST-G1")
+        snapshot = old.get_model("stats", "Snapshot").objects.create(label="1999", taken_at=WHEN)
+        period = old.get_model("stats", "ReportPeriod").objects.create(
+            year=1999, snapshot=snapshot, frozen_at=WHEN
+        )
+        report = old.get_model("stats", "OrgReport").objects.create(
+            period=period, org_id=org.pk, org_path=org.path, status="returned"
+        )
+        step = old.get_model("stats", "ReportStep")
+        for n, (before, after, comment) in enumerate(
+            [("draft", "submitted", ""), ("submitted", "returned", "漏报")]
+        ):
+            row = step.objects.create(
+                report=report, from_status=before, to_status=after, actor_id=officer,
+                comment=comment,
+            )  # fmt: skip
+            step.objects.filter(pk=row.pk).update(at=WHEN + dt.timedelta(minutes=n))
+        return [
+            (report.pk, org.path, "submit", "draft", "submitted", officer, "", WHEN),
+            (report.pk, org.path, "send_back", "submitted", "returned", officer, "漏报",
+             WHEN + dt.timedelta(minutes=1)),
+        ]  # fmt: skip
+
+    def read_old(old: Any) -> list[tuple[Any, ...]]:
+        fields = ("report_id", "from_status", "to_status", "actor_id", "comment", "at")
+        return _steps(old, "stats.ReportStep", *fields)
+
+    _round_trip(("stats", "0003_snapshot_subtree"), build, read_old, "stats", "orgreport")

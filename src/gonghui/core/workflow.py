@@ -15,7 +15,7 @@ from contextlib import nullcontext
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
@@ -68,10 +68,11 @@ def transition(
     name: str,
     *,
     actor: Viewer | None,
-    capability: str | None,
+    capability: str | Callable[[M], bool] | None,
     reason: str = "",
     data: Mapping[str, Any] | None = None,
     check: Callable[[M], None] | None = None,
+    apply: Callable[[M], None] | None = None,
     params: Mapping[str, Any] | None = None,
     anonymous: bool = False,
     actor_label: str | None = None,
@@ -79,9 +80,13 @@ def transition(
 ) -> M:
     """Run transition ``name`` of ``obj`` and return the locked, saved row.
 
-    ``capability`` is checked at the object's org path; ``None`` only where the caller has
-    established the actor's right itself (the submitter of their own item). ``check(locked)``
-    runs after the lock and the state test: rules of the app that may refuse the move.
+    ``capability`` is checked at the object's org path; an app whose rule differs (a post held
+    at exactly that org, the parent's review) passes ``permits(locked) -> bool`` instead;
+    ``None`` only where the caller has established the actor's right itself (the submitter of
+    their own item). Either is checked before the state, so a refusal reveals nothing of it.
+    ``check(locked)`` runs after the lock and the state test: rules of the app that may refuse
+    the move. ``apply(locked)`` runs after the
+    move, before the save: the app's fields that change with it (a reason, a date, sums).
     ``params`` go to the transition method. ``anonymous`` records neither the actor nor the
     client IP (the submitter of an anonymous item, DESIGN.md rule 2). Nothing is written when
     anything refuses."""
@@ -91,8 +96,10 @@ def transition(
         raise ImproperlyConfigured(f"{model._meta.label}.{name} is not a registered transition")
     locked = model._default_manager.select_for_update().get(pk=obj.pk)
     path = str(getattr(locked, path_field))
-    if capability is not None:
+    if isinstance(capability, str):
         require_capability(actor, capability, path)
+    elif capability is not None and not capability(locked):
+        raise PermissionDenied(model._meta.label)
     field = _state_field(model, name)
     before = str(getattr(locked, field))
     method = getattr(locked, name)
@@ -104,6 +111,8 @@ def transition(
     if check is not None:
         check(locked)
     method(**(params or {}))
+    if apply is not None:
+        apply(locked)
     locked.save()
     after = str(getattr(locked, field))
     person = None if anonymous else actor
