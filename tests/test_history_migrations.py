@@ -126,3 +126,42 @@ def test_report_steps_are_carried_into_core_and_back(cast: Cast) -> None:
         return _steps(old, "stats.ReportStep", *fields)
 
     _round_trip(("stats", "0003_snapshot_subtree"), build, read_old, "stats", "orgreport")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_state_logs_are_carried_to_their_models_and_back(cast: Cast) -> None:
+    """StateLog named its object by kind: each row lands on its model, with the transition
+    recovered from the states (a motion reopened is not a motion assigned)."""
+    officer = cast.grassroots_officer.pk
+    path = cast.grassroots.path
+
+    def build(old: Any) -> list[tuple[Any, ...]]:
+        log = old.get_model("democracy", "StateLog")
+        moves = [
+            ("session", 7, "", "planned", ""),
+            ("motion", 8, "accepted", "assigned", "后勤部"),
+            ("motion", 8, "replied", "assigned", "不满意"),
+            ("question", 9, "asked", "answered", ""),
+        ]
+        for n, (kind, pk, before, after, comment) in enumerate(moves):
+            row = log.objects.create(
+                kind=kind, object_id=pk, org_path=path, from_state=before, to_state=after,
+                comment=comment, actor_id=officer,
+            )  # fmt: skip
+            log.objects.filter(pk=row.pk).update(at=WHEN + dt.timedelta(minutes=n))
+        return [
+            (8, path, "assign", "accepted", "assigned", officer, "后勤部",
+             WHEN + dt.timedelta(minutes=1)),
+            (8, path, "reopen", "replied", "assigned", officer, "不满意",
+             WHEN + dt.timedelta(minutes=2)),
+        ]  # fmt: skip
+
+    def read_old(old: Any) -> list[tuple[Any, ...]]:
+        fields = ("kind", "object_id", "from_state", "to_state", "comment", "actor_id", "at")
+        return sorted(_steps(old, "democracy.StateLog", *fields), key=lambda row: row[-1])
+
+    before = ("democracy", "0005_backfill_due_confirmed")
+    _round_trip(before, build, read_old, "democracy", "motion")
+    # Carried forward again by the final migrate: each kind on its own model.
+    assert [row[2] for row in _trail("democracy", "session")] == ["created"]
+    assert [row[2] for row in _trail("democracy", "disclosurequestion")] == ["answer"]

@@ -54,7 +54,7 @@ def test_transition_refuses_a_move_the_current_state_does_not_allow(cast: Cast) 
     merchant = _pending(cast.grassroots, officer)
     with pytest.raises(ValidationError) as refused:
         transition(merchant, "suspend", actor=officer, capability=MANAGE)
-    assert "当前状态为“待审核”，不能执行“暂停商户”" in refused.value.messages[0]
+    assert "普惠商户当前为“待审核”，不能办理此项（暂停商户）" in refused.value.messages[0]
     assert Merchant.objects.get(pk=merchant.pk).status == MerchantStatus.PENDING
     assert _written(merchant) == (0, 0)
 

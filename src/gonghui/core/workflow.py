@@ -25,7 +25,14 @@ from gonghui.core.audit import audit_action_label, audit_record, request_ip
 from gonghui.core.models import HistoryEntry
 from gonghui.core.scoping import Viewer, require_capability
 
-__all__ = ["HistoryEntry", "history_of", "register_workflow", "transition", "transitions_of"]
+__all__ = [
+    "HistoryEntry",
+    "history_of",
+    "history_record",
+    "register_workflow",
+    "transition",
+    "transitions_of",
+]
 
 M = TypeVar("M", bound=Model)
 
@@ -62,6 +69,43 @@ def _label(actor: Any) -> str:
     return str(getattr(actor, "display_name", "") or getattr(actor, "username", ""))[:150]
 
 
+def _person(actor: Any, anonymous: bool) -> Any:
+    if anonymous or actor is None or not getattr(actor, "pk", None):
+        return None  # an anonymous submitter, or a viewer that is not a stored account (a job)
+    return actor
+
+
+def history_record(
+    obj: Model,
+    name: str,
+    *,
+    actor: Viewer | None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: Mapping[str, Any] | None = None,
+    anonymous: bool = False,
+    actor_label: str | None = None,
+    path_field: str = "org_path",
+) -> HistoryEntry:
+    """Write one history row of ``obj``. :func:`transition` calls it for every move; services
+    call it directly only for a step that is no declared move (an item created, a question
+    answered), inside the transaction that writes the step and its audit row."""
+    person = _person(actor, anonymous)
+    return HistoryEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        org_path=str(getattr(obj, path_field)),
+        transition=name,
+        from_state=from_state,
+        to_state=to_state,
+        actor_id=getattr(person, "pk", None),
+        actor_label=actor_label if actor_label is not None else _label(person),
+        reason=reason,
+        data=dict(data or {}),
+    )
+
+
 @transaction.atomic
 def transition(
     obj: M,
@@ -77,6 +121,7 @@ def transition(
     anonymous: bool = False,
     actor_label: str | None = None,
     path_field: str = "org_path",
+    locked: bool = False,
 ) -> M:
     """Run transition ``name`` of ``obj`` and return the locked, saved row.
 
@@ -84,62 +129,64 @@ def transition(
     at exactly that org, the parent's review) passes ``permits(locked) -> bool`` instead;
     ``None`` only where the caller has established the actor's right itself (the submitter of
     their own item). Either is checked before the state, so a refusal reveals nothing of it.
-    ``check(locked)`` runs after the lock and the state test: rules of the app that may refuse
-    the move. ``apply(locked)`` runs after the
-    move, before the save: the app's fields that change with it (a reason, a date, sums).
-    ``params`` go to the transition method. ``anonymous`` records neither the actor nor the
-    client IP (the submitter of an anonymous item, DESIGN.md rule 2). Nothing is written when
-    anything refuses."""
+    ``check(row)`` runs after the lock and the state test: rules of the app that may refuse
+    the move. ``apply(row)`` runs after the move, before the save: the app's fields that change
+    with it (a reason, a date, sums). ``params`` go to the transition method. ``anonymous``
+    records neither the actor nor the client IP (the submitter of an anonymous item, DESIGN.md
+    rule 2). ``locked=True``: ``obj`` was locked by the caller in the enclosing transaction
+    (services whose other checks need the row first) and is moved as it is. Nothing is written
+    when anything refuses."""
     model = type(obj)
     codes = _workflows.get(model._meta.label, {})
     if name not in codes:
         raise ImproperlyConfigured(f"{model._meta.label}.{name} is not a registered transition")
-    locked = model._default_manager.select_for_update().get(pk=obj.pk)
-    path = str(getattr(locked, path_field))
+    row = obj if locked else model._default_manager.select_for_update().get(pk=obj.pk)
+    path = str(getattr(row, path_field))
     if isinstance(capability, str):
         require_capability(actor, capability, path)
-    elif capability is not None and not capability(locked):
+    elif capability is not None and not capability(row):
         raise PermissionDenied(model._meta.label)
     field = _state_field(model, name)
-    before = str(getattr(locked, field))
-    method = getattr(locked, name)
+    before = str(getattr(row, field))
+    method = getattr(row, name)
     if not can_proceed(method):
         raise ValidationError(
-            _("当前状态为“%(state)s”，不能执行“%(step)s”")
-            % {"state": _display(locked, field), "step": audit_action_label(codes[name])}
+            _("%(object)s当前为“%(state)s”，不能办理此项（%(step)s）")
+            % {
+                "object": model._meta.verbose_name,
+                "state": _display(row, field),
+                "step": audit_action_label(codes[name]),
+            }
         )
     if check is not None:
-        check(locked)
+        check(row)
     method(**(params or {}))
     if apply is not None:
-        apply(locked)
-    locked.save()
-    after = str(getattr(locked, field))
-    person = None if anonymous else actor
-    if person is not None and not getattr(person, "pk", None):
-        person = None  # a viewer that is not a stored account (a system job)
-    HistoryEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(model),
-        object_id=locked.pk,
-        org_path=path,
-        transition=name,
+        apply(row)
+    row.save()
+    after = str(getattr(row, field))
+    history_record(
+        row,
+        name,
+        actor=actor,
         from_state=before,
         to_state=after,
-        actor_id=getattr(person, "pk", None),
-        actor_label=actor_label if actor_label is not None else _label(person),
         reason=reason,
-        data=dict(data or {}),
+        data=data,
+        anonymous=anonymous,
+        actor_label=actor_label,
+        path_field=path_field,
     )
     with request_ip(None) if anonymous else nullcontext():
         audit_record(
             action=codes[name],
-            actor=person,
-            target=locked,
+            actor=_person(actor, anonymous),
+            target=row,
             org_path=path,
             before={field: before},
             after={field: after, **({"reason": reason} if reason else {}), **(data or {})},
         )
-    return locked
+    return row
 
 
 def history_of(obj: Model) -> QuerySet[HistoryEntry]:
