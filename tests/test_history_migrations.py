@@ -165,3 +165,45 @@ def test_state_logs_are_carried_to_their_models_and_back(cast: Cast) -> None:
     # Carried forward again by the final migrate: each kind on its own model.
     assert [row[2] for row in _trail("democracy", "session")] == ["created"]
     assert [row[2] for row in _trail("democracy", "disclosurequestion")] == ["answer"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_appeal_steps_are_carried_keeping_an_anonymous_submitter_unlinked(cast: Cast) -> None:
+    officer = cast.grassroots_officer.pk
+    path = cast.grassroots.path
+
+    def build(old: Any) -> list[tuple[Any, ...]]:
+        org = old.get_model("orgs", "Org").objects.get(code="EAST-G1")
+        category = old.get_model("voice", "AppealCategory").objects.get_or_create(
+            code="migration", defaults={"name": "迁移测试"}
+        )[0]
+        appeal = old.get_model("voice", "Appeal").objects.create(
+            category=category, channel="phone",
+            title="匿名诉求", content="内容", anonymous=True, org_id=org.pk, org_path=org.path,
+            origin_path=org.path, received_on=WHEN.date(), accept_due=WHEN.date(),
+            reply_due=WHEN.date(), escalate_due=WHEN.date(), status="accepted",
+        )  # fmt: skip
+        step = old.get_model("voice", "AppealStep")
+        rows = [
+            ("submitted", None, "提出人（匿名）", "", "submitted", ""),
+            ("accepted", officer, "主席", "submitted", "accepted", "受理"),
+        ]
+        for n, (action, actor, label, before, after, opinion) in enumerate(rows):
+            row = step.objects.create(
+                appeal=appeal, action=action, actor_id=actor, actor_label=label,
+                org_name=org.name, from_status=before, to_status=after, opinion=opinion,
+            )  # fmt: skip
+            step.objects.filter(pk=row.pk).update(created_at=WHEN + dt.timedelta(minutes=n))
+        return [
+            (appeal.pk, path, "submitted", "", "submitted", None, "", WHEN),
+            (appeal.pk, path, "accepted", "submitted", "accepted", officer, "受理",
+             WHEN + dt.timedelta(minutes=1)),
+        ]  # fmt: skip
+
+    def read_old(old: Any) -> list[tuple[Any, ...]]:
+        fields = ("appeal_id", "action", "actor_id", "actor_label", "org_name", "opinion")
+        return _steps(old, "voice.AppealStep", *fields, "created_at")
+
+    _round_trip(("voice", "0005_seed_appeal_categories"), build, read_old, "voice", "appeal")
+    labels = HistoryEntry.objects.unscoped(reason="test").values_list("actor_label", "data")
+    assert ("提出人（匿名）", {"org_name": cast.grassroots.name}) in list(labels)

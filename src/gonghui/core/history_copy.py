@@ -80,12 +80,14 @@ def mover(
     columns: Mapping[str, str],
     name_of: Callable[[Any], str],
     name_field: str = "",
+    data_fields: tuple[str, ...] = (),
 ) -> tuple[Callable[[Any, Any], None], Callable[[Any, Any], None]]:
     """The (forward, backward) pair of a RunPython that carries the rows of the old step model
     ``old`` (app label, model name), each pointing to its object by ``owner_field``, into the
     history of ``owner``. ``columns`` maps HistoryEntry fields to the old fields (it must name
     ``created_at``); ``name_of(old_row)`` gives the transition; ``name_field`` is the old field
-    that held it, if any (written back on reverse)."""
+    that held it, if any (written back on reverse); ``data_fields`` are old fields kept in the
+    entry's ``data`` (and restored on reverse)."""
 
     def forward(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(*old)
@@ -95,6 +97,7 @@ def mover(
                 "org_path": getattr(step, owner_field).org_path,
                 "transition": name_of(step)[:40],
                 **{new: getattr(step, column) for new, column in columns.items()},
+                "data": {f: getattr(step, f) for f in data_fields},
             }
             for step in model.objects.select_related(owner_field).order_by("pk").iterator()
         )
@@ -106,6 +109,7 @@ def mover(
             values = {c: getattr(entry, new) for new, c in columns.items() if new != "created_at"}
             if name_field:
                 values[name_field] = entry.transition
+            values.update({f: entry.data.get(f, "") for f in data_fields})
             row = model.objects.create(**{f"{owner_field}_id": entry.object_id}, **values)
             # auto_now_add set the old time column to now: put the recorded time back.
             model.objects.filter(pk=row.pk).update(**{columns["created_at"]: entry.created_at})
