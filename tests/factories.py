@@ -9,8 +9,9 @@ import datetime as dt
 import importlib
 import io
 import itertools
+import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -352,11 +353,11 @@ FAR = dt.date(TODAY.year + 2, 12, 31)
 PAST = dt.date(TODAY.year - 1, 1, 1)
 
 
-def signed_merchant(cast: Cast, name: str = "东区测试超市") -> Merchant:
-    officer = fresh(cast.grassroots_officer)
-    merchant = benefits.merchant_create(
+def pending_merchant(org: Org, officer: User, name: str = "东区测试超市") -> Merchant:
+    """A merchant registered by ``officer`` at ``org``, waiting to be signed."""
+    return benefits.merchant_create(
         actor=officer,
-        org=cast.grassroots,
+        org=org,
         name=name,
         uscc=make_uscc("92", "410105"),
         category="shopping",
@@ -367,6 +368,11 @@ def signed_merchant(cast: Cast, name: str = "东区测试超市") -> Merchant:
         agreement_start=PAST,
         agreement_end=FAR,
     )
+
+
+def signed_merchant(cast: Cast, name: str = "东区测试超市") -> Merchant:
+    officer = fresh(cast.grassroots_officer)
+    merchant = pending_merchant(cast.grassroots, officer, name)
     merchant = benefits.merchant_transition(actor=officer, merchant=merchant, action="sign")
     benefits.staff_link(actor=officer, merchant=merchant, username=cast.merchant.username)
     return merchant
@@ -651,3 +657,30 @@ def submit(cast: Cast, *, anonymous: bool = False, **kw: Any) -> Appeal:
     }
     values.update(kw)
     return voice.appeal_submit(actor=user, **values)
+
+
+# --- concurrency: callers released at once (PostgreSQL tests of row locks) --------------------
+
+
+def at_once(calls: list[Callable[[], object]], refused: type[BaseException]) -> list[str]:
+    """Run each call in its own thread, all released together; "won" or "refused" per call.
+
+    Each thread closes its own database connection (Django opens one per thread)."""
+    barrier, outcomes = threading.Barrier(len(calls)), []
+
+    def run(call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            call()
+            outcomes.append("won")
+        except refused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(outcomes)

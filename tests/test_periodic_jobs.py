@@ -17,11 +17,12 @@ from gonghui.core import scheduler
 from gonghui.core.audit import AuditEvent
 from gonghui.core.models import JobRun, JobRunStatus, OrgCounter
 from gonghui.core.schedule import periodic_jobs
+from gonghui.core.workflow import history_of
 from gonghui.demo.generator import seed_demo
 from gonghui.stats.models import Snapshot
 from gonghui.stats.tasks import month_just_ended
 from gonghui.voice.demo import GRASSROOTS, OVERDUE_TITLE
-from gonghui.voice.models import Appeal, AppealStep, StepAction
+from gonghui.voice.models import Appeal, StepAction
 from tests.core.conftest import TODAYS_JOBS
 
 PROJECT_APPS = {
@@ -125,6 +126,6 @@ def test_the_demo_overdue_appeal_escalates_when_the_escalation_job_runs(
 
     appeal.refresh_from_db()
     assert appeal.org_id == parent.pk and appeal.escalations == 1
-    step = AppealStep.objects.filter(appeal=appeal, action=StepAction.ESCALATED).get()
-    assert parent.name in step.opinion
+    step = history_of(appeal).get(transition=StepAction.ESCALATED)
+    assert parent.name in step.reason
     assert JobRun.objects.filter(job="voice.escalate_overdue").count() == 1

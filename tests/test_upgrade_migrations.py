@@ -87,12 +87,12 @@ def test_the_dictionary_seed_migration_carries_its_own_data() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_distributions_become_one_row_per_org_and_back() -> None:
-    """Issue 18.2: core 0013 / stats 0004 fold the per-year and per-month rows into one row per
+    """Issue 18.2: core 0014 / stats 0005 fold the per-year and per-month rows into one row per
     org and dimension (and the snapshots' rows alike); reversed, the rows come back as they were."""
-    before = [("core", "0012_audit_action_index_dropped"), ("stats", "0003_snapshot_subtree")]
+    before = [("core", "0013_history"), ("stats", "0004_history_in_core")]
     after = [
-        ("core", "0013_distributions_one_row_per_org"),
-        ("stats", "0004_distributions_one_row_per_org"),
+        ("core", "0014_distributions_one_row_per_org"),
+        ("stats", "0005_distributions_one_row_per_org"),
     ]
     latest = _latest("core") + _latest("stats")
     executor = MigrationExecutor(connection)

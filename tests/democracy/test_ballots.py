@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from gonghui.core.audit import AuditEvent
+from gonghui.core.workflow import history_of
 from gonghui.democracy import ballot_crypto
 from gonghui.democracy import ballots as svc
 from gonghui.democracy.ballot_results import (
@@ -23,7 +24,6 @@ from gonghui.democracy.models import (
     BallotState,
     Delegate,
     SealedCast,
-    StateLog,
     VoterSlot,
 )
 from tests.factories import close_and_tally, officer, open_ballot, open_session, voter
@@ -163,11 +163,7 @@ def test_published_hash_recomputes_over_the_sealed_casts_and_receipts_found(cast
     assert result.turnout.voted == 5 and result.turnout.phone == 5
     assert {r.option.code: r.votes for r in result.rows} == {"Y": 3, "N": 1, "A": 1}
     # The transitions left their history.
-    steps = list(
-        StateLog.objects.filter(kind="ballot", object_id=ballot.pk).values_list(
-            "from_state", "to_state"
-        )
-    )
+    steps = list(history_of(ballot).values_list("from_state", "to_state"))
     assert steps == [
         ("draft", "open"),
         ("open", "closed"),

@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from gonghui.core.models import AuditEvent
+from gonghui.core.workflow import history_of
 from gonghui.democracy import congress as svc
 from gonghui.democracy import rules
-from gonghui.democracy.models import CongressKind, SessionState, StateLog
+from gonghui.democracy.models import CongressKind, SessionState
 from tests.conftest import Cast, fresh
 from tests.factories import elect, make_congress, officer
 
@@ -39,11 +40,7 @@ def test_quorum_90_in_office_60_present_may_sit_and_vote(cast: Cast) -> None:
     assert svc.session_may_vote(session)
     svc.session_close(actor=actor, session=session)
     assert not svc.session_may_vote(session)
-    states = list(
-        StateLog.objects.filter(kind="session", object_id=session.pk).values_list(
-            "from_state", "to_state"
-        )
-    )
+    states = list(history_of(session).values_list("from_state", "to_state"))
     assert states == [
         ("", "planned"),
         ("planned", "materials_sent"),

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from gonghui.core.models import AuditEvent
+from gonghui.core.workflow import history_of
 from gonghui.democracy import motions as svc
-from gonghui.democracy.models import Motion, MotionState, StateLog
+from gonghui.democracy.models import Motion, MotionState
 from tests.conftest import Cast, fresh
 from tests.factories import (
     elect,
@@ -71,11 +72,7 @@ def test_full_path_from_draft_to_satisfied_and_fully_implemented(cast: Cast) -> 
     svc.milestone_add(actor=actor, motion=motion, title="班车开通", percent=100)
     motion.refresh_from_db()
     assert motion.state == MotionState.COMPLETED and motion.progress == 100
-    path = list(
-        StateLog.objects.filter(kind="motion", object_id=motion.pk).values_list(
-            "to_state", flat=True
-        )
-    )
+    path = list(history_of(motion).values_list("to_state", flat=True))
     assert path == [
         "draft",
         "submitted",
@@ -103,7 +100,7 @@ def test_dissatisfied_reopens_once(cast: Cast) -> None:
     motion = svc.motion_rate(actor=account, motion=motion, rating="dissatisfied")
     # The second 不满意 is recorded and the motion moves on: it reopens only once.
     assert motion.state == MotionState.IMPLEMENTING and motion.rating == "dissatisfied"
-    log = StateLog.objects.filter(kind="motion", object_id=motion.pk, from_state="replied")
+    log = history_of(motion).filter(from_state="replied")
     assert [row.to_state for row in log] == ["assigned", "implementing"]
 
 

@@ -63,7 +63,7 @@ def test_returned_report_is_editable_and_the_resubmitted_one_sums_into_the_count
     assert county.status == ReportStatus.SUBMITTED
     assert county.figures["members"] == 2 + 5  # the correction sums into the county's report
     assert county.figures["unions_grassroots"] == 2
-    assert [s.to_status for s in report("EAST-G9").steps.all()] == [
+    assert [s.to_state for s in report("EAST-G9").history.all()] == [
         "submitted",
         "returned",
         "submitted",

@@ -11,9 +11,10 @@ from django.test import Client
 from gonghui.core.crypto import mask_id_number, mask_phone
 from gonghui.core.exporting import rows_to_bytes
 from gonghui.core.models import AuditEvent, Notification
+from gonghui.core.workflow import history_of
 from gonghui.voice import services
 from gonghui.voice.identity import follow_digest
-from gonghui.voice.models import Appeal, AppealStep
+from gonghui.voice.models import Appeal
 from gonghui.voice.reports import AppealExporter
 from tests.conftest import Cast, fresh
 from tests.factories import (
@@ -71,7 +72,7 @@ def test_nothing_stored_with_the_appeal_names_its_submitter(cast: Cast) -> None:
     assert appeal.member is None and appeal.contact_name == "" and appeal.contact_phone == ""
     # No per-person value: no owner link, only the hash of the random 查询码.
     assert appeal.owner_key == "" and appeal.follow_digest == follow_digest(appeal.follow_code)
-    assert not AppealStep.objects.filter(appeal=appeal, actor=member.account).exists()
+    assert not history_of(appeal).filter(actor=member.account).exists()
     assert (
         not Notification.objects.filter(recipient=member.account)
         .filter(template__startswith="voice.")

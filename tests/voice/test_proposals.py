@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from gonghui.core.workflow import history_of
 from gonghui.voice import forums, proposals
 from gonghui.voice.models import Channel, ProposalStatus
 from tests.conftest import Cast, fresh
@@ -73,7 +74,7 @@ def test_a_proposal_is_reviewed_adopted_implemented_and_rewarded(cast: Cast) -> 
         actor=officer, proposal=team, amount=Decimal("2000"), paid_on=dt.date(2026, 7, 1)
     )
     assert team.status == ProposalStatus.REWARDED
-    assert list(team.steps.values_list("action", flat=True)) == [
+    assert list(history_of(team).values_list("transition", flat=True)) == [
         "submitted",
         "reviewed",
         "reviewed",

@@ -14,6 +14,7 @@ from freezegun import freeze_time
 
 from gonghui.core import registry
 from gonghui.core.models import AuditEvent, Notification
+from gonghui.core.workflow import history_of
 from gonghui.voice import reports, selectors, services
 from gonghui.voice.models import AppealKind, AppealStatus, StepAction
 from tests.conftest import Cast, fresh
@@ -47,7 +48,7 @@ def test_a_members_appeal_lands_at_their_union_and_runs_to_a_rated_reply(cast: C
     appeal = services.appeal_reply(actor=officer, appeal=appeal, reply="三个月已全部补发。")
     with pytest.raises(ValidationError):
         services.appeal_reopen(actor=user, appeal=appeal, reason="再次")
-    actions = list(appeal.steps.values_list("action", flat=True))
+    actions = list(history_of(appeal).values_list("transition", flat=True))
     assert actions == [
         StepAction.SUBMITTED,
         StepAction.ACCEPTED,
@@ -99,7 +100,7 @@ def test_a_congress_motion_arrives_through_the_handoff_registry(cast: Cast) -> N
     assert appeal.pk and appeal.get_absolute_url() == f"/voice/{appeal.pk}/"
     assert appeal.category.name == "意见建议" and appeal.channel == "congress"
     assert appeal.source == "职代会提案 第3号"
-    assert appeal.steps.get().action == StepAction.HANDED_OFF
+    assert history_of(appeal).get().transition == StepAction.HANDED_OFF
 
 
 def test_mailbox_letters_stay_with_the_chairmans_office_upper_levels_see_counts(
@@ -131,8 +132,8 @@ def test_an_overdue_appeal_shows_to_the_upper_union_then_passes_to_it(cast: Cast
         assert appeal.org == cast.town and appeal.org_path == cast.town.path
         assert appeal.escalations == 1 and appeal.status == AppealStatus.SUBMITTED
         assert appeal.accept_due == dt.date(2026, 11, 18)
-        step = appeal.steps.get(action=StepAction.ESCALATED)
-        assert step.actor is None and cast.town.name in step.opinion
+        step = history_of(appeal).get(transition=StepAction.ESCALATED)
+        assert step.actor is None and cast.town.name in step.reason
         event = AuditEvent.objects.get(action="voice.appeal.escalated")
         assert event.actor is None and event.org_path == cast.town.path
         with pytest.raises(PermissionDenied):

@@ -21,9 +21,10 @@ from django.db import models
 from django.test import Client
 
 from gonghui.core.models import AuditEvent
+from gonghui.core.workflow import history_of
 from gonghui.voice import proposals, services
 from gonghui.voice.identity import FOLLOW_LENGTH, follow_normalize, owner_key
-from gonghui.voice.models import Appeal, AppealStatus, AppealStep
+from gonghui.voice.models import Appeal, AppealStatus
 from tests.conftest import Cast, fresh
 from tests.factories import (
     WORKER_NAME,
@@ -99,7 +100,7 @@ def test_no_column_of_an_anonymous_appeal_equals_a_value_of_the_members_signed_i
     # No column points at a person either (member, account).
     assert row["member_id"] is None and row["entered_by_id"] is None
     # The rows written with it: the trail and the audit name nobody and keep no IP.
-    step = AppealStep.objects.get(appeal=anonymous)
+    step = history_of(anonymous).get()
     assert step.actor_id is None and step.actor_label != WORKER_NAME
     event = AuditEvent.objects.get(target_type="voice.appeal", target_id=str(anonymous.pk))
     assert event.actor_id is None and event.actor_label == "" and event.ip is None

@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from gonghui.core.models import AuditEvent
-from gonghui.voice.models import Appeal, AppealStep, Forum, Proposal
+from gonghui.core.workflow import HistoryEntry
+from gonghui.voice.models import Appeal, Forum, Proposal
 from tests.conftest import Cast
 from tests.factories import ensure_seeded
 from tests.voice.walk import SECRETS, sibling_values
@@ -52,7 +53,9 @@ def state() -> tuple[object, ...]:
         list(Appeal.objects.values().order_by("pk")),
         list(Proposal.objects.values().order_by("pk")),
         list(Forum.objects.values().order_by("pk")),
-        AppealStep.objects.count(),
+        HistoryEntry.objects.unscoped(reason="test")
+        .filter(content_type__app_label="voice")
+        .count(),
         AuditEvent.objects.filter(action__startswith="voice.").count(),
     )
 

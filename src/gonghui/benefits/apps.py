@@ -27,6 +27,10 @@ class BenefitsConfig(AppConfig):
         )
         counters.register_counter_source("benefits.redemptions", benefit_counters.redemption_source)
 
+        from gonghui.benefits.services import TRANSITIONS
+        from gonghui.core.workflow import register_workflow
+
+        register_workflow(Merchant, TRANSITIONS)
         segments.register_builtin()
         registry.register_dissolve_guard("benefits.merchants", lifecycle.benefits_dissolve_guard)
         registry.register_merge_handler(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,8 @@ class Merchant(models.Model):
         _("状态"), max_length=12, choices=MerchantStatus.choices, default=MerchantStatus.PENDING
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Its trail in core's one history table (ADR 0021), deleted with it.
+    history = GenericRelation("core.HistoryEntry")
 
     objects = ScopedManager()
 
@@ -99,25 +102,6 @@ class Merchant(models.Model):
     )
     def terminate(self) -> None:
         pass
-
-
-class MerchantHistory(models.Model):
-    """One row per status change (DESIGN.md rule 4)."""
-
-    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=12)
-    to_status = models.CharField(max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    comment = models.CharField(max_length=200, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.merchant_id}: {self.from_status} → {self.to_status}"
 
 
 class MerchantStaff(models.Model):

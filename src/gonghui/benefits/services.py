@@ -27,7 +27,6 @@ from gonghui.benefits.models import (
     Complaint,
     ComplaintStatus,
     Merchant,
-    MerchantHistory,
     MerchantStaff,
     MerchantStatus,
     Offer,
@@ -41,6 +40,7 @@ from gonghui.core.identifiers import validate_region_code, validate_uscc
 from gonghui.core.registry import member_segment_get
 from gonghui.core.reminders import Notice, claim_once, tell_officers
 from gonghui.core.scoping import require_capability
+from gonghui.core.workflow import transition
 from gonghui.members.models import Member
 from gonghui.orgs.models import Org
 
@@ -121,42 +121,37 @@ def merchant_create(
     return merchant
 
 
-TRANSITIONS = {"sign": "sign", "suspend": "suspend", "terminate": "terminate"}
+# The merchant's workflow (core.workflow): transition name -> audit code.
+TRANSITIONS = {
+    "sign": "benefits.merchant.sign",
+    "suspend": "benefits.merchant.suspend",
+    "terminate": "benefits.merchant.terminate",
+}
+
+
+def _agreement_current(merchant: Merchant) -> None:
+    if merchant.agreement_end < timezone.localdate():
+        raise ValidationError({"agreement_end": _("协议已到期，请先续签协议期限")})
 
 
 @transaction.atomic
 def merchant_transition(
     *, actor: Any, merchant: Merchant, action: str, comment: str = ""
 ) -> Merchant:
-    merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
-    require_capability(actor, MANAGE, merchant.org_path)
-    method = getattr(merchant, TRANSITIONS.get(action, ""), None)
-    if method is None or not can_proceed(method):
+    if action not in TRANSITIONS:
         raise ValidationError(
             _("商户当前状态为%(s)s，不能执行该操作") % {"s": merchant.get_status_display()}
         )
-    before = merchant.status
-    if action == "sign" and merchant.agreement_end < timezone.localdate():
-        raise ValidationError({"agreement_end": _("协议已到期，请先续签协议期限")})
-    method()
-    merchant.save(update_fields=["status"])
+    merchant = transition(
+        merchant,
+        action,
+        actor=actor,
+        capability=MANAGE,
+        reason=comment[:200],
+        check=_agreement_current if action == "sign" else None,
+    )
     caching.forget()
     counters.recount_source("benefits.merchants", [merchant.org_path])
-    MerchantHistory.objects.create(
-        merchant=merchant,
-        from_status=before,
-        to_status=merchant.status,
-        actor=actor if getattr(actor, "pk", None) else None,
-        comment=comment[:200],
-    )
-    audit_record(
-        action=f"benefits.merchant.{action}",
-        actor=actor,
-        target=merchant,
-        org_path=merchant.org_path,
-        before={"status": before},
-        after={"status": merchant.status, "comment": comment},
-    )
     return merchant
 
 

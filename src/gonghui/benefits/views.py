@@ -29,6 +29,7 @@ from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import ViewerRequest, prefix_q
 from gonghui.core.views_support import run_service
+from gonghui.core.workflow import history_of
 
 
 def _can_manage(request: ViewerRequest, path: str) -> bool:
@@ -89,7 +90,7 @@ def merchant_detail(request: ViewerRequest, pk: int) -> HttpResponse:
             "merchant": merchant,
             "offers": merchant.offers.select_related("campaign").order_by("-id"),
             "staff": merchant.staff.select_related("user"),
-            "history": merchant.history.select_related("actor"),
+            "history": history_of(merchant),
             "manage": _can_manage(request, merchant.org_path),
             "renew_form": RenewForm(initial={"agreement_end": merchant.agreement_end}),
             "staff_form": StaffForm(),

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.crypto import EncryptedTextField
@@ -424,3 +425,48 @@ class NoticeSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.key}"
+
+
+class HistoryEntry(models.Model):
+    """One step of any object's workflow (DESIGN.md rule 4, ADR 0021): which object, which
+    transition, from, to, who, why, when. Written only by ``core.workflow.transition``.
+
+    ``actor`` is empty for system jobs and for the submitter of an anonymous item, whose trail
+    must not link a person (``actor_label`` is what the trail shows then). ``org_path`` is the
+    object's, so the row moves with it (ADR 0020: found by introspection, swept by a merge)."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    transition = models.CharField(_("环节"), max_length=40)
+    from_state = models.CharField(_("原状态"), max_length=32, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=32, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("办理人名称"), max_length=150, blank=True)
+    reason = models.TextField(_("意见"), blank=True)
+    data = models.JSONField(_("附加信息"), default=dict, blank=True)
+    # A default, not auto_now_add: the data migrations carry old rows over with their own time.
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"], name="core_hist_obj"),
+            models.Index(fields=["org_path", "created_at"], name="core_hist_path_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.transition}"

@@ -12,7 +12,7 @@ Readers never see the stored shape: ``expand`` turns a row back into its bucket 
 figures are still computed from ``members.born.1985``-style keys. Writers hand ``compact`` their
 (path, key, delta) rows. Stored rows add up with ``gonghui_spread_add(a, b)``, a SQL function
 that adds two spreads bucket by bucket and drops the buckets that reach zero: core migration
-0013 creates it on PostgreSQL, ``install_sqlite_function`` registers it on each SQLite
+0014 creates it on PostgreSQL, ``install_sqlite_function`` registers it on each SQLite
 connection.
 """
 

@@ -31,6 +31,14 @@ class DemocracyConfig(AppConfig):
         )
         for model in (CompositionRule, BallotRule, Department):  # one per org, or unique names
             registry.keep_path(model, on="merge", reason="the surviving union's own settings apply")
+        from gonghui.core.workflow import register_workflow
+        from gonghui.democracy.ballots import BALLOT_TRANSITIONS
+        from gonghui.democracy.models import Ballot, Motion, Session
+        from gonghui.democracy.motions import MOTION_TRANSITIONS
+
+        register_workflow(Session, congress.SESSION_TRANSITIONS)
+        register_workflow(Motion, MOTION_TRANSITIONS)
+        register_workflow(Ballot, BALLOT_TRANSITIONS)
         registry.register_ballot_engine(ENGINE)
         registry.register_dissolve_guard("democracy.congress", congress.dissolve_guard)
         registry.register_todo_provider("democracy.pending", todo.pending_work)

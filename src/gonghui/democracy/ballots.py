@@ -25,8 +25,9 @@ from django_fsm import can_proceed
 from gonghui.core.audit import audit_record
 from gonghui.core.inherited import nearest_rule, rule_save
 from gonghui.core.scoping import require_capability
+from gonghui.core.workflow import transition
 from gonghui.democracy import ballot_crypto as crypto
-from gonghui.democracy.congress import _log, session_may_vote
+from gonghui.democracy.congress import session_may_vote
 from gonghui.democracy.models import (
     APPRAISAL_GRADES,
     Attendance,
@@ -399,24 +400,24 @@ def _lock(ballot: Ballot, method: str) -> Ballot:
     return locked
 
 
-def _finish(
-    actor: Any, locked: Ballot, method: str, action: str, after: dict[str, Any] | None = None
-) -> Ballot:
-    """Run the transition, stamp its time, write the StateLog and audit rows."""
-    before = locked.state
-    getattr(locked, method)()
-    setattr(locked, _STAMPS[method], timezone.now())
-    locked.save()
-    _log("ballot", locked, before, locked.state, actor)
-    audit_record(
-        action=action,
-        actor=actor,
-        target=locked,
-        org_path=locked.org_path,
-        before={"state": before},
-        after={"state": locked.state, **(after or {})},
+# The ballot's workflow (core.workflow): transition name -> audit code.
+BALLOT_TRANSITIONS = {
+    "open": "democracy.ballot.opened",
+    "close": "democracy.ballot.closed",
+    "tally": "democracy.ballot.tallied",
+    "publish": "democracy.ballot.published",
+}
+
+
+def _finish(actor: Any, locked: Ballot, method: str, after: dict[str, Any] | None = None) -> Ballot:
+    """Run the transition of the locked ballot and stamp its time, with history and audit."""
+
+    def stamp(row: Ballot) -> None:
+        setattr(row, _STAMPS[method], timezone.now())
+
+    return transition(
+        locked, method, actor=actor, capability=None, data=after, apply=stamp, locked=True
     )
-    return locked
 
 
 @dataclass(frozen=True)
@@ -460,7 +461,6 @@ def ballot_open(*, actor: Any, ballot: Ballot) -> Opened:
             actor,
             locked,
             "open",
-            "democracy.ballot.opened",
             {
                 "fingerprint": locked.fingerprint,
                 "tellers": len(tellers),
@@ -475,7 +475,7 @@ def ballot_close(*, actor: Any, ballot: Ballot) -> Ballot:
     lock on the ballot row through its foreign key), so a cast is either in or refused."""
     require_capability(actor, MANAGE, ballot.org_path)
     with transaction.atomic():
-        return _finish(actor, _lock(ballot, "close"), "close", "democracy.ballot.closed")
+        return _finish(actor, _lock(ballot, "close"), "close")
 
 
 # --- casting -------------------------------------------------------------------------------------
@@ -804,7 +804,6 @@ def ballot_tally(*, actor: Any, ballot: Ballot, shares: list[str]) -> Ballot:
             actor,
             locked,
             "tally",
-            "democracy.ballot.tallied",
             {
                 "casts": len(sealed),
                 "hash": locked.published_hash,
@@ -817,7 +816,7 @@ def ballot_publish(*, actor: Any, ballot: Ballot) -> Ballot:
     """Publish the totals and the verification data, once; the owner module hears of it."""
     require_capability(actor, MANAGE, ballot.org_path)
     with transaction.atomic():
-        locked = _finish(actor, _lock(ballot, "publish"), "publish", "democracy.ballot.published")
+        locked = _finish(actor, _lock(ballot, "publish"), "publish")
         if locked.owner:
             from gonghui.democracy.ballot_engine import notify_owner
 

@@ -19,6 +19,7 @@ from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.deadlines import Deadline
 from gonghui.core.scoping import require_capability, within
+from gonghui.core.workflow import history_record, transition
 from gonghui.democracy.models import (
     REPRESENTATIVE_THRESHOLD,
     Attendance,
@@ -29,7 +30,6 @@ from gonghui.democracy.models import (
     OccupationGroup,
     Session,
     SessionState,
-    StateLog,
     Term,
 )
 from gonghui.democracy.rules import MANAGE, composition_check, rule_for
@@ -183,16 +183,12 @@ def delegate_leave(*, actor: Any, delegate: Delegate, left_on: dt.date, reason: 
 # --- sessions ------------------------------------------------------------------------------------
 
 
-def _log(kind: str, obj: Any, before: str, after: str, actor: Any, comment: str = "") -> None:
-    StateLog.objects.create(
-        kind=kind,
-        object_id=obj.pk,
-        org_path=obj.org_path,
-        from_state=before,
-        to_state=after,
-        comment=comment,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+# The session's workflow (core.workflow): transition name -> audit code.
+SESSION_TRANSITIONS = {
+    "send_materials": "democracy.session.materials",
+    "open": "democracy.session.opened",
+    "close": "democracy.session.closed",
+}
 
 
 def session_create(
@@ -221,7 +217,7 @@ def session_create(
             agenda=agenda,
             materials=materials,
         )
-        _log("session", session, "", SessionState.PLANNED, actor)
+        history_record(session, "created", actor=actor, to_state=SessionState.PLANNED)
         audit_record(
             action="democracy.session.created",
             actor=actor,
@@ -273,47 +269,34 @@ def materials_deadline(session: Session) -> Deadline:
     return Deadline(due, due, "calendar", days, True, rule)
 
 
-def _transition(
-    *, actor: Any, session: Session, method: str, action: str, comment: str = ""
-) -> Session:
-    require_capability(actor, MANAGE, session.org_path)
-    with transaction.atomic():
-        locked = Session.objects.select_for_update().get(pk=session.pk)
-        before = locked.state
-        transition = getattr(locked, method)
-        from django_fsm import can_proceed
+def _transition(*, actor: Any, session: Session, method: str, comment: str = "") -> Session:
+    quorum: list[Any] = []
 
-        if not can_proceed(transition):
-            raise ValidationError(
-                _("会议当前为“%(state)s”，不能办理此项") % {"state": locked.get_state_display()}
-            )
-        today = timezone.localdate()
-        if method == "send_materials":
-            locked.materials_sent_on = today
-        elif method == "open":
-            quorum = session_quorum(locked)
-            if not quorum.can_sit:
+    def check(locked: Session) -> None:
+        if method == "open":
+            quorum.append(session_quorum(locked))
+            if not quorum[0].can_sit:
                 raise ValidationError(
                     _("出席代表%(present)d名，未达在任代表%(in_office)d名的三分之二，不能开会")
-                    % {"present": quorum.present, "in_office": quorum.in_office}
+                    % {"present": quorum[0].present, "in_office": quorum[0].in_office}
                 )
-            locked.in_office_at_open = quorum.in_office
+
+    def apply(locked: Session) -> None:
+        if method == "send_materials":
+            locked.materials_sent_on = timezone.localdate()
+        elif method == "open":
+            locked.in_office_at_open = quorum[0].in_office
             locked.opened_at = timezone.now()
         elif method == "close":
             locked.closed_at = timezone.now()
-        transition()
-        locked.save()
+
+    with transaction.atomic():
+        locked = transition(
+            session, method, actor=actor, capability=MANAGE, reason=comment, check=check,
+            apply=apply,
+        )  # fmt: skip
         if method == "send_materials":
             _tell_delegates(locked)
-        _log("session", locked, before, locked.state, actor, comment)
-        audit_record(
-            action=action,
-            actor=actor,
-            target=locked,
-            org_path=locked.org_path,
-            before={"state": before},
-            after={"state": locked.state},
-        )
     return locked
 
 
@@ -335,21 +318,15 @@ def _tell_delegates(session: Session) -> None:
 
 
 def session_send_materials(*, actor: Any, session: Session) -> Session:
-    return _transition(
-        actor=actor, session=session, method="send_materials", action="democracy.session.materials"
-    )
+    return _transition(actor=actor, session=session, method="send_materials")
 
 
 def session_open(*, actor: Any, session: Session) -> Session:
-    return _transition(
-        actor=actor, session=session, method="open", action="democracy.session.opened"
-    )
+    return _transition(actor=actor, session=session, method="open")
 
 
 def session_close(*, actor: Any, session: Session) -> Session:
-    return _transition(
-        actor=actor, session=session, method="close", action="democracy.session.closed"
-    )
+    return _transition(actor=actor, session=session, method="close")
 
 
 @dataclass(frozen=True)

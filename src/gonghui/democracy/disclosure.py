@@ -16,7 +16,7 @@ from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.deadlines import add_calendar_days
 from gonghui.core.scoping import require_capability
-from gonghui.democracy.congress import _log
+from gonghui.core.workflow import history_record
 from gonghui.democracy.models import (
     STATE_ENTERPRISE_CATEGORIES,
     DisclosureCategory,
@@ -147,7 +147,7 @@ def question_ask(*, actor: Any, item: DisclosureItem, question: str) -> Disclosu
             due_on=deadline.due,
             due_rule=str(deadline.rule)[:300],
         )
-        _log("question", asked, "", "asked", actor)
+        history_record(asked, "asked", actor=actor, to_state="asked")
         audit_record(
             action="democracy.disclosure.asked", actor=actor, target=asked, org_path=item.org_path
         )
@@ -166,7 +166,7 @@ def question_answer(*, actor: Any, question: DisclosureQuestion, answer: str) ->
         question.answered_at = timezone.now()
         question.answered_by = actor
         question.save(update_fields=["answer", "answered_at", "answered_by"])
-        _log("question", question, "asked", "answered", actor)
+        history_record(question, "answer", actor=actor, from_state="asked", to_state="answered")
         audit_record(
             action="democracy.disclosure.answered",
             actor=actor,

@@ -20,7 +20,6 @@ MOVED_BY_PATH: tuple[type[Any], ...] = (
     models.Delegate,
     models.Attendance,
     models.Motion,
-    models.StateLog,
     models.DisclosureItem,
     models.DisclosureQuestion,
 )

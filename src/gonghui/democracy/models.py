@@ -1,10 +1,11 @@
 """Models of the workers' congress (DOMAIN.md §5): rules, congress, terms, sessions, delegates,
-attendance and the state history shared by sessions and motions. Motions and 厂务公开 live in
+attendance (their history lives in core.workflow's table). Motions and 厂务公开 live in
 ``models_motions`` and ``models_disclosure``; they are imported at the end so Django sees them."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
@@ -144,6 +145,9 @@ class Session(models.Model):
     # Delegates in office when the session opened: the base of the 2/3 quorum from then on.
     in_office_at_open = models.PositiveIntegerField(_("开会时在任代表数"), null=True, blank=True)
 
+    # Its trail in core's one history table (ADR 0021), deleted with it.
+    history = GenericRelation("core.HistoryEntry")
+
     objects = ScopedManager()
 
     class Meta:
@@ -256,34 +260,6 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id}/{self.delegate_id}"
-
-
-class StateLog(models.Model):
-    """One row per state change of a session, motion or question (DESIGN.md rule 4)."""
-
-    kind = models.CharField(max_length=12)  # "session", "motion", "question"
-    object_id = models.PositiveBigIntegerField()
-    org_path = models.CharField(max_length=255, db_index=True)
-    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=20)
-    comment = models.TextField(_("说明"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("办理人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    objects = ScopedManager()
-
-    class Meta:
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["kind", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.from_state}→{self.to_state}"
 
 
 from gonghui.democracy.models_ballots import *  # noqa: E402, F403

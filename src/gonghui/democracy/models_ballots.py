@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
@@ -130,7 +131,7 @@ class Ballot(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="further_rounds"
     )
-    # Changed only by the services in ballots.py, under a row lock, with a StateLog row.
+    # Changed only by the services in ballots.py, under a row lock, through core.workflow.
     state = FSMField(
         _("状态"), max_length=10, choices=BallotState.choices, default=BallotState.DRAFT
     )
@@ -158,6 +159,9 @@ class Ballot(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    # Its trail in core's one history table (ADR 0021), deleted with it.
+    history = GenericRelation("core.HistoryEntry")
 
     objects = ScopedManager()
 

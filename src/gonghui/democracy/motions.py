@@ -2,7 +2,7 @@
 (立案, return, hand-off as a 意见建议), 承办, reply, the proposer's rating and implementation.
 
 Every state change locks the motion row, goes through a declared transition and leaves a
-``StateLog`` row and an audit event in the same transaction."""
+history row and an audit event in the same transaction (core.workflow)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from gonghui.core import notify, registry
 from gonghui.core.audit import audit_record
 from gonghui.core.deadlines import Deadline, add_working_days
 from gonghui.core.scoping import require_capability, within
-from gonghui.democracy.congress import _log
+from gonghui.core.workflow import history_record, transition
 from gonghui.democracy.models import (
     Congress,
     Delegate,
@@ -73,30 +73,31 @@ def _lock(motion: Motion) -> Motion:
     return Motion.objects.select_for_update().select_related("congress__org").get(pk=motion.pk)
 
 
-def _move(
-    *, actor: Any, motion: Motion, method: str, action: str, comment: str = "", **changes: Any
-) -> Motion:
-    """Apply one declared transition to a locked motion, with log and audit."""
-    transition = getattr(motion, method)
-    if not can_proceed(transition):
-        raise ValidationError(
-            _("提案当前为“%(state)s”，不能办理此项") % {"state": motion.get_state_display()}
-        )
-    before = motion.state
-    for key, value in changes.items():
-        setattr(motion, key, value)
-    transition()
-    motion.save()
-    _log("motion", motion, before, motion.state, actor, comment)
-    audit_record(
-        action=action,
-        actor=actor,
-        target=motion,
-        org_path=motion.org_path,
-        before={"state": before},
-        after={"state": motion.state, **({"comment": comment} if comment else {})},
+# The motion's workflow (core.workflow): transition name -> audit code.
+MOTION_TRANSITIONS = {
+    "submit": "democracy.motion.submitted",
+    "accept": "democracy.motion.accepted",
+    "return_": "democracy.motion.returned",
+    "convert": "democracy.motion.converted",
+    "assign": "democracy.motion.assigned",
+    "answer": "democracy.motion.replied",
+    "close_rating": "democracy.motion.rated",
+    "reopen": "democracy.motion.reopened",
+    "complete": "democracy.motion.completed",
+}
+
+
+def _move(*, actor: Any, motion: Motion, method: str, comment: str = "", **changes: Any) -> Motion:
+    """Apply one declared transition to a motion the caller locked, after checking the actor
+    (a delegate in person or an officer), with history and audit (core.workflow)."""
+
+    def apply(locked: Motion) -> None:
+        for key, value in changes.items():
+            setattr(locked, key, value)
+
+    return transition(
+        motion, method, actor=actor, capability=None, reason=comment, apply=apply, locked=True
     )
-    return motion
 
 
 def _tell_proposer(motion: Motion, template: str, **data: Any) -> None:
@@ -135,7 +136,7 @@ def motion_draft(
             content=content.strip(),
             proposer=delegate,
         )
-        _log("motion", motion, "", motion.state, actor)
+        history_record(motion, "drafted", actor=actor, to_state=motion.state)
         audit_record(
             action="democracy.motion.drafted",
             actor=actor,
@@ -190,7 +191,6 @@ def motion_submit(*, actor: Any, motion: Motion) -> Motion:
             actor=actor,
             motion=motion,
             method="submit",
-            action="democracy.motion.submitted",
             number=number,
             submitted_at=timezone.now(),
         )
@@ -204,7 +204,6 @@ def motion_accept(*, actor: Any, motion: Motion, comment: str = "") -> Motion:
             actor=actor,
             motion=_lock(motion),
             method="accept",
-            action="democracy.motion.accepted",
             comment=comment,
         )
 
@@ -218,7 +217,6 @@ def motion_return(*, actor: Any, motion: Motion, reason: str) -> Motion:
             actor=actor,
             motion=_lock(motion),
             method="return_",
-            action="democracy.motion.returned",
             comment=reason.strip(),
             return_reason=reason.strip(),
         )
@@ -252,7 +250,6 @@ def motion_convert(*, actor: Any, motion: Motion, comment: str = "") -> Motion:
             actor=actor,
             motion=motion,
             method="convert",
-            action="democracy.motion.converted",
             comment=comment or _("转为意见建议"),
             appeal_ref=str(url or appeal.pk),
         )
@@ -274,7 +271,6 @@ def motion_assign(
             actor=actor,
             motion=motion,
             method="assign",
-            action="democracy.motion.assigned",
             comment=department.name,
             department=department,
             assigned_on=today,
@@ -299,7 +295,6 @@ def motion_reply(*, actor: Any, motion: Motion, reply: str) -> Motion:
             actor=actor,
             motion=motion,
             method="answer",
-            action="democracy.motion.replied",
             comment=reply.strip()[:500],
             reply=reply.strip(),
             replied_on=today,
@@ -330,7 +325,6 @@ def motion_rate(*, actor: Any, motion: Motion, rating: str, comment: str = "") -
                 actor=actor,
                 motion=motion,
                 method="reopen",
-                action="democracy.motion.reopened",
                 comment=note,
                 rating=rating,
                 reopened=True,
@@ -342,14 +336,11 @@ def motion_rate(*, actor: Any, motion: Motion, rating: str, comment: str = "") -
             actor=actor,
             motion=motion,
             method="close_rating",
-            action="democracy.motion.rated",
             comment=note,
             rating=rating,
         )
         if motion.progress >= 100:
-            motion = _move(
-                actor=actor, motion=motion, method="complete", action="democracy.motion.completed"
-            )
+            motion = _move(actor=actor, motion=motion, method="complete")
         return motion
 
 
@@ -389,9 +380,7 @@ def milestone_add(
             after={"title": title, "percent": percent},
         )
         if percent == 100 and motion.state == MotionState.IMPLEMENTING:
-            _move(
-                actor=actor, motion=motion, method="complete", action="democracy.motion.completed"
-            )
+            _move(actor=actor, motion=motion, method="complete")
     return milestone
 
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.scoping import get_scoped_or_404, prefix_q, scoped, subtrees_q, subtrees_with
+from gonghui.core.workflow import HistoryEntry, history_of
 from gonghui.democracy.models import (
     Congress,
     Delegate,
@@ -22,7 +23,6 @@ from gonghui.democracy.models import (
     Rating,
     Session,
     SessionState,
-    StateLog,
 )
 from gonghui.members.models import Member
 
@@ -83,10 +83,9 @@ STATE_LABELS: dict[str, Any] = {
 }
 
 
-def history(kind: str, obj: Any) -> list[StateLog]:
-    """The state log of one object, with each state's label for display."""
-    logs = StateLog.objects.unscoped(reason="the log of an object the caller found in scope")
-    rows = list(logs.filter(kind=kind, object_id=obj.pk).select_related("actor"))
+def history(obj: Any) -> list[HistoryEntry]:
+    """The trail of one object found in scope, with each state's label for display."""
+    rows = list(history_of(obj))
     for row in rows:
         row.from_label = STATE_LABELS.get(row.from_state, row.from_state)  # type: ignore[attr-defined]
         row.to_label = STATE_LABELS.get(row.to_state, row.to_state)  # type: ignore[attr-defined]

@@ -206,7 +206,7 @@ def session_detail(request: ViewerRequest, pk: int) -> HttpResponse:
             else [],
             "deadline": svc.materials_deadline(session),
             "rows": [(d, present.get(d.pk)) for d in delegates],
-            "history": selectors.history("session", session),
+            "history": selectors.history(session),
             "motions": session.motions.all(),
             "caps": request.user.capabilities_at(session.org_path),
         },

@@ -55,7 +55,7 @@ def motion_detail(request: ViewerRequest, pk: int) -> HttpResponse:
             "deadline": svc.motion_deadline(motion),
             "signers": motion.signers.select_related("delegate"),
             "milestones": motion.milestones.all(),
-            "history": selectors.history("motion", motion),
+            "history": selectors.history(motion),
             "departments": selectors.congress_departments(
                 viewer=request.user, congress=motion.congress
             ),

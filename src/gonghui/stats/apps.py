@@ -26,6 +26,10 @@ class StatsConfig(AppConfig):
         ):  # an annual report is frozen as it was filed
             registry.keep_path(model, on="move", reason="frozen figures of a past period")
 
+        from gonghui.core.workflow import register_workflow
+        from gonghui.stats.reports import TRANSITIONS
+
+        register_workflow(OrgReport, TRANSITIONS)
         navigation.register_section("stats", _("统计"), order=70, icon="▤")
         navigation.register_items(
             "stats",

@@ -4,6 +4,7 @@ and one report per reporting org that is checked, submitted and reviewed level b
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
@@ -123,6 +124,8 @@ class OrgReport(models.Model):
     return_reason = models.CharField(_("退回理由"), max_length=300, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Its trail in core's one history table (ADR 0021), deleted with it.
+    history = GenericRelation("core.HistoryEntry")
 
     objects = ScopedManager()
 
@@ -156,22 +159,3 @@ class OrgReport(models.Model):
     @transition(field=status, source=ReportStatus.SUBMITTED, target=ReportStatus.RETURNED)
     def send_back(self) -> None:
         pass
-
-
-class ReportStep(models.Model):
-    """Who moved a report from one state to another, when, and why (DESIGN.md rule 4)."""
-
-    report = models.ForeignKey(OrgReport, on_delete=models.CASCADE, related_name="steps")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=10)
-    to_status = models.CharField(max_length=10)
-    comment = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.report} {self.from_status}→{self.to_status}"

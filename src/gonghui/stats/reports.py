@@ -4,13 +4,14 @@ A grassroots union's report starts from the snapshot of its counters and may be 
 before it is submitted; a federation submits once every child report is accepted, and its
 figures are then its own direct figures plus the sum of its children's reports (corrections
 included). Each level reviews its children: accept, or return with a reason (the report becomes
-editable again). Every transition leaves a ReportStep and an audit row.
+editable again). Every transition runs through core.workflow (one history row and an audit row).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter as Tally
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,13 +22,13 @@ from django.utils.translation import gettext as _
 from gonghui.core import rollups, spreads
 from gonghui.core.audit import audit_record
 from gonghui.core.models import OrgCounter
+from gonghui.core.workflow import transition
 from gonghui.orgs.models import FEDERATION_KINDS, Org, OrgKind, OrgStatus
 from gonghui.stats import definitions
 from gonghui.stats.models import (
     OrgReport,
     ReportPeriod,
     ReportStatus,
-    ReportStep,
     Snapshot,
     SnapshotCounter,
     SnapshotSubtree,
@@ -65,18 +66,27 @@ def holds_at(actor: Any, capability: str, path: str) -> bool:
     return any(p == path and capability in caps for p, caps in actor.post_capabilities)
 
 
-def _step(report: OrgReport, actor: Any, before: str, comment: str = "") -> None:
-    ReportStep.objects.create(
-        report=report, actor=actor, from_status=before, to_status=report.status, comment=comment
-    )
-    audit_record(
-        action=f"stats.report.{report.status}",
-        actor=actor,
-        target=report,
-        org_path=report.org_path,
-        before={"status": before},
-        after={"status": report.status, "comment": comment},
-    )
+# The report's workflow (core.workflow): transition name -> audit code.
+TRANSITIONS = {
+    "submit": "stats.report.submitted",
+    "accept": "stats.report.accepted",
+    "send_back": "stats.report.returned",
+}
+
+
+def _own_officer(actor: Any) -> Callable[[OrgReport], bool]:
+    """A report's own org: the capability from a post held there, not inherited from above."""
+    return lambda report: holds_at(actor, "stats.report", report.org_path)
+
+
+def _parent_officer(actor: Any) -> Callable[[OrgReport], bool]:
+    """The reviewer of a report: the capability from a post held at its org's parent."""
+
+    def permits(report: OrgReport) -> bool:
+        parent = report.org.parent
+        return parent is not None and holds_at(actor, "stats.report", parent.path)
+
+    return permits
 
 
 @transaction.atomic
@@ -242,50 +252,51 @@ def summed_items(report: OrgReport) -> dict[str, int]:
 @transaction.atomic
 def report_submit(*, actor: Any, report: OrgReport) -> OrgReport:
     """上报: a federation only once every child report is accepted, with their sums."""
-    report = _lock(report)
-    if not holds_at(actor, "stats.report", report.org_path):
-        raise PermissionDenied("stats.report")
-    if not report.editable:
-        raise ValidationError(
-            _("年报%(status)s，不能重复上报") % {"status": report.get_status_display()}
-        )
-    if report.org.kind in FEDERATION_KINDS:
-        pending = [
-            c.org.name for c in children_reports(report) if c.status != ReportStatus.ACCEPTED
-        ]
-        if pending:
-            raise ValidationError(
-                _("下级年报尚未全部审核通过：%(names)s") % {"names": "、".join(pending[:20])}
-            )
-        report.figures = summed_items(report)
-    before = report.status
-    report.submit()
-    if report.org.parent_id is None:
-        report.accept()  # the top of the tree has no one above to review it
-    report.submitted_at = timezone.now()
-    report.return_reason = ""
-    report.save()
-    _step(report, actor, before)
+
+    def check(locked: OrgReport) -> None:
+        if locked.org.kind in FEDERATION_KINDS:
+            pending = [
+                c.org.name for c in children_reports(locked) if c.status != ReportStatus.ACCEPTED
+            ]
+            if pending:
+                raise ValidationError(
+                    _("下级年报尚未全部审核通过：%(names)s") % {"names": "、".join(pending[:20])}
+                )
+
+    def apply(locked: OrgReport) -> None:
+        if locked.org.kind in FEDERATION_KINDS:
+            locked.figures = summed_items(locked)
+        locked.submitted_at = timezone.now()
+        locked.return_reason = ""
+
+    own = _own_officer(actor)
+    report = transition(report, "submit", actor=actor, capability=own, check=check, apply=apply)
+    if report.org.parent_id is None:  # the top of the tree has no one above to review it
+        report = transition(report, "accept", actor=actor, capability=own)
     return report
 
 
 @transaction.atomic
 def report_review(*, actor: Any, report: OrgReport, accept: bool, reason: str = "") -> OrgReport:
     """The parent org accepts a submitted child report or returns it with a reason."""
-    report = _lock(report)
-    parent = report.org.parent
-    if parent is None or not holds_at(actor, "stats.report", parent.path):
-        raise PermissionDenied("stats.report")
-    if report.status != ReportStatus.SUBMITTED:
-        raise ValidationError(_("只能审核已上报的年报"))
-    if not accept and not reason.strip():
-        raise ValidationError({"reason": _("请填写退回理由")})
-    before = report.status
+    reason = reason.strip()
+    reviewer = _parent_officer(actor)
     if accept:
-        report.accept()
-    else:
-        report.send_back()
-        report.return_reason = reason.strip()
-    report.save()
-    _step(report, actor, before, reason.strip())
-    return report
+        return transition(report, "accept", actor=actor, capability=reviewer)
+
+    def check(locked: OrgReport) -> None:
+        if not reason:
+            raise ValidationError({"reason": _("请填写退回理由")})
+
+    def apply(locked: OrgReport) -> None:
+        locked.return_reason = reason
+
+    return transition(
+        report,
+        "send_back",
+        actor=actor,
+        capability=reviewer,
+        reason=reason,
+        check=check,
+        apply=apply,
+    )

@@ -9,6 +9,7 @@ author follows it with a random 查询码 of which only the hash, ``follow_diges
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -133,6 +134,9 @@ class Appeal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Its trail in core's one history table (ADR 0021), deleted with it.
+    history = GenericRelation("core.HistoryEntry")
+
     objects = ScopedManager()
 
     class Meta:
@@ -232,31 +236,6 @@ class StepAction(models.TextChoices):
     HANDED_OFF = "handed_off", _("提案转入")
 
 
-class AppealStep(models.Model):
-    """One row per event of an appeal's trail (DESIGN.md rule 4: who, when, from, to, comment).
-
-    ``actor`` is empty for the submitter of an anonymous appeal and for system jobs;
-    ``actor_label`` is what the trail shows."""
-
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="steps")
-    action = models.CharField(_("环节"), max_length=12, choices=StepAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_label = models.CharField(_("办理人"), max_length=80, blank=True)
-    org_name = models.CharField(_("工会"), max_length=120, blank=True)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
-    opinion = models.TextField(_("意见"), blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.appeal_id} {self.action}"
-
-
 class AppealAttachment(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("附件"), upload_to="voice/%Y/%m/", storage=private_storage)
@@ -276,7 +255,6 @@ from gonghui.voice.models_proposals import (  # noqa: E402  (models of the same 
     ProposalField,
     ProposalReview,
     ProposalStatus,
-    ProposalStep,
 )
 
 __all__ = [
@@ -285,7 +263,6 @@ __all__ = [
     "AppealCategory",
     "AppealKind",
     "AppealStatus",
-    "AppealStep",
     "BenefitKind",
     "Channel",
     "Forum",
@@ -295,7 +272,6 @@ __all__ = [
     "ProposalField",
     "ProposalReview",
     "ProposalStatus",
-    "ProposalStep",
     "Rating",
     "StepAction",
 ]

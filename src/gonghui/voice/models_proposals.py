@@ -4,6 +4,7 @@ whose items become tracked appeals or proposals. Imported by ``models``."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +105,9 @@ class Proposal(models.Model):
     reward_paid_on = models.DateField(_("奖励发放日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Its trail in core's one history table (ADR 0021), deleted with it.
+    history = GenericRelation("core.HistoryEntry")
+
     objects = ScopedManager()
 
     class Meta:
@@ -167,27 +171,6 @@ class ProposalReview(models.Model):
 
     def __str__(self) -> str:
         return self.reviewer_name
-
-
-class ProposalStep(models.Model):
-    """The proposal's trail (DESIGN.md rule 4)."""
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="steps")
-    action = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_label = models.CharField(max_length=80, blank=True)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
-    opinion = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.action
 
 
 class Forum(models.Model):

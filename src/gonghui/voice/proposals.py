@@ -23,6 +23,7 @@ from django_fsm import can_proceed
 
 from gonghui.core.audit import audit_record
 from gonghui.core.scoping import Viewer, require_capability, scoped, within
+from gonghui.core.workflow import history_record
 from gonghui.orgs.models import Org
 from gonghui.voice.identity import owner_key
 from gonghui.voice.models import (
@@ -31,7 +32,6 @@ from gonghui.voice.models import (
     ProposalField,
     ProposalReview,
     ProposalStatus,
-    ProposalStep,
 )
 
 
@@ -54,14 +54,14 @@ def _label(actor: Any) -> str:
 
 
 def _record(proposal: Proposal, action: str, actor: Any, before: str, opinion: str = "") -> None:
-    ProposalStep.objects.create(
-        proposal=proposal,
-        action=action,
+    history_record(
+        proposal,
+        action,
         actor=actor,
+        from_state=before,
+        to_state=proposal.status,
+        reason=opinion,
         actor_label=_label(actor),
-        from_status=before,
-        to_status=proposal.status,
-        opinion=opinion,
     )
     audit_record(
         action=f"voice.proposal.{action}",

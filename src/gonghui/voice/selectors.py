@@ -20,8 +20,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from gonghui.core.scoping import Viewer, prefix_q, viewer_paths
+from gonghui.core.workflow import history_of
 from gonghui.voice.identity import follow_digest, follow_guess, owner_key
-from gonghui.voice.models import Appeal, AppealCategory, AppealKind, AppealStatus, AppealStep
+from gonghui.voice.models import (
+    Appeal,
+    AppealCategory,
+    AppealKind,
+    AppealStatus,
+    Proposal,
+    StepAction,
+)
 
 OFFICER_DEFER = ("owner_key", "contact_phone")
 
@@ -99,9 +107,43 @@ def appeal_get(*, viewer: Viewer | None, pk: int) -> Appeal:
     return appeal
 
 
-def appeal_steps(*, appeal: Appeal) -> QuerySet[AppealStep]:
+@dataclass(frozen=True)
+class Step:
+    """One step of a trail as the pages and the API show it (read from core's history)."""
+
+    action: str
+    action_label: str
+    org_name: str
+    actor_label: str
+    opinion: str
+    created_at: dt.datetime
+
+    def get_action_display(self) -> str:
+        return self.action_label
+
+
+def _steps(obj: Appeal | Proposal, labels: dict[str, str]) -> list[Step]:
+    return [
+        Step(
+            action=h.transition,
+            action_label=labels.get(h.transition, h.transition),
+            org_name=str(h.data.get("org_name", "")),
+            actor_label=h.actor_label,
+            opinion=h.reason,
+            created_at=h.created_at,
+        )
+        for h in history_of(obj)
+    ]
+
+
+def appeal_steps(*, appeal: Appeal) -> list[Step]:
     """The trail of an appeal already fetched through a scoped read."""
-    return appeal.steps.all()
+    return _steps(appeal, {str(k): str(v) for k, v in StepAction.choices})
+
+
+def proposal_steps(*, proposal: Proposal) -> list[Step]:
+    """The trail of a proposal already fetched through a scoped read."""
+    return _steps(proposal, {})
 
 
 def overdue_for_parent(*, viewer: Viewer | None, today: dt.date) -> QuerySet[Appeal]:

@@ -44,6 +44,7 @@ from gonghui.core.audit import audit_record, request_ip
 from gonghui.core.deadlines import add_working_days
 from gonghui.core.notify import notify
 from gonghui.core.scoping import require_capability, within
+from gonghui.core.workflow import history_record
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import directory_get
 from gonghui.voice.identity import follow_code_new, follow_digest, owner_key
@@ -60,7 +61,6 @@ from gonghui.voice.models import (
     AppealCategory,
     AppealKind,
     AppealStatus,
-    AppealStep,
     Channel,
     Rating,
     StepAction,
@@ -151,15 +151,15 @@ def _step(
     opinion: str = "",
     label: str | None = None,
 ) -> None:
-    AppealStep.objects.create(
-        appeal=appeal,
-        action=action,
+    history_record(
+        appeal,
+        action,
         actor=actor,
+        from_state=before,
+        to_state=appeal.status,
+        reason=opinion,
+        data={"org_name": appeal.org.name},  # the union that handled the step, at the time
         actor_label=label if label is not None else _label(actor),
-        org_name=appeal.org.name,
-        from_status=before,
-        to_status=appeal.status,
-        opinion=opinion,
     )
     counters.recount_source("voice", [appeal.org_path])  # every state change passes here
 

@@ -20,7 +20,7 @@ from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import ViewerRequest
 from gonghui.core.views_support import run_service
 from gonghui.orgs import selectors as org_selectors
-from gonghui.voice import forums, proposals
+from gonghui.voice import forums, proposals, selectors
 from gonghui.voice.forms_proposals import (
     CampaignForm,
     DecideForm,
@@ -97,7 +97,7 @@ def proposal_detail(request: ViewerRequest, pk: int) -> HttpResponse:
         {
             "p": proposal,
             "reviews": proposal.reviews.all(),
-            "steps": proposal.steps.all(),
+            "steps": selectors.proposal_steps(proposal=proposal),
             "handles": proposals._handles_at(request.user, proposal.org_path),
             "review_form": ReviewForm(),
             "decide_form": DecideForm(),

@@ -4,28 +4,28 @@ from importlib import import_module
 
 from django.db import migrations, models
 
-# The frozen conversion of core 0013, applied to the snapshots' tables.
-core_0013 = import_module("gonghui.core.migrations.0013_distributions_one_row_per_org")
+# The frozen conversion of core 0014, applied to the snapshots' tables.
+core_0014 = import_module("gonghui.core.migrations.0014_distributions_one_row_per_org")
 TABLES = ("SnapshotCounter", "SnapshotSubtree")
 
 
 def forwards(apps, schema_editor):
     for model in TABLES:
         table = apps.get_model("stats", model)._meta.db_table
-        core_0013.compact(schema_editor, table, lead=("snapshot_id",))
+        core_0014.compact(schema_editor, table, lead=("snapshot_id",))
 
 
 def backwards(apps, schema_editor):
     for model in TABLES:
         table = apps.get_model("stats", model)._meta.db_table
-        core_0013.expand(schema_editor, table, lead=("snapshot_id",))
+        core_0014.expand(schema_editor, table, lead=("snapshot_id",))
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stats', '0003_snapshot_subtree'),
-        ('core', '0013_distributions_one_row_per_org'),
+        ('stats', '0004_history_in_core'),
+        ('core', '0014_distributions_one_row_per_org'),
     ]
     operations = [
         migrations.AddField(

@@ -2,7 +2,7 @@
 """Distributions (birth year, join month) as one row per org and dimension (core.spreads).
 
 Everything here is frozen as it was written: the dimensions, the SQL merge function and the
-conversion. ``stats`` 0004 converts its snapshot tables with ``compact`` and ``expand``.
+conversion. ``stats`` 0005 converts its snapshot tables with ``compact`` and ``expand``.
 """
 
 from django.db import migrations, models
@@ -80,7 +80,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0012_audit_action_index_dropped'),
+        ('core', '0013_history'),
     ]
 
     operations = [
