@@ -38,7 +38,8 @@ def build(members: int) -> tuple[Any, list[tuple[str, str]]]:
         actor=admin, parent=province, code="BS-G", name="检索工会", kind=OrgKind.GRASSROOTS
     )
     now = timezone.now()
-    people = [(f"410105198001{i:05d}X", f"139{i:08d}") for i in range(members)]
+    # Region 419001: neither bench.members_scope (410105) nor bench.members uses it.
+    people = [(f"419001198001{i:05d}X", f"139{i:08d}") for i in range(members)]
     rows = [
         Member(
             id_type="resident",
