@@ -4,7 +4,6 @@ two unions or in none."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -149,24 +148,11 @@ def test_two_officers_accepting_at_once_exactly_one_wins() -> None:
         consent_purpose="实名登记",
     )
     transfer = transfer_issue(actor=fresh(clerk), member=member, to_union=receiver, reason="调动")
-    barrier, outcomes = threading.Barrier(2), []
-
-    def accept(officer: object) -> None:
-        try:
-            barrier.wait(timeout=10)
-            transfer_accept(actor=fresh(officer), transfer=transfer)  # type: ignore[arg-type]
-            outcomes.append("won")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=accept, args=(o,)) for o in officers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == ["refused", "won"]
+    calls = [
+        lambda o=o: transfer_accept(actor=fresh(o), transfer=transfer)  # type: ignore[arg-type]
+        for o in officers
+    ]
+    assert factories.at_once(calls, ValidationError) == ["refused", "won"]
     assert Member.objects.get(pk=member.pk).union_id == receiver.pk
     assert member.changes.filter(kind=ChangeKind.TRANSFERRED).count() == 1
 
