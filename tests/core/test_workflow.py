@@ -101,6 +101,53 @@ def test_anonymous_transition_links_no_person_in_history_or_audit(cast: Cast) ->
     assert (audit.actor_id, audit.actor_label, audit.ip) == (None, "", None)
 
 
+def test_transition_names_the_history_step_and_the_audit_target_as_the_app_asks(
+    cast: Cast,
+) -> None:
+    officer = fresh(cast.grassroots_officer)
+    merchant = _pending(cast.grassroots, officer)
+    transition(
+        merchant, "sign", actor=officer, capability=MANAGE, step="signed", target_label="SH-1"
+    )
+    assert history_of(merchant).get().transition == "signed"
+    audit = AuditEvent.objects.get(action="benefits.merchant.sign", target_id=str(merchant.pk))
+    assert audit.target_label == "SH-1"
+
+
+def test_transition_files_history_and_audit_at_the_path_after_the_move(cast: Cast) -> None:
+    officer = fresh(cast.grassroots_officer)
+    merchant = _pending(cast.grassroots, officer)
+
+    def hand_over(row: Merchant) -> None:
+        row.org, row.org_path = cast.sibling_grassroots, cast.sibling_grassroots.path
+
+    transition(merchant, "sign", actor=officer, capability=MANAGE, apply=hand_over)
+    assert history_of(merchant).get().org_path == cast.sibling_grassroots.path
+    audit = AuditEvent.objects.get(action="benefits.merchant.sign", target_id=str(merchant.pk))
+    assert audit.org_path == cast.sibling_grassroots.path
+
+
+def test_on_move_writes_the_domain_record_in_the_same_transaction(cast: Cast) -> None:
+    officer = fresh(cast.grassroots_officer)
+    merchant = _pending(cast.grassroots, officer)
+    seen: list[tuple[str, str, int]] = []
+
+    def record(row: Merchant, entry: HistoryEntry) -> None:
+        seen.append((row.status, entry.transition, entry.object_id))
+
+    transition(merchant, "sign", actor=officer, capability=MANAGE, on_move=record)
+    assert seen == [(MerchantStatus.SIGNED, "sign", merchant.pk)]
+
+    def refuse(row: Merchant, entry: HistoryEntry) -> None:
+        raise ValidationError("domain record refused")
+
+    with pytest.raises(ValidationError):
+        transition(merchant, "suspend", actor=officer, capability=MANAGE, on_move=refuse)
+    # The refusing writer undoes the move, its history row and its audit row.
+    assert Merchant.objects.get(pk=merchant.pk).status == MerchantStatus.SIGNED
+    assert _written(merchant) == (1, 1)
+
+
 def test_register_workflow_refuses_a_method_that_is_not_a_transition() -> None:
     with pytest.raises(ImproperlyConfigured):
         register_workflow(Merchant, {"masked_phone": "benefits.merchant.sign"})

@@ -122,6 +122,9 @@ def transition(
     actor_label: str | None = None,
     path_field: str = "org_path",
     locked: bool = False,
+    step: str = "",
+    target_label: str | None = None,
+    on_move: Callable[[M, HistoryEntry], None] | None = None,
 ) -> M:
     """Run transition ``name`` of ``obj`` and return the locked, saved row.
 
@@ -134,8 +137,13 @@ def transition(
     with it (a reason, a date, sums). ``params`` go to the transition method. ``anonymous``
     records neither the actor nor the client IP (the submitter of an anonymous item, DESIGN.md
     rule 2). ``locked=True``: ``obj`` was locked by the caller in the enclosing transaction
-    (services whose other checks need the row first) and is moved as it is. Nothing is written
-    when anything refuses."""
+    (services whose other checks need the row first) and is moved as it is. ``step`` names the
+    history row when the app's trail calls its steps otherwise than its transitions (voice:
+    ``accepted`` for ``accept``); ``target_label`` is the audit row's (a case number).
+    ``on_move(row, entry)`` writes the app's domain record of the move (the dated 会籍 change)
+    in the same transaction, after the history row. Both rows are filed at the object's path
+    after the move (a transfer files them where the object now is). Nothing is written when
+    anything refuses."""
     model = type(obj)
     codes = _workflows.get(model._meta.label, {})
     if name not in codes:
@@ -165,9 +173,9 @@ def transition(
         apply(row)
     row.save()
     after = str(getattr(row, field))
-    history_record(
+    entry = history_record(
         row,
-        name,
+        step or name,
         actor=actor,
         from_state=before,
         to_state=after,
@@ -182,10 +190,13 @@ def transition(
             action=codes[name],
             actor=_person(actor, anonymous),
             target=row,
-            org_path=path,
+            target_label=target_label,
+            org_path=str(getattr(row, path_field)),
             before={field: before},
             after={field: after, **({"reason": reason} if reason else {}), **(data or {})},
         )
+    if on_move is not None:
+        on_move(row, entry)
     return row
 
 

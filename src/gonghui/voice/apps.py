@@ -12,12 +12,19 @@ class VoiceConfig(AppConfig):
         from gonghui.voice.audit_actions import ACTIONS
 
         register_audit_actions(ACTIONS)
+        from gonghui.core.workflow import register_workflow
+        from gonghui.voice.models import Appeal, Proposal
+        from gonghui.voice.moves import APPEAL_TRANSITIONS
+        from gonghui.voice.proposals import PROPOSAL_TRANSITIONS
+
+        register_workflow(Appeal, APPEAL_TRANSITIONS)
+        register_workflow(Proposal, PROPOSAL_TRANSITIONS)
         from gonghui.core import counters, keys, navigation, notify, registry
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
         from gonghui.voice import counters as voice_counters
         from gonghui.voice import identity, lifecycle, services, tasks, todo
-        from gonghui.voice.models import Appeal, Forum, Proposal, ProposalCampaign
+        from gonghui.voice.models import Forum, ProposalCampaign
 
         keys.register_rekey("voice.owner", identity.owner_rekey)
         counters.register_counter_source("voice", voice_counters.source, voice_counters.PREFIXES)

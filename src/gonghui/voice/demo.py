@@ -19,7 +19,7 @@ from django.utils import timezone
 from gonghui.accounts.models import User
 from gonghui.core.deadlines import add_working_days
 from gonghui.orgs.models import Org
-from gonghui.voice import forums, proposals, services
+from gonghui.voice import forums, moves, proposals, services
 from gonghui.voice.models import Appeal, AppealKind
 
 GRASSROOTS = "ZZJS-JBL-001"
@@ -33,7 +33,7 @@ def _backdate(appeal: Appeal, working_days: int) -> Appeal:
     while (add_working_days(day, working_days).due) > start:
         day -= dt.timedelta(days=1)
     appeal.received_on = day
-    services._schedule(appeal, day)
+    moves.schedule(appeal, day)
     appeal.save()
     return appeal
 

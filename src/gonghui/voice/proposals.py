@@ -10,6 +10,7 @@ at that org), as with appeals.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -19,11 +20,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from gonghui.core.audit import audit_record
 from gonghui.core.scoping import Viewer, require_capability, scoped, within
-from gonghui.core.workflow import history_record
+from gonghui.core.workflow import history_record, transition
 from gonghui.orgs.models import Org
 from gonghui.voice.identity import owner_key
 from gonghui.voice.models import (
@@ -249,22 +249,56 @@ def proposal_review(
     return review
 
 
+# The moves of a proposal (core.workflow, ADR 0021); the trail names the steps by their result.
+PROPOSAL_TRANSITIONS = {
+    "adopt": "voice.proposal.adopted",
+    "reject": "voice.proposal.rejected",
+    "implement": "voice.proposal.implemented",
+    "reward": "voice.proposal.rewarded",
+}
+
+
+def _move(
+    proposal: Proposal,
+    name: str,
+    actor: Any,
+    opinion: str,
+    *,
+    check: Callable[[Proposal], None] | None = None,
+    apply: Callable[[Proposal], None],
+) -> Proposal:
+    """Move the proposal through the one transition service once its union's officer is
+    established (``_require_handler`` under the row lock)."""
+    proposal = _locked(proposal)
+    _require_handler(actor, proposal)
+    return transition(
+        proposal,
+        name,
+        actor=actor,
+        capability=None,
+        locked=True,
+        step=PROPOSAL_TRANSITIONS[name].rsplit(".", 1)[1],
+        reason=opinion,
+        check=check,
+        apply=apply,
+        actor_label=_label(actor),
+        target_label=proposal.number,
+    )
+
+
 @transaction.atomic
 def proposal_decide(*, actor: Any, proposal: Proposal, adopt: bool, reason: str) -> Proposal:
     """采纳 or 不采纳 (a reason is required either way, and is shown to the proposer)."""
-    proposal = _locked(proposal)
-    _require_handler(actor, proposal)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("请填写评审结论和理由")})
-    method = proposal.adopt if adopt else proposal.reject
-    if not can_proceed(method):
-        raise ValidationError(_("该建议已有评审结论"))
-    before = proposal.status
-    method()
-    proposal.decision_reason, proposal.decided_on = reason.strip(), timezone.localdate()
-    proposal.save()
-    _record(proposal, "adopted" if adopt else "rejected", actor, before, reason.strip())
-    return proposal
+
+    def check(row: Proposal) -> None:
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("请填写评审结论和理由")})
+
+    def apply(row: Proposal) -> None:
+        row.decision_reason, row.decided_on = reason.strip(), timezone.localdate()
+
+    name = "adopt" if adopt else "reject"
+    return _move(proposal, name, actor, (reason or "").strip(), check=check, apply=apply)
 
 
 @transaction.atomic
@@ -277,41 +311,34 @@ def proposal_implement(
     verified_saving: Decimal | None = None,
     note: str = "",
 ) -> Proposal:
-    proposal = _locked(proposal)
-    _require_handler(actor, proposal)
-    if not can_proceed(proposal.implement):
-        raise ValidationError(_("只有已采纳的建议可以登记实施"))
-    if implemented_on > timezone.localdate():
-        raise ValidationError({"implemented_on": _("实施日期不能晚于今天")})
-    if verified_saving is not None and verified_saving < 0:
-        raise ValidationError({"verified_saving": _("核定效益不能为负数")})
-    before = proposal.status
-    proposal.implement()
-    proposal.implemented_on, proposal.benefit_kind = implemented_on, benefit_kind
-    proposal.verified_saving, proposal.benefit_note = verified_saving, (note or "").strip()[:300]
-    proposal.save()
-    _record(proposal, "implemented", actor, before, proposal.benefit_note)
-    return proposal
+    def check(row: Proposal) -> None:
+        if implemented_on > timezone.localdate():
+            raise ValidationError({"implemented_on": _("实施日期不能晚于今天")})
+        if verified_saving is not None and verified_saving < 0:
+            raise ValidationError({"verified_saving": _("核定效益不能为负数")})
+
+    def apply(row: Proposal) -> None:
+        row.implemented_on, row.benefit_kind = implemented_on, benefit_kind
+        row.verified_saving, row.benefit_note = verified_saving, benefit_note
+
+    benefit_note = (note or "").strip()[:300]
+    return _move(proposal, "implement", actor, benefit_note, check=check, apply=apply)
 
 
 @transaction.atomic
 def proposal_reward(
     *, actor: Any, proposal: Proposal, amount: Decimal, paid_on: dt.date
 ) -> Proposal:
-    proposal = _locked(proposal)
-    _require_handler(actor, proposal)
-    if not can_proceed(proposal.reward):
-        raise ValidationError(_("只有已采纳或已实施的建议可以登记奖励"))
-    if amount <= 0:
-        raise ValidationError({"amount": _("奖励金额应大于0")})
-    if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": _("发放日期不能晚于今天")})
-    before = proposal.status
-    proposal.reward()
-    proposal.reward_amount, proposal.reward_paid_on = amount, paid_on
-    proposal.save()
-    _record(proposal, "rewarded", actor, before, f"{amount}")
-    return proposal
+    def check(row: Proposal) -> None:
+        if amount <= 0:
+            raise ValidationError({"amount": _("奖励金额应大于0")})
+        if paid_on > timezone.localdate():
+            raise ValidationError({"paid_on": _("发放日期不能晚于今天")})
+
+    def apply(row: Proposal) -> None:
+        row.reward_amount, row.reward_paid_on = amount, paid_on
+
+    return _move(proposal, "reward", actor, f"{amount}", check=check, apply=apply)
 
 
 def proposal_list(*, viewer: Viewer | None, status: str = "", campaign: int | None = None) -> Any:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,7 +37,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from gonghui.core import counters, scrub
 from gonghui.core.audit import audit_record, request_ip
@@ -65,34 +64,10 @@ from gonghui.voice.models import (
     Rating,
     StepAction,
 )
+from gonghui.voice.moves import actor_name, move, rearm_escalation, schedule
 
 # Re-exported: callers (pages, API, forums, the demo) find categories here with the use cases.
 __all__ = ["SUGGESTION", "category_get", "ensure_categories"]
-
-
-# --- deadlines ----------------------------------------------------------------------------
-
-
-def _schedule(appeal: Appeal, start: dt.date) -> None:
-    """Deadlines from ``start`` by the appeal's category (core.deadlines: working days)."""
-    cat = appeal.category
-    accept = add_working_days(start, cat.accept_days)
-    reply = add_working_days(start, cat.reply_days)
-    appeal.received_on = appeal.received_on or start
-    appeal.accept_due = accept.due
-    appeal.reply_due = reply.due
-    appeal.escalate_due = add_working_days(accept.due, cat.escalate_days).due
-    appeal.deadline_confirmed = accept.confirmed and reply.confirmed
-    appeal.deadline_rule = (
-        _("%(cat)s：受理%(a)d个工作日、答复%(r)d个工作日，逾期%(e)d个工作日移交上级；")
-        % {"cat": cat.name, "a": cat.accept_days, "r": cat.reply_days, "e": cat.escalate_days}
-        + reply.rule
-    )[:255]
-
-
-def _rearm_escalation(appeal: Appeal) -> None:
-    """Once accepted, the second deadline counts from the reply deadline."""
-    appeal.escalate_due = add_working_days(appeal.reply_due, appeal.category.escalate_days).due
 
 
 # --- who acts -------------------------------------------------------------------------------
@@ -138,10 +113,6 @@ def is_owner(actor: Any, appeal: Appeal, *, code: str = "") -> bool:
     return bool(key) and appeal.owner_key == key
 
 
-def _label(actor: Any) -> str:
-    return str(getattr(actor, "display_name", "") or getattr(actor, "username", ""))[:80]
-
-
 def _step(
     appeal: Appeal,
     action: str,
@@ -159,7 +130,7 @@ def _step(
         to_state=appeal.status,
         reason=opinion,
         data={"org_name": appeal.org.name},  # the union that handled the step, at the time
-        actor_label=label if label is not None else _label(actor),
+        actor_label=label if label is not None else actor_name(actor),
     )
     counters.recount_source("voice", [appeal.org_path])  # every state change passes here
 
@@ -251,7 +222,7 @@ def _create(
         org_path=org.path,
         origin_path=org.path,
     )
-    _schedule(appeal, timezone.localdate())
+    schedule(appeal, timezone.localdate())
     appeal.save()
     for i, f in enumerate(files, 1):
         ext = (f.name or "").rsplit(".", 1)[-1].lower()
@@ -382,43 +353,21 @@ def receive_motion(
 # --- officers' steps -----------------------------------------------------------------------
 
 
-def _officer_step(
-    appeal: Appeal, actor: Any, transition: str, step: str, opinion: str, **after: Any
-) -> Appeal:
+def _officer_locked(appeal: Appeal, actor: Any) -> Appeal:
     appeal = _locked(appeal)
     escalate_if_due(appeal, timezone.localdate())
     _require_handler(actor, appeal)
-    method = getattr(appeal, transition)
-    if not can_proceed(method):
-        raise ValidationError(
-            _("当前状态“%(s)s”不能办理此操作") % {"s": appeal.get_status_display()}
-        )
-    before = appeal.status
-    method()
-    return _finish(appeal, actor, step, before, opinion, **after)
-
-
-def _finish(
-    appeal: Appeal, actor: Any, step: str, before: str, opinion: str, **after: Any
-) -> Appeal:
-    appeal.save()
-    _step(appeal, step, actor, before=before, opinion=opinion)
-    _audit(appeal, step, actor, before, **after)
     return appeal
 
 
 @transaction.atomic
 def appeal_accept(*, actor: Any, appeal: Appeal, opinion: str = "") -> Appeal:
-    appeal = _locked(appeal)
-    escalate_if_due(appeal, timezone.localdate())
-    _require_handler(actor, appeal)
-    if not can_proceed(appeal.accept):
-        raise ValidationError(_("只有待受理的诉求可以受理"))
-    before = appeal.status
-    appeal.accept()
-    appeal.accepted_at = timezone.now()
-    _rearm_escalation(appeal)
-    _finish(appeal, actor, StepAction.ACCEPTED, before, opinion)
+    def apply(row: Appeal) -> None:
+        row.accepted_at = timezone.now()
+        rearm_escalation(row)
+
+    appeal = _officer_locked(appeal, actor)
+    appeal = move(appeal, "accept", actor, StepAction.ACCEPTED, opinion, apply=apply)
     _notify_submitter(appeal, "voice.appeal.accepted", union=appeal.org.name)
     return appeal
 
@@ -427,7 +376,8 @@ def appeal_accept(*, actor: Any, appeal: Appeal, opinion: str = "") -> Appeal:
 def appeal_decline(*, actor: Any, appeal: Appeal, reason: str) -> Appeal:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写不予受理的理由")})
-    appeal = _officer_step(appeal, actor, "decline", StepAction.DECLINED, reason.strip())
+    appeal = _officer_locked(appeal, actor)
+    appeal = move(appeal, "decline", actor, StepAction.DECLINED, reason.strip())
     _notify_submitter(appeal, "voice.appeal.declined", reason=reason.strip())
     return appeal
 
@@ -440,38 +390,49 @@ def appeal_transfer(*, actor: Any, appeal: Appeal, to_code: str, reason: str) ->
     target = directory_get(code=to_code or "")
     if target is None:
         raise ValidationError({"to_code": _("组织目录中没有该工会编码")})
-    appeal = _locked(appeal)
-    escalate_if_due(appeal, timezone.localdate())
-    _require_handler(actor, appeal)
+    appeal = _officer_locked(appeal, actor)
     if target.pk == appeal.org_id:
         raise ValidationError({"to_code": _("不能转给本工会")})
-    if not can_proceed(appeal.transfer):
-        raise ValidationError(_("已答复或已办结的诉求不能转办"))
-    before, source, source_path = appeal.status, appeal.org.name, appeal.org_path
-    appeal.transfer()
-    appeal.org, appeal.org_path, appeal.department = target, target.path, ""
-    _schedule(appeal, timezone.localdate())
-    opinion = _("由%(a)s转至%(b)s：%(r)s") % {"a": source, "b": target.name, "r": reason.strip()}
-    _finish(appeal, actor, StepAction.TRANSFERRED, before, opinion, to=target.code)
-    counters.recount_source("voice", [source_path])  # the union it left
+
+    def apply(row: Appeal) -> None:
+        row.org, row.org_path, row.department = target, target.path, ""
+        schedule(row, timezone.localdate())
+
+    opinion = _("由%(a)s转至%(b)s：%(r)s") % {
+        "a": appeal.org.name,
+        "b": target.name,
+        "r": reason.strip(),
+    }
+    appeal = move(
+        appeal,
+        "transfer",
+        actor,
+        StepAction.TRANSFERRED,
+        opinion,
+        apply=apply,
+        org_name=target.name,
+        to=target.code,
+    )
     _notify_submitter(appeal, "voice.appeal.transferred", union=target.name)
     return appeal
 
 
 @transaction.atomic
 def appeal_refer(*, actor: Any, appeal: Appeal, department: str, reason: str) -> Appeal:
-    """Hand to a government department (人社局劳动监察 …); the union keeps it and replies."""
+    """Hand to a government department (人社局劳动监察 …); the union keeps it and replies. No
+    move of state: a trail row of its own."""
     department = " ".join((department or "").split())
     if not department:
         raise ValidationError({"department": _("请填写承办部门")})
-    appeal = _locked(appeal)
-    escalate_if_due(appeal, timezone.localdate())
-    _require_handler(actor, appeal)
+    appeal = _officer_locked(appeal, actor)
     if appeal.status != AppealStatus.ACCEPTED:
         raise ValidationError(_("请先受理再转交部门"))
     appeal.department = department[:100]
+    appeal.save()
     opinion = _("转交%(d)s：%(r)s") % {"d": department, "r": (reason or "").strip()}
-    return _finish(appeal, actor, StepAction.DEPARTMENT, appeal.status, opinion)
+    _step(appeal, StepAction.DEPARTMENT, actor, before=appeal.status, opinion=opinion)
+    _audit(appeal, StepAction.DEPARTMENT, actor, appeal.status)
+    return appeal
 
 
 @transaction.atomic
@@ -480,17 +441,14 @@ def appeal_reply(*, actor: Any, appeal: Appeal, reply: str) -> Appeal:
     reply = (reply or "").strip()
     if len(reply) < 5:
         raise ValidationError({"reply": _("答复意见不能少于5个字")})
-    appeal = _locked(appeal)
-    escalate_if_due(appeal, timezone.localdate())
-    _require_handler(actor, appeal)
-    if not can_proceed(appeal.answer):
-        raise ValidationError(_("当前状态不能答复"))
-    before = appeal.status
-    appeal.answer()
-    now = timezone.now()
-    appeal.reply, appeal.replied_at, appeal.replied_by_org = reply, now, appeal.org.name
-    appeal.on_time = timezone.localdate(now) <= appeal.reply_due
-    _finish(appeal, actor, StepAction.REPLIED, before, reply)
+
+    def apply(row: Appeal) -> None:
+        now = timezone.now()
+        row.reply, row.replied_at, row.replied_by_org = reply, now, row.org.name
+        row.on_time = timezone.localdate(now) <= row.reply_due
+
+    appeal = _officer_locked(appeal, actor)
+    appeal = move(appeal, "answer", actor, StepAction.REPLIED, reply, apply=apply)
     _notify_submitter(appeal, "voice.appeal.replied", union=appeal.org.name)
     return appeal
 
@@ -498,13 +456,18 @@ def appeal_reply(*, actor: Any, appeal: Appeal, reply: str) -> Appeal:
 # --- the submitter's steps -----------------------------------------------------------------
 
 
-def _submitter_step(appeal: Appeal, actor: Any, action: str, before: str, opinion: str) -> None:
-    if appeal.anonymous:
-        _step(appeal, action, None, before=before, opinion=opinion, label=_("提出人（匿名）"))
-        _audit_anonymous(appeal, action, before)
-    else:
-        _step(appeal, action, actor, before=before, opinion=opinion, label=appeal.contact_name)
-        _audit(appeal, action, actor, before)
+def _submitter_move(
+    appeal: Appeal,
+    actor: Any,
+    name: str,
+    step: str,
+    opinion: str,
+    apply: Callable[[Appeal], None],
+) -> Appeal:
+    """The submitter's own move: of an anonymous appeal, with no actor and no IP."""
+    anonymous = appeal.anonymous
+    label = _("提出人（匿名）") if anonymous else appeal.contact_name
+    return move(appeal, name, actor, step, opinion, apply=apply, anonymous=anonymous, label=label)
 
 
 @transaction.atomic
@@ -517,15 +480,14 @@ def appeal_rate(
         raise PermissionDenied
     if rating not in Rating.values:
         raise ValidationError({"rating": _("请选择评价")})
-    if not can_proceed(appeal.close):
-        raise ValidationError(_("答复之后才能评价"))
-    before = appeal.status
-    appeal.close()
-    appeal.rating, appeal.rating_comment = rating, (comment or "").strip()[:300]
-    appeal.rated_at = timezone.now()
-    appeal.save()
-    _submitter_step(appeal, actor, StepAction.RATED, before, appeal.get_rating_display())
-    return appeal
+
+    def apply(row: Appeal) -> None:
+        row.rating, row.rating_comment = rating, (comment or "").strip()[:300]
+        row.rated_at = timezone.now()
+
+    return _submitter_move(
+        appeal, actor, "close", StepAction.RATED, str(Rating(rating).label), apply
+    )
 
 
 @transaction.atomic
@@ -536,17 +498,16 @@ def appeal_reopen(*, actor: Any, appeal: Appeal, reason: str, code: str = "") ->
         raise PermissionDenied
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请说明重新办理的理由")})
-    if not can_proceed(appeal.reopen):
+    if appeal.reopened >= 1:
         raise ValidationError(_("每件诉求只能申请重新办理一次"))
-    before = appeal.status
-    appeal.reopen()
-    appeal.reopened += 1
-    appeal.rating, appeal.rated_at = "", None
-    appeal.reply_due = add_working_days(timezone.localdate(), appeal.category.reply_days).due
-    _rearm_escalation(appeal)
-    appeal.save()
-    _submitter_step(appeal, actor, StepAction.REOPENED, before, reason.strip())
-    return appeal
+
+    def apply(row: Appeal) -> None:
+        row.reopened += 1
+        row.rating, row.rated_at = "", None
+        row.reply_due = add_working_days(timezone.localdate(), row.category.reply_days).due
+        rearm_escalation(row)
+
+    return _submitter_move(appeal, actor, "reopen", StepAction.REOPENED, reason.strip(), apply)
 
 
 # --- escalation -------------------------------------------------------------------------------
@@ -570,16 +531,25 @@ def escalate_if_due(appeal: Appeal, today: dt.date) -> bool:
         return False
     parent = appeal.org.parent
     assert parent is not None
-    before, source, source_path = appeal.status, appeal.org.name, appeal.org_path
-    appeal.escalate()
-    appeal.org, appeal.org_path = parent, parent.path
-    appeal.escalations += 1
-    _schedule(appeal, today)
-    appeal.save()
-    opinion = _("%(a)s逾期未办，移交%(b)s") % {"a": source, "b": parent.name}
-    _step(appeal, StepAction.ESCALATED, None, before=before, opinion=opinion, label=_("系统"))
-    counters.recount_source("voice", [source_path])  # the union it left
-    _audit(appeal, StepAction.ESCALATED, None, before, to=parent.code)
+
+    def apply(row: Appeal) -> None:
+        row.org, row.org_path = parent, parent.path
+        row.escalations += 1
+        schedule(row, today)
+
+    opinion = _("%(a)s逾期未办，移交%(b)s") % {"a": appeal.org.name, "b": parent.name}
+    label = _("系统")
+    move(
+        appeal,
+        "escalate",
+        None,
+        StepAction.ESCALATED,
+        opinion,
+        apply=apply,
+        label=label,
+        org_name=parent.name,
+        to=parent.code,
+    )
     return True
 
 
