@@ -207,3 +207,53 @@ def test_appeal_steps_are_carried_keeping_an_anonymous_submitter_unlinked(cast: 
     _round_trip(("voice", "0005_seed_appeal_categories"), build, read_old, "voice", "appeal")
     labels = HistoryEntry.objects.unscoped(reason="test").values_list("actor_label", "data")
     assert ("提出人（匿名）", {"org_name": cast.grassroots.name}) in list(labels)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_case_steps_are_carried_with_the_acting_union_and_back(cast: Cast) -> None:
+    """A CaseStep kept the union that took the step (the county for an approval): it lands in
+    the row's data beside the step's own, and comes back on reverse."""
+    officer = cast.county_officer.pk
+
+    def build(old: Any) -> list[tuple[Any, ...]]:
+        org = old.get_model("orgs", "Org").objects.get(code="EAST-G1")
+        county = old.get_model("orgs", "Org").objects.get(code="EAST")
+        case = old.get_model("assistance", "HardshipCase").objects.create(
+            org_id=org.pk, org_path=org.path, name="迁移户", id_number="x", id_index="i",
+            household_size=1, annual_income=0, consent_purpose="帮扶", consent_at=WHEN,
+            status="archived",
+        )  # fmt: skip
+        step = old.get_model("assistance", "CaseStep")
+        rows = [
+            ("visited", "applied", "visited", None, org, {"visitors": "张"}, "走访"),
+            ("approved", "pending_approval", "archived", officer, county, {}, "同意"),
+        ]
+        for n, (kind, before, after, actor, acting, data, opinion) in enumerate(rows):
+            row = step.objects.create(
+                case=case, kind=kind, from_status=before, to_status=after, actor_id=actor,
+                org_id=acting.pk, org_path=org.path, data=data, opinion=opinion,
+            )  # fmt: skip
+            step.objects.filter(pk=row.pk).update(at=WHEN + dt.timedelta(minutes=n))
+        return [
+            (case.pk, org.path, "visited", "applied", "visited", None, "走访", WHEN),
+            (case.pk, org.path, "approved", "pending_approval", "archived", officer, "同意",
+             WHEN + dt.timedelta(minutes=1)),
+        ]  # fmt: skip
+
+    def read_old(old: Any) -> list[tuple[Any, ...]]:
+        fields = ("case_id", "kind", "actor_id", "org_id", "org_path", "data", "opinion", "at")
+        return _steps(old, "assistance.CaseStep", *fields)
+
+    _round_trip(
+        ("assistance", "0003_private_file_storage"), build, read_old, "assistance", "hardshipcase"
+    )
+    # After the final migrate: the acting union and the step's own data in the row's data.
+    data = (
+        HistoryEntry.objects.unscoped(reason="test")
+        .order_by("created_at")
+        .values_list("data", flat=True)
+    )
+    assert list(data)[-2:] == [
+        {"visitors": "张", "org_id": cast.grassroots.pk, "org_name": cast.grassroots.name},
+        {"org_id": cast.county.pk, "org_name": cast.county.name},
+    ]

@@ -20,6 +20,7 @@ from gonghui.assistance.models_funds import (
     RecordStatus,
     StudentStatus,
 )
+from gonghui.core.workflow import history_of
 from gonghui.orgs.models import OrgKind
 from tests import factories
 from tests.conftest import Cast, fresh
@@ -48,6 +49,32 @@ def test_payment_debits_the_ledger_and_refuses_overdraft(cast: Cast) -> None:
         ("in", Decimal("1000.00")),
         ("out", Decimal("200.00")),
     ]
+
+
+def test_payment_and_cancelling_are_declared_moves_with_their_trail(cast: Cast) -> None:
+    """发放 and 取消 run through core.workflow: one history row each, the balance after the
+    debit kept; a paid record can be neither paid again nor cancelled, and the refusal writes
+    nothing."""
+    boss = chair(cast.county, "east_chair")
+    fund = funded(cast.county, boss, "1000")
+    case = archive(cast, apply(cast), boss)
+    paid = funds.record_create(actor=fresh(boss), fund=fund, kind="cash", amount="800", case=case)
+    paid = funds.record_pay(actor=fresh(boss), record=paid)
+    step = history_of(paid).get()
+    assert (step.transition, step.from_state, step.to_state) == ("pay", "pending", "paid")
+    assert step.data == {"amount": "800.00", "balance": "200.00"}
+    with pytest.raises(ValidationError, match="不能办理此项"):
+        funds.record_pay(actor=fresh(boss), record=paid)
+    with pytest.raises(ValidationError, match="不能办理此项"):
+        funds.record_cancel(actor=fresh(boss), record=paid, reason="误登")
+    assert history_of(paid).count() == 1
+    dropped = funds.record_create(actor=fresh(boss), fund=fund, kind="cash", amount="50", case=case)
+    dropped = funds.record_cancel(actor=fresh(boss), record=dropped, reason="重复登记")
+    assert dropped.status == RecordStatus.CANCELLED
+    step = history_of(dropped).get()
+    assert (step.transition, step.to_state, step.reason) == ("cancel", "cancelled", "重复登记")
+    fund.refresh_from_db()
+    assert fund.balance == Decimal("200.00")
 
 
 def test_duplicate_payment_across_levels_is_caught(cast: Cast) -> None:

@@ -16,6 +16,7 @@ from gonghui.core import counters, registry
 from gonghui.core.audit import AuditEvent, prune_audit
 from gonghui.core.models import Notification, OrgCounter
 from gonghui.core.reminders import Notice, notify_overdue
+from gonghui.core.workflow import history_of
 from gonghui.orgs.selectors import org_path_sample
 from gonghui.stats.models import Snapshot
 from gonghui.stats.tasks import month_just_ended, stats_monthly_snapshot
@@ -190,8 +191,9 @@ def test_a_notice_period_ended_without_upheld_objection_goes_on_to_approval(cast
         contested.pk: CaseStatus.PUBLICITY,  # the officers decide
         running.pk: CaseStatus.PUBLICITY,
     }
-    step = HardshipCase.objects.get(pk=quiet.pk).steps.get(kind=StepKind.PUBLICITY_ENDED)
-    assert step.actor is None and "系统" in step.opinion
+    quiet_case = HardshipCase.objects.get(pk=quiet.pk)
+    step = history_of(quiet_case).get(transition=StepKind.PUBLICITY_ENDED)
+    assert step.actor is None and "系统" in step.reason
     titles = [str(i.title) for i in registry.todo_items(fresh(cast.grassroots_officer))]
     assert any("异议成立，待作出决定" in t for t in titles)
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from gonghui.assistance.models import CaseStatus, HardshipCase, StepKind
+from gonghui.core.workflow import history_of
+from gonghui.orgs.models import Org
 from tests.conftest import Cast
 from tests.e2e.conftest import Clock, Tab
 from tests.factories import HEAD_ID, chair, ensure_seeded, register
@@ -80,16 +82,17 @@ def review_to_approval(tab: Tab, case: HardshipCase, clock: Clock) -> HardshipCa
     case = HardshipCase.objects.get(pk=case.pk)
     assert case.status == CaseStatus.ARCHIVED
     assert case.archived_on == timezone.localdate()
-    kinds = list(case.steps.order_by("id").values_list("kind", flat=True))
+    kinds = list(history_of(case).values_list("transition", flat=True))
     assert kinds[-4:] == [
         StepKind.VISITED,
         StepKind.REVIEWED,
         StepKind.PUBLICITY_ENDED,
         StepKind.APPROVED,
     ]
-    approval = case.steps.get(kind=StepKind.APPROVED)
-    assert approval.actor is not None and approval.org is not None
-    assert (approval.actor.username, approval.org.code) == (COUNTY_CHAIR, "EAST")
+    approval = history_of(case).get(transition=StepKind.APPROVED)
+    assert approval.actor is not None and approval.data.get("org_id") is not None
+    org_code = Org.objects.get(pk=approval.data["org_id"]).code
+    assert (approval.actor.username, org_code) == (COUNTY_CHAIR, "EAST")
     expect(page.locator("body")).to_contain_text("同意建档，纳入帮扶")
     tab.assert_no_console_errors()
     return case

@@ -12,6 +12,13 @@ class AssistanceConfig(AppConfig):
         from gonghui.core.audit import register_audit_actions
 
         register_audit_actions(ACTIONS)
+        from gonghui.assistance import funds, models_funds
+        from gonghui.assistance.models import HardshipCase
+        from gonghui.assistance.moves import CASE_TRANSITIONS
+        from gonghui.core.workflow import register_workflow
+
+        register_workflow(HardshipCase, CASE_TRANSITIONS)
+        register_workflow(models_funds.AssistanceRecord, funds.RECORD_TRANSITIONS)
         from gonghui.assistance import counters as assistance_counters
         from gonghui.assistance import (
             merging,

@@ -34,6 +34,7 @@ from gonghui.assistance.services import id_index, money
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.scoping import in_scope, require_capability, within
+from gonghui.core.workflow import transition
 from gonghui.orgs.models import Org
 
 
@@ -213,59 +214,73 @@ def _allotment_for(campaign: Campaign, org_path: str) -> Allotment | None:
     return Allotment.objects.select_for_update().get(pk=nearest.pk)
 
 
+RECORD_TRANSITIONS = {"pay": "assistance.record.paid", "cancel": "assistance.record.cancelled"}
+
+
+def _check_duplicate_and_quota(record: AssistanceRecord) -> None:
+    """The duplicate check again (another level may have registered since), then the
+    campaign's quota, taken under its row lock."""
+    if record.campaign_id is None:
+        return
+    keys = set(record.keys.values_list("index", flat=True))
+    other = find_duplicate(record.campaign, keys, exclude=record.pk)  # type: ignore[arg-type]
+    if (
+        other is not None
+        and other.pk < record.pk
+        and not record.duplicate_cleared
+        and record.duplicate_of_id != other.pk
+    ):
+        record.duplicate_of = other
+        record.save(update_fields=["duplicate_of"])
+    if record.flagged:
+        assert record.duplicate_of is not None
+        raise ValidationError(
+            _("重复帮扶：同一活动中%(org)s已为该户登记帮扶，请核实后再发放")
+            % {"org": record.duplicate_of.org.name}
+        )
+    campaign = record.campaign
+    assert campaign is not None
+    if campaign.allotments.exists():
+        allotment = _allotment_for(campaign, record.org_path)
+        if allotment is None or allotment.available < record.amount:
+            raise ValidationError(_("本单位在该活动中的可用额度不足"))
+        Allotment.objects.filter(pk=allotment.pk).update(spent=F("spent") + record.amount)
+
+
 @transaction.atomic
 def record_pay(*, actor: Any, record: AssistanceRecord) -> AssistanceRecord:
-    """发放: the duplicate check again (another level may have registered since), the campaign
-    budget, then the fund — all under row locks; one ledger line."""
-    record = AssistanceRecord.objects.select_for_update().get(pk=record.pk)
-    require_capability(actor, "assistance.fund", record.org_path)
-    if record.status != RecordStatus.PENDING:
-        raise ValidationError(_("该记录已发放或已取消"))
-    if record.campaign_id is not None:
-        keys = set(record.keys.values_list("index", flat=True))
-        other = find_duplicate(record.campaign, keys, exclude=record.pk)  # type: ignore[arg-type]
-        if (
-            other is not None
-            and other.pk < record.pk
-            and not record.duplicate_cleared
-            and record.duplicate_of_id != other.pk
-        ):
-            record.duplicate_of = other
-            record.save(update_fields=["duplicate_of"])
-        if record.flagged:
-            assert record.duplicate_of is not None
-            raise ValidationError(
-                _("重复帮扶：同一活动中%(org)s已为该户登记帮扶，请核实后再发放")
-                % {"org": record.duplicate_of.org.name}
-            )
-        campaign = record.campaign
-        assert campaign is not None
-        if campaign.allotments.exists():
-            allotment = _allotment_for(campaign, record.org_path)
-            if allotment is None or allotment.available < record.amount:
-                raise ValidationError(_("本单位在该活动中的可用额度不足"))
-            Allotment.objects.filter(pk=allotment.pk).update(spent=F("spent") + record.amount)
-    fund = _debit(record.fund, record.amount)
-    record.status = RecordStatus.PAID
-    record.paid_at = timezone.now()
-    record.save(update_fields=["status", "paid_at", "duplicate_of"])
-    _entry(
-        fund,
-        EntryDirection.OUT,
-        record.amount,
-        _("%(kind)s：%(name)s")
-        % {"kind": record.get_kind_display(), "name": record.recipient_name},
-        actor,
+    """发放 through the one transition service: the duplicate check, the campaign budget,
+    then the fund — all under row locks; one ledger line."""
+    # Filled once the fund is debited: the history and audit rows keep the balance after it.
+    paid: dict[str, Any] = {"amount": str(record.amount)}
+    debited: list[Fund] = []
+
+    def check(row: AssistanceRecord) -> None:
+        _check_duplicate_and_quota(row)
+        debited.append(_debit(row.fund, row.amount))
+        paid["balance"] = str(debited[0].balance)
+
+    def stamp(row: AssistanceRecord) -> None:
+        row.paid_at = timezone.now()
+
+    moved = transition(
         record,
-    )
-    audit_record(
-        action="assistance.record.paid",
+        "pay",
         actor=actor,
-        target=record,
-        org_path=record.org_path,
-        after={"amount": str(record.amount), "balance": str(fund.balance)},
+        capability="assistance.fund",
+        check=check,
+        apply=stamp,
+        data=paid,
     )
-    return record
+    _entry(
+        debited[0],
+        EntryDirection.OUT,
+        moved.amount,
+        _("%(kind)s：%(name)s") % {"kind": moved.get_kind_display(), "name": moved.recipient_name},
+        actor,
+        moved,
+    )
+    return moved
 
 
 @transaction.atomic
@@ -293,20 +308,7 @@ def record_clear_duplicate(
 
 @transaction.atomic
 def record_cancel(*, actor: Any, record: AssistanceRecord, reason: str) -> AssistanceRecord:
-    record = AssistanceRecord.objects.select_for_update().get(pk=record.pk)
-    require_capability(actor, "assistance.fund", record.org_path)
-    if record.status != RecordStatus.PENDING:
-        raise ValidationError(_("只能取消待发放的记录"))
-    record.status = RecordStatus.CANCELLED
-    record.save(update_fields=["status"])
-    audit_record(
-        action="assistance.record.cancelled",
-        actor=actor,
-        target=record,
-        org_path=record.org_path,
-        after={"reason": reason},
-    )
-    return record
+    return transition(record, "cancel", actor=actor, capability="assistance.fund", reason=reason)
 
 
 def bank_file_rows(*, actor: Any, fund: Fund) -> list[list[str]]:

@@ -26,12 +26,11 @@ from gonghui.assistance.models import (
     ReviewResult,
     StepKind,
 )
+from gonghui.assistance.moves import move, step
 from gonghui.assistance.services import (
     _audit,
     _locked,
-    _step,
     _tell_applicant,
-    _transition,
     approving_org,
     money,
 )
@@ -64,16 +63,8 @@ def case_record_income(
         "income_recorded", actor, case, after={"month": month.isoformat(), "per_capita": str(value)}
     )
     if case.status == CaseStatus.ARCHIVED and exit_proposal_due(case):
-        before = _transition(case, "propose_exit")
-        case.save()
-        _step(
-            case,
-            StepKind.EXIT_PROPOSED,
-            actor,
-            from_status=before,
-            opinion=_("连续6个月人均收入超过困难标准"),
-        )
-        _audit("exit_proposed", actor, case, after={"status": case.status})
+        opinion = _("连续6个月人均收入超过困难标准")
+        case = move(case, "propose_exit", actor, StepKind.EXIT_PROPOSED, opinion)
     return case
 
 
@@ -93,22 +84,18 @@ def case_exit_decide(
     org = approving_org(actor, case)
     if not opinion.strip():
         raise ValidationError({"opinion": _("请填写意见")})
-    before = _transition(case, "confirm_exit" if confirm else "keep")
     if confirm:
-        case.ended_on = timezone.localdate()
-        case.keep_until = _years_after(case.ended_on, KEEP_YEARS)
-    case.save()
-    _step(
-        case,
-        StepKind.EXITED if confirm else StepKind.KEPT,
-        actor,
-        from_status=before,
-        opinion=opinion,
-        org=org,
-    )
-    _audit("exited" if confirm else "kept", actor, case, after={"status": case.status})
+        case = move(case, "confirm_exit", actor, StepKind.EXITED, opinion, org=org, apply=_end)
+    else:
+        case = move(case, "keep", actor, StepKind.KEPT, opinion, org=org)
     _tell_applicant(case)
     return case
+
+
+def _end(case: HardshipCase) -> None:
+    """The archive ends today and is kept 10 more years."""
+    case.ended_on = timezone.localdate()
+    case.keep_until = _years_after(case.ended_on, KEEP_YEARS)
 
 
 @transaction.atomic
@@ -117,11 +104,7 @@ def case_propose_exit(*, actor: Any, case: HardshipCase, opinion: str) -> Hardsh
     require_capability(actor, "assistance.manage", case.org_path)
     if not opinion.strip():
         raise ValidationError({"opinion": _("请填写意见")})
-    before = _transition(case, "propose_exit")
-    case.save()
-    _step(case, StepKind.EXIT_PROPOSED, actor, from_status=before, opinion=opinion)
-    _audit("exit_proposed", actor, case, after={"status": case.status})
-    return case
+    return move(case, "propose_exit", actor, StepKind.EXIT_PROPOSED, opinion)
 
 
 @transaction.atomic
@@ -131,19 +114,15 @@ def case_close(*, actor: Any, case: HardshipCase, reason: str, opinion: str = ""
     require_capability(actor, "assistance.manage", case.org_path)
     if reason not in CloseReason.values:
         raise ValidationError({"reason": _("请选择销档原因：退休、调离或死亡")})
-    before = _transition(case, "close")
-    case.close_reason = reason
-    case.ended_on = timezone.localdate()
-    case.keep_until = _years_after(case.ended_on, KEEP_YEARS)
-    case.save()
-    _step(
-        case,
-        StepKind.CLOSED,
-        actor,
-        from_status=before,
-        opinion=opinion or case.get_close_reason_display(),
+
+    def close(row: HardshipCase) -> None:
+        row.close_reason = reason
+        _end(row)
+
+    opinion = opinion or str(CloseReason(reason).label)
+    case = move(
+        case, "close", actor, StepKind.CLOSED, opinion, data={"reason": reason}, apply=close
     )
-    _audit("closed", actor, case, after={"reason": reason})
     _tell_applicant(case)
     return case
 
@@ -207,7 +186,7 @@ def review_item_decide(*, actor: Any, item: ReviewItem, result: str, note: str) 
     item.result = result
     item.note = note
     item.save(update_fields=["result", "note"])
-    _step(
+    step(
         item.case,
         StepKind.REVIEW,
         actor,

@@ -13,7 +13,6 @@ from gonghui.orgs.models import Org
 # yearly review and the quotas allotted to it stay with the merged org (keep_path in apps).
 MOVED_WITH_ORG: tuple[type[Any], ...] = (
     models.HardshipCase,
-    models.CaseStep,
     models_funds.Fund,
     models_funds.Campaign,
     models_funds.AssistanceRecord,

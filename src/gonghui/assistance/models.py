@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
@@ -147,6 +148,8 @@ class HardshipCase(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
+    # Its trail in core's one history table (ADR 0021), deleted with it.
+    history = GenericRelation("core.HistoryEntry")
 
     class Meta:
         verbose_name = _("困难职工档案")
@@ -177,7 +180,7 @@ class HardshipCase(models.Model):
         labels = dict(Cause.choices)
         return [str(labels.get(c, c)) for c in self.causes]
 
-    # --- workflow (DOMAIN.md §3); services call these under a row lock and write a CaseStep ---
+    # --- workflow (DOMAIN.md §3): moved by assistance.moves through core.workflow ---
 
     @transition(field=status, source=CaseStatus.APPLIED, target=CaseStatus.VISITED)
     def visit(self) -> None:
@@ -289,33 +292,6 @@ class StepKind(models.TextChoices):
     EXITED = "exited", _("解困脱困")
     KEPT = "kept", _("继续帮扶")
     CLOSED = "closed", _("销档")
-
-
-class CaseStep(models.Model):
-    """One step of the case's history: who, when, from, to, opinion (DESIGN.md rule 4)."""
-
-    case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField(_("环节"), max_length=16, choices=StepKind.choices)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    opinion = models.TextField(_("意见"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    org = models.ForeignKey(Org, null=True, on_delete=models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    objects = ScopedManager()
-
-    class Meta:
-        verbose_name = _("办理记录")
-        verbose_name_plural = _("办理记录")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.kind}"
 
 
 class Objection(models.Model):

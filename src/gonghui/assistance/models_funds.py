@@ -6,8 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from gonghui.core.crypto import EncryptedTextField, mask_student_id
 from gonghui.core.scoping import ScopedManager
@@ -199,7 +201,7 @@ class AssistanceRecord(models.Model):
     )
     org = models.ForeignKey(Org, verbose_name=_("发放单位"), on_delete=models.PROTECT)
     org_path = models.CharField(max_length=255, db_index=True)
-    status = models.CharField(
+    status = FSMField(
         _("状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
     )
     duplicate_of = models.ForeignKey(
@@ -213,6 +215,8 @@ class AssistanceRecord(models.Model):
     paid_at = models.DateTimeField(_("发放时间"), null=True, blank=True)
 
     objects = ScopedManager()
+    # Its trail in core's one history table (ADR 0021), deleted with it.
+    history = GenericRelation("core.HistoryEntry")
 
     class Meta:
         verbose_name = _("帮扶记录")
@@ -228,6 +232,16 @@ class AssistanceRecord(models.Model):
     @property
     def flagged(self) -> bool:
         return self.duplicate_of_id is not None and not self.duplicate_cleared
+
+    # --- moved by assistance.funds through core.workflow (ADR 0021) -------------------------
+
+    @transition(field=status, source=RecordStatus.PENDING, target=RecordStatus.PAID)
+    def pay(self) -> None:
+        """发放: the fund is debited in the same transaction."""
+
+    @transition(field=status, source=RecordStatus.PENDING, target=RecordStatus.CANCELLED)
+    def cancel(self) -> None:
+        pass
 
 
 class RecipientKey(models.Model):

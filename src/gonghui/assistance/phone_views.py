@@ -57,7 +57,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assistance/phone_detail.html",
         {
             "case": case,
-            "steps": case.steps.filter(kind__in=PUBLIC_STEPS),
+            "steps": selectors.case_steps(case=case, kinds=PUBLIC_STEPS),
             "attachments": case.attachments.all(),
             "form": AttachmentForm(),
         },

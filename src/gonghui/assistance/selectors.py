@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -13,6 +16,7 @@ from gonghui.assistance.models import (
     IdentificationRule,
     ReviewBatch,
     ReviewItem,
+    StepKind,
 )
 from gonghui.assistance.models_funds import (
     Allotment,
@@ -23,6 +27,7 @@ from gonghui.assistance.models_funds import (
     StudentApplication,
 )
 from gonghui.core.scoping import Viewer, get_scoped_or_404, scope_q, scoped, viewer_paths
+from gonghui.core.workflow import history_of
 
 
 def case_list(
@@ -148,3 +153,33 @@ def review_item_get(*, viewer: Viewer | None, pk: int) -> ReviewItem:
     return get_scoped_or_404(
         ReviewItem.objects.select_related("case", "batch"), viewer, "case__org_path", pk=pk
     )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One row of a case's trail as the pages show it."""
+
+    kind: str
+    label: str
+    actor_label: str
+    org_name: str
+    opinion: str
+    at: dt.datetime
+
+
+def case_steps(*, case: HardshipCase, kinds: Collection[str] = ()) -> list[Step]:
+    """The trail of a case already fetched through a scoped read (only ``kinds`` if given:
+    the applicant's phone shows the decisions, not the officers' notes)."""
+    labels = {str(k): str(v) for k, v in StepKind.choices}
+    return [
+        Step(
+            kind=h.transition,
+            label=labels.get(h.transition, h.transition),
+            actor_label=h.actor_label,
+            org_name=str(h.data.get("org_name", "")),
+            opinion=h.reason,
+            at=h.created_at,
+        )
+        for h in history_of(case)
+        if not kinds or h.transition in kinds
+    ]

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from gonghui.assistance.identification import (
     identify,
@@ -34,6 +33,7 @@ from gonghui.assistance.models import (
     Relation,
     StepKind,
 )
+from gonghui.assistance.moves import move, step
 from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index
@@ -62,29 +62,6 @@ def money(value: Any, field: str, *, allow_zero: bool = True) -> Decimal:
     return amount
 
 
-def _step(
-    case: HardshipCase,
-    kind: str,
-    actor: Any,
-    *,
-    from_status: str = "",
-    opinion: str = "",
-    data: dict[str, Any] | None = None,
-    org: Org | None = None,
-) -> None:
-    case.steps.create(
-        kind=kind,
-        from_status=from_status,
-        to_status=case.status,
-        opinion=opinion,
-        data=data or {},
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        org=org or case.org,
-        org_path=case.org_path,
-    )
-    counters.recount_source("assistance", [case.org_path])  # every step passes here
-
-
 def _tell_applicant(case: HardshipCase) -> None:
     """The member who applied on the phone hears of each decision in their inbox."""
     if case.applicant_id is None:
@@ -109,17 +86,6 @@ def _audit(action: str, actor: Any, case: HardshipCase, **kw: Any) -> None:
 
 def _locked(case: HardshipCase) -> HardshipCase:
     return HardshipCase.objects.select_for_update().select_related("org").get(pk=case.pk)
-
-
-def _transition(case: HardshipCase, name: str) -> str:
-    method = getattr(case, name)
-    if not can_proceed(method):
-        raise ValidationError(
-            _("档案当前状态为“%(status)s”，不能办理此环节") % {"status": case.get_status_display()}
-        )
-    before = str(case.status)
-    method()
-    return before
 
 
 def case_identify(case: HardshipCase, on: dt.date | None = None) -> None:
@@ -229,7 +195,7 @@ def case_create(
         person_add_locked(case, **person)
     for kind, amount in incomes:
         IncomeSource.objects.create(case=case, kind=kind, amount=money(amount, "incomes"))
-    _step(case, StepKind.APPLIED, actor, data={"category": case.category})
+    step(case, StepKind.APPLIED, actor, data={"category": case.category})
     _audit(
         "applied",
         actor,
@@ -382,19 +348,9 @@ def case_visit(
     require_capability(actor, "assistance.manage", case.org_path)
     if not opinion.strip():
         raise ValidationError({"opinion": _("请填写走访情况")})
-    before = _transition(case, "visit")
-    case.save()
     day = visited_on or timezone.localdate()
-    _step(
-        case,
-        StepKind.VISITED,
-        actor,
-        from_status=before,
-        opinion=opinion,
-        data={"visitors": visitors, "visited_on": day.isoformat()},
-    )
-    _audit("visited", actor, case, after={"visited_on": day.isoformat()})
-    return case
+    data = {"visitors": visitors, "visited_on": day.isoformat()}
+    return move(case, "visit", actor, StepKind.VISITED, opinion, data=data)
 
 
 @transaction.atomic
@@ -413,24 +369,16 @@ def case_review(
         raise ValidationError({"opinion": _("请填写审核意见")})
     if passed and case.category == Category.NONE:
         raise ValidationError(_("测算结果不符合困难标准：请调整类别并说明理由，或不予通过"))
-    if passed:
-        if publicity_days < 1 or publicity_days > 30:
-            raise ValidationError({"publicity_days": _("公示天数应为1至30天")})
-        before = _transition(case, "pass_review")
-        case.publicity_start = timezone.localdate()
-        case.publicity_end = add_calendar_days(case.publicity_start, publicity_days).due
-    else:
-        before = _transition(case, "reject")
-    case.save()
-    _step(
-        case,
-        StepKind.REVIEWED if passed else StepKind.REJECTED,
-        actor,
-        from_status=before,
-        opinion=opinion,
-        data={"publicity_days": publicity_days if passed else 0},
-    )
-    _audit("reviewed", actor, case, after={"passed": passed, "status": case.status})
+    if passed and (publicity_days < 1 or publicity_days > 30):
+        raise ValidationError({"publicity_days": _("公示天数应为1至30天")})
+
+    def publicize(row: HardshipCase) -> None:
+        row.publicity_start = timezone.localdate()
+        row.publicity_end = add_calendar_days(row.publicity_start, publicity_days).due
+
+    name, kind = ("pass_review", StepKind.REVIEWED) if passed else ("reject", StepKind.REJECTED)
+    data = {"publicity_days": publicity_days if passed else 0}
+    case = move(case, name, actor, kind, opinion, data=data, apply=publicize if passed else None)
     _tell_applicant(case)
     return case
 
@@ -452,7 +400,7 @@ def case_objection(
         recorded_by=actor,
         received_on=timezone.localdate(),
     )
-    _step(
+    step(
         case,
         StepKind.OBJECTION,
         actor,
@@ -486,16 +434,10 @@ def case_end_publicity(
 def _finish_publicity(
     case: HardshipCase, actor: Any, *, upheld: bool, opinion: str
 ) -> HardshipCase:
-    before = _transition(case, "reject" if upheld else "end_publicity")
-    case.save()
-    _step(
-        case,
-        StepKind.REJECTED if upheld else StepKind.PUBLICITY_ENDED,
-        actor,
-        from_status=before,
-        opinion=opinion or _("公示无异议"),
+    name, kind = (
+        ("reject", StepKind.REJECTED) if upheld else ("end_publicity", StepKind.PUBLICITY_ENDED)
     )
-    _audit("publicity_ended", actor, case, after={"status": case.status})
+    case = move(case, name, actor, kind, opinion or _("公示无异议"))
     _tell_applicant(case)
     return case
 
@@ -553,19 +495,14 @@ def case_approve(*, actor: Any, case: HardshipCase, approved: bool, opinion: str
     org = approving_org(actor, case)
     if not opinion.strip():
         raise ValidationError({"opinion": _("请填写审批意见")})
-    before = _transition(case, "approve" if approved else "reject")
+
+    def archive(row: HardshipCase) -> None:
+        row.archived_on = timezone.localdate()
+
     if approved:
-        case.archived_on = timezone.localdate()
-    case.save()
-    _step(
-        case,
-        StepKind.APPROVED if approved else StepKind.REJECTED,
-        actor,
-        from_status=before,
-        opinion=opinion,
-        org=org,
-    )
-    _audit("approved" if approved else "rejected", actor, case, after={"status": case.status})
+        case = move(case, "approve", actor, StepKind.APPROVED, opinion, org=org, apply=archive)
+    else:
+        case = move(case, "reject", actor, StepKind.REJECTED, opinion, org=org)
     _tell_applicant(case)
     return case
 
@@ -585,7 +522,7 @@ def case_override(*, actor: Any, case: HardshipCase, category: str, reason: str)
     case.category = category
     case.override_reason = reason.strip()
     case.save(update_fields=["category", "override_reason", "updated_at"])
-    _step(
+    step(
         case,
         StepKind.OVERRIDDEN,
         actor,

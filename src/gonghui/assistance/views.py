@@ -135,7 +135,7 @@ def case_detail(request: ViewerRequest, pk: int) -> HttpResponse:
             # sees them; upper levels see them only with reveal_pii.
             "show_sensitive": "reveal_pii" in caps
             or any(p.org_path == case.org_path for p in getattr(request.user, "active_posts", [])),
-            "steps": case.steps.select_related("actor", "org"),
+            "steps": selectors.case_steps(case=case),
             "persons": case.persons.all(),
             "incomes": case.incomes.all(),
             "attachments": case.attachments.all(),
