@@ -9,6 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from gonghui.core.audit import AuditEvent
+from gonghui.core.workflow import history_of
 from gonghui.members.models import ChangeKind, Member, MemberStatus, Transfer, TransferStatus
 from gonghui.members.selectors import transfer_list
 from gonghui.members.services import (
@@ -43,6 +45,28 @@ def test_retain_restore_withdraw_leave_dated_records(cast: Cast) -> None:
     ]
     with pytest.raises(ValidationError, match="不能办理"):
         member_change_status(actor=officer, member=member, action="restore")
+
+
+def test_a_status_move_writes_its_history_and_its_dated_record_in_one_call(cast: Cast) -> None:
+    """ADR 0021: the move runs through core.workflow; the MembershipChange is written by the
+    same call, and a refused move leaves neither row nor audit."""
+    member = register(cast)
+    officer = fresh(cast.grassroots_officer)
+    day = dt.date(2025, 3, 1)
+    member_change_status(
+        actor=officer, member=member, action="retain", reason="退休", occurred_on=day
+    )
+    step = history_of(member).get()
+    assert (step.transition, step.from_state, step.to_state) == ("retain", "active", "retained")
+    assert (step.actor_id, step.reason) == (officer.pk, "退休")
+    change = member.changes.get(kind=ChangeKind.RETAINED)
+    assert (change.occurred_on, change.from_status, change.reason) == (day, "active", "退休")
+    assert AuditEvent.objects.filter(action="members.member.retain").count() == 1
+    with pytest.raises(ValidationError, match="不能办理"):
+        member_change_status(actor=officer, member=member, action="retain", reason="再次")
+    assert history_of(member).count() == 1
+    assert member.changes.filter(kind=ChangeKind.RETAINED).count() == 1
+    assert AuditEvent.objects.filter(action="members.member.retain").count() == 1
 
 
 def test_withdraw_and_expel_need_a_reason(cast: Cast) -> None:

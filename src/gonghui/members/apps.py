@@ -14,10 +14,12 @@ class MembersConfig(AppConfig):
         register_audit_actions(ACTIONS)
         from gonghui.core import counters, navigation, notify, registry, spreads
         from gonghui.core.navigation import NavItem
+        from gonghui.core.workflow import register_workflow
         from gonghui.members import counters as member_counters
         from gonghui.members import phone_registry, services, todo
         from gonghui.members.models import JoinApplication, Member, MembershipChange, Transfer
 
+        register_workflow(Member, services.MEMBER_TRANSITIONS)
         registry.keep_path(
             MembershipChange, on="merge", reason="a member's history: where each change happened"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
@@ -79,6 +80,9 @@ class Member(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
+    # Its trail in core's one history table (ADR 0021), deleted with it; the dated 会籍
+    # record stays MembershipChange, written by the same transition call.
+    history = GenericRelation("core.HistoryEntry")
 
     class Meta:
         verbose_name = _("会员")
@@ -105,7 +109,7 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    # --- 会籍 transitions (DOMAIN.md §2.2); each leaves a MembershipChange row ----------------
+    # --- 会籍 transitions (DOMAIN.md §2.2): moved by core.workflow, each with a MembershipChange
 
     @transition(field=status, source=MemberStatus.ACTIVE, target=MemberStatus.RETAINED)
     def retain(self) -> None:

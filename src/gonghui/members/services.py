@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_fsm import can_proceed
 
 from gonghui.accounts.models import PHONE_RE, normalize_phone, phone_index
 from gonghui.core import counters, dicts
@@ -19,6 +18,7 @@ from gonghui.core.crypto import blind_index, mask_id_number
 from gonghui.core.identifiers import age_on, check_declared, validate_personal_id
 from gonghui.core.notify import notify
 from gonghui.core.scoping import require_capability, within
+from gonghui.core.workflow import transition
 from gonghui.members import counters as member_counters
 from gonghui.members.cards import card_issue_locked, card_void_locked
 from gonghui.members.models import (
@@ -255,6 +255,14 @@ def members_merge(*, source: Org, target: Org, actor: Any) -> None:
 
 # --- 会籍 lifecycle: dated records, declared transitions, row locks --------------------------
 
+# The status moves of a member (core.workflow), each with its audit code, and the dated record
+# each writes: (ChangeKind, whether a reason is required).
+MEMBER_TRANSITIONS = {
+    "retain": "members.member.retain",
+    "restore": "members.member.restore",
+    "withdraw": "members.member.withdraw",
+    "expel": "members.member.expel",
+}
 STATUS_ACTIONS = {
     "retain": (ChangeKind.RETAINED, False),
     "restore": (ChangeKind.RESTORED, False),
@@ -295,39 +303,37 @@ def _lock_member(member: Member) -> Member:
 def _change_status_locked(
     *, actor: Any, member: Member, action: str, reason: str, occurred_on: dt.date | None
 ) -> Member:
+    """One status move of a locked member through core.workflow: the dated 会籍 record is
+    written by the same call, after the history row (ADR 0021)."""
     kind, reason_required = STATUS_ACTIONS[action]
-    require_capability(actor, "members.manage", member.org_path)
-    if reason_required and not reason.strip():
-        raise ValidationError({"reason": _("请填写原因")})
-    transition = getattr(member, action)
-    if not can_proceed(transition):
-        raise ValidationError(
-            _("%(name)s 当前会籍状态为“%(status)s”，不能办理“%(action)s”")
-            % {
-                "name": member.name,
-                "status": member.get_status_display(),
-                "action": ChangeKind(kind).label,
-            }
+    reason = reason.strip()
+
+    def check(row: Member) -> None:
+        if reason_required and not reason:
+            raise ValidationError({"reason": _("请填写原因")})
+        if Transfer.objects.filter(member=row, status=TransferStatus.ISSUED).exists():
+            raise ValidationError(_("%(name)s 有待接收的转会，请先撤回转会") % {"name": row.name})
+
+    def record(row: Member, entry: Any) -> None:
+        _record(
+            row, kind, actor, reason=reason, from_status=entry.from_state, occurred_on=occurred_on
         )
-    if Transfer.objects.filter(member=member, status=TransferStatus.ISSUED).exists():
-        raise ValidationError(_("%(name)s 有待接收的转会，请先撤回转会") % {"name": member.name})
-    before = member.status
+
     counted_before = member_counters.member_keys(member)
-    transition()
-    member.save(update_fields=["status", "updated_at"])
+    member = transition(
+        member,
+        action,
+        actor=actor,
+        capability="members.manage",
+        locked=True,
+        reason=reason,
+        check=check,
+        on_move=record,
+    )
     counters.change(counted_before, member_counters.member_keys(member))
     if not member.is_current:
         card_void_locked(member)  # the card dies with the membership
-    _record(member, kind, actor, reason=reason.strip(), from_status=before, occurred_on=occurred_on)
     notify_member(member, "members.member.status", change=str(ChangeKind(kind).label))
-    audit_record(
-        action=f"members.member.{action}",
-        actor=actor,
-        target=member,
-        org_path=member.org_path,
-        before={"status": before},
-        after={"status": member.status, "reason": reason.strip()},
-    )
     return member
 
 
@@ -360,7 +366,7 @@ def members_change_status_batch(
     if action not in STATUS_ACTIONS:
         raise ValueError(action)
     locked = Member.objects.select_for_update().filter(pk__in=[m.pk for m in members])
-    problems = []
+    problems: list[str] = []
     for member in locked.order_by("pk"):
         try:
             with transaction.atomic():
@@ -368,7 +374,8 @@ def members_change_status_batch(
                     actor=actor, member=member, action=action, reason=reason, occurred_on=None
                 )
         except ValidationError as exc:
-            problems.extend(exc.messages)
+            # The one workflow refusal names the state, not the member: say whose it is.
+            problems.extend(m if member.name in m else f"{member.name}：{m}" for m in exc.messages)
     if problems:
         raise ValidationError(problems)
     return len(members)
