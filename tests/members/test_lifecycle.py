@@ -69,6 +69,24 @@ def test_a_status_move_writes_its_history_and_its_dated_record_in_one_call(cast:
     assert AuditEvent.objects.filter(action="members.member.retain").count() == 1
 
 
+def test_an_accepted_transfer_leaves_one_trail_row_with_its_dated_record(cast: Cast) -> None:
+    member = register(cast)
+    receiver = factories.make_officer(cast.sibling_grassroots, "chair", "west_chair")
+    transfer = transfer_issue(
+        actor=fresh(cast.grassroots_officer),
+        member=member,
+        to_union=cast.sibling_grassroots,
+        reason="调动工作",
+    )
+    transfer_accept(actor=fresh(receiver), transfer=transfer, note="欢迎")
+    step = history_of(transfer).get()
+    assert (step.transition, step.from_state, step.to_state) == ("accept", "issued", "accepted")
+    assert (step.org_path, step.reason) == (cast.sibling_grassroots.path, "欢迎")
+    assert member.changes.filter(kind=ChangeKind.TRANSFERRED).count() == 1
+    audit = AuditEvent.objects.get(action="members.transfer.accepted")
+    assert audit.org_path == cast.sibling_grassroots.path
+
+
 def test_withdraw_and_expel_need_a_reason(cast: Cast) -> None:
     member = register(cast)
     with pytest.raises(ValidationError) as exc:

@@ -20,6 +20,7 @@ class MembersConfig(AppConfig):
         from gonghui.members.models import JoinApplication, Member, MembershipChange, Transfer
 
         register_workflow(Member, services.MEMBER_TRANSITIONS)
+        register_workflow(Transfer, services.TRANSFER_TRANSITIONS)
         registry.keep_path(
             MembershipChange, on="merge", reason="a member's history: where each change happened"
         )

@@ -18,7 +18,7 @@ from gonghui.core.crypto import blind_index, mask_id_number
 from gonghui.core.identifiers import age_on, check_declared, validate_personal_id
 from gonghui.core.notify import notify
 from gonghui.core.scoping import require_capability, within
-from gonghui.core.workflow import transition
+from gonghui.core.workflow import HistoryEntry, transition
 from gonghui.members import counters as member_counters
 from gonghui.members.cards import card_issue_locked, card_void_locked
 from gonghui.members.models import (
@@ -314,7 +314,7 @@ def _change_status_locked(
         if Transfer.objects.filter(member=row, status=TransferStatus.ISSUED).exists():
             raise ValidationError(_("%(name)s 有待接收的转会，请先撤回转会") % {"name": row.name})
 
-    def record(row: Member, entry: Any) -> None:
+    def record(row: Member, entry: HistoryEntry) -> None:
         _record(
             row, kind, actor, reason=reason, from_status=entry.from_state, occurred_on=occurred_on
         )
@@ -418,7 +418,47 @@ def transfer_issue(*, actor: Any, member: Member, to_union: Org, reason: str) ->
     return transfer
 
 
-def _lock_open_transfer(transfer: Transfer) -> Transfer:
+# The moves of a transfer (core.workflow), each with its audit code; the receiving union
+# decides (to_path), the sending union withdraws (from_path).
+TRANSFER_TRANSITIONS = {
+    "accept": "members.transfer.accepted",
+    "reject": "members.transfer.rejected",
+    "cancel": "members.transfer.cancelled",
+}
+
+
+def _decide(
+    transfer: Transfer,
+    name: str,
+    actor: Any,
+    *,
+    note: str = "",
+    path_field: str = "to_path",
+    **options: Any,
+) -> Transfer:
+    """Move a transfer, locked by the caller, through the one transition service, stamping
+    who decided and when."""
+
+    def stamp(row: Transfer) -> None:
+        row.decided_by, row.decided_at = actor, timezone.now()
+        row.decision_note = note
+
+    return transition(
+        transfer,
+        name,
+        actor=actor,
+        capability="members.manage",
+        locked=True,
+        path_field=path_field,
+        reason=note,
+        apply=stamp,
+        **options,
+    )
+
+
+def _lock_transfer(transfer: Transfer) -> Transfer:
+    """Lock a transfer still open; one already decided says so (before the workflow's own
+    state test, whose words name no repeat)."""
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if transfer.status != TransferStatus.ISSUED:
         raise ValidationError(
@@ -429,42 +469,45 @@ def _lock_open_transfer(transfer: Transfer) -> Transfer:
 
 @transaction.atomic
 def transfer_accept(*, actor: Any, transfer: Transfer, note: str = "") -> Member:
-    """The receiving union accepts: in one transaction the member changes union."""
+    """The receiving union accepts: in one transaction the member changes union, and the dated
+    会籍 record is written by the same transition call."""
     require_capability(actor, "members.manage", transfer.to_path)
-    transfer = _lock_open_transfer(transfer)
+    transfer = _lock_transfer(transfer)
     member = _lock_member(transfer.member)
     to_union = Org.objects.get(pk=transfer.to_union_id)
-    if not to_union.is_active:
-        raise ValidationError(_("接收组织已撤销或合并"))
     from_union, from_path = member.union, member.org_path
     counted_before = member_counters.member_keys(member, with_cards=True)
-    transfer.accept()
-    transfer.decided_by, transfer.decided_at = actor, timezone.now()
-    transfer.decision_note = note.strip()
-    transfer.save()
-    member.union, member.org_path = to_union, to_union.path
-    if member.employer_id and member.employer.union_id != to_union.pk:  # type: ignore[union-attr]
-        member.employer = None  # the new employer is recorded by the receiving union
-    member.save(update_fields=["union", "org_path", "employer", "updated_at"])
-    counters.change(counted_before, member_counters.member_keys(member, with_cards=True))
-    _record(
-        member,
-        ChangeKind.TRANSFERRED,
+
+    def check(row: Transfer) -> None:
+        if not to_union.is_active:
+            raise ValidationError(_("接收组织已撤销或合并"))
+
+    def move_member(row: Transfer, entry: HistoryEntry) -> None:
+        member.union, member.org_path = to_union, to_union.path
+        if member.employer_id and member.employer.union_id != to_union.pk:  # type: ignore[union-attr]
+            member.employer = None  # the new employer is recorded by the receiving union
+        member.save(update_fields=["union", "org_path", "employer", "updated_at"])
+        counters.change(counted_before, member_counters.member_keys(member, with_cards=True))
+        _record(
+            member,
+            ChangeKind.TRANSFERRED,
+            actor,
+            reason=row.reason,
+            from_status=member.status,
+            from_union=from_union,
+            to_union=to_union,
+        )
+
+    _decide(
+        transfer,
+        "accept",
         actor,
-        reason=transfer.reason,
-        from_status=member.status,
-        from_union=from_union,
-        to_union=to_union,
+        note=note.strip(),
+        check=check,
+        on_move=move_member,
+        data={"from_union": from_union.code, "from_path": from_path, "union": to_union.code},
     )
     notify_member(member, "members.transfer.accepted", union=to_union.name)
-    audit_record(
-        action="members.transfer.accepted",
-        actor=actor,
-        target=transfer,
-        org_path=to_union.path,
-        before={"union": from_union.code, "path": from_path},
-        after={"union": to_union.code},
-    )
     return member
 
 
@@ -473,23 +516,12 @@ def transfer_reject(*, actor: Any, transfer: Transfer, note: str) -> Transfer:
     require_capability(actor, "members.manage", transfer.to_path)
     if not note.strip():
         raise ValidationError({"note": _("请填写退回理由")})
-    transfer = _lock_open_transfer(transfer)
-    transfer.reject()
-    transfer.decided_by, transfer.decided_at = actor, timezone.now()
-    transfer.decision_note = note.strip()
-    transfer.save()
+    transfer = _decide(_lock_transfer(transfer), "reject", actor, note=note.strip())
     notify_member(
         transfer.member,
         "members.transfer.rejected",
         union=transfer.to_union.name,
         note=transfer.decision_note,
-    )
-    audit_record(
-        action="members.transfer.rejected",
-        actor=actor,
-        target=transfer,
-        org_path=transfer.to_path,
-        after={"note": note.strip()},
     )
     return transfer
 
@@ -497,17 +529,7 @@ def transfer_reject(*, actor: Any, transfer: Transfer, note: str) -> Transfer:
 @transaction.atomic
 def transfer_cancel(*, actor: Any, transfer: Transfer) -> Transfer:
     require_capability(actor, "members.manage", transfer.from_path)
-    transfer = _lock_open_transfer(transfer)
-    transfer.cancel()
-    transfer.decided_by, transfer.decided_at = actor, timezone.now()
-    transfer.save()
-    audit_record(
-        action="members.transfer.cancelled",
-        actor=actor,
-        target=transfer,
-        org_path=transfer.from_path,
-    )
-    return transfer
+    return _decide(_lock_transfer(transfer), "cancel", actor, path_field="from_path")
 
 
 @transaction.atomic
