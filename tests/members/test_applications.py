@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from gonghui.core.models import Notification
+from gonghui.core.workflow import history_of
 from gonghui.members.applications import join_apply, join_approve, join_reject
 from gonghui.members.models import ApplicationStatus, JoinApplication, Member
 from tests import factories
@@ -48,6 +49,19 @@ def test_reject_needs_a_reason_and_tells_the_worker(cast: Cast) -> None:
     )
     note = Notification.objects.get(template="members.application.rejected")
     assert note.recipient_id == cast.member.pk and "非本单位职工" in note.body
+
+
+def test_each_decision_is_a_declared_move_with_its_trail_row(cast: Cast) -> None:
+    officer = fresh(cast.grassroots_officer)
+    application = join_reject(
+        actor=officer, application=apply(cast, cast.member), reason="非本单位职工"
+    )
+    step = history_of(application).get()
+    assert (step.transition, step.from_state, step.to_state) == ("reject", "pending", "rejected")
+    assert (step.actor_id, step.reason) == (officer.pk, "非本单位职工")
+    with pytest.raises(ValidationError, match="已处理"):
+        join_approve(actor=officer, application=application)
+    assert history_of(application).count() == 1
 
 
 def test_only_the_union_in_scope_decides(cast: Cast) -> None:

@@ -18,6 +18,7 @@ from gonghui.core.crypto import mask_id_number
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.notify import notify
 from gonghui.core.scoping import Viewer, require_capability, scoped
+from gonghui.core.workflow import transition
 from gonghui.members.models import ApplicationStatus, JoinApplication, Member
 from gonghui.members.services import id_index, member_register
 from gonghui.orgs.models import GRASSROOTS_KINDS, Org
@@ -98,6 +99,21 @@ def _lock_pending(application: JoinApplication) -> JoinApplication:
     return application
 
 
+# The decisions on an application (core.workflow), each with its audit code.
+APPLICATION_TRANSITIONS = {
+    "approve": "members.application.approved",
+    "reject": "members.application.rejected",
+}
+
+
+def _decide(application: JoinApplication, name: str, actor: Any, **options: Any) -> JoinApplication:
+    """Decide a pending application, locked by the caller (its officer checked), through the
+    one transition service."""
+    return transition(
+        application, name, actor=actor, capability="members.manage", locked=True, **options
+    )
+
+
 @transaction.atomic
 def join_approve(*, actor: Any, application: JoinApplication, **extra: Any) -> Member:
     """Approve: the member record is registered from the application and linked to the login."""
@@ -115,16 +131,11 @@ def join_approve(*, actor: Any, application: JoinApplication, **extra: Any) -> M
         account=application.applicant,
         **extra,
     )
-    application.approve()
-    application.member, application.decided_by = member, actor
-    application.decided_at = timezone.now()
-    application.save()
-    audit_record(
-        action="members.application.approved",
-        actor=actor,
-        target=application,
-        org_path=application.org_path,
-    )
+
+    def link(row: JoinApplication) -> None:
+        row.member, row.decided_by, row.decided_at = member, actor, timezone.now()
+
+    _decide(application, "approve", actor, apply=link)
     return member
 
 
@@ -133,22 +144,16 @@ def join_reject(*, actor: Any, application: JoinApplication, reason: str) -> Joi
     require_capability(actor, "members.manage", application.org_path)
     if not reason.strip():
         raise ValidationError({"reason": _("不批准时须说明理由")})
-    application = _lock_pending(application)
-    application.reject()
-    application.decision_reason, application.decided_by = reason.strip(), actor
-    application.decided_at = timezone.now()
-    application.save()
+    reason = reason.strip()
+
+    def stamp(row: JoinApplication) -> None:
+        row.decision_reason, row.decided_by, row.decided_at = reason, actor, timezone.now()
+
+    application = _decide(_lock_pending(application), "reject", actor, reason=reason, apply=stamp)
     notify(
         template="members.application.rejected",
         to_user=application.applicant,
         data={"union": application.union.name, "reason": application.decision_reason},
-    )
-    audit_record(
-        action="members.application.rejected",
-        actor=actor,
-        target=application,
-        org_path=application.org_path,
-        after={"reason": reason.strip()},
     )
     return application
 

@@ -15,12 +15,13 @@ class MembersConfig(AppConfig):
         from gonghui.core import counters, navigation, notify, registry, spreads
         from gonghui.core.navigation import NavItem
         from gonghui.core.workflow import register_workflow
+        from gonghui.members import applications, phone_registry, services, todo
         from gonghui.members import counters as member_counters
-        from gonghui.members import phone_registry, services, todo
         from gonghui.members.models import JoinApplication, Member, MembershipChange, Transfer
 
         register_workflow(Member, services.MEMBER_TRANSITIONS)
         register_workflow(Transfer, services.TRANSFER_TRANSITIONS)
+        register_workflow(JoinApplication, applications.APPLICATION_TRANSITIONS)
         registry.keep_path(
             MembershipChange, on="merge", reason="a member's history: where each change happened"
         )
