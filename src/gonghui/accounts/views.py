@@ -23,16 +23,15 @@ from gonghui.accounts.forms import (
 from gonghui.accounts.models import AccountType, User
 from gonghui.core.acting import choose_acting_org
 from gonghui.core.decorators import officer_required
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.net import client_ip
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import holds_anywhere
+from gonghui.core.views_support import run_service, submit_form
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs import services as org_services
 from gonghui.orgs.capabilities import CAPABILITIES, DEFAULTS, effective_matrix
 from gonghui.orgs.forms import PostAssignForm
 from gonghui.orgs.models import Level, PostRole
-from gonghui.orgs.services import GrantRefused
 
 
 class AccountRequest(HttpRequest):
@@ -105,13 +104,14 @@ def officer_create(request: AccountRequest) -> HttpResponse:
         except Http404:
             form.add_error("org", _("在您的管辖范围内找不到该组织编码"))
         else:
-            try:
-                created = services.officer_create(actor=request.user, **data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            except GrantRefused as exc:
-                form.add_error("role", str(exc))
-            else:
+            # A post the actor may not grant is refused on the role, with the reason it names.
+            if done := submit_form(
+                request,
+                form,
+                lambda: services.officer_create(actor=request.user, **data),
+                denied_field="role",
+            ):
+                created = done.value
                 user = created.user
                 _keep_link(request, user.pk, created.activation_token)
                 messages.success(request, _("已创建干部账号：%(u)s") % {"u": user.username})
@@ -151,7 +151,8 @@ def officer_detail(request: AccountRequest, pk: int) -> HttpResponse:
 def _officer_action(request: AccountRequest, pk: int, action: str) -> HttpResponse:
     officer = selectors.officer_get(viewer=request.user, pk=pk)
     _require_account_manager(request)
-    try:
+
+    def act() -> None:
         if action == "unlock":
             services.user_unlock(actor=request.user, user=officer)
         elif action in ("activate", "deactivate"):
@@ -169,11 +170,8 @@ def _officer_action(request: AccountRequest, pk: int, action: str) -> HttpRespon
             org_services.post_assign(
                 actor=request.user, user=officer, org=org, role=post_form.cleaned_data["role"]
             )
-    except (ValidationError, GrantRefused) as exc:
-        for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已保存"))
+
+    run_service(request, act, _("已保存"))
     return redirect("accounts:officer_detail", pk=officer.pk)
 
 
@@ -205,18 +203,17 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
     if services.activation_user(token=token) is None:
         raise Http404
     form = ActivationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activation_complete(
-                token=token,
-                password=form.cleaned_data["new_password"],
-                client=client_ip(request),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("密码已设置，请用新密码登录"))
-            return redirect("accounts:login")
+    if submit_form(
+        request,
+        form,
+        lambda: services.activation_complete(
+            token=token,
+            password=form.cleaned_data["new_password"],
+            client=client_ip(request),
+        ),
+        _("密码已设置，请用新密码登录"),
+    ):
+        return redirect("accounts:login")
     return render(
         request,
         "accounts/password_form.html",
@@ -227,19 +224,18 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
 @officer_required
 def password_change(request: AccountRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.password_change(
-                user=request.user,
-                old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            update_session_auth_hash(request, user)  # this session stays; every other ends
-            messages.success(request, _("密码已修改，其他设备上的登录和接口令牌均已失效"))
-            return redirect("core:home")
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.password_change(
+            user=request.user,
+            old_password=form.cleaned_data["old_password"],
+            new_password=form.cleaned_data["new_password"],
+        ),
+    ):
+        update_session_auth_hash(request, done.value)  # this session stays; every other ends
+        messages.success(request, _("密码已修改，其他设备上的登录和接口令牌均已失效"))
+        return redirect("core:home")
     return render(request, "accounts/password_form.html", {"form": form, "title": _("修改密码")})
 
 

@@ -13,20 +13,19 @@ from gonghui.assistance import selectors, services
 from gonghui.assistance.forms import ApplyForm, AttachmentForm
 from gonghui.assistance.models import StepKind
 from gonghui.core.decorators import member_required
-from gonghui.core.forms import apply_service_errors
+from gonghui.core.views_support import submit_form
 
 
 @member_required
 def home(request: HttpRequest) -> HttpResponse:
     form = ApplyForm(request.POST or None, initial={"area": "urban"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_apply(applicant=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("申请已提交，请上传证明材料"))
-            return redirect("assistance_m:detail", pk=case.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.case_apply(applicant=request.user, **form.cleaned_data),
+        _("申请已提交，请上传证明材料"),
+    ):
+        return redirect("assistance_m:detail", pk=done.value.pk)
     return render(
         request,
         "assistance/phone_home.html",

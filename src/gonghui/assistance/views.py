@@ -28,14 +28,13 @@ from gonghui.assistance.forms import (
     PersonForm,
     RecordForm,
 )
-from gonghui.assistance.models import CaseStatus
+from gonghui.assistance.models import CaseStatus, HardshipCase
 from gonghui.core.acting import acting_org_or_none
 from gonghui.core.audit import audit_record
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability, within
-from gonghui.core.views_support import run_service
+from gonghui.core.views_support import run_service, submit_form
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import GRASSROOTS_KINDS
 
@@ -74,16 +73,20 @@ def case_create(request: ViewerRequest) -> HttpResponse:
     form = CaseForm(request.POST or None, initial={"org": acting, "area": "urban"})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+
+        def create() -> HardshipCase:
             org = org_selectors.org_for_form(viewer=request.user, code=data.pop("org"))
-            case = services.case_create(actor=request.user, org=org, **data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error("org", _("您没有在该工会办理帮扶的权限"))
-        else:
-            messages.success(request, _("已登记困难职工申请：%(name)s") % {"name": case.name})
-            return redirect("assistance:detail", pk=case.pk)
+            return services.case_create(actor=request.user, org=org, **data)
+
+        if done := submit_form(
+            request,
+            form,
+            create,
+            lambda case: _("已登记困难职工申请：%(name)s") % {"name": case.name},
+            denied=_("您没有在该工会办理帮扶的权限"),
+            denied_field="org",
+        ):
+            return redirect("assistance:detail", pk=done.value.pk)
     return render(request, "assistance/form.html", {"form": form, "title": _("登记困难职工申请")})
 
 
@@ -93,14 +96,13 @@ def case_edit(request: ViewerRequest, pk: int) -> HttpResponse:
     require_capability(request.user, "assistance.manage", case.org_path)
     initial = {f: getattr(case, f) for f in services.EDITABLE}
     form = CaseEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_update(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已更新家庭情况并重新测算"))
-            return redirect("assistance:detail", pk=pk)
+    if submit_form(
+        request,
+        form,
+        lambda: services.case_update(actor=request.user, case=case, **form.cleaned_data),
+        _("已更新家庭情况并重新测算"),
+    ):
+        return redirect("assistance:detail", pk=pk)
     return render(
         request,
         "assistance/form.html",

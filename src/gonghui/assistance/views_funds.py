@@ -31,10 +31,9 @@ from gonghui.assistance.models_funds import CampaignKind, RecordStatus
 from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest, require_capability
-from gonghui.core.views_support import run_service
+from gonghui.core.views_support import run_service, submit_form
 from gonghui.orgs import selectors as org_selectors
 
 # --- identification rules -------------------------------------------------------------------
@@ -44,16 +43,14 @@ from gonghui.orgs import selectors as org_selectors
 def rule_list(request: ViewerRequest) -> HttpResponse:
     org = acting_org(request)
     form = RuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule_set(actor=request.user, org=org, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("设置认定标准需要上级工会的审批权限"))
-        else:
-            messages.success(request, _("已设置认定标准"))
-            return redirect("assistance:rules")
+    if submit_form(
+        request,
+        form,
+        lambda: rule_set(actor=request.user, org=org, **form.cleaned_data),
+        _("已设置认定标准"),
+        denied=_("设置认定标准需要上级工会的审批权限"),
+    ):
+        return redirect("assistance:rules")
     return render(
         request,
         "assistance/rules.html",
@@ -91,14 +88,11 @@ def fund_list(request: ViewerRequest) -> HttpResponse:
 def fund_detail(request: ViewerRequest, pk: int) -> HttpResponse:
     fund = selectors.fund_get(viewer=request.user, pk=pk)
     form = DepositForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_service(
-            request,
-            lambda: funds.fund_deposit(actor=request.user, fund=fund, **form.cleaned_data),
-            _("已入账"),
-        )
+    if submit_form(
+        request,
+        form,
+        lambda: funds.fund_deposit(actor=request.user, fund=fund, **form.cleaned_data),
+        _("已入账"),
     ):
         return redirect("assistance:fund", pk=pk)
     records = fund.assistancerecord_set.select_related("campaign", "duplicate_of__org")
@@ -323,20 +317,19 @@ def civil_list(request: ViewerRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         org = acting_org(request)
         upload = form.cleaned_data["file"]
-        try:
-            civil = campaigns.civil_list_import(
+        if done := submit_form(
+            request,
+            form,
+            lambda: campaigns.civil_list_import(
                 actor=request.user,
                 org=org,
                 kind=form.cleaned_data["kind"],
                 fileobj=upload,
                 filename=upload.name or "",
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("您没有办理帮扶的权限"))
-        else:
-            return redirect("assistance:civil", pk=civil.pk)
+            ),
+            denied=_("您没有办理帮扶的权限"),
+        ):
+            return redirect("assistance:civil", pk=done.value.pk)
     return render(
         request,
         "assistance/civil_lists.html",

@@ -14,7 +14,7 @@ from gonghui.benefits import selectors, services
 from gonghui.benefits.forms import ComplaintForm
 from gonghui.benefits.models import Category
 from gonghui.core.decorators import member_required
-from gonghui.core.forms import apply_service_errors
+from gonghui.core.views_support import submit_form
 
 
 @member_required
@@ -60,18 +60,16 @@ def complain(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     shop = selectors.public_merchant_get(pk)
     form = ComplaintForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_submit(
-                actor=user, merchant=shop, content=form.cleaned_data["content"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("只有会员本人可以投诉"))
-        else:
-            messages.success(request, _("投诉已提交，签约工会将处理"))
-            return redirect("benefits_m:mine")
+    if submit_form(
+        request,
+        form,
+        lambda: services.complaint_submit(
+            actor=user, merchant=shop, content=form.cleaned_data["content"]
+        ),
+        _("投诉已提交，签约工会将处理"),
+        denied=_("只有会员本人可以投诉"),
+    ):
+        return redirect("benefits_m:mine")
     return render(request, "benefits/m_complain.html", {"merchant": shop, "form": form})
 
 

@@ -4,8 +4,7 @@ their approval, campaigns, redemptions, complaints. Reports live in ``report_vie
 from __future__ import annotations
 
 import segno
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,10 +24,9 @@ from gonghui.benefits.forms import (
 from gonghui.benefits.models import Category, MerchantStatus, OfferStatus
 from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import ViewerRequest, prefix_q
-from gonghui.core.views_support import run_service
+from gonghui.core.views_support import run_service, submit_form
 from gonghui.core.workflow import history_of
 
 
@@ -64,16 +62,14 @@ def merchant_new(request: ViewerRequest) -> HttpResponse:
     selectors.require_view(request.user)
     org = acting_org(request)
     form = MerchantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            merchant = services.merchant_create(actor=request.user, org=org, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("您没有在本级工会登记普惠商户的权限"))
-        else:
-            messages.success(request, _("已登记商户，待签约"))
-            return redirect(merchant.get_absolute_url())
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.merchant_create(actor=request.user, org=org, **form.cleaned_data),
+        _("已登记商户，待签约"),
+        denied=_("您没有在本级工会登记普惠商户的权限"),
+    ):
+        return redirect(done.value.get_absolute_url())
     return render(
         request, "benefits/form.html", {"form": form, "title": _("登记普惠商户"), "org": org}
     )
@@ -155,16 +151,14 @@ def offer_new(request: ViewerRequest, pk: int) -> HttpResponse:
     merchant = selectors.merchant_get(viewer=request.user, pk=pk)
     campaigns = selectors.campaign_list(viewer=request.user)
     form = OfferForm(request.POST or None, campaigns=campaigns)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_create(actor=request.user, merchant=merchant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("您没有管理该商户优惠的权限"))
-        else:
-            messages.success(request, _("已录入优惠，待审核"))
-            return redirect(merchant.get_absolute_url())
+    if submit_form(
+        request,
+        form,
+        lambda: services.offer_create(actor=request.user, merchant=merchant, **form.cleaned_data),
+        _("已录入优惠，待审核"),
+        denied=_("您没有管理该商户优惠的权限"),
+    ):
+        return redirect(merchant.get_absolute_url())
     return render(
         request,
         "benefits/form.html",
@@ -210,18 +204,16 @@ def offer_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
 def campaign_list(request: ViewerRequest) -> HttpResponse:
     selectors.require_view(request.user)
     form = CampaignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.campaign_create(
-                actor=request.user, org=acting_org(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("您没有在本级工会组织优惠活动的权限"))
-        else:
-            messages.success(request, _("已创建优惠活动"))
-            return redirect("benefits:campaign_list")
+    if submit_form(
+        request,
+        form,
+        lambda: services.campaign_create(
+            actor=request.user, org=acting_org(request), **form.cleaned_data
+        ),
+        _("已创建优惠活动"),
+        denied=_("您没有在本级工会组织优惠活动的权限"),
+    ):
+        return redirect("benefits:campaign_list")
     rows = selectors.campaign_list(viewer=request.user)
     return render(request, "benefits/campaign_list.html", {"rows": rows[:200], "form": form})
 

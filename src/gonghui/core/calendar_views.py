@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,8 +17,9 @@ from django.utils.translation import gettext_lazy
 from gonghui.core import selectors
 from gonghui.core.calendar_services import calendar_year_save, parse_schedule_lines
 from gonghui.core.decorators import superuser_required
-from gonghui.core.forms import BootstrapMixin, BoundedDateField, apply_service_errors
+from gonghui.core.forms import BootstrapMixin, BoundedDateField
 from gonghui.core.models import CalendarDay, DayKind
+from gonghui.core.views_support import submit_form
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -151,14 +151,13 @@ def calendar_edit(request: HttpRequest, year: int) -> HttpResponse:
         "published_on": entry.published_on if entry else None,
     }
     form = CalendarYearForm(request.POST or None, initial=initial, year=year)
-    if request.method == "POST" and form.is_valid():
-        try:
-            calendar_year_save(actor=request.user, year=year, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存%(year)d年节假日安排") % {"year": year})
-            return redirect("core:calendar_list")
+    if submit_form(
+        request,
+        form,
+        lambda: calendar_year_save(actor=request.user, year=year, **form.cleaned_data),
+        _("已保存%(year)d年节假日安排") % {"year": year},
+    ):
+        return redirect("core:calendar_list")
     return render(
         request,
         "core/calendar_form.html",

@@ -17,7 +17,7 @@ from gonghui.core.dateranges import date_bounds, date_range_error
 PLAIN_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
+def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: field errors by name, the rest on top."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():

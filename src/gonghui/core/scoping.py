@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
@@ -40,6 +41,12 @@ class ViewerRequest(HttpRequest):
 
     user: Viewer  # type: ignore[assignment]
     htmx: HtmxDetails
+
+
+class ExplainedRefusal(PermissionDenied):
+    """A permission refusal whose message is written for the person refused (Chinese, and safe
+    to show: it names nothing outside their scope). Pages show its message; a plain
+    ``PermissionDenied`` carries a capability code, so pages show their own sentence instead."""
 
 
 class ScopeError(RuntimeError):

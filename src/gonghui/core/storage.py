@@ -120,15 +120,19 @@ class EncryptedStorage(FileSystemStorage):
         if "w" in mode or "a" in mode or "+" in mode:
             raise ValueError("encrypted files are written through save(), never opened to write")
         plain = tempfile.SpooledTemporaryFile(max_size=_SPOOL)  # noqa: SIM115 (the File owns it)
-        with open(self.path(name), "rb") as stored:
-            if stored.read(len(MAGIC)) == MAGIC:
-                stored.seek(0)
-                decrypt_stream(stored, plain)
-            else:  # written before encryption (the migration seals these)
-                logger.warning("plaintext file in encrypted storage: %s", name)
-                stored.seek(0)
-                while block := stored.read(CHUNK):
-                    plain.write(block)
+        try:
+            with open(self.path(name), "rb") as stored:
+                if stored.read(len(MAGIC)) == MAGIC:
+                    stored.seek(0)
+                    decrypt_stream(stored, plain)
+                else:  # written before encryption (the migration seals these)
+                    logger.warning("plaintext file in encrypted storage: %s", name)
+                    stored.seek(0)
+                    while block := stored.read(CHUNK):
+                        plain.write(block)
+        except BaseException:
+            plain.close()  # a missing file or a failed decryption must not leak the spool
+            raise
         plain.seek(0)
         return File(plain, name=name)
 

@@ -17,9 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.acting import acting_org, acting_org_or_none
 from gonghui.core.decorators import officer_required
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
-from gonghui.core.views_support import run_service
+from gonghui.core.views_support import run_service, submit_form
 from gonghui.democracy import ballot_forms as forms
 from gonghui.democracy import ballot_selectors as selectors
 from gonghui.democracy import ballots as svc
@@ -49,8 +48,10 @@ def _create(request: ViewerRequest, form: Any, where: Any, context: dict[str, An
     """Both creation pages: ``where(cleaned_data)`` gives the session or the org's electorate."""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            ballot = svc.ballot_create(
+        if done := submit_form(
+            request,
+            form,
+            lambda: svc.ballot_create(
                 actor=request.user,
                 kind=data["kind"],
                 title=data["title"],
@@ -58,12 +59,10 @@ def _create(request: ViewerRequest, form: Any, where: Any, context: dict[str, An
                 seats=data["seats"],
                 pass_rule=data["pass_rule"],
                 **where(data),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已建立投票"))
-            return redirect("democracy:ballot_detail", pk=ballot.pk)
+            ),
+            _("已建立投票"),
+        ):
+            return redirect("democracy:ballot_detail", pk=done.value.pk)
     return render(request, "democracy/ballots/create.html", {"form": form, **context})
 
 
@@ -181,14 +180,13 @@ def ballot_tally(request: ViewerRequest, pk: int) -> HttpResponse:
     if ballot.state != BallotState.CLOSED:
         raise Http404
     form = forms.TallyForm(request.POST or None, ballot=ballot)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.ballot_tally(actor=request.user, ballot=ballot, shares=form.shares())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("计票完成"))
-            return redirect("democracy:ballot_detail", pk=pk)
+    if submit_form(
+        request,
+        form,
+        lambda: svc.ballot_tally(actor=request.user, ballot=ballot, shares=form.shares()),
+        _("计票完成"),
+    ):
+        return redirect("democracy:ballot_detail", pk=pk)
     response = render(request, "democracy/ballots/tally.html", {"ballot": ballot, "form": form})
     response["Cache-Control"] = "no-store"
     return response
@@ -252,8 +250,10 @@ def ballot_paper(request: ViewerRequest, pk: int) -> HttpResponse:
             return redirect("democracy:ballot_paper", pk=pk)
     if which == "tally" and tally.is_valid():
         values = {k: tally.cleaned_data[k] for k in ("returned", "invalid")}
-        try:
-            svc.ballot_paper_tally(
+        if submit_form(
+            request,
+            tally,
+            lambda: svc.ballot_paper_tally(
                 actor=request.user,
                 ballot=ballot,
                 scrutineers=tally.cleaned_data["scrutineers"],
@@ -261,13 +261,9 @@ def ballot_paper(request: ViewerRequest, pk: int) -> HttpResponse:
                 signed_off=tally.cleaned_data["signed_off"],
                 counts=tally.counts(),
                 **values,
-            )
-        except ValidationError as exc:
-            apply_service_errors(tally, exc)
-        except PermissionDenied:
-            tally.add_error(None, _("您没有办理此项的权限"))
-        else:
-            messages.success(request, _("已录入纸质选票计票结果"))
+            ),
+            _("已录入纸质选票计票结果"),
+        ):
             return redirect("democracy:ballot_detail", pk=pk)
     return render(
         request,
@@ -306,16 +302,14 @@ def ballot_rule(request: ViewerRequest) -> HttpResponse:
     org = acting_org(request)
     current = svc.ballot_rule_for(org)
     form = forms.BallotRuleForm(request.POST or None, instance=current if current.pk else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.ballot_rule_save(actor=request.user, org=org, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)  # type: ignore[arg-type]
-        except PermissionDenied:
-            form.add_error(None, _("您没有设置本级规则的权限"))
-        else:
-            messages.success(request, _("投票规则已保存"))
-            return redirect("democracy:ballot_rule")
+    if submit_form(
+        request,
+        form,
+        lambda: svc.ballot_rule_save(actor=request.user, org=org, **form.cleaned_data),
+        _("投票规则已保存"),
+        denied=_("您没有设置本级规则的权限"),
+    ):
+        return redirect("democracy:ballot_rule")
     return render(
         request, "democracy/ballots/rule.html", {"form": form, "org": org, "current": current}
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.acting import acting_org, acting_org_or_none
 from gonghui.core.decorators import officer_required
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
-from gonghui.core.views_support import run_service
+from gonghui.core.views_support import run_service, submit_form
 from gonghui.democracy import congress as svc
 from gonghui.democracy import forms, rules, selectors
 from gonghui.democracy.models import CheckInMethod, SessionState
@@ -66,16 +65,14 @@ def rule_edit(request: ViewerRequest) -> HttpResponse:
     org = acting_org(request)
     current = rules.rule_for(org)
     form = forms.RuleForm(request.POST or None, instance=current if current.pk else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rules.rule_save(actor=request.user, org=org, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)  # type: ignore[arg-type]
-        except PermissionDenied:
-            form.add_error(None, _("您没有设置本级规则的权限"))
-        else:
-            messages.success(request, _("规则已保存，下级组织未另行设置的按此执行"))
-            return redirect("democracy:rule")
+    if submit_form(
+        request,
+        form,
+        lambda: rules.rule_save(actor=request.user, org=org, **form.cleaned_data),
+        _("规则已保存，下级组织未另行设置的按此执行"),
+        denied=_("您没有设置本级规则的权限"),
+    ):
+        return redirect("democracy:rule")
     return render(
         request,
         "democracy/rule.html",
@@ -218,16 +215,14 @@ def session_edit(request: ViewerRequest, pk: int) -> HttpResponse:
     session = selectors.session_get(viewer=request.user, pk=pk)
     initial = {k: getattr(session, k) for k in svc.EDITABLE}
     form = forms.SessionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.session_update(actor=request.user, session=session, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("您没有办理此项的权限"))
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("democracy:session_detail", pk=pk)
+    if submit_form(
+        request,
+        form,
+        lambda: svc.session_update(actor=request.user, session=session, **form.cleaned_data),
+        _("已保存"),
+        denied=_("您没有办理此项的权限"),
+    ):
+        return redirect("democracy:session_detail", pk=pk)
     return render(request, "democracy/session_edit.html", {"form": form, "session": session})
 
 

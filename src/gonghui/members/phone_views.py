@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -22,8 +21,8 @@ from django.views.decorators.http import require_GET
 from gonghui.accounts.views import LoginView
 from gonghui.core import notify, registry
 from gonghui.core.decorators import member_required
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.net import client_ip
+from gonghui.core.views_support import submit_form
 from gonghui.members import activation, applications, corrections, self_service
 from gonghui.members.forms import JoinApplicationForm
 from gonghui.members.models import Member
@@ -100,15 +99,14 @@ def activate(request: HttpRequest) -> HttpResponse:
     if (response := _anonymous_only(request)) is not None:
         return response
     form = ActivationStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            claim = activation.activation_request(client=_client(request), **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            request.session[CLAIM_KEY] = claim.as_dict()
-            messages.info(request, str(activation.SENT_MESSAGE))
-            return redirect("members_m:activate_code")
+    if done := submit_form(
+        request,
+        form,
+        lambda: activation.activation_request(client=_client(request), **form.cleaned_data),
+    ):
+        request.session[CLAIM_KEY] = done.value.as_dict()
+        messages.info(request, str(activation.SENT_MESSAGE))
+        return redirect("members_m:activate_code")
     return render(request, "members/m/activate.html", {"form": form, "title": _("开通会员账号")})
 
 
@@ -121,18 +119,17 @@ def activate_code(request: HttpRequest) -> HttpResponse:
     except (KeyError, TypeError):  # no first step in this session (or a stale one)
         return redirect("members_m:activate")
     form = ActivationFinishForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = activation.activation_complete(
-                claim=claim, client=_client(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            request.session.pop(CLAIM_KEY, None)
-            login(request, user, backend="gonghui.accounts.backends.UsernameOrPhoneBackend")
-            messages.success(request, _("会员账号已开通，以后可用手机号码和密码登录"))
-            return redirect("members_m:home")
+    if done := submit_form(
+        request,
+        form,
+        lambda: activation.activation_complete(
+            claim=claim, client=_client(request), **form.cleaned_data
+        ),
+    ):
+        request.session.pop(CLAIM_KEY, None)
+        login(request, done.value, backend="gonghui.accounts.backends.UsernameOrPhoneBackend")
+        messages.success(request, _("会员账号已开通，以后可用手机号码和密码登录"))
+        return redirect("members_m:home")
     return render(
         request, "members/m/activate_code.html", {"form": form, "title": _("开通会员账号")}
     )
@@ -203,18 +200,17 @@ def card_lost(request: HttpRequest) -> HttpResponse:
     if member is None:
         return _not_member(request)
     form = CardLostForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lost = self_service.card_report_lost(actor=request.user, member=member)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("卡号 %(card)s 已挂失，不能再使用。请联系%(union)s补办新卡")
-                % {"card": lost.number, "union": member.union.name},
-            )
-            return redirect("members_m:card")
+    if done := submit_form(
+        request,
+        form,
+        lambda: self_service.card_report_lost(actor=request.user, member=member),
+    ):
+        messages.success(
+            request,
+            _("卡号 %(card)s 已挂失，不能再使用。请联系%(union)s补办新卡")
+            % {"card": done.value.number, "union": member.union.name},
+        )
+        return redirect("members_m:card")
     return render(
         request,
         "members/m/card_lost.html",
@@ -258,14 +254,14 @@ def correction_new(request: HttpRequest) -> HttpResponse:
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data.get(f, "") for f in corrections.CORRECTABLE}
-        try:
-            corrections.correction_request(
+        if submit_form(
+            request,
+            form,
+            lambda: corrections.correction_request(
                 actor=request.user, member=member, values=values, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("更正申请已提交，所在工会审核后会通知您"))
+            ),
+            _("更正申请已提交，所在工会审核后会通知您"),
+        ):
             return redirect("members_m:profile")
     current = {
         f: corrections.current_value(member, f)
@@ -317,14 +313,14 @@ def join(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         union = org_selectors.directory_get(code=data.pop("union"))
-        try:
-            if union is None:
-                raise ValidationError({"union": _("组织目录中没有这个编码")})
-            applications.join_apply(applicant=request.user, union=union, **data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("入会申请已提交，请等待工会审批"))
+        if union is None:
+            form.add_error("union", _("组织目录中没有这个编码"))
+        elif submit_form(
+            request,
+            form,
+            lambda: applications.join_apply(applicant=request.user, union=union, **data),
+            _("入会申请已提交，请等待工会审批"),
+        ):
             return redirect("members_m:join")
     return render(
         request,

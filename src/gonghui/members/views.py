@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gonghui.core import dicts
 from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.core.search_tokens import resolve_search, search_query
-from gonghui.core.views_support import run_service
+from gonghui.core.views_support import run_service, submit_form
 from gonghui.members import applications, cards, selectors, services
 from gonghui.members.forms import (
     MemberFilterForm,
@@ -112,16 +111,20 @@ def member_register(request: ViewerRequest) -> HttpResponse:
     form = MemberRegisterForm(request.POST or None, initial={"union": acting})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+
+        def register() -> Member:
             data["union"] = org_selectors.org_for_form(viewer=request.user, code=data["union"])
-            member = services.member_register(actor=request.user, **data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error("union", _("您没有在该工会登记会员的权限"))
-        else:
-            messages.success(request, _("已登记会员：%(name)s") % {"name": member.name})
-            return redirect("members:detail", pk=member.pk)
+            return services.member_register(actor=request.user, **data)
+
+        if done := submit_form(
+            request,
+            form,
+            register,
+            lambda member: _("已登记会员：%(name)s") % {"name": member.name},
+            denied=_("您没有在该工会登记会员的权限"),
+            denied_field="union",
+        ):
+            return redirect("members:detail", pk=done.value.pk)
     return render(request, "members/form.html", {"form": form, "title": _("登记会员")})
 
 
@@ -259,20 +262,20 @@ def transfer_issue(request: ViewerRequest, pk: int) -> HttpResponse:
         target = next(
             iter(directory_search(query=form.cleaned_data["to_union"].upper(), limit=1)), None
         )
-        try:
-            if target is None or target.code != form.cleaned_data["to_union"].upper():
-                raise ValidationError({"to_union": _("组织目录中没有这个编码")})
-            transfer = services.transfer_issue(
+        if target is None or target.code != form.cleaned_data["to_union"].upper():
+            form.add_error("to_union", _("组织目录中没有这个编码"))
+        elif done := submit_form(
+            request,
+            form,
+            lambda: services.transfer_issue(
                 actor=request.user,
                 member=member,
                 to_union=target,
                 reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已开具转会，待%(org)s接收") % {"org": target.name})
-            return redirect("members:transfer_letter", pk=transfer.pk)
+            ),
+            _("已开具转会，待%(org)s接收") % {"org": target.name},
+        ):
+            return redirect("members:transfer_letter", pk=done.value.pk)
     return render(
         request,
         "members/form.html",

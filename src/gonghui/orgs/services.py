@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat, Substr
@@ -22,7 +22,13 @@ from django.utils.translation import ngettext
 from gonghui.core import cache_versions, counters, registry, rollups
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import normalize_code, validate_region_code, validate_uscc
-from gonghui.core.scoping import Viewer, prefix_q, require_capability, within
+from gonghui.core.scoping import (
+    ExplainedRefusal,
+    Viewer,
+    prefix_q,
+    require_capability,
+    within,
+)
 from gonghui.orgs import counters as org_counters
 from gonghui.orgs.capabilities import CAPABILITIES, grant_refusal
 from gonghui.orgs.models import (
@@ -530,7 +536,7 @@ def employer_update(
 # --- posts ------------------------------------------------------------------------------------
 
 
-class GrantRefused(PermissionDenied):
+class GrantRefused(ExplainedRefusal):
     """The post carries capabilities the actor lacks; its message (Chinese) names them. The
     org is already known to be in the actor's scope, so saying so leaks nothing."""
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gonghui.core.decorators import officer_required
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
+from gonghui.core.views_support import submit_form
 from gonghui.orgs import selectors, services
 from gonghui.orgs.forms import (
     OrgCreateForm,
@@ -22,7 +21,7 @@ from gonghui.orgs.forms import (
     OrgMergeForm,
     OrgMoveForm,
 )
-from gonghui.orgs.models import Org, OrgKind
+from gonghui.orgs.models import Employer, Org, OrgKind
 
 
 def _org_context(request: ViewerRequest, org: Org, **extra: Any) -> dict[str, Any]:
@@ -100,14 +99,13 @@ def create_child(request: ViewerRequest, code: str) -> HttpResponse:
     parent = selectors.org_get(viewer=request.user, code=code)
     require_capability(request.user, "orgs.manage", parent.path)
     form = OrgCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.org_create(actor=request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新建组织：%(name)s") % {"name": org.name})
-            return redirect("orgs:detail", code=org.code)
+    if done := submit_form(
+        request,
+        form,
+        lambda: services.org_create(actor=request.user, parent=parent, **form.cleaned_data),
+        lambda org: _("已新建组织：%(name)s") % {"name": org.name},
+    ):
+        return redirect("orgs:detail", code=done.value.code)
     return render(
         request, "orgs/form.html", _org_context(request, parent, form=form, title=_("新建下级组织"))
     )
@@ -119,14 +117,13 @@ def edit(request: ViewerRequest, code: str) -> HttpResponse:
     require_capability(request.user, "orgs.manage", org.path)
     initial = {f: getattr(org, f) for f in OrgEditForm.base_fields}
     form = OrgEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.org_update(actor=request.user, org=org, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("orgs:detail", code=org.code)
+    if submit_form(
+        request,
+        form,
+        lambda: services.org_update(actor=request.user, org=org, **form.cleaned_data),
+        _("已保存"),
+    ):
+        return redirect("orgs:detail", code=org.code)
     return render(
         request, "orgs/form.html", _org_context(request, org, form=form, title=_("修改组织信息"))
     )
@@ -144,14 +141,13 @@ def _structural_action(
         raise PermissionDenied("orgs.manage")
     require_capability(request.user, "orgs.manage", org.parent.path)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = action(org, form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, success % {"name": org.name})
-            return redirect("orgs:detail", code=result.code)
+    if done := submit_form(
+        request,
+        form,
+        lambda: action(org, form.cleaned_data),
+        success % {"name": org.name},
+    ):
+        return redirect("orgs:detail", code=done.value.code)
     return render(request, "orgs/form.html", _org_context(request, org, form=form, title=title))
 
 
@@ -255,13 +251,17 @@ def employer_create(request: ViewerRequest, code: str) -> HttpResponse:
     form = EmployerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+
+        def create() -> Employer:
             data["union"] = _employer_union(request, data["union"])
-            employer = services.employer_create(actor=request.user, registered_by=org, **data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记用人单位：%(name)s") % {"name": employer.name})
+            return services.employer_create(actor=request.user, registered_by=org, **data)
+
+        if submit_form(
+            request,
+            form,
+            create,
+            lambda employer: _("已登记用人单位：%(name)s") % {"name": employer.name},
+        ):
             return redirect("orgs:detail", code=org.code)
     return render(
         request, "orgs/form.html", _org_context(request, org, form=form, title=_("登记用人单位"))
@@ -279,13 +279,12 @@ def employer_edit(request: ViewerRequest, pk: int) -> HttpResponse:
     form = EmployerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+
+        def update() -> None:
             data["union"] = _employer_union(request, data["union"])
             services.employer_update(actor=request.user, employer=employer, **data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存"))
+
+        if submit_form(request, form, update, _("已保存")):
             return redirect("orgs:employer_list")
     org = employer.union or employer.registered_by
     return render(

@@ -21,6 +21,7 @@ from gonghui.core.decorators import member_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.net import client_ip
 from gonghui.core.observability import hide_user
+from gonghui.core.views_support import submit_form
 from gonghui.orgs.selectors import directory_get
 from gonghui.voice import proposals, selectors, services
 from gonghui.voice.forms import FollowForm, MemberAppealForm, RateForm, ReasonForm
@@ -47,7 +48,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     form = MemberAppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+
+        def submit_appeal() -> Appeal:
             to_org = None
             code = (data.pop("to_org") or "").strip()
             if data["kind"] == AppealKind.LETTER and code:
@@ -55,15 +57,15 @@ def submit(request: HttpRequest) -> HttpResponse:
                 if to_org is None:
                     raise ValidationError({"to_org": _("组织目录中没有该工会编码")})
             attachment = data.pop("attachment")
-            appeal = services.appeal_submit(
+            return services.appeal_submit(
                 actor=user,
                 to_org=to_org,
                 attachments=[attachment] if attachment else [],
                 **data,
             )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+
+        if done := submit_form(request, form, submit_appeal):
+            appeal = done.value
             if appeal.anonymous:
                 # Shown in this answer and never again (no redirect: it would need the session).
                 return render(request, "voice/m_follow_code.html", {"appeal": appeal})
@@ -183,14 +185,13 @@ def proposal_submit(request: HttpRequest) -> HttpResponse:
     """A member's 合理化建议 (individual, or a team they lead)."""
     user = request.user
     form = MemberProposalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            proposal = proposals.proposal_submit(actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已提交合理化建议，编号 %(no)s") % {"no": proposal.number})
-            return redirect("voice_m:list")
+    if submit_form(
+        request,
+        form,
+        lambda: proposals.proposal_submit(actor=user, **form.cleaned_data),
+        lambda proposal: _("已提交合理化建议，编号 %(no)s") % {"no": proposal.number},
+    ):
+        return redirect("voice_m:list")
     has_member = getattr(user, "member", None) is not None
     return render(
         request,

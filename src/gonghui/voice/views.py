@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,11 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response, export_start
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest, holds_anywhere
-from gonghui.core.views_support import run_service
+from gonghui.core.views_support import run_service, submit_form
 from gonghui.orgs import selectors as org_selectors
 from gonghui.voice import reports, selectors, services
 from gonghui.voice.forms import (
@@ -33,7 +32,7 @@ from gonghui.voice.forms import (
     ReplyForm,
     TransferForm,
 )
-from gonghui.voice.models import AppealKind, AppealStatus, Channel
+from gonghui.voice.models import Appeal, AppealKind, AppealStatus, Channel
 
 
 def _filters(request: ViewerRequest) -> selectors.AppealFilters:
@@ -109,22 +108,26 @@ def appeal_enter(request: ViewerRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+
+        def enter() -> Appeal:
             org = org_selectors.org_for_form(viewer=request.user, code=data.pop("org"))
             attachment = data.pop("attachment")
-            appeal = services.appeal_enter(
+            return services.appeal_enter(
                 actor=request.user,
                 org=org,
                 attachments=[attachment] if attachment else [],
                 **data,
             )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error("org", _("您没有在该工会登记诉求的权限"))
-        else:
-            messages.success(request, _("已登记诉求 %(no)s") % {"no": appeal.number})
-            return redirect(appeal.get_absolute_url())
+
+        if done := submit_form(
+            request,
+            form,
+            enter,
+            lambda appeal: _("已登记诉求 %(no)s") % {"no": appeal.number},
+            denied=_("您没有在该工会登记诉求的权限"),
+            denied_field="org",
+        ):
+            return redirect(done.value.get_absolute_url())
     return render(request, "voice/form.html", {"form": form, "title": _("代为登记诉求")})
 
 

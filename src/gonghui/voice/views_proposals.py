@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,10 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import ViewerRequest
-from gonghui.core.views_support import run_service
+from gonghui.core.views_support import run_service, submit_form
 from gonghui.orgs import selectors as org_selectors
 from gonghui.voice import forums, proposals, selectors
 from gonghui.voice.forms_proposals import (
@@ -31,7 +30,7 @@ from gonghui.voice.forms_proposals import (
     ReviewForm,
     RewardForm,
 )
-from gonghui.voice.models import ProposalStatus
+from gonghui.voice.models import Forum, Proposal, ProposalCampaign, ProposalStatus
 from gonghui.voice.views import _require_view
 
 
@@ -70,20 +69,25 @@ def proposal_new(request: ViewerRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            org = org_selectors.org_for_form(viewer=request.user, code=data.pop("org"))
-            pk = data.pop("campaign")
-            campaign = proposals.campaign_get(viewer=request.user, pk=pk) if pk else None
-            proposal = proposals.proposal_submit(
-                actor=request.user, org=org, campaign=campaign, **data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except (PermissionDenied, Http404):
-            form.add_error("org", _("您没有在该工会登记合理化建议的权限"))
-        else:
-            messages.success(request, _("已登记合理化建议 %(no)s") % {"no": proposal.number})
-            return redirect(proposal.get_absolute_url())
+
+        def submit() -> Proposal:
+            try:  # a union or a campaign outside the officer's subtree: not theirs to file in
+                org = org_selectors.org_for_form(viewer=request.user, code=data.pop("org"))
+                pk = data.pop("campaign")
+                campaign = proposals.campaign_get(viewer=request.user, pk=pk) if pk else None
+            except Http404 as exc:
+                raise PermissionDenied from exc
+            return proposals.proposal_submit(actor=request.user, org=org, campaign=campaign, **data)
+
+        if done := submit_form(
+            request,
+            form,
+            submit,
+            lambda proposal: _("已登记合理化建议 %(no)s") % {"no": proposal.number},
+            denied=_("您没有在该工会登记合理化建议的权限"),
+            denied_field="org",
+        ):
+            return redirect(done.value.get_absolute_url())
     return render(request, "voice/form.html", {"form": form, "title": _("登记合理化建议")})
 
 
@@ -150,16 +154,14 @@ def campaign_list(request: ViewerRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         org = acting_org_or_none(request)
-        try:
+
+        def create() -> ProposalCampaign:
             if org is None:
                 raise PermissionDenied
-            campaign = proposals.campaign_create(actor=request.user, org=org, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("您没有发起活动的权限"))
-        else:
-            return redirect(campaign.get_absolute_url())
+            return proposals.campaign_create(actor=request.user, org=org, **form.cleaned_data)
+
+        if done := submit_form(request, form, create, denied=_("您没有发起活动的权限")):
+            return redirect(done.value.get_absolute_url())
     rows = proposals.campaign_list(viewer=request.user)[:100]
     return render(request, "voice/campaign_list.html", {"rows": rows, "form": form})
 
@@ -181,16 +183,14 @@ def forum_list(request: ViewerRequest) -> HttpResponse:
     form = ForumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         org = acting_org_or_none(request)
-        try:
+
+        def create() -> Forum:
             if org is None:
                 raise PermissionDenied
-            forum = forums.forum_create(actor=request.user, org=org, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("您没有登记座谈会的权限"))
-        else:
-            return redirect(forum.get_absolute_url())
+            return forums.forum_create(actor=request.user, org=org, **form.cleaned_data)
+
+        if done := submit_form(request, form, create, denied=_("您没有登记座谈会的权限")):
+            return redirect(done.value.get_absolute_url())
     rows = forums.forum_list(viewer=request.user)[:100]
     return render(request, "voice/forum_list.html", {"rows": rows, "form": form})
 
@@ -199,16 +199,14 @@ def forum_list(request: ViewerRequest) -> HttpResponse:
 def forum_detail(request: ViewerRequest, pk: int) -> HttpResponse:
     forum = forums.forum_get(viewer=request.user, pk=pk)
     form = ForumItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            forums.forum_item_add(actor=request.user, forum=forum, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("您没有办理该座谈会事项的权限"))
-        else:
-            messages.success(request, _("已登记并转为跟踪办理"))
-            return redirect(forum.get_absolute_url())
+    if submit_form(
+        request,
+        form,
+        lambda: forums.forum_item_add(actor=request.user, forum=forum, **form.cleaned_data),
+        _("已登记并转为跟踪办理"),
+        denied=_("您没有办理该座谈会事项的权限"),
+    ):
+        return redirect(forum.get_absolute_url())
     items = forum.items.select_related("appeal", "proposal")
     return render(
         request, "voice/forum_detail.html", {"forum": forum, "items": items, "form": form}
