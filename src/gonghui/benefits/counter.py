@@ -149,7 +149,7 @@ def usable_offers(merchant: Merchant, member: Member, today: dt.date) -> list[Of
     counters and the member's uses of every candidate in one statement (not one per offer)."""
     segments: list[str] | None = None
     candidates = []
-    for offer in caching.live_offer_rules(merchant.pk, today):
+    for offer in caching.live_offer_rules(merchant, today):
         if offer.segment:
             segments = member_segments(member) if segments is None else segments
         if not _rule_refusal(offer, member, today, segments)[1]:
@@ -397,7 +397,7 @@ def _take(offer: Offer, member: Member, discount: Decimal, today: dt.date) -> bo
 
 def _offer_here(merchant: Merchant, offer_id: int) -> Offer | None:
     """The offer's rules as cached (live offers), else as stored (to say why it is refused)."""
-    offer = caching.offer_rules(merchant.pk).get(offer_id)
+    offer = caching.offer_rules(merchant.pk, merchant).get(offer_id)
     if offer is None:
         offer = (
             Offer.objects.select_related("campaign")
