@@ -119,9 +119,10 @@ def _package(path: str, func: str) -> str:
     return "stdlib and builtins" if path != "~" else "builtins"
 
 
-def _measure(name: str, calls: list[Callable[[], Any]], profile: bool) -> None:
-    driver = _driver_time()
-    caches = _cache_calls()
+def _measure(
+    name: str, calls: list[Callable[[], Any]], profile: bool, counters: tuple[Any, Any]
+) -> None:
+    driver, caches = counters
     k0, s0 = caches(), len(STATEMENTS)
     walls, cpus, sqls = [], [], []
     profiler = cProfile.Profile() if profile else None
@@ -181,6 +182,7 @@ def run(pairs: int = 200, profile: bool = False) -> None:
     from gonghui.members.cards import card_token
 
     app = WSGIHandler()
+    counters = (_driver_time(), _cache_calls())
     offer_id, numbers, staff = benefits.build(pairs * 2)  # quota: 80 % of them
     counter = {"Authorization": f"Bearer {token_issue(user=staff)}"}
 
@@ -193,7 +195,12 @@ def run(pairs: int = 200, profile: bool = False) -> None:
         _wsgi_call(app, "POST", "/api/redemptions", body, {**counter, **key})
 
     pair(pairs * 2 - 1)  # warm: caches, plans, imports
-    _measure("counter pair (verify + redeem)", [lambda i=i: pair(i) for i in range(pairs)], profile)
+    _measure(
+        "counter pair (verify + redeem)",
+        [lambda i=i: pair(i) for i in range(pairs)],
+        profile,
+        counters,
+    )
 
     chair, people = search.build(2000)
     officer = {"Authorization": f"Bearer {token_issue(user=chair)}"}
@@ -203,7 +210,7 @@ def run(pairs: int = 200, profile: bool = False) -> None:
         _wsgi_call(app, "POST", "/api/members/search", body, officer)
 
     find()
-    _measure("member search by full ID", [find] * pairs, profile)
+    _measure("member search by full ID", [find] * pairs, profile, counters)
 
 
 def main() -> None:

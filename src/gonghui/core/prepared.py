@@ -17,9 +17,9 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.db import connections
-from django.db.transaction import TransactionManagementError
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 
