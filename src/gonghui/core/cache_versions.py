@@ -46,7 +46,7 @@ def remembered(key: str, version: str, load: Callable[[], T], ttl: float) -> T:
     now = time.monotonic()
     hit = _local.get(key)
     if hit is not None and hit[0] == version and now - hit[1] < ttl:
-        return hit[2]  # type: ignore[no-any-return]
+        return hit[2]
     value = load()
     if len(_local) >= LOCAL_MAX:
         _local.clear()

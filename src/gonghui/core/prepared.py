@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
@@ -42,12 +42,13 @@ class Prepared(Generic[M]):
         connection = connections[alias]
         cached = getattr(self._local, alias, None)
         if cached is not None and cached[0].connection is connection:
-            return cached  # type: ignore[no-any-return]
+            return cached
         markers = {name: Marker(f"\x00{name}\x00") for name in self._names}
         queryset = self._build(**markers)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        if compiler.annotation_col_map or queryset._prefetch_related_lookups:
+        prefetch = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+        if compiler.annotation_col_map or prefetch:
             raise ValueError("a prepared query reads model rows only")
         # Each parameter: the index of the caller's value, or the compiled constant itself.
         slots = [
