@@ -63,19 +63,21 @@ INSTALLED_APPS = [
     "gonghui.demo",
 ]
 
+# Sessions, CSRF, authentication, messages and htmx are Django's and django-htmx's, standing aside
+# for a bearer-token call of /api/ (core.middleware.token_api_request: the API's lean path).
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "gonghui.core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "gonghui.core.middleware.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "gonghui.core.middleware.SessionMiddleware",
     "gonghui.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "gonghui.core.middleware.CsrfViewMiddleware",
+    "gonghui.core.middleware.AuthenticationMiddleware",
+    "gonghui.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "gonghui.core.middleware.HtmxMiddleware",
     # After authentication so that the 400 page shows the officer's menu.
     "gonghui.core.middleware.InvalidInputMiddleware",
     "gonghui.core.middleware.RequestContextMiddleware",
@@ -180,9 +182,7 @@ if GONGHUI_AUDIT_RETENTION_DAYS < 183:
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "gonghui.core.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -6,7 +6,6 @@ import re
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
-from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -93,21 +92,24 @@ class User(AbstractUser):
 
     @cached_property
     def active_posts(self) -> list[Post]:
-        """Read once per request, and from the shared cache under the tree's version token
-        (every service changing an org, a path or a post replaces it): the fixed cost of an
-        officer's request is not a query of the posts (issue 18 item 5)."""
+        """Read once per request, and kept by the worker process under the tree's version token
+        (every service changing an org, a path or a post replaces it; one look at the shared
+        cache per request): the fixed cost of an officer's request is not a query of the posts
+        (issue 18 item 5). The posts are shared by the process's requests: read-only."""
         if not self.is_authenticated or self.account_type != AccountType.OFFICER:
             return []
-        key = f"accounts:posts:{self.pk}:{cache_versions.current(TREE_VERSION_KEY)}"
-        posts = cache.get(key)
-        if posts is None:
-            posts = list(
+
+        def load() -> list[Post]:
+            return list(
                 Post.objects.filter(user=self, active=True, org__status=OrgStatus.ACTIVE)
                 .select_related("org")
                 .order_by("org_path", "role")
             )
-            cache.set(key, posts, POSTS_TTL)
-        return posts
+
+        version = cache_versions.current(TREE_VERSION_KEY)
+        return list(
+            cache_versions.remembered(f"accounts:posts:{self.pk}", version, load, POSTS_TTL)
+        )
 
     @cached_property
     def post_capabilities(self) -> list[tuple[str, frozenset[str]]]:

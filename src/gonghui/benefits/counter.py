@@ -24,8 +24,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,22 +148,14 @@ def usable_offers(merchant: Merchant, member: Member, today: dt.date) -> list[Of
     counters and the member's uses of every candidate in one statement (not one per offer)."""
     segments: list[str] | None = None
     candidates = []
-    for offer in caching.live_offer_rules(merchant.pk, today):
+    for offer in caching.live_offer_rules(merchant, today):
         if offer.segment:
             segments = member_segments(member) if segments is None else segments
         if not _rule_refusal(offer, member, today, segments)[1]:
             candidates.append(offer)
     if not candidates:
         return []
-    mine = Redemption.objects.filter(offer=OuterRef("pk"), member=member)
-    rows = (
-        Offer.objects.filter(pk__in=[o.pk for o in candidates])
-        .annotate(
-            today=_count(mine.filter(day=today)),
-            total=_count(mine),
-        )
-        .values_list("pk", "used", "spent", "today", "total")
-    )
+    rows = _counts(candidates, member, today)
     counts = {pk: rest for pk, *rest in rows}
     usable = []
     for offer in candidates:
@@ -184,9 +175,25 @@ def usable_offers(merchant: Merchant, member: Member, today: dt.date) -> list[Of
     return usable
 
 
-def _count(uses: QuerySet[Redemption]) -> Any:
-    counted = uses.order_by().values("member").annotate(n=Count("id")).values("n")
-    return Coalesce(Subquery(counted), 0)
+# The counters of the candidate offers and the member's uses of each (today, in all): one
+# statement of fixed text per number of candidates (no ORM compilation per request).
+_COUNTS = (
+    "SELECT o.id, o.used, o.spent,"
+    " (SELECT COUNT(*) FROM benefits_redemption r"
+    " WHERE r.offer_id = o.id AND r.member_id = %s AND r.day = %s),"
+    " (SELECT COUNT(*) FROM benefits_redemption r WHERE r.offer_id = o.id AND r.member_id = %s)"
+    " FROM benefits_offer o WHERE o.id IN ({})"
+)
+
+
+def _counts(offers: list[Offer], member: Member, today: dt.date) -> list[tuple[Any, ...]]:
+    day = connection.ops.adapt_datefield_value(today)
+    sql = _COUNTS.format(", ".join(["%s"] * len(offers)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [member.pk, day, member.pk, *(o.pk for o in offers)])
+        rows = cursor.fetchall()
+    # str(): SQLite answers the spent amount as a number, PostgreSQL as a Decimal
+    return [(pk, used, Decimal(str(spent)), day_n, all_n) for pk, used, spent, day_n, all_n in rows]
 
 
 def refusal(offer: Offer, member: Member, today: dt.date) -> tuple[str, str]:
@@ -397,7 +404,7 @@ def _take(offer: Offer, member: Member, discount: Decimal, today: dt.date) -> bo
 
 def _offer_here(merchant: Merchant, offer_id: int) -> Offer | None:
     """The offer's rules as cached (live offers), else as stored (to say why it is refused)."""
-    offer = caching.offer_rules(merchant.pk).get(offer_id)
+    offer = caching.offer_rules(merchant.pk, merchant).get(offer_id)
     if offer is None:
         offer = (
             Offer.objects.select_related("campaign")

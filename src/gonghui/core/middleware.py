@@ -1,10 +1,17 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import middleware as messages_middleware
+from django.contrib.sessions import middleware as sessions_middleware
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.middleware import csrf
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_htmx import middleware as htmx_middleware
 
 from gonghui.core.audit import request_ip
 from gonghui.core.net import client_ip
@@ -110,3 +117,47 @@ class InvalidInputMiddleware:
             "fields": "、".join(fields)
         }
         return render(request, "400.html", {"message": message}, status=400)
+
+
+# --- the lean path of the token API (issue 18 items 4 and 5) -------------------------------------
+# A call of /api/ with a bearer token carries no session cookie that matters, no CSRF token, no
+# flash messages and no htmx: the middleware below stand aside for it (the settings name them in
+# place of Django's). A bearer request is authenticated by its token only (a session cookie sent
+# beside it is not read); pages and session calls of the API run them as before.
+
+
+def token_api_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/") and request.META.get(
+        "HTTP_AUTHORIZATION", ""
+    ).startswith("Bearer ")
+
+
+class _WebOnly:
+    def __call__(self, request: HttpRequest) -> Any:
+        if token_api_request(request):
+            return self.get_response(request)  # type: ignore[attr-defined]
+        return super().__call__(request)  # type: ignore[misc]
+
+
+class SessionMiddleware(_WebOnly, sessions_middleware.SessionMiddleware):
+    pass
+
+
+class CsrfViewMiddleware(_WebOnly, csrf.CsrfViewMiddleware):
+    pass
+
+
+class MessageMiddleware(_WebOnly, messages_middleware.MessageMiddleware):
+    pass
+
+
+class HtmxMiddleware(_WebOnly, htmx_middleware.HtmxMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    def __call__(self, request: HttpRequest) -> Any:
+        if token_api_request(request):
+            request.user = AnonymousUser()  # until the token names the account (BearerAuth)
+            return self.get_response(request)
+        return super().__call__(request)

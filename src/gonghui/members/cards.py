@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
@@ -25,6 +26,7 @@ from stdnum import luhn
 from gonghui.core import counters, ratelimit
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import mask_card_number
+from gonghui.core.prepared import Prepared
 from gonghui.core.scoping import Viewer, require_capability
 from gonghui.members.models import Card, CardSequence, CardStatus, Member
 from gonghui.orgs.models import PATH_STEP, Org
@@ -158,16 +160,23 @@ def _mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1) if name else ""
 
 
+def _card_read(number: str) -> QuerySet[Card]:
+    return Card.objects.select_related("member__union").filter(number=number)[:1]
+
+
+# The card with its member and union: compiled once (the counter reads it twice a redemption).
+_CARD = Prepared(_card_read, "number")
+_CARD_LOCKED = Prepared(
+    lambda number: _card_read(number).select_for_update(no_key=True, of=("member",)), "number"
+)
+
+
 def card_state(card_no: str, *, lock: bool = False) -> tuple[Verification, Card | None]:
     """Whether a card may be used now (active, its holder still a member), without a proof; the
     valid card with its member and union, read once. ``lock``: the same statement takes the
     member's row lock (no key update) for the caller's transaction, so that the member's own
     writes (the counter's per-member limits) run one at a time."""
-    card = Card.objects.select_related("member__union").filter(number=card_no)
-    if lock:
-        card = card.select_for_update(no_key=True, of=("member",))
-    card = card[:1]
-    found = next(iter(card), None)
+    found = (_CARD_LOCKED if lock else _CARD).first(card_no)
     if found is None:
         return Verification(False, _("卡号不存在")), None
     member = found.member

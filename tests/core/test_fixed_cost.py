@@ -1,0 +1,74 @@
+"""Issue 18 items 4 and 5: the per-request fixed cost of the token API (lean middleware path,
+values kept per process under version tokens, querysets compiled once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from gonghui.accounts.services import token_issue
+from gonghui.core import cache_versions
+from gonghui.core.prepared import Prepared
+from gonghui.members.models import Card
+from tests.conftest import Cast
+from tests.factories import card_of, members
+
+
+def test_a_bearer_call_of_the_api_sets_no_session_or_csrf_cookie(cast: Cast) -> None:
+    client = Client()
+    token = token_issue(user=cast.county_officer)
+    response = client.get("/api/orgs/EAST", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies and "csrftoken" not in response.cookies
+    assert "Content-Security-Policy" in response.headers and "X-Request-ID" in response.headers
+
+
+def test_a_bad_bearer_token_is_401_even_beside_a_logged_in_session(cast: Cast) -> None:
+    """The lean path reads no session: a bearer request stands or falls by its token."""
+    client = Client()
+    client.force_login(cast.county_officer)
+    assert client.get("/api/orgs/EAST").status_code == 200  # the session still opens the API
+    response = client.get("/api/orgs/EAST", headers={"Authorization": "Bearer gh_unknown"})
+    assert response.status_code == 401 and response.json()["detail"]
+
+
+def test_remembered_reloads_when_the_version_changes_and_not_before() -> None:
+    loads: list[int] = []
+
+    def load() -> int:
+        loads.append(1)
+        return len(loads)
+
+    version = cache_versions.current("test:fixed-cost")
+    assert cache_versions.remembered("test:k", version, load, ttl=60) == 1
+    assert cache_versions.remembered("test:k", version, load, ttl=60) == 1  # kept
+    cache_versions.bump("test:fixed-cost")
+    version = cache_versions.current("test:fixed-cost")
+    assert cache_versions.remembered("test:k", version, load, ttl=60) == 2  # reloaded
+    assert cache_versions.remembered("test:k", version, load, ttl=0) == 3  # past its TTL
+
+
+def test_current_many_joins_the_tokens_in_order() -> None:
+    a, b = cache_versions.current("test:a"), cache_versions.current("test:b")
+    assert cache_versions.current_many("test:a", "test:b") == f"{a}:{b}"
+
+
+def _card_query(number: Any) -> Any:
+    return Card.objects.select_related("member__union").filter(number=number)[:1]
+
+
+def test_a_prepared_query_answers_what_the_queryset_answers(
+    cast: Cast, django_assert_num_queries: Any
+) -> None:
+    first, second = members(cast, 2)
+    prepared = Prepared(_card_query, "number")
+    for member in (first, second):  # compiled once, run with each number
+        number = card_of(member)
+        with django_assert_num_queries(1):  # the member and union come with the card
+            card = prepared.first(number)
+            assert card is not None and card.member.union.name == member.union.name
+        expected = _card_query(number)[0]
+        assert (card.pk, card.number, card.member.pk) == (expected.pk, number, member.pk)
+        assert card.member.id_number == member.id_number  # the field's converter ran
+    assert prepared.first("0000000000000") is None
