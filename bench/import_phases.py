@@ -79,11 +79,12 @@ def _child_timed(fn: Any) -> Any:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return fn(*args, **kwargs)
         finally:
             SPENT["worker: block"] += time.perf_counter() - started
+            SPENT["worker: block, CPU"] += time.process_time() - cpu
             calls[0] += 1
             if calls[0] % 10 == 0:
                 print(f"worker after {calls[0]} blocks: {dict(SPENT)}", file=sys.stderr)

@@ -18,7 +18,7 @@ from gonghui.core import counters
 from gonghui.core.importing import worker
 from gonghui.core.importing.jobs import execute_import_job, job_create
 from gonghui.core.models import ImportJob, JobStatus, OrgCounter
-from gonghui.members import import_encode, import_worker
+from gonghui.members import import_encode, import_pg, import_worker
 from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Card, Member, MembershipChange
 from gonghui.members.services import member_register
@@ -269,3 +269,39 @@ def test_binary_copy_fields_are_encoded_as_postgresql_reads_them() -> None:
     )
     assert import_encode.table([]) == b"PGCOPY\n\xff\r\n\x00" + bytes(8) + b"\xff\xff"
     assert import_encode.row_head(4, "integer")(7) == b"\x00\x04\x00\x00\x00\x04\x00\x00\x00\x07"
+
+
+@postgres_only
+def test_a_first_load_through_the_worker_loads_unindexed_and_rebuilds(
+    cast: Cast, worker_path: None, monkeypatch: Any
+) -> None:
+    from tests.members.test_import_fast import _schema
+
+    before = _schema()
+    indexes_while_loading: list[int] = []
+    real_copy = import_pg.copy_bytes
+
+    def counting(raw: Any, model: Any, *args: Any) -> None:
+        with raw.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_indexes WHERE tablename = %s", [model._meta.db_table]
+            )
+            indexes_while_loading.append(cursor.fetchone()[0])
+        real_copy(raw, model, *args)
+
+    monkeypatch.setattr(import_pg, "copy_bytes", counting)
+    job = job_create(
+        importer=MemberImporter,
+        actor=fresh(cast.grassroots_officer),
+        org_path=cast.grassroots.path,
+        fileobj=io.BytesIO(roster(7)),
+        filename="会员.xlsx",
+        options={"org": cast.grassroots.code, "initial": True},
+    )
+    execute_import_job(job)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.message
+    assert indexes_while_loading and set(indexes_while_loading) == {1}
+    assert _schema() == before
+    assert Member.objects.count() == 7 and Card.objects.count() == 7
+    assert counters.drift_at([cast.grassroots.path]) == []

@@ -203,9 +203,18 @@ class _Encoders:
         self.id_type, self.gender = cached(enc["id_type"]), cached(enc["gender"])
         self.birth, self.joined = cached(enc["birth_date"]), cached(enc["joined_on"])
         self.text = import_encode.encoder("text")
-        columns = bulk.MEMBER_COLUMNS  # the texts between the birth date and the flag
+        columns = bulk.MEMBER_COLUMNS  # the seven texts between the birth date and the flag
         between = columns[columns.index("birth_date") + 1 : columns.index("migrant_worker")]
         self.dicts = [(f, cached(enc[f])) for f in between]
+        assert between == (
+            "ethnicity",
+            "education",
+            "political_status",
+            "skill_level",
+            "household_type",
+            "household_place",
+            "employment_status",
+        )
         self.flag = enc["migrant_worker"]
         self.new_employment = cached(enc["new_employment"])
         self.employer = cached(enc["employer_id"])
@@ -238,6 +247,7 @@ class _Encoders:
         self.unions: dict[int, tuple[bytes, bytes]] = {}
         self.tally = import_tally.NewMemberTally()
         self.updatable = UPDATABLE
+        self.initial = importer.initial
 
     def _union(self, union: Any) -> tuple[bytes, bytes]:
         """The union's bytes in a member row (id, path) and in a history row."""
@@ -269,6 +279,10 @@ class _Encoders:
             self.tail,
         )
         change_now, pack, updatable = self.change_now, self.tally.pack, self.updatable
+        initial = self.initial
+        ethnicity, education, political, skill, household, place, employment = (
+            encode for _field, encode in dicts
+        )
         out = []
         for v in values:
             union = v["union"]
@@ -282,7 +296,13 @@ class _Encoders:
                     text(v["name"]),
                     gender(v["gender"]),
                     birth(v["birth_date"]),
-                    *[encode(v[f]) for f, encode in dicts],
+                    ethnicity(v["ethnicity"]),
+                    education(v["education"]),
+                    political(v["political_status"]),
+                    skill(v["skill_level"]),
+                    household(v["household_type"]),
+                    place(v["household_place"]),
+                    employment(v["employment_status"]),
                     flag(v["migrant_worker"]),
                     new_employment(v["new_employment"]),
                     text(v["phone_cipher"]),
@@ -301,7 +321,7 @@ class _Encoders:
                     member,
                     in_change + joined_on + change_now,
                     pack(v),
-                    (*[v[f] for f in updatable], v["phone"]),
+                    () if initial else (*[v[f] for f in updatable], v["phone"]),
                 )
             )
         return out

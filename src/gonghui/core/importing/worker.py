@@ -17,6 +17,7 @@ parent dies stops when its pipe closes.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import queue
@@ -117,7 +118,13 @@ class BlockWorker:
             name="import-worker",
             daemon=True,
         )
-        self._process.start()
+        # The child inherits the parent's heap: frozen, the collector never walks it there
+        # (a walk touches every inherited page, which the kernel then copies).
+        gc.freeze()
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
         child_tasks.close()
         child_results.close()
         self.peak_rss_mb = 0.0
