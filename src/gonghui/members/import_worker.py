@@ -116,10 +116,10 @@ class MemberBlocks:
         writer.create_encoded(new)
         writer.flush()
 
-    def close(self) -> float:
-        """Stop the child; its peak RSS in MB."""
+    def close(self) -> tuple[float, float]:
+        """Stop the child; its peak RSS in MB when it started and at the end."""
         self.worker.close()
-        return self.worker.peak_rss_mb
+        return self.worker.rss_mb
 
     def _cell(self, row: Row, key: str) -> str:
         index = self.columns.get(key)

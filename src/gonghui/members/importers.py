@@ -252,7 +252,7 @@ class MemberImporter(Importer):
         self.writer = writer(actor=self.actor, reason=_("批量导入登记"), org_path=self.org_path)
         self.blocks: import_worker.MemberBlocks | None = None
         self._union_refs: dict[int, Org | UnionRef] = {root.pk: root}
-        self.worker_peak_rss_mb = 0.0
+        self.worker_rss_mb = (0.0, 0.0)  # the worker's peak RSS at its start, at its end
 
     def begin(self) -> None:
         """A large file on PostgreSQL is validated and encoded by a worker process: below a
@@ -547,7 +547,7 @@ class MemberImporter(Importer):
     def finish(self) -> None:
         """The last writes, the indexes of a first load, then the whole file's counters."""
         if self.blocks is not None:
-            self.worker_peak_rss_mb = self.blocks.close()
+            self.worker_rss_mb = self.blocks.close()
         if isinstance(self.writer, import_pg.BackgroundMemberWriter):
             self.writer.background.close()
         if self.deferred is not None:

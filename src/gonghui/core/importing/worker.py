@@ -67,6 +67,7 @@ def _child_main(work: Callable[[Any], Any], tasks: Any, results: Any, parents: A
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # A thread reads ahead: the parent's send of block n+1 must not wait for the result of
     # block n, which waits for the parent to read it (a full pipe both ways).
+    at_start = _peak_rss_mb()  # the inherited pages it touched already (shared, not copied)
     inbox: queue.Queue[Any] = queue.Queue()
     threading.Thread(target=_read_all, args=(tasks, inbox), daemon=True).start()
     while True:
@@ -74,7 +75,7 @@ def _child_main(work: Callable[[Any], Any], tasks: Any, results: Any, parents: A
         if payload is _GONE:
             return  # the parent died: nobody will read a result
         if payload is None:
-            results.send(("done", _peak_rss_mb()))
+            results.send(("done", (at_start, _peak_rss_mb())))
             return
         try:
             results.send(("ok", work(payload)))
@@ -127,7 +128,7 @@ class BlockWorker:
             gc.unfreeze()
         child_tasks.close()
         child_results.close()
-        self.peak_rss_mb = 0.0
+        self.rss_mb = (0.0, 0.0)  # the child's peak RSS at its start and at its end
 
     @property
     def pid(self) -> int | None:
@@ -178,7 +179,7 @@ class BlockWorker:
             if self._results.poll(timeout_seconds()):
                 status, value = self._results.recv()
                 if status == "done":
-                    self.peak_rss_mb = value
+                    self.rss_mb = value
         except (EOFError, OSError):
             pass
         self.kill()
