@@ -97,7 +97,7 @@ class MemberWriter:
         self.org_path = org_path
         self.postgres = connection.vendor == "postgresql"
         self._prefixes: dict[str, str] = {}
-        self._new: list[dict[str, Any]] = []
+        self._new: list[Any] = []  # value dicts (a subclass may queue encoded rows)
         self._updates: list[tuple[int, dict[str, Any]]] = []
 
     def create(

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 class Encoded(NamedTuple):
     """A valid row as the child returns it."""
 
-    index: int  # in its block
+    position: int  # in its block
     id_type: str
     id_index: str
     union_pk: int
@@ -99,7 +99,7 @@ class MemberBlocks:
         packed: list[int] = []
         refs = importer._union_refs
         for e in valid:
-            row = rows[e.index]
+            row = rows[e.position]
             current = existing.get((e.id_type, e.id_index)) if existing else None
             if current is None:
                 new.append((refs[e.union_pk], e.member, e.change))
