@@ -108,6 +108,31 @@ def peak_since_reset_mb() -> float:
     return peak_rss_mb()
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU time so far of this process (all threads), of its waited-for children (the import's
+    worker) and of its PostgreSQL backend (same host, /proc): load-independent figures."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    backend = 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/stat", "rb") as fh:
+        fields = fh.read().rsplit(b")", 1)[-1].split()
+        backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return {
+        "parent": time.process_time(),
+        "worker": children.ru_utime + children.ru_stime,
+        "PostgreSQL": backend,
+    }
+
+
+def cpu_line(before: dict[str, float], total: int) -> str:
+    after = cpu_seconds()
+    return ", ".join(
+        f"{name} {(after[name] - before[name]) / total * 1e6:.1f} µs" for name in before
+    )
+
+
 def dump_rows(first_id: int) -> list[bytes]:
     """The imported rows of the three tables (members with id > first_id), binary COPY."""
     dumps = []
@@ -173,33 +198,40 @@ def timed_import(path: Path, admin: User, root: Org, *, initial: bool, dump: boo
         gc.collect()
         reset_peak()
         before = peak_since_reset_mb()
+        cpu = cpu_seconds()
         started = time.perf_counter()
         with path.open("rb") as fh:
             options = {"initial": True} if initial else {}
-            result = MemberImporter(actor=admin, org_path=root.path, options=options).run(
-                fh, path.name
-            )
+            importer = MemberImporter(actor=admin, org_path=root.path, options=options)
+            result = importer.run(fh, path.name)
         seconds = time.perf_counter() - started
         peak = peak_since_reset_mb()
+        print(f"  CPU a row (import): {cpu_line(cpu, result.total)}")
+        if importer.blocks is not None:  # the worker process's own (its start: shared pages)
+            start, end = importer.worker_rss_mb
+            print(f"  worker process peak RSS: {end:.0f} MB ({start:.0f} MB when it started)")
         assert result.imported == result.total, result
         return seconds, (before, peak), dump_rows(0 if initial else first_id) if dump else None
 
     return rolled_back(body)
 
 
-def timed_limit(dumps: list[bytes], *, initial: bool) -> float:
+def timed_limit(dumps: list[bytes], total: int, *, initial: bool) -> float:
     """The three-table binary COPY of the same encrypted rows into the real tables, with
     their indexes and constraints (or, for a first load, without and built after)."""
 
     def body() -> float:
         if initial:
             empty_tables()
+        cpu = cpu_seconds()
         started = time.perf_counter()
         deferred = import_first.defer_indexes() if initial else None
         copy_dump(dumps)
         if deferred is not None:
             import_first.rebuild_indexes(deferred)
-        return time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        print(f"  CPU a row (limit): {cpu_line(cpu, total)}")
+        return seconds
 
     return rolled_back(body)
 
@@ -226,7 +258,7 @@ def import_figures(total: int, path: Path, admin: User, root: Org) -> None:
             befores.append(peak[0])
             peaks.append(peak[1])
             assert dumps is not None
-            limits.append(total / timed_limit(dumps, initial=initial))
+            limits.append(total / timed_limit(dumps, total, initial=initial))
         what = "COPY unindexed + index build" if initial else "three-table COPY"
         record(f"{mode} {label} CSV rows/s (limit: {what})", "rows/s", products, limits)
         # The benchmark process already holds the earlier steps' memory: the RSS it had when

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import rollups, spreads
 from gonghui.core.audit import AuditEvent, audit_record
+from gonghui.core.bulksql import bound_cursor
 from gonghui.core.models import CounterDelta, OrgCounter
 
 PathKey = tuple[str, str]
@@ -64,13 +65,14 @@ def bump(deltas: dict[PathKey, int]) -> None:
     table, log = OrgCounter._meta.db_table, CounterDelta._meta.db_table
     if connection.vendor == "postgresql":
         stored = spreads.compact(rows)  # a dimension's buckets into its one row (core.spreads)
-        with connection.cursor() as cursor:
-            # One statement: the log's insert runs beside the counters' upsert.
+        with bound_cursor() as cursor:  # an import's thousands of counters: no client quoting
+            # One statement: the log's insert runs beside the counters' upsert (the arrays
+            # sent in binary, %b).
             cursor.execute(
                 f"WITH logged AS (INSERT INTO {log} (org_path, key, delta) "  # noqa: S608
-                "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[])) "
+                "SELECT * FROM unnest(%b::varchar[], %b::varchar[], %b::bigint[])) "
                 f"INSERT INTO {table} (org_path, key, value, spread) SELECT * FROM "
-                "unnest(%s::varchar[], %s::varchar[], %s::bigint[], %s::jsonb[]) "
+                "unnest(%b::varchar[], %b::varchar[], %b::bigint[], %b::jsonb[]) "
                 + rollups.upsert_sql(table),
                 [
                     *(list(column) for column in zip(*rows, strict=True)),

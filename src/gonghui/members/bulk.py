@@ -97,7 +97,7 @@ class MemberWriter:
         self.org_path = org_path
         self.postgres = connection.vendor == "postgresql"
         self._prefixes: dict[str, str] = {}
-        self._new: list[dict[str, Any]] = []
+        self._new: list[Any] = []  # value dicts (a subclass may queue encoded rows)
         self._updates: list[tuple[int, dict[str, Any]]] = []
 
     def create(
@@ -193,10 +193,11 @@ class MemberWriter:
             )
         )
 
-    def _card_numbers(self, rows: Sequence[dict[str, Any]]) -> list[str]:
-        """Reserve a block of serials per prefix under the sequence's row lock."""
-        prefixes = [self._prefix(v["union"]) for v in rows]
-        numbers: list[str] = [""] * len(rows)
+    def _card_numbers(self, unions: Sequence[Any]) -> list[str]:
+        """Reserve a block of serials per prefix under the sequence's row lock (one card per
+        new member, of these unions)."""
+        prefixes = [self._prefix(union) for union in unions]
+        numbers: list[str] = [""] * len(unions)
         for prefix in sorted(set(prefixes)):
             positions = [i for i, p in enumerate(prefixes) if p == prefix]
             sequence, _ = CardSequence.objects.select_for_update().get_or_create(prefix=prefix)
@@ -218,7 +219,7 @@ class MemberWriter:
     def _write_new(self, rows: list[dict[str, Any]]) -> list[int]:
         now = timezone.now()
         today = timezone.localdate()
-        numbers = self._card_numbers(rows)
+        numbers = self._card_numbers([v["union"] for v in rows])
         if self.postgres:
             ids = _next_ids(Member, len(rows))
             # status, consent_at, consent_purpose, created_at, updated_at: the same for the batch

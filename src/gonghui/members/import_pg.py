@@ -16,9 +16,10 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from gonghui.core.bulksql import bound_cursor
 from gonghui.core.crypto import blind_indexes, encrypt_many
 from gonghui.core.importing.background import BackgroundWriter
-from gonghui.members import bulk
+from gonghui.members import bulk, import_encode
 from gonghui.members.models import (
     Card,
     CardStatus,
@@ -89,12 +90,23 @@ def existing(indexes: list[str], fields: Sequence[str], raw: Any) -> list[dict[s
     read on psycopg's connection ``raw`` by the background writer."""
     if not indexes:
         return []
-    names = ", ".join(connection.ops.quote_name(f) for f in fields)
-    table = connection.ops.quote_name(Member._meta.db_table)
-    with raw.cursor() as cursor:
-        query = f"SELECT {names} FROM {table} WHERE id_index = ANY(%s)"  # noqa: S608
-        cursor.execute(query, [indexes])
-        return [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
+    found = rows_where(Member, fields, "id_index", indexes, raw)
+    return [dict(zip(fields, row, strict=True)) for row in found]
+
+
+def rows_where(
+    model: Any, columns: Sequence[str], column: str, values: list[Any], raw: Any = None
+) -> list[tuple[Any, ...]]:
+    """``columns`` of the rows whose ``column`` is one of ``values`` (thousands: one array)."""
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with bound_cursor(raw) as cursor:
+        cursor.execute(
+            f"SELECT {names} FROM {table} "  # noqa: S608
+            f"WHERE {connection.ops.quote_name(column)} = ANY(%s)",
+            [values],
+        )
+        return cursor.fetchall()
 
 
 class BackgroundMemberWriter(bulk.MemberWriter):
@@ -118,7 +130,7 @@ class BackgroundMemberWriter(bulk.MemberWriter):
     def _write_new(self, rows: list[dict[str, Any]]) -> list[int]:
         now = timezone.now()
         today = timezone.localdate()
-        numbers = self._card_numbers(rows)
+        numbers = self._card_numbers([v["union"] for v in rows])
         ids = bulk._next_ids(Member, len(rows))
         # Plain strings: a choices enum must not reach psycopg's Enum dumper (it dumps names).
         active, joined = str(MemberStatus.ACTIVE.value), str(ChangeKind.JOINED.value)
@@ -185,3 +197,59 @@ class BackgroundMemberWriter(bulk.MemberWriter):
 
         self._pending.append(write)
         return ids
+
+
+class EncodedMemberWriter(BackgroundMemberWriter):
+    """The writer of a two-process import: ``create`` takes rows the worker already encoded
+    (``members.import_worker``), as ``(union, member bytes, history bytes)`` without ids."""
+
+    def __init__(self, *, actor: Any, reason: str, org_path: str) -> None:
+        super().__init__(actor=actor, reason=reason, org_path=org_path)
+        member_types, change_types, card_types = self.types
+        self.member_head = import_encode.row_head(len(member_types), member_types[0])
+        self.change_head = import_encode.row_head(len(change_types), change_types[0])
+        self.card_encoders = [import_encode.encoder(t) for t in card_types]
+
+    def create_encoded(self, rows: list[tuple[Any, bytes, bytes]]) -> None:
+        self._new.extend(rows)
+
+    def _write_new(self, rows: list[Any]) -> list[int]:
+        today = timezone.localdate()
+        numbers = self._card_numbers([union for union, _m, _c in rows])
+        ids = bulk._next_ids(Member, len(rows))
+        member_head, change_head = self.member_head, self.change_head
+        number, member_id, status, issued = self.card_encoders
+        card_tail = status(str(CardStatus.ACTIVE.value)) + issued(today)
+        card_fields = b"\x00\x04"
+        blobs = (
+            import_encode.table(
+                [member_head(i) + member for i, (_u, member, _c) in zip(ids, rows, strict=True)]
+            ),
+            import_encode.table(
+                [change_head(i) + change for i, (_u, _m, change) in zip(ids, rows, strict=True)]
+            ),
+            import_encode.table(
+                [
+                    card_fields + number(n) + member_id(i) + card_tail
+                    for n, i in zip(numbers, ids, strict=True)
+                ]
+            ),
+        )
+
+        def write(raw: Any) -> None:
+            for (model, columns), blob in zip(TABLES, blobs, strict=True):
+                copy_bytes(raw, model, columns, blob)
+
+        self._pending.append(write)
+        return ids
+
+
+def copy_bytes(raw: Any, model: Any, columns: Sequence[str], data: bytes) -> None:
+    """``COPY … FROM STDIN (FORMAT binary)`` of a whole encoded stream."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT binary)") as copy,
+    ):
+        copy.write(data)

@@ -32,32 +32,41 @@ class NewMemberTally:
         self._households: dict[str, int] = {"": 0}
 
     def add(self, rows: list[dict[str, Any]]) -> None:
-        paths, households, genders = self._paths, self._households, _GENDERS
-        packed = []
+        paths, pack = self._paths, self.pack
         for v in rows:
-            union = v["union"]
-            paths[union.pk] = union.path
-            household = v["household_type"]
-            code = households.get(household)
-            if code is None:
-                code = households[household] = len(households)
-            joined, born = v["joined_on"], v["birth_date"]
-            packed.append(
-                (
-                    (
-                        ((union.pk * 4 + genders.index(v["gender"])) * 4096 + born.year) * 32768
-                        + joined.year * 12
-                        + joined.month
-                        - 1
-                    )
-                    * 4
-                    + (2 if v["migrant_worker"] else 0)
-                    + (1 if v["new_employment"] else 0)
-                )
-                * 1024
-                + code
+            paths[v["union"].pk] = v["union"].path
+        self.counts.update([pack(v) for v in rows])  # counted in C
+
+    def pack(self, v: dict[str, Any]) -> int:
+        """One new member's counted fields as one integer."""
+        household = v["household_type"]
+        code = self._households.get(household)
+        if code is None:
+            code = self._households[household] = len(self._households)
+        joined, born = v["joined_on"], v["birth_date"]
+        return (
+            (
+                ((v["union"].pk * 4 + _GENDERS.index(v["gender"])) * 4096 + born.year) * 32768
+                + joined.year * 12
+                + joined.month
+                - 1
             )
-        self.counts.update(packed)  # counted in C
+            * 4
+            + (2 if v["migrant_worker"] else 0)
+            + (1 if v["new_employment"] else 0)
+        ) * 1024 + code
+
+    @property
+    def households(self) -> dict[str, int]:
+        return self._households
+
+    def add_packed(
+        self, packed: list[int], paths: dict[int, str], households: dict[str, int]
+    ) -> None:
+        """Members packed elsewhere (the import's worker process, with its household codes)."""
+        self._paths.update(paths)
+        self._households = dict(households)
+        self.counts.update(packed)
 
     def deltas(self, extra: dict[PathKey, int]) -> Iterator[dict[PathKey, int]]:
         """The deltas a few thousand unions at a time, with ``extra`` (the updated members'

@@ -22,6 +22,7 @@ from collections import Counter as Tally
 from collections.abc import Hashable
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -32,10 +33,19 @@ from gonghui.accounts.models import PHONE_RE, normalize_phone
 from gonghui.core import counters, dicts
 from gonghui.core.crypto import blind_indexes
 from gonghui.core.identifiers import IdType, age_on, check_declared, validate_personal_id
-from gonghui.core.importing import Column, Importer, ImportFileError, Kind, Outcome, Row, RowResult
+from gonghui.core.importing import (
+    Column,
+    Importer,
+    ImportFileError,
+    Kind,
+    Outcome,
+    Row,
+    RowResult,
+    worker,
+)
 from gonghui.core.importing.normalize import header_key
 from gonghui.core.scoping import within
-from gonghui.members import bulk, import_first, import_pg, import_tally
+from gonghui.members import bulk, import_first, import_pg, import_tally, import_worker
 from gonghui.members import counters as member_counters
 from gonghui.members.models import Gender, Member, MemberStatus
 from gonghui.members.services import DICT_FIELDS, MIN_JOIN_AGE
@@ -97,6 +107,7 @@ class UnionRef(NamedTuple):
 
 
 UNION_FIELDS = ("pk", *UnionRef._fields[1:])
+UNION_COLUMNS = ("id", *UnionRef._fields[1:])
 
 
 class MemberImporter(Importer):
@@ -239,6 +250,21 @@ class MemberImporter(Importer):
         self.postgres = connection.vendor == "postgresql"
         writer = import_pg.BackgroundMemberWriter if self.postgres else bulk.MemberWriter
         self.writer = writer(actor=self.actor, reason=_("批量导入登记"), org_path=self.org_path)
+        self.blocks: import_worker.MemberBlocks | None = None
+        self._union_refs: dict[int, Org | UnionRef] = {root.pk: root}
+        self.worker_rss_mb = (0.0, 0.0)  # the worker's peak RSS at its start, at its end
+
+    def begin(self) -> None:
+        """A large file on PostgreSQL is validated and encoded by a worker process: below a
+        few thousand rows, starting it costs more than it saves."""
+        minimum = getattr(settings, "GONGHUI_IMPORT_WORKER_MIN_ROWS", 5000)
+        if not self.postgres or self.size_hint < minimum or not worker.available():
+            return
+        self.writer = import_pg.EncodedMemberWriter(
+            actor=self.actor, reason=self.writer.reason, org_path=self.org_path
+        )
+        self.convert_in_parent = False
+        self.blocks = import_worker.MemberBlocks(self, self.mapping)
 
     def drain(self) -> None:
         """Wait for the background write: the connection is ours for a query."""
@@ -249,13 +275,12 @@ class MemberImporter(Importer):
         """Fetch the unions the batch names in one query (a province file names thousands);
         on PostgreSQL, queue the lookup of the batch's people behind the previous batch's
         write, so that it runs while this batch is validated."""
+        if self.blocks is not None:
+            self.blocks.submit(rows)
+            return
         wanted = {r.values.get("union") or "" for r in rows} - set(self._unions) - {""}
         if wanted:
-            self.drain()
-            refs = Org.objects.filter(code__in=wanted).values_list(*UNION_FIELDS)
-            found = {ref.code: ref for ref in map(UnionRef._make, refs)}
-            for code in wanted:
-                self._unions[code] = self._check_union(code, found.get(code))
+            self.resolve_unions(wanted)
         self._people = {}
         self._lookup = None
         if isinstance(self.writer, import_pg.BackgroundMemberWriter) and not self.initial:
@@ -266,6 +291,19 @@ class MemberImporter(Importer):
                     functools.partial(import_pg.existing, indexes, EXISTING_FIELDS)
                 ),
             )
+
+    def resolve_unions(self, codes: set[str]) -> None:
+        """Read these union codes (thousands in one query) and say which may take members."""
+        self.drain()
+        if self.postgres:  # thousands of codes: one array parameter, bound by the server
+            refs: Any = import_pg.rows_where(Org, UNION_COLUMNS, "code", sorted(codes))
+        else:
+            refs = Org.objects.filter(code__in=codes).values_list(*UNION_FIELDS)
+        found = {ref.code: ref for ref in map(UnionRef._make, refs)}
+        for code in codes:
+            union, _problem = self._unions[code] = self._check_union(code, found.get(code))
+            if union is not None:
+                self._union_refs[union.pk] = union
 
     def _early_indexes(self, rows: list[Row]) -> list[str]:
         """The blind indexes of the batch's valid ID numbers, before the rest of each row is
@@ -310,17 +348,21 @@ class MemberImporter(Importer):
     def employer_of(self, union: Org | UnionRef, name: str) -> int | None:
         """The employer by name among those of the union (or on its line without a union)."""
         if union.pk not in self._employers:
-            self.drain()
-            line = [union.path[:end] for end in range(4, len(union.path) + 1, 4)]
-            rows = Employer.objects.filter(union_id=union.pk).values_list("name", "id")
-            free = Employer.objects.filter(union__isnull=True, org_path__in=line).values_list(
-                "name", "id"
-            )
-            table: dict[str, int] = {}
-            for employer_name, pk in [*rows, *free]:
-                table.setdefault(_loose(employer_name), pk)
-            self._employers[union.pk] = table
+            self._employers[union.pk] = self.employer_table(union)
         return self._employers[union.pk].get(_loose(name))
+
+    def employer_table(self, union: Org | UnionRef) -> dict[str, int]:
+        """The union's employers (and those on its line without a union), by loose name."""
+        self.drain()
+        line = [union.path[:end] for end in range(4, len(union.path) + 1, 4)]
+        rows = Employer.objects.filter(union_id=union.pk).values_list("name", "id")
+        free = Employer.objects.filter(union__isnull=True, org_path__in=line).values_list(
+            "name", "id"
+        )
+        table: dict[str, int] = {}
+        for employer_name, pk in [*rows, *free]:
+            table.setdefault(_loose(employer_name), pk)
+        return table
 
     # --- one row ------------------------------------------------------------------------
 
@@ -441,7 +483,9 @@ class MemberImporter(Importer):
 
     # --- the batch ------------------------------------------------------------------------
 
-    def process_batch(self, rows: list[Row]) -> None:
+    def process_batch(self, rows: list[Row]) -> list[Row] | None:
+        if self.blocks is not None:  # the worker has them: write the one it finished
+            return self.blocks.ready()
         # While the previous batch is still being written (PostgreSQL): pure Python.
         valid: list[Row] = []
         validate = self.validate
@@ -456,7 +500,6 @@ class MemberImporter(Importer):
             self.deferred = import_first.defer_indexes()
         existing = {} if self.initial else self.existing(valid)
         new_rows: list[dict[str, Any]] = []
-        deltas = self.deltas
         for row in valid:
             values = row.cleaned
             assert values is not None
@@ -464,18 +507,28 @@ class MemberImporter(Importer):
             if current is None:
                 new_rows.append(values)
                 row.outcome = Outcome.CREATED
-            elif current["union_id"] != values["union"].pk:
-                row.errors.append(self.elsewhere(current))
             else:
-                changes = self.changes(current, values)
-                if changes:
-                    self.writer.update(current["id"], changes)
-                    deltas.subtract(member_counters.keys_of(current, cards=0))
-                    deltas.update(member_counters.keys_of({**current, **changes}, cards=0))
-                row.outcome = Outcome.UPDATED if changes else Outcome.UNCHANGED
+                self.found(row, current, values, values["union"].pk)
         self.new_members.add(new_rows)
         self.writer.create(new_rows, consent_at=self.consent_at, purpose=self.consent_purpose)
         self.writer.flush()
+        return None
+
+    def found(self, row: Row, current: dict[str, Any], values: dict[str, Any], union: int) -> None:
+        """The row's person is a member already: in another union (reported), or in the
+        row's (updated with the cells that differ)."""
+        if current["union_id"] != union:
+            row.errors.append(self.elsewhere(current))
+            return
+        changes = self.changes(current, values)
+        if changes:
+            self.writer.update(current["id"], changes)
+            self.deltas.subtract(member_counters.keys_of(current, cards=0))
+            self.deltas.update(member_counters.keys_of({**current, **changes}, cards=0))
+        row.outcome = Outcome.UPDATED if changes else Outcome.UNCHANGED
+
+    def pending_rows(self) -> list[Row]:
+        return self.blocks.ready(last=True) if self.blocks is not None else []
 
     def existing(self, valid: list[Row]) -> dict[tuple[str, str], dict[str, Any]]:
         """The members the batch's people already are, by (type, blind index): what the
@@ -493,6 +546,8 @@ class MemberImporter(Importer):
 
     def finish(self) -> None:
         """The last writes, the indexes of a first load, then the whole file's counters."""
+        if self.blocks is not None:
+            self.worker_rss_mb = self.blocks.close()
         if isinstance(self.writer, import_pg.BackgroundMemberWriter):
             self.writer.background.close()
         if self.deferred is not None:
@@ -500,6 +555,8 @@ class MemberImporter(Importer):
         import_tally.bump_all(self.new_members, dict(self.deltas), counters.bump)
 
     def abort(self) -> None:
+        if self.blocks is not None:
+            self.blocks.worker.kill()
         if isinstance(self.writer, import_pg.BackgroundMemberWriter):
             self.writer.background.abort()
 

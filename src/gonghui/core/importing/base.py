@@ -162,6 +162,9 @@ class Importer:
         self.present: set[str] = set()  # keys of the columns the file has
         self.seen: dict[Hashable, int] = {}  # natural key -> first row number
         self.size_hint = 0
+        self.mapping: dict[int, str] = {}  # column index -> key, of this file's header
+        # False when the importer converts its rows elsewhere (a worker process).
+        self.convert_in_parent = True
         self._converters: list[tuple[int, str, Callable[[Any], Any], int | None]] | None = None
 
     # --- to implement ------------------------------------------------------------------
@@ -176,8 +179,16 @@ class Importer:
         """Write one valid row; a ValidationError rejects it with its messages."""
         raise NotImplementedError
 
+    def begin(self) -> None:
+        """Hook run once the header and the file's size are known, before the first batch."""
+
     def prepare_batch(self, rows: list[Row]) -> None:
         """Hook to prefetch what a batch's rows look up (existing records, parents ...)."""
+
+    def pending_rows(self) -> list[Row]:
+        """Hook run after the last batch: rows whose ``process_batch`` returned before they
+        were done (a pipelined importer), now finished."""
+        return []
 
     def finish(self) -> None:
         """Hook run after the last batch, in the same transaction (a bulk importer writes what
@@ -337,12 +348,14 @@ class Importer:
             logger.warning("import row %s violated a constraint", row.number, exc_info=True)
             row.errors.append(_("与已有数据冲突（数据库约束），请检查编码是否重复"))
 
-    def process_batch(self, rows: list[Row]) -> None:
-        """Validate and apply each row in order (a row may refer to an earlier one)."""
+    def process_batch(self, rows: list[Row]) -> list[Row] | None:
+        """Validate and apply each row in order (a row may refer to an earlier one). Returns
+        the rows done, when not the batch (a pipelined importer returns an earlier one's)."""
         for row in rows:
             self.validate(row)
             if row.cleaned is not None:
                 self.apply(row)
+        return None
 
     # --- the run -----------------------------------------------------------------------
 
@@ -368,8 +381,10 @@ class Importer:
         header_index, header, mapping, after_header = self.find_header(rows)
         rows = itertools.chain(after_header, rows)
         self.present = set(mapping.values())
+        self.mapping = mapping
         self._converters = None  # built from this file's header on the first row
         self.size_hint = max(0, table.size_hint - header_index - 1)
+        self.begin()
         result = ImportResult()
         problems = ProblemWorkbook(header)
         if progress:
@@ -420,19 +435,22 @@ class Importer:
         progress: Callable[[int, int], None] | None,
     ) -> None:
         for batch in _chunks(self._data_rows(rows, header_index), self.batch_size):
-            for row in batch:
-                self.convert(row, mapping)
+            if self.convert_in_parent:
+                for row in batch:
+                    self.convert(row, mapping)
             if self.savepoint_per_batch:
                 with transaction.atomic():
                     self.prepare_batch(batch)
-                    self.process_batch(batch)
+                    done = self.process_batch(batch)
             else:
                 self.prepare_batch(batch)
-                self.process_batch(batch)
-            for row in batch:
+                done = self.process_batch(batch)
+            for row in batch if done is None else done:
                 self._tally(row, result, problems)
             if progress:
                 progress(result.total, max(self.size_hint, result.total))
+        for row in self.pending_rows():
+            self._tally(row, result, problems)
 
     def _tally(self, row: Row, result: ImportResult, problems: ProblemWorkbook) -> None:
         result.total += 1
