@@ -147,7 +147,7 @@ class LedgerExporter(Exporter):
         for chunk in _chunks(entries.iterator(chunk_size=2000), 2000):
             records = _records_paid_by(chunk)
             for entry in chunk:
-                record = records.get(entry.ref_id) if entry.ref_model == RECORD_LABEL else None
+                record = records.get(entry.ref_id or 0) if entry.ref_model == RECORD_LABEL else None
                 yield [
                     entry.pk,
                     timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"),
