@@ -173,3 +173,22 @@ def test_two_concurrent_debits_never_overdraw_the_fund() -> None:
     assert (
         LedgerEntry.objects.unscoped(reason="test").filter(fund=fund, direction="out").count() == 1
     )
+
+
+def test_the_fund_page_creates_a_fund_of_a_registered_purpose_only(cast: Cast) -> None:
+    from django.test import Client
+
+    boss = chair(cast.county, "east_chair")
+    client = Client()
+    client.force_login(boss)
+    url = reverse("assistance:funds")
+    client.post(url, {"name": "爱心资金", "purpose": "nope"})
+    assert not Fund.objects.unscoped(reason="test").exists()
+    client.post(url, {"name": "爱心资金", "purpose": "donation"})
+    fund = Fund.objects.unscoped(reason="test").get()
+    assert (fund.purpose, fund.org_id, fund.org_path) == (
+        "donation",
+        cast.county.pk,
+        cast.county.path,
+    )
+    assert "社会捐赠" in client.get(url).content.decode()  # the purpose's label in the list
