@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,8 @@ def test_distributions_become_one_row_per_org_and_back() -> None:
         ("core", "0014_distributions_one_row_per_org"),
         ("stats", "0005_distributions_one_row_per_org"),
     ]
-    latest = _latest("core") + _latest("stats")
+    # core 0013 is before the ledger (0015), which assistance's migrations depend on: restore all.
+    latest = _latest("core") + _latest("stats") + _latest("assistance")
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:
@@ -150,3 +152,85 @@ def test_distributions_become_one_row_per_org_and_back() -> None:
         from gonghui.core.counters import rebuild_counters
 
         rebuild_counters()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_assistance_funds_move_into_the_core_ledger_and_back(cast: object) -> None:
+    """Issue 17.7: assistance 0006 moves the funds and their entries into core's ledger with the
+    same ids (URLs stay valid) and times, a payment's record becoming the entry's reference; new
+    funds continue after the moved ids; reversed, the rows go back and core keeps only others."""
+    before = [("assistance", "0003_private_file_storage"), ("core", "0015_one_ledger")]
+    after = [("assistance", "0006_funds_into_core_ledger")]
+    latest = _latest("assistance") + _latest("core")
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        org = old.get_model("orgs", "Org").objects.get(code="EAST")
+        user = old.get_model("accounts", "User").objects.order_by("id").first()
+        then = dt.datetime(2025, 3, 1, 8, 0, tzinfo=dt.UTC)
+        fund = old.get_model("assistance", "Fund").objects.create(
+            id=41, org_id=org.pk, org_path=org.path, name="帮扶专项资金", kind="campaign",
+            balance="700.00",
+        )  # fmt: skip
+        record = old.get_model("assistance", "AssistanceRecord").objects.create(
+            recipient_name="困难户", kind="cash", amount="300.00", fund_id=fund.pk,
+            org_id=org.pk, org_path=org.path, status="paid",
+        )  # fmt: skip
+        entry = old.get_model("assistance", "FundEntry")
+        entry.objects.bulk_create([
+            entry(id=51, fund_id=fund.pk, direction="in", amount="1000.00",
+                  balance_after="1000.00", memo="拨付", org_path=org.path, actor_id=user.pk),
+            entry(id=52, fund_id=fund.pk, direction="out", amount="300.00",
+                  balance_after="700.00", memo="资金帮扶：困难户", record_id=record.pk,
+                  org_path=org.path),
+        ])  # fmt: skip
+        old.get_model("assistance", "Fund").objects.filter(pk=fund.pk).update(created_at=then)
+        entry.objects.update(at=then)
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps
+        moved = new.get_model("core", "Fund").objects.get(pk=41)
+        assert (moved.name, moved.purpose, moved.balance, moved.created_at, moved.org_id) == (
+            "帮扶专项资金",
+            "campaign",
+            Decimal("700.00"),
+            then,
+            org.pk,
+        )
+        lines = new.get_model("core", "LedgerEntry").objects.order_by("id")
+        assert list(lines.values_list("id", "direction", "balance_after", "ref_model", "ref_id",
+                                      "actor_id", "at")) == [
+            (51, "in", Decimal("1000.00"), "", None, user.pk, then),
+            (52, "out", Decimal("700.00"), "assistance.AssistanceRecord", record.pk, None, then),
+        ]  # fmt: skip
+        paid = new.get_model("assistance", "AssistanceRecord").objects.get(pk=record.pk)
+        assert paid.fund.balance == Decimal("700.00")  # the record's fund is core's now
+        other = new.get_model("core", "Fund").objects.create(
+            org_id=org.pk, org_path=org.path, name="劳模关爱资金", purpose="honours.care"
+        )
+        assert other.pk > 41  # the sequence continues after the moved ids (PostgreSQL)
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([("assistance", "0003_private_file_storage")])
+        back = executor.loader.project_state(before).apps  # core 0015 stays applied
+        restored = back.get_model("assistance", "Fund").objects.get(pk=41)
+        assert (restored.kind, restored.balance, restored.created_at) == (
+            "campaign",
+            Decimal("700.00"),
+            then,
+        )
+        assert list(
+            back.get_model("assistance", "FundEntry")
+            .objects.order_by("id")
+            .values_list("id", "record_id", "actor_id", "at")
+        ) == [(51, None, user.pk, then), (52, record.pk, None, then)]
+        assert (
+            back.get_model("assistance", "AssistanceRecord").objects.get(pk=record.pk).fund_id == 41
+        )
+        core_funds = back.get_model("core", "Fund").objects.values_list("purpose", flat=True)
+        assert list(core_funds) == ["honours.care"]
+        back.get_model("core", "Fund").objects.all().delete()
+    finally:
+        MigrationExecutor(connection).migrate(latest)

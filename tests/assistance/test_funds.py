@@ -13,13 +13,10 @@ from django.db import connection
 
 from gonghui.assistance import campaigns, funds, services
 from gonghui.assistance.models import HardshipCase
-from gonghui.assistance.models_funds import (
-    CivilListEntry,
-    Fund,
-    FundEntry,
-    RecordStatus,
-    StudentStatus,
-)
+from gonghui.assistance.models_funds import CivilListEntry, RecordStatus, StudentStatus
+from gonghui.core import ledger
+from gonghui.core.models import Fund
+from gonghui.core.models import LedgerEntry as FundEntry
 from gonghui.core.workflow import history_of
 from gonghui.orgs.models import OrgKind
 from tests import factories
@@ -28,8 +25,8 @@ from tests.factories import CHILD_ID, HEAD_ID, apply, archive, chair, resident
 
 
 def funded(org: object, officer: object, amount: str) -> Fund:
-    fund = funds.fund_create(actor=fresh(officer), org=org, name="帮扶专项资金", kind="special")  # type: ignore[arg-type]
-    funds.fund_deposit(actor=fresh(officer), fund=fund, amount=amount, memo="年度预算")  # type: ignore[arg-type]
+    fund = ledger.fund_create(actor=fresh(officer), org=org, name="帮扶专项资金", purpose="special")
+    ledger.fund_deposit(actor=fresh(officer), fund=fund, amount=amount, memo="年度预算")
     fund.refresh_from_db()
     return fund
 

@@ -31,7 +31,9 @@ def walk_objects(cast: Cast) -> dict[str, int]:
 
     from gonghui.assistance import campaigns, funds, lifecycle, services
     from gonghui.assistance.models import CaseAttachment, HardshipCase, ReviewItem
-    from gonghui.assistance.models_funds import CivilList, Fund, StudentApplication
+    from gonghui.assistance.models_funds import CivilList, StudentApplication
+    from gonghui.core import ledger
+    from gonghui.core.models import Fund
     from tests.conftest import fresh
     from tests.factories import archive, chair, resident
 
@@ -58,10 +60,10 @@ def walk_objects(cast: Cast) -> dict[str, int]:
     attachment = CaseAttachment.objects.get(case=case)
     fund = Fund.objects.filter(name=FUND_SECRET).first()
     if fund is None:
-        fund = funds.fund_create(
-            actor=fresh(boss), org=cast.county, name=FUND_SECRET, kind="special"
+        fund = ledger.fund_create(
+            actor=fresh(boss), org=cast.county, name=FUND_SECRET, purpose="special"
         )
-        funds.fund_deposit(actor=fresh(boss), fund=fund, amount="5000", memo="预算")
+        ledger.fund_deposit(actor=fresh(boss), fund=fund, amount="5000", memo="预算")
     record = fund.assistancerecord_set.first() or funds.record_create(  # type: ignore[attr-defined]
         actor=fresh(boss), fund=fund, kind="cash", amount="500", case=case
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from gonghui.assistance import funds
 from gonghui.assistance.reports import BankFileExporter
+from gonghui.core import ledger
 from gonghui.core.exporting import Exporter, rows_to_bytes
 from gonghui.core.importing.reader import read_table
 from gonghui.members.exporters import MemberExporter
@@ -61,8 +62,10 @@ def test_member_csv_neutralises_formulas(cast: Cast) -> None:
 
 def test_bank_payment_file_neutralises_formulas(cast: Cast) -> None:
     boss = chair(cast.county, "east_chair")
-    fund = funds.fund_create(actor=fresh(boss), org=cast.county, name="帮扶资金", kind="special")
-    funds.fund_deposit(actor=fresh(boss), fund=fund, amount="1000", memo="预算")
+    fund = ledger.fund_create(
+        actor=fresh(boss), org=cast.county, name="帮扶资金", purpose="special"
+    )
+    ledger.fund_deposit(actor=fresh(boss), fund=fund, amount="1000", memo="预算")
     case = archive(cast, apply(cast, name="@cmd", bank_name="-2+3 银行"), boss)
     funds.record_create(actor=fresh(boss), fund=fund, kind="cash", amount="100", case=case)
     exporter = BankFileExporter(viewer=fresh(boss), fund=fund.pk)

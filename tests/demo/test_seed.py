@@ -39,14 +39,15 @@ def wipe() -> None:
     for model in (Forum, Proposal, ProposalCampaign, Appeal):  # voice rows protect their orgs
         model.objects.all().delete()
     from gonghui.assistance import models as assistance
+    from gonghui.core.models import Fund, LedgerEntry
 
-    for model in (  # assistance rows protect their orgs
-        assistance.FundEntry,
+    for model in (  # assistance rows (and the ledger's funds) protect their orgs
+        LedgerEntry,
         assistance.StudentApplication,
         assistance.AssistanceRecord,
         assistance.Campaign,
         assistance.HardshipCase,
-        assistance.Fund,
+        Fund,
         assistance.CivilList,
         assistance.ReviewBatch,
     ):

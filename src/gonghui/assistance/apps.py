@@ -51,6 +51,22 @@ class AssistanceConfig(AppConfig):
         )
         registry.register_dissolve_guard("assistance.cases", services.cases_dissolve_guard)
         segments.register()
+        from gonghui.assistance import funds
+        from gonghui.core import ledger
+
+        for code, label in models_funds.FundKind.choices:
+            ledger.register_fund_purpose(
+                code,
+                label,
+                owner="assistance",
+                capability="assistance.fund",
+                view_capability="assistance.view",
+            )
+        ledger.register_payee(
+            "assistance.AssistanceRecord",
+            to_pay=funds.records_to_pay,
+            to_sign=funds.records_to_sign,
+        )
         registry.register_todo_provider("assistance.pending", todo.pending_work)
         register_periodic(
             "assistance.end_publicity",

@@ -30,6 +30,7 @@ ACTIONS = {
     "assistance.fund.created": _("新建帮扶资金"),
     "assistance.fund.deposited": _("帮扶资金入账"),
     "assistance.fund.bank_file": _("生成银行代发文件"),
+    "assistance.fund.refunded": _("帮扶资金冲回"),
     "assistance.record.created": _("登记帮扶"),
     "assistance.record.paid": _("帮扶款发放"),
     "assistance.record.duplicate_cleared": _("确认非重复帮扶"),

@@ -22,15 +22,16 @@ from gonghui.assistance.models_funds import (
     CivilListEntry,
     CivilListKind,
     Exclusion,
-    Fund,
     Stage,
     StudentApplication,
     StudentStatus,
 )
-from gonghui.assistance.services import id_index, money
+from gonghui.assistance.services import id_index
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.importing.reader import ImportFileError, read_table
+from gonghui.core.ledger import money
+from gonghui.core.models import Fund
 from gonghui.core.scoping import in_scope, prefix_q, require_capability, within
 from gonghui.orgs.models import Org
 

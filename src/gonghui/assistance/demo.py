@@ -14,6 +14,7 @@ from stdnum.cn import ric
 from gonghui.assistance import campaigns, funds, lifecycle, services
 from gonghui.assistance.identification import rule_set
 from gonghui.assistance.models import HardshipCase
+from gonghui.core import ledger
 from gonghui.orgs.models import Org
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -159,17 +160,17 @@ def seed(builder: Any) -> None:
             consent_purpose="申请困难职工帮扶",
         )
 
-    county_fund = funds.fund_create(
-        actor=actor, org=orgs["ZZJS"], name="金水区困难职工帮扶专项资金", kind="special"
+    county_fund = ledger.fund_create(
+        actor=actor, org=orgs["ZZJS"], name="金水区困难职工帮扶专项资金", purpose="special"
     )
-    funds.fund_deposit(
+    ledger.fund_deposit(
         actor=actor, fund=county_fund, amount="200000", memo="2026年度财政及工会经费"
     )
-    funds.fund_deposit(actor=actor, fund=county_fund, amount="50000", memo="爱心企业捐赠")
-    city_fund = funds.fund_create(
-        actor=actor, org=orgs["ZZ"], name="郑州市送温暖资金", kind="campaign"
+    ledger.fund_deposit(actor=actor, fund=county_fund, amount="50000", memo="爱心企业捐赠")
+    city_fund = ledger.fund_create(
+        actor=actor, org=orgs["ZZ"], name="郑州市送温暖资金", purpose="campaign"
     )
-    funds.fund_deposit(actor=actor, fund=city_fund, amount="100000", memo="市总工会拨付")
+    ledger.fund_deposit(actor=actor, fund=city_fund, amount="100000", memo="市总工会拨付")
     year = timezone.localdate().year
     warmth = campaigns.campaign_create(
         actor=actor,

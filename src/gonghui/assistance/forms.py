@@ -20,10 +20,10 @@ from gonghui.assistance.models_funds import (
     CampaignKind,
     CivilListKind,
     Exclusion,
-    FundKind,
     Stage,
     WarmthGroup,
 )
+from gonghui.core import ledger
 from gonghui.core.forms import AmountField, BootstrapMixin, BoundedDateField
 from gonghui.orgs.forms import OrgPickerInput
 
@@ -154,7 +154,13 @@ class RuleForm(BootstrapMixin, forms.Form):
 
 class FundForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("资金名称"), max_length=100)
-    kind = forms.ChoiceField(label=_("资金类型"), choices=FundKind.choices)
+    purpose = forms.ChoiceField(label=_("资金类型"), choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The purposes this module registered with the core ledger (apps.py).
+        field: Any = self.fields["purpose"]
+        field.choices = ledger.purpose_choices("assistance")
 
 
 class DepositForm(BootstrapMixin, forms.Form):

@@ -1,13 +1,12 @@
-"""Funds, their ledger and assistance payments; the cross-level duplicate check.
+"""Assistance payments from the core ledger's funds; the cross-level duplicate check; how the
+records appear on the bank file and the 签领表 (the ledger's payee registry).
 
-A fund's balance changes only here, with a ledger line in the same transaction, under the
-fund's row lock and through a conditional UPDATE (``balance >= amount``): two payments at once
-can never overdraw it, and the table's check constraint is the last line (see ADR 0007)."""
+Money moves only through ``gonghui.core.ledger`` (ADR 0022): a payment debits its fund under the
+fund's row lock, never below zero, with the record as the ledger entry's reference."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from decimal import Decimal
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,94 +21,18 @@ from gonghui.assistance.models_funds import (
     Allotment,
     AssistanceRecord,
     Campaign,
-    EntryDirection,
-    Fund,
-    FundEntry,
-    FundKind,
     RecipientKey,
     RecordStatus,
     WarmthGroup,
 )
-from gonghui.assistance.services import id_index, money
+from gonghui.assistance.services import id_index
+from gonghui.core import ledger
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import validate_personal_id
+from gonghui.core.ledger import PaymentLine, money
+from gonghui.core.models import Fund
 from gonghui.core.scoping import in_scope, require_capability, within
 from gonghui.core.workflow import transition
-from gonghui.orgs.models import Org
-
-
-@transaction.atomic
-def fund_create(*, actor: Any, org: Org, name: str, kind: str) -> Fund:
-    require_capability(actor, "assistance.fund", org.path)
-    if kind not in FundKind.values:
-        raise ValidationError({"kind": _("资金类型不在列表中")})
-    if not name.strip():
-        raise ValidationError({"name": _("请填写资金名称")})
-    fund = Fund.objects.create(org=org, org_path=org.path, name=name.strip(), kind=kind)
-    audit_record(
-        action="assistance.fund.created",
-        actor=actor,
-        target=fund,
-        org_path=org.path,
-        after={"name": fund.name, "kind": kind},
-    )
-    return fund
-
-
-def _entry(
-    fund: Fund,
-    direction: str,
-    amount: Decimal,
-    memo: str,
-    actor: Any,
-    record: AssistanceRecord | None = None,
-) -> FundEntry:
-    return FundEntry.objects.create(
-        fund=fund,
-        direction=direction,
-        amount=amount,
-        balance_after=fund.balance,
-        memo=memo,
-        record=record,
-        org_path=fund.org_path,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-
-
-@transaction.atomic
-def fund_deposit(*, actor: Any, fund: Fund, amount: Any, memo: str) -> FundEntry:
-    """收入: an allocation, a transfer from the upper level, a donation."""
-    fund = Fund.objects.select_for_update().get(pk=fund.pk)
-    require_capability(actor, "assistance.fund", fund.org_path)
-    value = money(amount, "amount", allow_zero=False)
-    if not memo.strip():
-        raise ValidationError({"memo": _("请填写摘要（来源）")})
-    Fund.objects.filter(pk=fund.pk).update(balance=F("balance") + value)
-    fund.refresh_from_db(fields=["balance"])
-    entry = _entry(fund, EntryDirection.IN, value, memo.strip(), actor)
-    audit_record(
-        action="assistance.fund.deposited",
-        actor=actor,
-        target=fund,
-        org_path=fund.org_path,
-        after={"amount": str(value), "balance": str(fund.balance)},
-    )
-    return entry
-
-
-def _debit(fund: Fund, amount: Decimal) -> Fund:
-    """Lock the fund and take ``amount`` from it, or refuse: never below zero."""
-    fund = Fund.objects.select_for_update().get(pk=fund.pk)
-    changed = Fund.objects.filter(pk=fund.pk, balance__gte=amount).update(
-        balance=F("balance") - amount
-    )
-    if not changed:
-        raise ValidationError(
-            _("资金“%(fund)s”余额 %(balance)s 元，不足以支付 %(amount)s 元")
-            % {"fund": fund.name, "balance": fund.balance, "amount": amount}
-        )
-    fund.refresh_from_db(fields=["balance"])
-    return fund
 
 
 def household_keys(case: HardshipCase | None, extra: Iterable[str] = ()) -> set[str]:
@@ -253,12 +176,18 @@ def record_pay(*, actor: Any, record: AssistanceRecord) -> AssistanceRecord:
     then the fund — all under row locks; one ledger line."""
     # Filled once the fund is debited: the history and audit rows keep the balance after it.
     paid: dict[str, Any] = {"amount": str(record.amount)}
-    debited: list[Fund] = []
 
     def check(row: AssistanceRecord) -> None:
         _check_duplicate_and_quota(row)
-        debited.append(_debit(row.fund, row.amount))
-        paid["balance"] = str(debited[0].balance)
+        entry = ledger.fund_debit(
+            fund=row.fund,
+            amount=row.amount,
+            memo=_("%(kind)s：%(name)s")
+            % {"kind": row.get_kind_display(), "name": row.recipient_name},
+            actor=actor,
+            reference=row,
+        )
+        paid["balance"] = str(entry.balance_after)
 
     def stamp(row: AssistanceRecord) -> None:
         row.paid_at = timezone.now()
@@ -271,14 +200,6 @@ def record_pay(*, actor: Any, record: AssistanceRecord) -> AssistanceRecord:
         check=check,
         apply=stamp,
         data=paid,
-    )
-    _entry(
-        debited[0],
-        EntryDirection.OUT,
-        moved.amount,
-        _("%(kind)s：%(name)s") % {"kind": moved.get_kind_display(), "name": moved.recipient_name},
-        actor,
-        moved,
     )
     return moved
 
@@ -311,35 +232,36 @@ def record_cancel(*, actor: Any, record: AssistanceRecord, reason: str) -> Assis
     return transition(record, "cancel", actor=actor, capability="assistance.fund", reason=reason)
 
 
-def bank_file_rows(*, actor: Any, fund: Fund) -> list[list[str]]:
-    """The bank's batch-payment file of the fund's pending, unflagged records: it needs the real
-    accounts, so making it is audited as a reveal."""
-    require_capability(actor, "assistance.fund", fund.org_path)
+def _line(record: AssistanceRecord) -> PaymentLine:
+    case = record.case
+    return PaymentLine(
+        ref_id=record.pk,
+        name=record.recipient_name,
+        amount=record.amount,
+        what=str(record.get_kind_display()),
+        bank_name=case.bank_name if case else "",
+        bank_account=case.bank_account if case else "",
+        masked_id=case.masked_id_number if case else "",
+        org_name=record.org.name,
+    )
+
+
+def records_to_pay(fund: Fund) -> Iterator[PaymentLine]:
+    """The bank file's rows: the fund's pending records, less those flagged as duplicates."""
     records = (
         AssistanceRecord.objects.filter(fund=fund, status=RecordStatus.PENDING)
-        .select_related("case")
+        .select_related("case", "org")
         .order_by("id")
     )
-    rows = []
-    for record in records:
-        if record.flagged:
-            continue
-        case = record.case
-        rows.append(
-            [
-                str(record.pk),
-                record.recipient_name,
-                case.bank_name if case else "",
-                case.bank_account if case else "",
-                f"{record.amount:.2f}",
-                record.get_kind_display(),
-            ]
-        )
-    audit_record(
-        action="assistance.fund.bank_file",
-        actor=actor,
-        target=fund,
-        org_path=fund.org_path,
-        after={"rows": len(rows)},
+    return (_line(r) for r in records if not r.flagged)
+
+
+def records_to_sign(fund: Fund, year: int) -> Iterator[PaymentLine]:
+    """The 签领表's rows: the fund's records of the year, pending or paid."""
+    records = (
+        AssistanceRecord.objects.filter(fund=fund, created_at__year=year)
+        .exclude(status=RecordStatus.CANCELLED)
+        .select_related("case", "org")
+        .order_by("org_path", "id")[: ledger.SIGN_SHEET_LIMIT]
     )
-    return rows
+    return (_line(r) for r in records)

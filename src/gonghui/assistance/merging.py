@@ -9,18 +9,18 @@ from gonghui.core import counters
 from gonghui.core.scoping import unscoped
 from gonghui.orgs.models import Org
 
-# Rows that belong to the org's work: cases, funds, records, lists. Its rules (认定标准), its
+# Rows that belong to the org's work: cases, records, lists (its funds are the core ledger's,
+# moved by core's own handler). Its rules (认定标准), its
 # yearly review and the quotas allotted to it stay with the merged org (keep_path in apps).
 MOVED_WITH_ORG: tuple[type[Any], ...] = (
     models.HardshipCase,
-    models_funds.Fund,
     models_funds.Campaign,
     models_funds.AssistanceRecord,
     models_funds.StudentApplication,
     models_funds.CivilList,
 )
 # Rows known by their parent row only: they follow it by path.
-MOVED_BY_PATH: tuple[type[Any], ...] = (models.CaseAttachment, models_funds.FundEntry)
+MOVED_BY_PATH: tuple[type[Any], ...] = (models.CaseAttachment,)
 
 
 def assistance_merge(*, source: Org, target: Org, actor: Any) -> None:

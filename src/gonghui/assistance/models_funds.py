@@ -1,9 +1,9 @@
-"""Funds and their ledger, assistance records, campaigns (送温暖, 金秋助学), civil-affairs lists."""
+"""Assistance records, campaigns (送温暖, 金秋助学), civil-affairs lists; the funds they pay from
+are the core ledger's (gonghui.core.ledger, ADR 0022)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -12,80 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from gonghui.core.crypto import EncryptedTextField, mask_student_id
+from gonghui.core.models_ledger import MONEY
 from gonghui.core.scoping import ScopedManager
 from gonghui.orgs.models import Org
 
-MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
-
 
 class FundKind(models.TextChoices):
+    """The fund purposes this module registers with the core ledger (apps.py)."""
+
     SPECIAL = "special", _("困难职工帮扶专项资金")
     DONATION = "donation", _("社会捐赠")
     CAMPAIGN = "campaign", _("送温暖资金")
     STUDENT = "student", _("金秋助学资金")
-
-
-class Fund(models.Model):
-    """A fund of one org. ``balance`` changes only with a ledger entry, in the same transaction,
-    under the fund's row lock; the check constraint is the last line against overdrawing."""
-
-    org = models.ForeignKey(Org, verbose_name=_("管理单位"), on_delete=models.PROTECT)
-    org_path = models.CharField(max_length=255, db_index=True)
-    name = models.CharField(_("资金名称"), max_length=100)
-    kind = models.CharField(_("资金类型"), max_length=10, choices=FundKind.choices)
-    balance = models.DecimalField(_("余额"), default=Decimal(0), **MONEY)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
-
-    class Meta:
-        verbose_name = _("帮扶资金")
-        verbose_name_plural = _("帮扶资金")
-        ordering = ["org_path", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(balance__gte=0), name="assist_fund_never_negative"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class EntryDirection(models.TextChoices):
-    IN = "in", _("收入")
-    OUT = "out", _("支出")
-
-
-class FundEntry(models.Model):
-    """One line of a fund's ledger (收入 or 支出) with the balance after it."""
-
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries")
-    direction = models.CharField(_("收支"), max_length=3, choices=EntryDirection.choices)
-    amount = models.DecimalField(_("金额"), **MONEY)
-    balance_after = models.DecimalField(_("余额"), **MONEY)
-    memo = models.CharField(_("摘要"), max_length=200)
-    record = models.ForeignKey(
-        "AssistanceRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    org_path = models.CharField(max_length=255, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    objects = ScopedManager()
-
-    class Meta:
-        verbose_name = _("资金台账")
-        verbose_name_plural = _("资金台账")
-        ordering = ["id"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="assist_entry_positive")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.fund_id} {self.direction} {self.amount}"
 
 
 class CampaignKind(models.TextChoices):
@@ -195,7 +133,7 @@ class AssistanceRecord(models.Model):
     )
     amount = models.DecimalField(_("金额（物资折价）"), **MONEY)
     description = models.CharField(_("内容"), max_length=200, blank=True)
-    fund = models.ForeignKey(Fund, verbose_name=_("资金来源"), on_delete=models.PROTECT)
+    fund = models.ForeignKey("core.Fund", verbose_name=_("资金来源"), on_delete=models.PROTECT)
     campaign = models.ForeignKey(
         Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="records"
     )
@@ -371,10 +309,7 @@ __all__ = [
     "CivilList",
     "CivilListEntry",
     "CivilListKind",
-    "EntryDirection",
     "Exclusion",
-    "Fund",
-    "FundEntry",
     "FundKind",
     "RecipientKey",
     "RecordStatus",

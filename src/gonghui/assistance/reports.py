@@ -15,9 +15,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.assistance.models import OPEN_STATUSES, CaseStatus, Category, Cause, HardshipCase
-from gonghui.assistance.models_funds import AssistanceRecord, FundEntry, RecordStatus
+from gonghui.assistance.models_funds import AssistanceRecord, RecordStatus
 from gonghui.assistance.selectors import fund_get
 from gonghui.core.exporting import Exporter
+from gonghui.core.ledger import bank_file_rows
+from gonghui.core.models import LedgerEntry
 from gonghui.core.scoping import scoped, viewer_paths, within
 from gonghui.orgs.models import PATH_STEP, Org
 
@@ -141,26 +143,45 @@ class LedgerExporter(Exporter):
 
     def rows(self) -> Iterator[Sequence[Any]]:
         fund = fund_get(viewer=self.viewer, pk=self.params["fund"])
-        entries = (
-            FundEntry.objects.filter(fund=fund)
-            .select_related("record", "record__case", "record__campaign", "actor")
-            .order_by("id")
-        )
-        for entry in entries.iterator(chunk_size=2000):
-            record = entry.record
-            yield [
-                entry.pk,
-                timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"),
-                entry.get_direction_display(),
-                entry.amount,
-                entry.balance_after,
-                entry.memo,
-                record.get_kind_display() if record else "",
-                record.recipient_name if record else "",
-                record.case.masked_id_number if record and record.case else "",
-                record.campaign.name if record and record.campaign else "",
-                getattr(entry.actor, "display_name", "") if entry.actor else "",
-            ]
+        entries = LedgerEntry.objects.filter(fund=fund).select_related("actor").order_by("id")
+        for chunk in _chunks(entries.iterator(chunk_size=2000), 2000):
+            records = _records_paid_by(chunk)
+            for entry in chunk:
+                record = records.get(entry.ref_id or 0) if entry.ref_model == RECORD_LABEL else None
+                yield [
+                    entry.pk,
+                    timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"),
+                    entry.get_direction_display(),
+                    entry.amount,
+                    entry.balance_after,
+                    entry.memo,
+                    record.get_kind_display() if record else "",
+                    record.recipient_name if record else "",
+                    record.case.masked_id_number if record and record.case else "",
+                    record.campaign.name if record and record.campaign else "",
+                    getattr(entry.actor, "display_name", "") if entry.actor else "",
+                ]
+
+
+RECORD_LABEL = AssistanceRecord._meta.label
+
+
+def _chunks(items: Iterator[LedgerEntry], size: int) -> Iterator[list[LedgerEntry]]:
+    chunk: list[LedgerEntry] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _records_paid_by(entries: list[LedgerEntry]) -> dict[int, AssistanceRecord]:
+    """The records a chunk of ledger entries refers to, in one query."""
+    ids = [e.ref_id for e in entries if e.ref_model == RECORD_LABEL and e.ref_id]
+    records = AssistanceRecord.objects.unscoped(reason="the entries of a fund found in scope")
+    return records.select_related("case", "campaign").in_bulk(ids)
 
 
 class CaseExporter(Exporter):
@@ -214,8 +235,6 @@ class BankFileExporter(Exporter):
         return [_("序号"), _("户名"), _("开户银行"), _("账号"), _("金额"), _("用途")]
 
     def rows(self) -> Iterator[Sequence[Any]]:
-        from gonghui.assistance.funds import bank_file_rows
-
         yield from bank_file_rows(
             actor=self.viewer, fund=fund_get(viewer=self.viewer, pk=self.params["fund"])
         )

@@ -23,9 +23,11 @@ from gonghui.assistance.models_funds import (
     AssistanceRecord,
     Campaign,
     CivilList,
-    Fund,
+    RecordStatus,
     StudentApplication,
 )
+from gonghui.core import ledger
+from gonghui.core.models import Fund
 from gonghui.core.scoping import Viewer, get_scoped_or_404, scope_q, scoped, viewer_paths
 from gonghui.core.workflow import history_of
 
@@ -80,12 +82,24 @@ def visible_rules(*, viewer: Viewer | None) -> QuerySet[IdentificationRule]:
     )
 
 
+def _funds() -> QuerySet[Fund]:
+    """The core ledger's funds of the purposes this module registered (apps.py)."""
+    codes = [p.code for p in ledger.purposes("assistance")]
+    return Fund.objects.filter(purpose__in=codes).select_related("org")
+
+
 def fund_list(*, viewer: Viewer | None) -> QuerySet[Fund]:
-    return scoped(Fund.objects.select_related("org"), viewer)
+    return scoped(_funds(), viewer)
 
 
 def fund_get(*, viewer: Viewer | None, pk: int) -> Fund:
-    return get_scoped_or_404(Fund.objects.select_related("org"), viewer, pk=pk)
+    return get_scoped_or_404(_funds(), viewer, pk=pk)
+
+
+def fund_pending(*, viewer: Viewer | None, fund: Fund) -> QuerySet[AssistanceRecord]:
+    """The fund's records waiting to be paid, with what the page shows of them."""
+    records = AssistanceRecord.objects.filter(fund=fund, status=RecordStatus.PENDING)
+    return scoped(records.select_related("campaign", "duplicate_of__org"), viewer)
 
 
 def record_get(*, viewer: Viewer | None, pk: int) -> AssistanceRecord:

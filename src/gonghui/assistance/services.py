@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +38,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index
 from gonghui.core.deadlines import add_calendar_days
 from gonghui.core.identifiers import validate_personal_id
+from gonghui.core.ledger import money
 from gonghui.core.scoping import require_capability, within
 from gonghui.orgs.models import GRASSROOTS_KINDS, PATH_STEP, Org
 
@@ -50,16 +50,6 @@ REVEALABLE = ("id_number", "phone", "bank_account")
 
 def id_index(number: str) -> str:
     return blind_index("id", number)
-
-
-def money(value: Any, field: str, *, allow_zero: bool = True) -> Decimal:
-    try:
-        amount = Decimal(str(value if value not in (None, "") else "0")).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationError({field: _("请填写金额（元）")}) from exc
-    if amount < 0 or (not allow_zero and amount == 0):
-        raise ValidationError({field: _("金额应大于零")})
-    return amount
 
 
 def _tell_applicant(case: HardshipCase) -> None:

@@ -27,7 +27,9 @@ from gonghui.assistance.forms import (
     WarmthRecordForm,
 )
 from gonghui.assistance.identification import rule_for, rule_set
-from gonghui.assistance.models_funds import CampaignKind, RecordStatus
+from gonghui.assistance.models_funds import CampaignKind
+from gonghui.core import ledger
+from gonghui.core import selectors as core_selectors
 from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response
@@ -73,7 +75,7 @@ def fund_list(request: ViewerRequest) -> HttpResponse:
         org = acting_org(request)
         if run_service(
             request,
-            lambda: funds.fund_create(actor=request.user, org=org, **form.cleaned_data),
+            lambda: ledger.fund_create(actor=request.user, org=org, **form.cleaned_data),
             _("已建立资金"),
         ):
             return redirect("assistance:funds")
@@ -91,19 +93,18 @@ def fund_detail(request: ViewerRequest, pk: int) -> HttpResponse:
     if submit_form(
         request,
         form,
-        lambda: funds.fund_deposit(actor=request.user, fund=fund, **form.cleaned_data),
+        lambda: ledger.fund_deposit(actor=request.user, fund=fund, **form.cleaned_data),
         _("已入账"),
     ):
         return redirect("assistance:fund", pk=pk)
-    records = fund.assistancerecord_set.select_related("campaign", "duplicate_of__org")
     return render(
         request,
         "assistance/fund_detail.html",
         {
             "fund": fund,
             "form": form,
-            "entries": fund.entries.order_by("-id")[:200],
-            "pending": records.filter(status=RecordStatus.PENDING)[:200],
+            "entries": core_selectors.ledger_entries(viewer=request.user, fund=fund)[:200],
+            "pending": selectors.fund_pending(viewer=request.user, fund=fund)[:200],
             "caps": request.user.capabilities_at(fund.org_path),
         },
     )
@@ -145,13 +146,13 @@ def sign_sheet(request: ViewerRequest, pk: int) -> HttpResponse:
     fund = selectors.fund_get(viewer=request.user, pk=pk)
     require_capability(request.user, "assistance.view", fund.org_path)
     year = timezone.localdate().year
-    rows = (
-        fund.assistancerecord_set.exclude(status=RecordStatus.CANCELLED)
-        .filter(created_at__year=year)
-        .select_related("case", "org")
-        .order_by("org_path", "id")[:2000]
-    )
-    return render(request, "assistance/sign_sheet.html", {"fund": fund, "rows": rows, "year": year})
+    context = {
+        "fund": fund,
+        "rows": ledger.sign_sheet_rows(viewer=request.user, fund=fund, year=year),
+        "heading": _("%(name)s %(year)s年度帮扶签领表") % {"name": fund.name, "year": year},
+        "what_label": _("帮扶方式"),
+    }
+    return render(request, "core/sign_sheet.html", context)
 
 
 @officer_required

@@ -37,6 +37,12 @@ class CoreConfig(AppConfig):
         registry.keep_path(
             OrgCounter, on="merge", reason="each module's merge handler recounts both orgs"
         )
+        from gonghui.core import ledger
+        from gonghui.core.models_ledger import Fund, LedgerEntry
+
+        registry.register_merge_handler(
+            "core.ledger", ledger.ledger_merge, handles=[Fund, LedgerEntry]
+        )
         navigation.register_section("system", _("系统"), order=90, icon="⚙")
         navigation.register_items(
             "system",

@@ -470,3 +470,7 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type_id}:{self.object_id} {self.transition}"
+
+
+# The ledger's models live apart (models_ledger) to keep this module short.
+from gonghui.core.models_ledger import EntryDirection, Fund, LedgerEntry  # noqa: E402,F401

@@ -13,8 +13,16 @@ from django.utils import timezone
 
 from gonghui.core import notify
 from gonghui.core.audit import AuditEvent, audit_actions
-from gonghui.core.models import CalendarDay, CalendarYear, ExportJob, ImportJob, Notification
-from gonghui.core.scoping import Viewer
+from gonghui.core.models import (
+    CalendarDay,
+    CalendarYear,
+    ExportJob,
+    Fund,
+    ImportJob,
+    LedgerEntry,
+    Notification,
+)
+from gonghui.core.scoping import Viewer, scoped
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -91,3 +99,8 @@ def calendar_year(year: int) -> tuple[CalendarYear | None, list[CalendarDay]]:
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     days = CalendarDay.objects.filter(date__gte=first, date__lte=last)
     return entry, list(days.order_by("date"))
+
+
+def ledger_entries(*, viewer: Viewer | None, fund: Fund) -> QuerySet[LedgerEntry]:
+    """A fund's ledger, newest first (the fund was itself found in the viewer's scope)."""
+    return scoped(LedgerEntry.objects.filter(fund=fund), viewer).order_by("-id")
