@@ -248,7 +248,7 @@ def run(members: int = 0, threads: int = 8, repetitions: int = 3) -> dict[str, f
     limit is the same statements replayed bare with psycopg by as many threads, same run."""
     from django.test import Client
 
-    from gonghui.accounts.services import token_issue
+    from gonghui.accounts.services.accounts import token_issue
     from gonghui.benefits.models import Offer, Redemption
     from gonghui.members.cards import card_token
 

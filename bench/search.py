@@ -87,7 +87,7 @@ def run(members: int = 0, runs: int = 0, repetitions: int = 3) -> None:
     from django.db import connection
     from django.test import Client
 
-    from gonghui.accounts.services import token_issue
+    from gonghui.accounts.services.accounts import token_issue
 
     members = members or scaled(20000)
     runs = runs or scaled(300)

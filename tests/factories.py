@@ -27,7 +27,7 @@ from stdnum.cn import ric
 from stdnum.cn import uscc as stdnum_uscc
 
 from gonghui.accounts.models import AccountType, User
-from gonghui.accounts.services import account_create, officer_seed, token_issue
+from gonghui.accounts.services.accounts import account_create, officer_seed, token_issue
 from gonghui.assistance import services as assistance
 from gonghui.assistance.models import HardshipCase
 from gonghui.benefits import services as benefits

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from gonghui.accounts.models import User
-from gonghui.accounts.services import officer_create, user_reset_password, user_set_active
+from gonghui.accounts.services.accounts import officer_create, user_reset_password, user_set_active
 from gonghui.core.models import AuditEvent
 from gonghui.orgs.models import Post
 from tests.conftest import Cast, fresh

@@ -100,7 +100,7 @@ def test_a_token_names_its_user_and_marks_its_use_every_five_minutes(
     from django.utils import timezone
 
     from gonghui.accounts.models import ApiToken
-    from gonghui.accounts.services import token_issue, token_user
+    from gonghui.accounts.services.accounts import token_issue, token_user
 
     raw = token_issue(user=cast.county_officer)
     with django_assert_num_queries(2):  # the lookup, and the first use marked

@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from stdnum.cn import ric
 
-from gonghui.accounts.services import token_issue
+from gonghui.accounts.services.accounts import token_issue
 from gonghui.members.cards import card_code, card_token
 from gonghui.members.models import CardStatus
 from gonghui.members.services import member_register

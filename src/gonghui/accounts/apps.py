@@ -12,7 +12,8 @@ class AccountsConfig(AppConfig):
         from gonghui.core.audit import register_audit_actions
 
         register_audit_actions(ACTIONS)
-        from gonghui.accounts import shell, todo
+        from gonghui.accounts import chrome as shell
+        from gonghui.accounts import todo
         from gonghui.core import navigation, registry
         from gonghui.core.navigation import NavItem
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from stdnum.cn import uscc as stdnum_uscc
 
 from gonghui.accounts.models import AccountType, User
-from gonghui.accounts.services import account_create, officer_seed
+from gonghui.accounts.services.accounts import account_create, officer_seed
 from gonghui.core.audit import AuditEvent, audit_record
 from gonghui.core.counters import rebuild_counters
 from gonghui.core.identifiers import USCC_ALPHABET

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from gonghui.accounts.views import LoginView
+from gonghui.accounts.views.accounts import LoginView
 from gonghui.core import notify, registry
 from gonghui.core.decorators import member_required
 from gonghui.core.forms import apply_service_errors

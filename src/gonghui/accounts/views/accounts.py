@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.accounts import selectors, services
+from gonghui.accounts import selectors
 from gonghui.accounts.forms import (
     ActivationForm,
     LoginForm,
@@ -21,6 +21,7 @@ from gonghui.accounts.forms import (
     PasswordChangeForm,
 )
 from gonghui.accounts.models import AccountType, User
+from gonghui.accounts.services import accounts as services
 from gonghui.core.acting import choose_acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
