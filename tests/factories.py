@@ -48,9 +48,9 @@ from gonghui.democracy.models import (
     Term,
 )
 from gonghui.members.models import Card, Member
-from gonghui.members.services import member_register
+from gonghui.members.services.members import member_register
 from gonghui.orgs.models import Employer, Org, OrgKind
-from gonghui.orgs.services import employer_create, org_create
+from gonghui.orgs.services.orgs import employer_create, org_create
 from gonghui.voice import services as voice
 from gonghui.voice.models import Appeal
 

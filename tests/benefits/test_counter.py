@@ -16,8 +16,8 @@ from django.db import connection, connections
 
 from gonghui.benefits import counter
 from gonghui.benefits.models import Offer, Redemption
-from gonghui.members.cards import card_code, card_token
 from gonghui.members.models import Member
+from gonghui.members.services.cards import card_code, card_token
 from tests.conftest import Cast, fresh
 from tests.factories import approved_offer, card_of, members, signed_merchant
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from gonghui.benefits import services
 from gonghui.benefits.models import Complaint, Merchant, Offer, Redemption
 from gonghui.core.registry import todo_items
-from gonghui.members.cards import card_code, card_token
+from gonghui.members.services.cards import card_code, card_token
 from tests.conftest import Cast, fresh
 from tests.factories import TODAY, approved_offer, card_of, make_uscc, members, signed_merchant
 

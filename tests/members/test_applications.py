@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from gonghui.core.models import Notification
-from gonghui.members.applications import join_apply, join_approve, join_reject
 from gonghui.members.models import ApplicationStatus, JoinApplication, Member
+from gonghui.members.services.applications import join_apply, join_approve, join_reject
 from tests import factories
 from tests.conftest import Cast, fresh
 from tests.factories import ZHENGZHOU_1970, register

@@ -11,7 +11,7 @@ from django.db import connection
 
 from gonghui.members.models import ChangeKind, Member, MemberStatus, Transfer, TransferStatus
 from gonghui.members.selectors import transfer_list
-from gonghui.members.services import (
+from gonghui.members.services.members import (
     member_change_status,
     member_register,
     members_change_status_batch,

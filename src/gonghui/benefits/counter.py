@@ -44,8 +44,8 @@ from gonghui.benefits.models import (
 from gonghui.benefits.segments import member_segments
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import mask_card_number
-from gonghui.members.cards import Verification, card_check, card_state
 from gonghui.members.models import Card, Member
+from gonghui.members.services.cards import Verification, card_check, card_state
 
 CENT = Decimal("0.01")
 # How long a good card check lets this counter enter the bill (ADR 0012): long enough to ring up

@@ -18,8 +18,8 @@ from stdnum.cn import uscc as stdnum_uscc
 from gonghui.accounts.models import User
 from gonghui.benefits import counter, services
 from gonghui.benefits.models import Merchant, OfferKind, Redemption
-from gonghui.members.cards import card_token
 from gonghui.members.models import Card, CardStatus, MemberStatus
+from gonghui.members.services.cards import card_token
 from gonghui.orgs.models import Org
 
 SIGNING_UNION = "ZZJS-JBL"

@@ -18,7 +18,7 @@ from gonghui.core.counters import rebuild_counters
 from gonghui.core.identifiers import USCC_ALPHABET
 from gonghui.demo.members import seed_demo_members
 from gonghui.orgs.models import Org, OrgKind, OwnershipType, PostRole
-from gonghui.orgs.services import employer_create, org_create
+from gonghui.orgs.services.orgs import employer_create, org_create
 
 ROOT_CODE = "HA"
 DEMO_MEMBERS = 5000  # members of the small province

@@ -15,8 +15,10 @@ class MembersConfig(AppConfig):
         from gonghui.core import counters, navigation, notify, registry, spreads
         from gonghui.core.navigation import NavItem
         from gonghui.members import counters as member_counters
-        from gonghui.members import phone_registry, services, todo
+        from gonghui.members import registrations as phone_registry
+        from gonghui.members import todo
         from gonghui.members.models import JoinApplication, Member, MembershipChange, Transfer
+        from gonghui.members.services import members as services
 
         registry.keep_path(
             MembershipChange, on="merge", reason="a member's history: where each change happened"

@@ -36,7 +36,7 @@ from gonghui.core import ratelimit
 from gonghui.core.audit import audit_record
 from gonghui.orgs.capabilities import grant_refusal
 from gonghui.orgs.models import Org, Post
-from gonghui.orgs.services import post_assign, post_grant_check
+from gonghui.orgs.services.orgs import post_assign, post_grant_check
 
 ACTIVATION_TTL = dt.timedelta(hours=72)
 

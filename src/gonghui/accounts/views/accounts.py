@@ -29,11 +29,11 @@ from gonghui.core.net import client_ip
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import holds_anywhere
 from gonghui.orgs import selectors as org_selectors
-from gonghui.orgs import services as org_services
 from gonghui.orgs.capabilities import CAPABILITIES, DEFAULTS, effective_matrix
 from gonghui.orgs.forms import PostAssignForm
 from gonghui.orgs.models import Level, PostRole
-from gonghui.orgs.services import GrantRefused
+from gonghui.orgs.services import orgs as org_services
+from gonghui.orgs.services.orgs import GrantRefused
 
 
 class AccountRequest(HttpRequest):

@@ -20,7 +20,6 @@ from gonghui.core.identifiers import age_on, check_declared, validate_personal_i
 from gonghui.core.notify import notify
 from gonghui.core.scoping import require_capability, within
 from gonghui.members import counters as member_counters
-from gonghui.members.cards import card_issue_locked, card_void_locked
 from gonghui.members.models import (
     ChangeKind,
     JoinApplication,
@@ -30,6 +29,7 @@ from gonghui.members.models import (
     Transfer,
     TransferStatus,
 )
+from gonghui.members.services.cards import card_issue_locked, card_void_locked
 from gonghui.orgs.models import GRASSROOTS_KINDS, Employer, Org
 
 MIN_JOIN_AGE = 16

@@ -24,16 +24,16 @@ from gonghui.core import notify, registry
 from gonghui.core.decorators import member_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.net import client_ip
-from gonghui.members import activation, applications, corrections, self_service
 from gonghui.members.forms import JoinApplicationForm
 from gonghui.members.models import Member
-from gonghui.members.phone_forms import (
+from gonghui.members.phone.forms import (
     ActivationFinishForm,
     ActivationStartForm,
     CardLostForm,
     CorrectionForm,
     JoinFindForm,
 )
+from gonghui.members.services import activation, applications, corrections, self_service
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import GRASSROOTS_KINDS
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import BootstrapMixin
 from gonghui.core.identifiers import IdType
-from gonghui.members.corrections import CORRECTABLE
+from gonghui.members.services.corrections import CORRECTABLE
 
 
 class ActivationStartForm(BootstrapMixin, forms.Form):

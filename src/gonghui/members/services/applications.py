@@ -19,7 +19,7 @@ from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.notify import notify
 from gonghui.core.scoping import Viewer, require_capability, scoped
 from gonghui.members.models import ApplicationStatus, JoinApplication, Member
-from gonghui.members.services import id_index, member_register
+from gonghui.members.services.members import id_index, member_register
 from gonghui.orgs.models import GRASSROOTS_KINDS, Org
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gonghui.members import phone_views as views
+from gonghui.members.phone import views
 
 app_name = "members_m"
 urlpatterns = [

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import mask_card_number
-from gonghui.members.cards import WINDOW_SECONDS, card_code, card_token
 from gonghui.members.models import Card, CardStatus, Member, MembershipChange, Transfer
+from gonghui.members.services.cards import WINDOW_SECONDS, card_code, card_token
 
 
 def own_member(user: Any) -> Member | None:

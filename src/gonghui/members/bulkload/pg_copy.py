@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from gonghui.core.crypto import blind_indexes, encrypt_many
 from gonghui.core.importing.background import BackgroundWriter
-from gonghui.members import bulk
+from gonghui.members.bulkload import writer as bulk
 from gonghui.members.models import (
     Card,
     CardStatus,

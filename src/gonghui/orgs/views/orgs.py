@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
-from gonghui.orgs import selectors, services
+from gonghui.orgs import selectors
 from gonghui.orgs.forms import (
     OrgCreateForm,
     OrgDissolveForm,
@@ -23,6 +23,7 @@ from gonghui.orgs.forms import (
     OrgMoveForm,
 )
 from gonghui.orgs.models import Org, OrgKind
+from gonghui.orgs.services import orgs as services
 
 
 def _org_context(request: ViewerRequest, org: Org, **extra: Any) -> dict[str, Any]:

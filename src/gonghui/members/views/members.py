@@ -20,7 +20,7 @@ from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.core.search_tokens import resolve_search, search_query
 from gonghui.core.views_support import run_service
-from gonghui.members import applications, cards, selectors, services
+from gonghui.members import selectors
 from gonghui.members.forms import (
     MemberFilterForm,
     MemberRegisterForm,
@@ -29,6 +29,8 @@ from gonghui.members.forms import (
     TransferIssueForm,
 )
 from gonghui.members.models import Member, TransferStatus
+from gonghui.members.services import applications, cards
+from gonghui.members.services import members as services
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import GRASSROOTS_KINDS
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import encrypt
-from gonghui.members.cards import SERIAL_DIGITS, card_prefix
 from gonghui.members.models import (
     Card,
     CardSequence,
@@ -28,6 +27,7 @@ from gonghui.members.models import (
     MembershipChange,
     MemberStatus,
 )
+from gonghui.members.services.cards import SERIAL_DIGITS, card_prefix
 from gonghui.orgs.models import PATH_STEP
 
 ID_CONTEXT = f"{Member._meta.label_lower}.id_number"

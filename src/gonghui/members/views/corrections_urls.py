@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gonghui.members import correction_views as views
+from gonghui.members.views import corrections as views
 
 app_name = "members_corrections"
 urlpatterns = [

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.core.decorators import officer_required
 from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import holds_anywhere
-from gonghui.members import corrections
-from gonghui.members.phone_forms import CorrectionDecisionForm
+from gonghui.members.phone.forms import CorrectionDecisionForm
+from gonghui.members.services import corrections
 
 
 def _require_manager(request: HttpRequest) -> None:

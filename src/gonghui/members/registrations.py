@@ -16,8 +16,8 @@ from gonghui.core.scoping import Viewer, holds_anywhere, scoped
 
 def correction_todo(viewer: Viewer) -> Iterable[TodoItem]:
     """待办: correction requests and lost cards awaiting the union, for officers who manage."""
-    from gonghui.members.corrections import correction_list
     from gonghui.members.models import Card, CardStatus, Member, MemberStatus
+    from gonghui.members.services.corrections import correction_list
 
     if not holds_anywhere(viewer, "members.manage"):
         return
