@@ -43,7 +43,7 @@ def build(members: int) -> tuple[int, list[str], object]:
     from stdnum.cn import uscc
 
     from gonghui.accounts.models import AccountType, User
-    from gonghui.benefits import services
+    from gonghui.benefits.services import merchants as services
     from gonghui.members.models import Card, Member
     from gonghui.orgs.models import OrgKind
     from gonghui.orgs.services.orgs import org_create

@@ -28,10 +28,10 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from gonghui.accounts.models import AccountType, User
 from gonghui.accounts.services.accounts import account_create, officer_seed, token_issue
-from gonghui.assistance import services as assistance
 from gonghui.assistance.models import HardshipCase
-from gonghui.benefits import services as benefits
+from gonghui.assistance.services import cases as assistance
 from gonghui.benefits.models import Merchant, Offer
+from gonghui.benefits.services import merchants as benefits
 from gonghui.core import registry
 from gonghui.core.deadlines import bump_calendar_version
 from gonghui.core.importing.workbooks import REASON_HEADER, WARNING_HEADER

@@ -543,8 +543,8 @@ class Drill:
         from django.utils import timezone
 
         from gonghui.accounts.models import User
-        from gonghui.benefits import services
-        from gonghui.benefits.counter import staff_merchant
+        from gonghui.benefits.services import merchants as services
+        from gonghui.benefits.services.shop import staff_merchant
 
         admin = User.objects.get(username="admin")
         merchant = staff_merchant(User.objects.get(username="shop01"))

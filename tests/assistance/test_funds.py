@@ -11,15 +11,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from gonghui.assistance import campaigns, funds, services
 from gonghui.assistance.models import HardshipCase
-from gonghui.assistance.models_funds import (
+from gonghui.assistance.models.funds import (
     CivilListEntry,
     Fund,
     FundEntry,
     RecordStatus,
     StudentStatus,
 )
+from gonghui.assistance.services import campaigns, funds
+from gonghui.assistance.services import cases as services
 from gonghui.orgs.models import OrgKind
 from tests import factories
 from tests.conftest import Cast, fresh

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from gonghui.benefits import counter
+from gonghui.benefits.services import shop as counter
 from gonghui.core.crypto import mask_card_number
 from gonghui.core.models import AuditEvent
 from gonghui.members.models import Card

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from gonghui.assistance.identification import rule_for as identification_rule_for
-from gonghui.assistance.models_rules import IdentificationRule
+from gonghui.assistance.models.rules import IdentificationRule
+from gonghui.assistance.services.identification import rule_for as identification_rule_for
 from gonghui.core.inherited import nearest_rule, rule_save
 from gonghui.core.models import AuditEvent
 from gonghui.democracy import rules

@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from gonghui.assistance import services as assistance
 from gonghui.assistance.models import CaseStatus, StepKind
-from gonghui.benefits import services as benefits
+from gonghui.assistance.services import cases as assistance
+from gonghui.benefits.services import merchants as benefits
 from gonghui.core import counters, registry
 from gonghui.core.audit import AuditEvent, prune_audit
 from gonghui.core.models import Notification, OrgCounter

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from gonghui.assistance import services
 from gonghui.assistance.models import CaseStatus
+from gonghui.assistance.services import cases as services
 from gonghui.core.views_support import run_service
 from tests.conftest import Cast, fresh
 from tests.factories import apply

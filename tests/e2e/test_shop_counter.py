@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.benefits.counter import BILL_TICKET_SECONDS
 from gonghui.benefits.models import Redemption
+from gonghui.benefits.services.shop import BILL_TICKET_SECONDS
 from gonghui.members.services.cards import card_token, card_verify
 from tests.conftest import Cast
 from tests.e2e.conftest import Clock, Tab

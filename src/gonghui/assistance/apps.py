@@ -13,15 +13,10 @@ class AssistanceConfig(AppConfig):
 
         register_audit_actions(ACTIONS)
         from gonghui.assistance import counters as assistance_counters
-        from gonghui.assistance import (
-            merging,
-            models,
-            models_funds,
-            segments,
-            services,
-            tasks,
-            todo,
-        )
+        from gonghui.assistance import models, segments, tasks, todo
+        from gonghui.assistance.models import funds as models_funds
+        from gonghui.assistance.services import cases as services
+        from gonghui.assistance.services import tree as merging
         from gonghui.core import counters, navigation, notify, registry
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic

@@ -11,9 +11,11 @@ from typing import Any
 from django.utils import timezone
 from stdnum.cn import ric
 
-from gonghui.assistance import campaigns, funds, lifecycle, services
-from gonghui.assistance.identification import rule_set
 from gonghui.assistance.models import HardshipCase
+from gonghui.assistance.services import archive as lifecycle
+from gonghui.assistance.services import campaigns, funds
+from gonghui.assistance.services import cases as services
+from gonghui.assistance.services.identification import rule_set
 from gonghui.orgs.models import Org
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"

@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.assistance.models import OPEN_STATUSES, CaseStatus, Category, Cause, HardshipCase
-from gonghui.assistance.models_funds import AssistanceRecord, FundEntry, RecordStatus
+from gonghui.assistance.models.funds import AssistanceRecord, FundEntry, RecordStatus
 from gonghui.assistance.selectors import fund_get
 from gonghui.core.exporting import Exporter
 from gonghui.core.scoping import scoped, viewer_paths, within
@@ -214,7 +214,7 @@ class BankFileExporter(Exporter):
         return [_("序号"), _("户名"), _("开户银行"), _("账号"), _("金额"), _("用途")]
 
     def rows(self) -> Iterator[Sequence[Any]]:
-        from gonghui.assistance.funds import bank_file_rows
+        from gonghui.assistance.services.funds import bank_file_rows
 
         yield from bank_file_rows(
             actor=self.viewer, fund=fund_get(viewer=self.viewer, pk=self.params["fund"])

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from gonghui.assistance.identification import ancestor_paths
 from gonghui.assistance.models import (
     CaseAttachment,
     HardshipCase,
@@ -14,7 +13,7 @@ from gonghui.assistance.models import (
     ReviewBatch,
     ReviewItem,
 )
-from gonghui.assistance.models_funds import (
+from gonghui.assistance.models.funds import (
     Allotment,
     AssistanceRecord,
     Campaign,
@@ -22,6 +21,7 @@ from gonghui.assistance.models_funds import (
     Fund,
     StudentApplication,
 )
+from gonghui.assistance.services.identification import ancestor_paths
 from gonghui.core.scoping import Viewer, get_scoped_or_404, scope_q, scoped, viewer_paths
 
 

@@ -10,8 +10,9 @@ from typing import Annotated, Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from gonghui.benefits import counter, selectors
+from gonghui.benefits import selectors
 from gonghui.benefits.models import Offer, Redemption
+from gonghui.benefits.services import shop as counter
 from gonghui.core.api_schemas import NO_NUL, Amount, ErrorOut, InvalidOut
 from gonghui.core.observability import expected_refusal
 

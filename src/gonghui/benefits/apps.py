@@ -13,9 +13,10 @@ class BenefitsConfig(AppConfig):
 
         register_audit_actions(ACTIONS)
         from gonghui.benefits import counters as benefit_counters
-        from gonghui.benefits import lifecycle, segments, tasks, todo
+        from gonghui.benefits import segments, tasks, todo
         from gonghui.benefits.models import Campaign, Complaint, Merchant, Offer, Redemption
-        from gonghui.benefits.services import AGREEMENT_TEMPLATE
+        from gonghui.benefits.services import tree as lifecycle
+        from gonghui.benefits.services.merchants import AGREEMENT_TEMPLATE
         from gonghui.core import counters, navigation, notify, registry
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
@@ -27,7 +28,7 @@ class BenefitsConfig(AppConfig):
         )
         counters.register_counter_source("benefits.redemptions", benefit_counters.redemption_source)
 
-        from gonghui.benefits.services import TRANSITIONS
+        from gonghui.benefits.services.merchants import TRANSITIONS
         from gonghui.core.workflow import register_workflow
 
         register_workflow(Merchant, TRANSITIONS)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gonghui.assistance import models, models_funds
+from gonghui.assistance import models
+from gonghui.assistance.models import funds as models_funds
 from gonghui.core import counters
 from gonghui.core.scoping import unscoped
 from gonghui.orgs.models import Org

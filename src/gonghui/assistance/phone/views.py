@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.assistance import selectors, services
+from gonghui.assistance import selectors
 from gonghui.assistance.forms import ApplyForm, AttachmentForm
 from gonghui.assistance.models import StepKind
+from gonghui.assistance.services import cases as services
 from gonghui.core.decorators import member_required
 from gonghui.core.forms import apply_service_errors
 

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.benefits import selectors, services
+from gonghui.benefits import selectors
 from gonghui.benefits.forms import (
     CampaignForm,
     MerchantForm,
@@ -23,6 +23,7 @@ from gonghui.benefits.forms import (
     StaffForm,
 )
 from gonghui.benefits.models import Category, MerchantStatus, OfferStatus
+from gonghui.benefits.services import merchants as services
 from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors

@@ -11,9 +11,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from gonghui.assistance.funds import record_create, record_pay
 from gonghui.assistance.models import OPEN_STATUSES, HardshipCase
-from gonghui.assistance.models_funds import (
+from gonghui.assistance.models.funds import (
     AidKind,
     Allotment,
     Campaign,
@@ -27,7 +26,8 @@ from gonghui.assistance.models_funds import (
     StudentApplication,
     StudentStatus,
 )
-from gonghui.assistance.services import id_index, money
+from gonghui.assistance.services.cases import id_index, money
+from gonghui.assistance.services.funds import record_create, record_pay
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.importing.reader import ImportFileError, read_table

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gonghui.assistance import phone_views
+from gonghui.assistance.phone import views as phone_views
 
 app_name = "assistance_m"
 urlpatterns = [

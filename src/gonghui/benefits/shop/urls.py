@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gonghui.benefits import shop_views
+from gonghui.benefits.shop import views as shop_views
 
 app_name = "benefits_shop"
 urlpatterns = [

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.assistance.identification import category_line, exit_due, rule_for
 from gonghui.assistance.models import (
     OPEN_STATUSES,
     CaseStatus,
@@ -26,7 +25,7 @@ from gonghui.assistance.models import (
     ReviewResult,
     StepKind,
 )
-from gonghui.assistance.services import (
+from gonghui.assistance.services.cases import (
     _audit,
     _locked,
     _step,
@@ -35,6 +34,7 @@ from gonghui.assistance.services import (
     approving_org,
     money,
 )
+from gonghui.assistance.services.identification import category_line, exit_due, rule_for
 from gonghui.core.audit import audit_record
 from gonghui.core.scoping import prefix_q, require_capability
 from gonghui.orgs.models import Org

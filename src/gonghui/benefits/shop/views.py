@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.accounts.models import AccountType
-from gonghui.benefits import counter, selectors
+from gonghui.benefits import selectors
 from gonghui.benefits.forms import RedeemForm, VerifyForm
 from gonghui.benefits.models import Merchant
+from gonghui.benefits.services import shop as counter
 
 
 def _merchant(request: HttpRequest) -> Merchant | None:

@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.benefits import selectors, services
+from gonghui.benefits import selectors
 from gonghui.benefits.forms import ComplaintForm
 from gonghui.benefits.models import Category
+from gonghui.benefits.services import merchants as services
 from gonghui.core.decorators import member_required
 from gonghui.core.forms import apply_service_errors
 

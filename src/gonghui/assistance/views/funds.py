@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.assistance import campaigns, funds, lifecycle, reports, selectors
+from gonghui.assistance import reports, selectors
 from gonghui.assistance.forms import (
     AllotForm,
     CampaignForm,
@@ -26,8 +26,10 @@ from gonghui.assistance.forms import (
     StudentForm,
     WarmthRecordForm,
 )
-from gonghui.assistance.identification import rule_for, rule_set
-from gonghui.assistance.models_funds import CampaignKind, RecordStatus
+from gonghui.assistance.models.funds import CampaignKind, RecordStatus
+from gonghui.assistance.services import archive as lifecycle
+from gonghui.assistance.services import campaigns, funds
+from gonghui.assistance.services.identification import rule_for, rule_set
 from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.exporting import export_response

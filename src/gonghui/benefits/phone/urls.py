@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gonghui.benefits import phone_views
+from gonghui.benefits.phone import views as phone_views
 
 app_name = "benefits_m"
 urlpatterns = [

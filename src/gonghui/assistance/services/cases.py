@@ -16,10 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from gonghui.assistance.identification import (
-    identify,
-    rule_for,
-)
 from gonghui.assistance.models import (
     AttachmentKind,
     CaseAttachment,
@@ -34,6 +30,7 @@ from gonghui.assistance.models import (
     Relation,
     StepKind,
 )
+from gonghui.assistance.services.identification import identify, rule_for
 from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.assistance import funds, lifecycle, reports, selectors, services
+from gonghui.assistance import reports, selectors
 from gonghui.assistance.forms import (
     AttachmentForm,
     CaseEditForm,
@@ -29,6 +29,9 @@ from gonghui.assistance.forms import (
     RecordForm,
 )
 from gonghui.assistance.models import CaseStatus
+from gonghui.assistance.services import archive as lifecycle
+from gonghui.assistance.services import cases as services
+from gonghui.assistance.services import funds
 from gonghui.core.acting import acting_org_or_none
 from gonghui.core.audit import audit_record
 from gonghui.core.decorators import officer_required

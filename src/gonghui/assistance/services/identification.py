@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gonghui.assistance.models import Area, Category, QualifyingEvent
-from gonghui.assistance.models_rules import IdentificationRule
+from gonghui.assistance.models.rules import IdentificationRule
 from gonghui.core.inherited import nearest_rule
 from gonghui.orgs.models import PATH_STEP, Org
 

@@ -445,7 +445,3 @@ class ReviewItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.case_id}"
-
-
-from gonghui.assistance.models_funds import *  # noqa: E402,F403
-from gonghui.assistance.models_rules import *  # noqa: E402,F403

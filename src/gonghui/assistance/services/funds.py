@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.assistance.models import OPEN_STATUSES, HardshipCase
-from gonghui.assistance.models_funds import (
+from gonghui.assistance.models.funds import (
     AidKind,
     Allotment,
     AssistanceRecord,
@@ -30,7 +30,7 @@ from gonghui.assistance.models_funds import (
     RecordStatus,
     WarmthGroup,
 )
-from gonghui.assistance.services import id_index, money
+from gonghui.assistance.services.cases import id_index, money
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.scoping import in_scope, require_capability, within
