@@ -36,8 +36,6 @@ from gonghui.core import registry
 from gonghui.core.deadlines import bump_calendar_version
 from gonghui.core.importing.workbooks import REASON_HEADER, WARNING_HEADER
 from gonghui.core.models import CalendarDay, CalendarYear
-from gonghui.democracy import ballots, disclosure
-from gonghui.democracy import congress as democracy
 from gonghui.democracy.models import (
     Attendance,
     Ballot,
@@ -47,6 +45,8 @@ from gonghui.democracy.models import (
     Session,
     Term,
 )
+from gonghui.democracy.services import ballots, disclosure
+from gonghui.democracy.services import congress as democracy
 from gonghui.members.models import Card, Member
 from gonghui.members.services.members import member_register
 from gonghui.orgs.models import Employer, Org, OrgKind

@@ -180,26 +180,30 @@ def submodules(dotted: str) -> set[str]:
     }
 
 
-def top_names(path: Path) -> set[str]:
+def top_names(path: Path, imported: bool = False) -> set[str]:
+    """The module's top-level definitions, or (``imported``) the names it imports."""
     names: set[str] = set()
     for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
+        if imported:
+            if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+                names |= {a.asname or a.name for a in node.names if a.name != "*"}
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
             names.add(node.name)
         elif isinstance(node, ast.Assign):
             names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
-        elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
-            names |= {a.asname or a.name for a in node.names if a.name != "*"}
     return names
 
 
 def definer(models_pkg: str) -> dict[str, str]:
-    """name -> submodule (dotted) of a models package, for its top-level names."""
+    """name -> submodule (dotted) of a models package: where it is defined, else imported."""
     result: dict[str, str] = {}
-    for sub in sorted(submodules(models_pkg)):
-        for name in top_names(mod_path(f"{models_pkg}.{sub}".removeprefix("gonghui."))):
-            result.setdefault(name, f"{models_pkg}.{sub}")
+    for imported in (False, True):
+        for sub in sorted(submodules(models_pkg)):
+            path = mod_path(f"{models_pkg}.{sub}".removeprefix("gonghui."))
+            for name in top_names(path, imported):
+                result.setdefault(name, f"{models_pkg}.{sub}")
     return result
 
 

@@ -15,7 +15,7 @@ urlpatterns = [
     path("benefits/", include("gonghui.benefits.urls")),
     path("stats/", include("gonghui.stats.urls")),
     path("m/assistance/", include("gonghui.assistance.phone.urls")),
-    path("m/democracy/", include("gonghui.democracy.phone_urls")),
+    path("m/democracy/", include("gonghui.democracy.phone.urls")),
     path("m/voice/", include("gonghui.voice.phone_urls")),
     path("m/benefits/", include("gonghui.benefits.phone.urls")),
     path("m/", include("gonghui.members.phone.urls")),

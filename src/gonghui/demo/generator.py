@@ -291,7 +291,7 @@ SIZES = {"small": _build_small}
 # Each module seeds its own demo data on top of the tree and the members, in this order.
 DEMO_MODULES = [
     "gonghui.assistance.demo",
-    "gonghui.democracy.demo",
+    "gonghui.democracy.demo.congress",
     "gonghui.voice.demo",
     "gonghui.benefits.demo",
 ]

@@ -14,15 +14,16 @@ class DemocracyConfig(AppConfig):
         register_audit_actions(ACTIONS)
         from gonghui.core import counters, navigation, notify, registry
         from gonghui.core.navigation import NavItem
-        from gonghui.democracy import congress, todo
         from gonghui.democracy import counters as democracy_counters
+        from gonghui.democracy import todo
+        from gonghui.democracy.services import congress
 
         counters.register_counter_source(
             "democracy", democracy_counters.source, democracy_counters.PREFIXES
         )
-        from gonghui.democracy import merging
-        from gonghui.democracy.ballot_engine import ENGINE
         from gonghui.democracy.models import BallotRule, CompositionRule, Department
+        from gonghui.democracy.services import tree as merging
+        from gonghui.democracy.services.ballot_engine import ENGINE
 
         registry.register_merge_handler(
             "democracy.congress",
@@ -32,9 +33,9 @@ class DemocracyConfig(AppConfig):
         for model in (CompositionRule, BallotRule, Department):  # one per org, or unique names
             registry.keep_path(model, on="merge", reason="the surviving union's own settings apply")
         from gonghui.core.workflow import register_workflow
-        from gonghui.democracy.ballots import BALLOT_TRANSITIONS
         from gonghui.democracy.models import Ballot, Motion, Session
-        from gonghui.democracy.motions import MOTION_TRANSITIONS
+        from gonghui.democracy.services.ballots import BALLOT_TRANSITIONS
+        from gonghui.democracy.services.motions import MOTION_TRANSITIONS
 
         register_workflow(Session, congress.SESSION_TRANSITIONS)
         register_workflow(Motion, MOTION_TRANSITIONS)

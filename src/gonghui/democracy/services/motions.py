@@ -33,7 +33,7 @@ from gonghui.democracy.models import (
     Rating,
     Session,
 )
-from gonghui.democracy.rules import MANAGE, rule_for
+from gonghui.democracy.services.rules import MANAGE, rule_for
 
 APPEAL_HANDOFF = "voice.appeal.suggestion"
 

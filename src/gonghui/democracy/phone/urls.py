@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from gonghui.democracy import ballot_views, phone_views
+from gonghui.democracy.phone import views as phone_views
+from gonghui.democracy.views import ballots as ballot_views
 
 app_name = "democracy_m"
 urlpatterns = [

@@ -26,8 +26,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.inherited import nearest_rule, rule_save
 from gonghui.core.scoping import require_capability
 from gonghui.core.workflow import transition
-from gonghui.democracy import ballot_crypto as crypto
-from gonghui.democracy.congress import session_may_vote
+from gonghui.democracy import crypto
 from gonghui.democracy.models import (
     APPRAISAL_GRADES,
     Attendance,
@@ -44,7 +43,8 @@ from gonghui.democracy.models import (
     Teller,
     VoterSlot,
 )
-from gonghui.democracy.rules import MANAGE
+from gonghui.democracy.services.congress import session_may_vote
+from gonghui.democracy.services.rules import MANAGE
 from gonghui.members.models import Member, MemberStatus
 from gonghui.orgs.models import Employer, Org, Post
 
@@ -818,7 +818,7 @@ def ballot_publish(*, actor: Any, ballot: Ballot) -> Ballot:
     with transaction.atomic():
         locked = _finish(actor, _lock(ballot, "publish"), "publish")
         if locked.owner:
-            from gonghui.democracy.ballot_engine import notify_owner
+            from gonghui.democracy.services.ballot_engine import notify_owner
 
             transaction.on_commit(lambda: notify_owner(locked.pk))
     return locked
@@ -827,7 +827,7 @@ def ballot_publish(*, actor: Any, ballot: Ballot) -> Ballot:
 def ballot_further_round(*, actor: Any, ballot: Ballot) -> Ballot:
     """另行选举: a new draft ballot for the seats left, among the candidates not elected, with
     the same electorate and tellers (a new key is made when it opens)."""
-    from gonghui.democracy.ballot_results import election_result
+    from gonghui.democracy.selectors.ballot_results import election_result
 
     require_capability(actor, MANAGE, ballot.org_path)
     if ballot.kind != BallotKind.ELECTION or not ballot.counted:

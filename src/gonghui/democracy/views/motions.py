@@ -15,10 +15,11 @@ from gonghui.core.exporting import export_response
 from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest
 from gonghui.core.views_support import run_service
-from gonghui.democracy import forms, selectors
-from gonghui.democracy import motions as svc
 from gonghui.democracy.exporters import MotionExporter
+from gonghui.democracy.forms import congress as forms
 from gonghui.democracy.models import MotionState, Rating
+from gonghui.democracy.selectors import congress as selectors
+from gonghui.democracy.services import motions as svc
 
 
 def _or(value: int | None, default: int) -> int:

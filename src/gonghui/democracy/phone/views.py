@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.scoping import ViewerRequest
 from gonghui.core.views_support import run_service
-from gonghui.democracy import congress as congress_svc
-from gonghui.democracy import disclosure as disclosure_svc
-from gonghui.democracy import forms, selectors
-from gonghui.democracy import motions as svc
-from gonghui.democracy.ballot_selectors import member_ballots
+from gonghui.democracy.forms import congress as forms
 from gonghui.democracy.models import Delegate, Rating
-from gonghui.democracy.views import qr_svg, scan_url
+from gonghui.democracy.selectors import congress as selectors
+from gonghui.democracy.selectors.ballots import member_ballots
+from gonghui.democracy.services import congress as congress_svc
+from gonghui.democracy.services import disclosure as disclosure_svc
+from gonghui.democracy.services import motions as svc
+from gonghui.democracy.views.congress import qr_svg, scan_url
 
 
 def _seat(request: ViewerRequest, term_id: int | None = None) -> Delegate | None:

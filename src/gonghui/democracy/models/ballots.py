@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from gonghui.core.scoping import ScopedManager
-from gonghui.democracy.models import Delegate, Session
+from gonghui.democracy.models.congress import Delegate, Session
 from gonghui.members.models import Member
 from gonghui.orgs.models import Employer, Org
 
@@ -180,7 +180,7 @@ class Ballot(models.Model):
 
     @property
     def fingerprint(self) -> str:
-        from gonghui.democracy.ballot_crypto import fingerprint
+        from gonghui.democracy.crypto import fingerprint
 
         return fingerprint(self.public_key)
 

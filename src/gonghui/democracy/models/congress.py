@@ -260,8 +260,3 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id}/{self.delegate_id}"
-
-
-from gonghui.democracy.models_ballots import *  # noqa: E402, F403
-from gonghui.democracy.models_disclosure import *  # noqa: E402, F403
-from gonghui.democracy.models_motions import *  # noqa: E402, F403

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.conf import settings
 
-from gonghui.democracy import ballots as svc
 from gonghui.democracy.models import Ballot, Electorate, Session, VoterSlot
+from gonghui.democracy.services import ballots as svc
 
 TELLERS = ["王监票", "赵监票", "刘计票"]
 SHARES_FILE = "demo_ballot_shares.txt"

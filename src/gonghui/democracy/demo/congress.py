@@ -10,9 +10,9 @@ from typing import Any
 from django.utils import timezone
 
 from gonghui.core import registry
-from gonghui.democracy import congress, disclosure, motions
-from gonghui.democracy.ballot_demo import seed_ballots
+from gonghui.democracy.demo.ballots import seed_ballots
 from gonghui.democracy.models import Delegate, OccupationGroup
+from gonghui.democracy.services import congress, disclosure, motions
 from gonghui.members.models import Member
 from gonghui.orgs.models import Org
 

@@ -13,8 +13,8 @@ from typing import Any
 from django.urls import reverse
 
 from gonghui.core import registry
-from gonghui.democracy import ballots as svc
 from gonghui.democracy.models import Ballot, BallotState, Electorate
+from gonghui.democracy.services import ballots as svc
 from gonghui.orgs.models import Employer
 
 
@@ -73,7 +73,7 @@ class DemocracyBallotEngine(registry.BallotEngine):
         return reverse("democracy:ballot_detail", args=[ballot_id])
 
     def outcome(self, ballot_id: int) -> registry.BallotOutcome | None:
-        from gonghui.democracy.ballot_results import ballot_result
+        from gonghui.democracy.selectors.ballot_results import ballot_result
 
         ballot = Ballot.objects.get(pk=ballot_id)
         if ballot.state != BallotState.PUBLISHED:

@@ -14,9 +14,10 @@ from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.scoping import ViewerRequest
 from gonghui.core.views_support import run_service
-from gonghui.democracy import disclosure as svc
-from gonghui.democracy import forms, selectors
+from gonghui.democracy.forms import congress as forms
 from gonghui.democracy.models import Rating
+from gonghui.democracy.selectors import congress as selectors
+from gonghui.democracy.services import disclosure as svc
 
 
 @officer_required

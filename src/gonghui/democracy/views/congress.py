@@ -18,9 +18,11 @@ from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.core.views_support import run_service
-from gonghui.democracy import congress as svc
-from gonghui.democracy import forms, rules, selectors
+from gonghui.democracy.forms import congress as forms
 from gonghui.democracy.models import CheckInMethod, SessionState
+from gonghui.democracy.selectors import congress as selectors
+from gonghui.democracy.services import congress as svc
+from gonghui.democracy.services import rules
 
 MANAGE = "democracy.manage"
 
@@ -137,7 +139,7 @@ def congress_add(request: ViewerRequest, pk: int, what: str) -> HttpResponse:
         return redirect("democracy:congress_detail", pk=pk)
 
     def run() -> None:
-        from gonghui.democracy.motions import department_add
+        from gonghui.democracy.services.motions import department_add
 
         if what == "term":
             svc.term_create(actor=request.user, congress=congress, **data)

@@ -20,12 +20,12 @@ from gonghui.core.decorators import officer_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.core.views_support import run_service
-from gonghui.democracy import ballot_forms as forms
-from gonghui.democracy import ballot_selectors as selectors
-from gonghui.democracy import ballots as svc
-from gonghui.democracy.ballot_results import ballot_result
+from gonghui.democracy.forms import ballots as forms
 from gonghui.democracy.models import APPRAISAL_GRADES, BallotKind, BallotState
-from gonghui.democracy.selectors import session_get
+from gonghui.democracy.selectors import ballots as selectors
+from gonghui.democracy.selectors.ballot_results import ballot_result
+from gonghui.democracy.selectors.congress import session_get
+from gonghui.democracy.services import ballots as svc
 
 MANAGE = "democracy.manage"
 

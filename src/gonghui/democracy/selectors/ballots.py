@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.scoping import get_scoped_or_404, scoped
-from gonghui.democracy.ballots import voter_slots
 from gonghui.democracy.models import Ballot, BallotState, Session, SessionState, VoterSlot
+from gonghui.democracy.services.ballots import voter_slots
 from gonghui.orgs.models import Employer
 
 

@@ -12,7 +12,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from gonghui.democracy.ballots import GRADE_CODES, needed_votes
 from gonghui.democracy.models import (
     APPRAISAL_GRADES,
     Ballot,
@@ -20,6 +19,7 @@ from gonghui.democracy.models import (
     BallotOption,
     Electorate,
 )
+from gonghui.democracy.services.ballots import GRADE_CODES, needed_votes
 
 
 @dataclass(frozen=True)

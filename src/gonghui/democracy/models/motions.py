@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from gonghui.core.scoping import ScopedManager
-from gonghui.democracy.models import Congress, Delegate, Session
+from gonghui.democracy.models.congress import Congress, Delegate, Session
 from gonghui.orgs.models import Org
 
 __all__ = [

@@ -32,7 +32,7 @@ from gonghui.democracy.models import (
     SessionState,
     Term,
 )
-from gonghui.democracy.rules import MANAGE, composition_check, rule_for
+from gonghui.democracy.services.rules import MANAGE, composition_check, rule_for
 from gonghui.members.models import Gender
 from gonghui.orgs.models import Org
 

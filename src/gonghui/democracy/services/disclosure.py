@@ -27,8 +27,8 @@ from gonghui.democracy.models import (
     DisclosureVote,
     Rating,
 )
-from gonghui.democracy.motions import require_member_of
-from gonghui.democracy.rules import MANAGE, rule_for
+from gonghui.democracy.services.motions import require_member_of
+from gonghui.democracy.services.rules import MANAGE, rule_for
 from gonghui.orgs.models import Org
 
 
