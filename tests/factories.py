@@ -51,8 +51,8 @@ from gonghui.members.models import Card, Member
 from gonghui.members.services.members import member_register
 from gonghui.orgs.models import Employer, Org, OrgKind
 from gonghui.orgs.services.orgs import employer_create, org_create
-from gonghui.voice import services as voice
 from gonghui.voice.models import Appeal
+from gonghui.voice.services import appeals as voice
 
 if TYPE_CHECKING:
     from tests.conftest import Cast

@@ -16,7 +16,7 @@ urlpatterns = [
     path("stats/", include("gonghui.stats.urls")),
     path("m/assistance/", include("gonghui.assistance.phone.urls")),
     path("m/democracy/", include("gonghui.democracy.phone.urls")),
-    path("m/voice/", include("gonghui.voice.phone_urls")),
+    path("m/voice/", include("gonghui.voice.phone.urls")),
     path("m/benefits/", include("gonghui.benefits.phone.urls")),
     path("m/", include("gonghui.members.phone.urls")),
     path("shop/", include("gonghui.benefits.shop.urls")),

@@ -19,8 +19,8 @@ from gonghui.core.reminders import Notice, notify_overdue
 from gonghui.orgs.selectors import org_path_sample
 from gonghui.stats.models import Snapshot
 from gonghui.stats.tasks import month_just_ended, stats_monthly_snapshot
-from gonghui.voice import services as voice
 from gonghui.voice.models import Appeal
+from gonghui.voice.services import appeals as voice
 from tests import factories
 from tests.conftest import Cast, fresh
 from tests.factories import apply, signed_merchant

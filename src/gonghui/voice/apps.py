@@ -16,8 +16,11 @@ class VoiceConfig(AppConfig):
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
         from gonghui.voice import counters as voice_counters
-        from gonghui.voice import identity, lifecycle, services, tasks, todo
+        from gonghui.voice import tasks, todo
         from gonghui.voice.models import Appeal, Forum, Proposal, ProposalCampaign
+        from gonghui.voice.services import appeals as services
+        from gonghui.voice.services import identity
+        from gonghui.voice.services import tree as lifecycle
 
         keys.register_rekey("voice.owner", identity.owner_rekey)
         counters.register_counter_source("voice", voice_counters.source, voice_counters.PREFIXES)

@@ -75,7 +75,7 @@ def owner_rekey(old_key_ids: list[str]) -> int:
     from django.contrib.auth import get_user_model
 
     from gonghui.voice.models import Appeal
-    from gonghui.voice.models_proposals import Proposal
+    from gonghui.voice.models.proposals import Proposal
 
     models = (Appeal, Proposal)
     stale = {

@@ -22,10 +22,12 @@ from gonghui.core.forms import apply_service_errors
 from gonghui.core.net import client_ip
 from gonghui.core.observability import hide_user
 from gonghui.orgs.selectors import directory_get
-from gonghui.voice import proposals, selectors, services
-from gonghui.voice.forms import FollowForm, MemberAppealForm, RateForm, ReasonForm
-from gonghui.voice.forms_proposals import MemberProposalForm
+from gonghui.voice import selectors
+from gonghui.voice.forms.appeals import FollowForm, MemberAppealForm, RateForm, ReasonForm
+from gonghui.voice.forms.proposals import MemberProposalForm
 from gonghui.voice.models import Appeal, AppealKind
+from gonghui.voice.services import appeals as services
+from gonghui.voice.services import proposals
 
 
 @member_required

@@ -103,7 +103,7 @@ class ForumItemForm(BootstrapMixin, forms.Form):
     field = forms.ChoiceField(label=_("建议类别"), choices=ProposalField.choices)
 
     def __init__(self, *args: object, **kw: object) -> None:
-        from gonghui.voice.forms import _categories
+        from gonghui.voice.forms.appeals import _categories
 
         super().__init__(*args, **kw)
         self.fields["category"].choices = [(c.code, c.name) for c in _categories()]  # type: ignore[attr-defined]

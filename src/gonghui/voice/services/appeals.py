@@ -47,14 +47,6 @@ from gonghui.core.scoping import require_capability, within
 from gonghui.core.workflow import history_record
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import directory_get
-from gonghui.voice.identity import follow_code_new, follow_digest, owner_key
-from gonghui.voice.intake import (
-    SUGGESTION,
-    category_get,
-    check_attachments,
-    clean_text,
-    ensure_categories,
-)
 from gonghui.voice.models import (
     Appeal,
     AppealAttachment,
@@ -64,6 +56,14 @@ from gonghui.voice.models import (
     Channel,
     Rating,
     StepAction,
+)
+from gonghui.voice.services.identity import follow_code_new, follow_digest, owner_key
+from gonghui.voice.services.intake import (
+    SUGGESTION,
+    category_get,
+    check_attachments,
+    clean_text,
+    ensure_categories,
 )
 
 # Re-exported: callers (pages, API, forums, the demo) find categories here with the use cases.

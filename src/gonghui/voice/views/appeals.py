@@ -23,8 +23,8 @@ from gonghui.core.replicas import replica_view
 from gonghui.core.scoping import ViewerRequest, holds_anywhere
 from gonghui.core.views_support import run_service
 from gonghui.orgs import selectors as org_selectors
-from gonghui.voice import reports, selectors, services
-from gonghui.voice.forms import (
+from gonghui.voice import reports, selectors
+from gonghui.voice.forms.appeals import (
     AppealEnterForm,
     AppealFilterForm,
     OpinionForm,
@@ -34,6 +34,7 @@ from gonghui.voice.forms import (
     TransferForm,
 )
 from gonghui.voice.models import AppealKind, AppealStatus, Channel
+from gonghui.voice.services import appeals as services
 
 
 def _filters(request: ViewerRequest) -> selectors.AppealFilters:

@@ -25,7 +25,6 @@ from gonghui.core.audit import audit_record
 from gonghui.core.scoping import Viewer, require_capability, scoped, within
 from gonghui.core.workflow import history_record
 from gonghui.orgs.models import Org
-from gonghui.voice.identity import owner_key
 from gonghui.voice.models import (
     Proposal,
     ProposalCampaign,
@@ -33,6 +32,7 @@ from gonghui.voice.models import (
     ProposalReview,
     ProposalStatus,
 )
+from gonghui.voice.services.identity import owner_key
 
 
 def _handles_at(actor: Any, path: str) -> bool:

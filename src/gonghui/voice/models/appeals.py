@@ -246,7 +246,7 @@ class AppealAttachment(models.Model):
         return self.name
 
 
-from gonghui.voice.models_proposals import (  # noqa: E402  (models of the same app)
+from gonghui.voice.models.proposals import (  # noqa: E402  (models of the same app)
     BenefitKind,
     Forum,
     ForumItem,

@@ -20,8 +20,8 @@ from gonghui.core.pagination import paginate, query_without_page
 from gonghui.core.scoping import ViewerRequest
 from gonghui.core.views_support import run_service
 from gonghui.orgs import selectors as org_selectors
-from gonghui.voice import forums, proposals, selectors
-from gonghui.voice.forms_proposals import (
+from gonghui.voice import selectors
+from gonghui.voice.forms.proposals import (
     CampaignForm,
     DecideForm,
     ForumForm,
@@ -32,7 +32,8 @@ from gonghui.voice.forms_proposals import (
     RewardForm,
 )
 from gonghui.voice.models import ProposalStatus
-from gonghui.voice.views import _require_view
+from gonghui.voice.services import forums, proposals
+from gonghui.voice.views.appeals import _require_view
 
 
 @officer_required

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gonghui.voice import phone_views
+from gonghui.voice.phone import views as phone_views
 
 app_name = "voice_m"
 urlpatterns = [

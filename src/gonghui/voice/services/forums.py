@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from gonghui.core.audit import audit_record
 from gonghui.core.scoping import Viewer, require_capability, scoped
 from gonghui.orgs.models import Org
-from gonghui.voice import proposals, services
 from gonghui.voice.models import Channel, Forum, ForumItem, ProposalField
+from gonghui.voice.services import appeals as services
+from gonghui.voice.services import proposals
 
 
 @transaction.atomic

@@ -17,9 +17,10 @@ from gonghui.core.acting import acting_org_or_none
 from gonghui.core.decorators import officer_required
 from gonghui.core.scoping import ViewerRequest, require_capability
 from gonghui.orgs import selectors as org_selectors
-from gonghui.stats import definitions, reports, selectors
+from gonghui.stats import definitions, selectors
 from gonghui.stats.exporters import ReportExporter
 from gonghui.stats.models import OrgReport
+from gonghui.stats.services import reports
 
 LABELS = {f.key: f.label for f in definitions.FIGURES}
 
