@@ -16,7 +16,7 @@ class AssistanceConfig(AppConfig):
         from gonghui.assistance import models, segments, tasks, todo
         from gonghui.assistance.models import funds as models_funds
         from gonghui.assistance.services import cases as services
-        from gonghui.assistance.services import tree as merging
+        from gonghui.assistance.services import tree
         from gonghui.core import counters, navigation, notify, registry
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
@@ -27,8 +27,8 @@ class AssistanceConfig(AppConfig):
 
         registry.register_merge_handler(
             "assistance.cases",
-            merging.assistance_merge,
-            handles=merging.MOVED_WITH_ORG + merging.MOVED_BY_PATH,
+            tree.assistance_merge,
+            handles=tree.MOVED_WITH_ORG + tree.MOVED_BY_PATH,
         )
         registry.keep_path(
             models.IdentificationRule, on="merge", reason="the surviving union's rules apply"

@@ -15,7 +15,7 @@ class BenefitsConfig(AppConfig):
         from gonghui.benefits import counters as benefit_counters
         from gonghui.benefits import segments, tasks, todo
         from gonghui.benefits.models import Campaign, Complaint, Merchant, Offer, Redemption
-        from gonghui.benefits.services import tree as lifecycle
+        from gonghui.benefits.services import tree
         from gonghui.benefits.services.merchants import AGREEMENT_TEMPLATE
         from gonghui.core import counters, navigation, notify, registry
         from gonghui.core.navigation import NavItem
@@ -33,10 +33,10 @@ class BenefitsConfig(AppConfig):
 
         register_workflow(Merchant, TRANSITIONS)
         segments.register_builtin()
-        registry.register_dissolve_guard("benefits.merchants", lifecycle.benefits_dissolve_guard)
+        registry.register_dissolve_guard("benefits.merchants", tree.benefits_dissolve_guard)
         registry.register_merge_handler(
             "benefits.merchants",
-            lifecycle.benefits_merge,
+            tree.benefits_merge,
             handles=[Merchant, Campaign, Offer, Redemption, Complaint],
         )
         registry.register_todo_provider("benefits.merchants", todo.pending_work)

@@ -22,13 +22,13 @@ class DemocracyConfig(AppConfig):
             "democracy", democracy_counters.source, democracy_counters.PREFIXES
         )
         from gonghui.democracy.models import BallotRule, CompositionRule, Department
-        from gonghui.democracy.services import tree as merging
+        from gonghui.democracy.services import tree
         from gonghui.democracy.services.ballot_engine import ENGINE
 
         registry.register_merge_handler(
             "democracy.congress",
-            merging.democracy_merge,
-            handles=merging.MOVED_WITH_ORG + merging.MOVED_BY_PATH,
+            tree.democracy_merge,
+            handles=tree.MOVED_WITH_ORG + tree.MOVED_BY_PATH,
         )
         for model in (CompositionRule, BallotRule, Department):  # one per org, or unique names
             registry.keep_path(model, on="merge", reason="the surviving union's own settings apply")

@@ -15,8 +15,7 @@ class MembersConfig(AppConfig):
         from gonghui.core import counters, navigation, notify, registry, spreads
         from gonghui.core.navigation import NavItem
         from gonghui.members import counters as member_counters
-        from gonghui.members import registrations as phone_registry
-        from gonghui.members import todo
+        from gonghui.members import registrations, todo
         from gonghui.members.models import JoinApplication, Member, MembershipChange, Transfer
         from gonghui.members.services import members as services
 
@@ -28,7 +27,7 @@ class MembersConfig(AppConfig):
             "members.members", services.members_merge, handles=[Member, Transfer, JoinApplication]
         )
         registry.register_todo_provider("members.pending", todo.pending_work)
-        phone_registry.register()  # the member's phone pages (/m/) and correction requests
+        registrations.register()  # the member's phone pages (/m/) and correction requests
         counters.register_counter_source("members", member_counters.source)
         for dimension in member_counters.DIMENSIONS:
             spreads.register_dimension(dimension)

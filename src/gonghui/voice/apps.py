@@ -19,15 +19,14 @@ class VoiceConfig(AppConfig):
         from gonghui.voice import tasks, todo
         from gonghui.voice.models import Appeal, Forum, Proposal, ProposalCampaign
         from gonghui.voice.services import appeals as services
-        from gonghui.voice.services import identity
-        from gonghui.voice.services import tree as lifecycle
+        from gonghui.voice.services import identity, tree
 
         keys.register_rekey("voice.owner", identity.owner_rekey)
         counters.register_counter_source("voice", voice_counters.source, voice_counters.PREFIXES)
-        registry.register_dissolve_guard("voice.appeals", lifecycle.voice_dissolve_guard)
+        registry.register_dissolve_guard("voice.appeals", tree.voice_dissolve_guard)
         registry.register_merge_handler(
             "voice.appeals",
-            lifecycle.voice_merge,
+            tree.voice_merge,
             handles=[Appeal, Proposal, ProposalCampaign, Forum],
         )
         registry.register_handoff("voice.appeal.suggestion", services.receive_motion)

@@ -29,9 +29,8 @@ from gonghui.assistance.forms import (
     RecordForm,
 )
 from gonghui.assistance.models import CaseStatus
-from gonghui.assistance.services import archive as lifecycle
+from gonghui.assistance.services import archive, funds
 from gonghui.assistance.services import cases as services
-from gonghui.assistance.services import funds
 from gonghui.core.acting import acting_org_or_none
 from gonghui.core.audit import audit_record
 from gonghui.core.decorators import officer_required
@@ -215,13 +214,13 @@ def case_step(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
         "reject": lambda: services.case_approve(
             actor=user, case=case, approved=False, opinion=opinion
         ),
-        "exit": lambda: lifecycle.case_exit_decide(
+        "exit": lambda: archive.case_exit_decide(
             actor=user, case=case, confirm=True, opinion=opinion
         ),
-        "keep": lambda: lifecycle.case_exit_decide(
+        "keep": lambda: archive.case_exit_decide(
             actor=user, case=case, confirm=False, opinion=opinion
         ),
-        "propose_exit": lambda: lifecycle.case_propose_exit(actor=user, case=case, opinion=opinion),
+        "propose_exit": lambda: archive.case_propose_exit(actor=user, case=case, opinion=opinion),
     }
     return _act(request, pk, calls[action], _("已办理"))
 
@@ -272,7 +271,7 @@ def case_income(request: ViewerRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda: lifecycle.case_record_income(actor=request.user, case=case, **form.cleaned_data),
+        lambda: archive.case_record_income(actor=request.user, case=case, **form.cleaned_data),
         _("已记录月度收入"),
     )
 
@@ -284,7 +283,7 @@ def case_close(request: ViewerRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda: lifecycle.case_close(
+        lambda: archive.case_close(
             actor=request.user,
             case=case,
             reason=request.POST.get("reason", ""),

@@ -27,8 +27,7 @@ from gonghui.assistance.forms import (
     WarmthRecordForm,
 )
 from gonghui.assistance.models.funds import CampaignKind, RecordStatus
-from gonghui.assistance.services import archive as lifecycle
-from gonghui.assistance.services import campaigns, funds
+from gonghui.assistance.services import archive, campaigns, funds
 from gonghui.assistance.services.identification import rule_for, rule_set
 from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
@@ -364,7 +363,7 @@ def review_list(request: ViewerRequest) -> HttpResponse:
         org = acting_org(request)
         if run_service(
             request,
-            lambda: lifecycle.review_batch_create(actor=request.user, org=org, **form.cleaned_data),
+            lambda: archive.review_batch_create(actor=request.user, org=org, **form.cleaned_data),
             _("已生成集中复核名单"),
         ):
             return redirect("assistance:reviews")
@@ -389,7 +388,7 @@ def review_item(request: ViewerRequest, pk: int) -> HttpResponse:
     item = selectors.review_item_get(viewer=request.user, pk=pk)
     run_service(
         request,
-        lambda: lifecycle.review_item_decide(
+        lambda: archive.review_item_decide(
             actor=request.user,
             item=item,
             result=request.POST.get("result", ""),

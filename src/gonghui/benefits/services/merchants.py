@@ -1,6 +1,6 @@
 """Writes of the benefits module: merchants and their staff, offers, campaigns, complaints.
 
-Redemption at the counter lives in ``counter.py``. Every function takes a keyword-only ``actor``,
+Redemption at the counter lives in ``shop.py``. Every function takes a keyword-only ``actor``,
 runs in one transaction, locks the row whose state changes and writes an audit row.
 """
 

@@ -2,7 +2,7 @@
 the dynamic code), see the offers usable now, enter the bill and redeem; today's redemptions.
 
 The offers carry the check's bill ticket, not the card proof: the bill may be entered for
-``counter.BILL_TICKET_SECONDS`` after the scan, though the QR itself expires within a minute.
+``shop.BILL_TICKET_SECONDS`` after the scan, though the QR itself expires within a minute.
 
 The form carries a client key generated when the offers are shown, so that a resubmitted form
 (a double tap, a retry on a bad connection) redeems once and shows the first result."""
@@ -23,14 +23,14 @@ from gonghui.accounts.models import AccountType
 from gonghui.benefits import selectors
 from gonghui.benefits.forms import RedeemForm, VerifyForm
 from gonghui.benefits.models import Merchant
-from gonghui.benefits.services import shop as counter
+from gonghui.benefits.services import shop
 
 
 def _merchant(request: HttpRequest) -> Merchant | None:
     if getattr(request.user, "account_type", "") != AccountType.MERCHANT:
         raise Http404
     try:
-        return counter.staff_merchant(request.user)
+        return shop.staff_merchant(request.user)
     except PermissionDenied:
         return None
 
@@ -60,7 +60,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, merchant)
     proof = form.cleaned_data
-    result = counter.verify(
+    result = shop.verify(
         merchant=merchant,
         actor=request.user,
         token=proof["token"],
@@ -76,7 +76,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         )
         for offer in result.offers
     ]
-    minutes = counter.BILL_TICKET_SECONDS // 60
+    minutes = shop.BILL_TICKET_SECONDS // 60
     return _page(request, merchant, result=result, offers=offers, ticket_minutes=minutes)
 
 
@@ -93,7 +93,7 @@ def redeem(request: HttpRequest) -> HttpResponse:
         )
     data = form.cleaned_data
     try:
-        redemption = counter.redemption_create(
+        redemption = shop.redemption_create(
             actor=request.user,
             offer_id=data["offer"],
             bill_amount=data["bill_amount"],

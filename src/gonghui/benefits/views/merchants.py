@@ -1,5 +1,5 @@
 """Officers' pages under /benefits/: merchants (onboarding, signing, staff, plaque), offers and
-their approval, campaigns, redemptions, complaints. Reports live in ``report_views.py``."""
+their approval, campaigns, redemptions, complaints. Reports live in ``reports.py``."""
 
 from __future__ import annotations
 

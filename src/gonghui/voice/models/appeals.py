@@ -246,32 +246,13 @@ class AppealAttachment(models.Model):
         return self.name
 
 
-from gonghui.voice.models.proposals import (  # noqa: E402  (models of the same app)
-    BenefitKind,
-    Forum,
-    ForumItem,
-    Proposal,
-    ProposalCampaign,
-    ProposalField,
-    ProposalReview,
-    ProposalStatus,
-)
-
 __all__ = [
     "Appeal",
     "AppealAttachment",
     "AppealCategory",
     "AppealKind",
     "AppealStatus",
-    "BenefitKind",
     "Channel",
-    "Forum",
-    "ForumItem",
-    "Proposal",
-    "ProposalCampaign",
-    "ProposalField",
-    "ProposalReview",
-    "ProposalStatus",
     "Rating",
     "StepAction",
 ]
