@@ -167,3 +167,15 @@ def test_forms_and_pages_never_call_model_writes(app: str) -> None:
             ):
                 writes.append(f"{path.relative_to(SRC)}:{node.lineno} .{node.func.attr}()")
     assert writes == []
+
+
+def test_every_extra_module_is_documented_in_architecture_md() -> None:
+    """The exceptions this test allows are the ones docs/architecture.md names."""
+    text = (SRC.parent.parent / "docs" / "architecture.md").read_text()
+    undocumented = [
+        f"{app}/{name}"
+        for app, extras in EXTRA.items()
+        for name in extras
+        if f"`{app}/{name}" not in text
+    ]
+    assert undocumented == []
