@@ -24,13 +24,13 @@ def _run_in(module_name: str, source: str) -> object:
 @override_settings(GONGHUI_STRICT_SCOPE=True)
 def test_an_unscoped_read_from_a_view_raises_and_a_scoped_one_passes(cast: Cast) -> None:
     viewer = fresh(cast.county_officer)
-    plain = _run_in("gonghui.orgs.views.orgs", "return list(Employer.objects.all())")
+    plain = _run_in("gonghui.orgs.views", "return list(Employer.objects.all())")
     with pytest.raises(UnscopedQuery, match=r"gonghui\.orgs\.views reads Employer"):
         plain(viewer)  # type: ignore[operator]
     for source in ("return Employer.objects.count()", "return Employer.objects.exists()"):
         with pytest.raises(UnscopedQuery):
             _run_in("gonghui.orgs.selectors", source)(viewer)  # type: ignore[operator]
-    scoped = _run_in("gonghui.orgs.views.orgs", "return list(Employer.objects.for_viewer(viewer))")
+    scoped = _run_in("gonghui.orgs.views", "return list(Employer.objects.for_viewer(viewer))")
     assert {e.pk for e in scoped(viewer)} == {cast.employer.pk}  # type: ignore[operator]
     opted = _run_in(
         "gonghui.orgs.api", 'return Employer.objects.unscoped(reason="directory").count()'
@@ -42,7 +42,7 @@ def test_an_unscoped_read_from_a_view_raises_and_a_scoped_one_passes(cast: Cast)
 
 @override_settings(GONGHUI_STRICT_SCOPE=True)
 def test_services_and_reasonless_opt_outs(cast: Cast) -> None:
-    service = _run_in("gonghui.orgs.services.orgs", "return Employer.objects.count()")
+    service = _run_in("gonghui.orgs.services", "return Employer.objects.count()")
     assert service(fresh(cast.county_officer)) == 3  # type: ignore[operator]
     with pytest.raises(ValueError):
         Employer.objects.unscoped(reason=" ")
