@@ -43,10 +43,10 @@ def build(members: int) -> tuple[int, list[str], object]:
     from stdnum.cn import uscc
 
     from gonghui.accounts.models import AccountType, User
-    from gonghui.benefits import services
+    from gonghui.benefits.services import merchants as services
     from gonghui.members.models import Card, Member
     from gonghui.orgs.models import OrgKind
-    from gonghui.orgs.services import org_create
+    from gonghui.orgs.services.orgs import org_create
 
     admin = User.objects.create(username="bench-admin", is_superuser=True, is_staff=True)
     province = org_create(
@@ -248,9 +248,9 @@ def run(members: int = 0, threads: int = 8, repetitions: int = 3) -> dict[str, f
     limit is the same statements replayed bare with psycopg by as many threads, same run."""
     from django.test import Client
 
-    from gonghui.accounts.services import token_issue
+    from gonghui.accounts.services.accounts import token_issue
     from gonghui.benefits.models import Offer, Redemption
-    from gonghui.members.cards import card_token
+    from gonghui.members.services.cards import card_token
 
     members = members or scaled(2000)
     offer_id, numbers, staff = build(members + 1)  # the last member is the capture's
@@ -324,7 +324,7 @@ def _load(
 ) -> tuple[float, list[float], dict[int, int]]:
     """One run of the product: ``threads`` keep-alive HTTP clients, a verify+redeem pair per
     member; (pairs/s, pair latencies ms, answers of the redemptions by status)."""
-    from gonghui.members.cards import card_token
+    from gonghui.members.services.cards import card_token
 
     samples: list[float] = []
     outcomes: dict[int, int] = {}

@@ -35,7 +35,8 @@ def timed(phase: str, fn: Any) -> Any:
 def instrument() -> None:
     """Wrap each phase's entry points (nested phases are subtracted when printed)."""
     from gonghui.core.importing import base, reader
-    from gonghui.members import import_pg, importers
+    from gonghui.members import importers
+    from gonghui.members.bulkload import pg_copy as import_pg
 
     base.Importer.convert = timed("normalise", base.Importer.convert)
     importers.MemberImporter.clean_row = timed("validate", importers.MemberImporter.clean_row)
@@ -52,7 +53,8 @@ def instrument() -> None:
     importers.MemberImporter.drain = timed("wait for the COPY", importers.MemberImporter.drain)
     importers.MemberImporter.finish = timed("finish (counters)", importers.MemberImporter.finish)
     from gonghui.core.importing import worker
-    from gonghui.members import import_tally, import_worker
+    from gonghui.members.bulkload import tally as import_tally
+    from gonghui.members.bulkload import worker as import_worker
 
     worker.BlockWorker.receive = timed("wait for the worker", worker.BlockWorker.receive)
     worker.BlockWorker.submit = timed("send to the worker", worker.BlockWorker.submit)

@@ -36,11 +36,12 @@ from stdnum.cn import ric
 from bench.timing import QUICK, measure, record, scaled
 from gonghui.accounts.models import User
 from gonghui.core.scoping import prefix_q
-from gonghui.members import bulk, import_first
-from gonghui.members.cards import card_code, card_token, card_verify
+from gonghui.members.bulkload import first_load as import_first
+from gonghui.members.bulkload import writer as bulk
 from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Card, Member, MembershipChange
 from gonghui.members.selectors import MemberFilters, member_page
+from gonghui.members.services.cards import card_code, card_token, card_verify
 from gonghui.orgs.models import Org, OrgKind, Post
 
 HEADER = ["姓名", "身份证号码", "民族", "学历", "政治面貌", "手机号码", "所属工会编码", "入会时间"]

@@ -21,7 +21,7 @@ from gonghui.accounts.models import User, phone_index
 from gonghui.core.scoping import path_upper, prefix_q
 from gonghui.members.models import Member
 from gonghui.members.selectors import MemberFilters, member_page
-from gonghui.members.services import id_index
+from gonghui.members.services.members import id_index
 from gonghui.orgs.models import Org, OrgKind, Post
 
 MEMBERS = 1_200_000

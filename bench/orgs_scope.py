@@ -16,7 +16,7 @@ from gonghui.accounts.models import User
 from gonghui.core.scoping import path_upper
 from gonghui.orgs import selectors
 from gonghui.orgs.models import Org, OrgKind, Post
-from gonghui.orgs.services import _segment
+from gonghui.orgs.services.orgs import _segment
 
 CITIES = 18
 COUNTIES_PER_CITY = 10

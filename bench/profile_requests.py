@@ -178,8 +178,8 @@ def run(pairs: int = 200, profile: bool = False) -> None:
     from django.core.handlers.wsgi import WSGIHandler
 
     from bench import benefits, search
-    from gonghui.accounts.services import token_issue
-    from gonghui.members.cards import card_token
+    from gonghui.accounts.services.accounts import token_issue
+    from gonghui.members.services.cards import card_token
 
     app = WSGIHandler()
     counters = (_driver_time(), _cache_calls())

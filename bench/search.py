@@ -26,9 +26,9 @@ def build(members: int) -> tuple[Any, list[tuple[str, str]]]:
 
     from gonghui.accounts.models import User, phone_index
     from gonghui.members.models import Member
-    from gonghui.members.services import id_index
+    from gonghui.members.services.members import id_index
     from gonghui.orgs.models import OrgKind, Post
-    from gonghui.orgs.services import org_create
+    from gonghui.orgs.services.orgs import org_create
 
     admin = User.objects.create(username="bench-search-admin", is_superuser=True, is_staff=True)
     province = org_create(
@@ -87,7 +87,7 @@ def run(members: int = 0, runs: int = 0, repetitions: int = 3) -> None:
     from django.db import connection
     from django.test import Client
 
-    from gonghui.accounts.services import token_issue
+    from gonghui.accounts.services.accounts import token_issue
 
     members = members or scaled(20000)
     runs = runs or scaled(300)

@@ -27,17 +27,15 @@ from stdnum.cn import ric
 from stdnum.cn import uscc as stdnum_uscc
 
 from gonghui.accounts.models import AccountType, User
-from gonghui.accounts.services import account_create, officer_seed, token_issue
-from gonghui.assistance import services as assistance
+from gonghui.accounts.services.accounts import account_create, officer_seed, token_issue
 from gonghui.assistance.models import HardshipCase
-from gonghui.benefits import services as benefits
+from gonghui.assistance.services import cases as assistance
 from gonghui.benefits.models import Merchant, Offer
+from gonghui.benefits.services import merchants as benefits
 from gonghui.core import registry
 from gonghui.core.deadlines import bump_calendar_version
 from gonghui.core.importing.workbooks import REASON_HEADER, WARNING_HEADER
 from gonghui.core.models import CalendarDay, CalendarYear
-from gonghui.democracy import ballots, disclosure
-from gonghui.democracy import congress as democracy
 from gonghui.democracy.models import (
     Attendance,
     Ballot,
@@ -47,12 +45,14 @@ from gonghui.democracy.models import (
     Session,
     Term,
 )
+from gonghui.democracy.services import ballots, disclosure
+from gonghui.democracy.services import congress as democracy
 from gonghui.members.models import Card, Member
-from gonghui.members.services import member_register
+from gonghui.members.services.members import member_register
 from gonghui.orgs.models import Employer, Org, OrgKind
-from gonghui.orgs.services import employer_create, org_create
-from gonghui.voice import services as voice
+from gonghui.orgs.services.orgs import employer_create, org_create
 from gonghui.voice.models import Appeal
+from gonghui.voice.services import appeals as voice
 
 if TYPE_CHECKING:
     from tests.conftest import Cast

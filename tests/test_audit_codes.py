@@ -4,9 +4,9 @@ test happens to write it."""
 
 from __future__ import annotations
 
-from gonghui.benefits.services import TRANSITIONS
+from gonghui.benefits.services.merchants import TRANSITIONS
 from gonghui.core.audit import audit_actions
-from gonghui.members.services import STATUS_ACTIONS
+from gonghui.members.services.members import STATUS_ACTIONS
 from gonghui.stats.models import ReportStatus
 from gonghui.voice.models import StepAction
 

@@ -116,8 +116,8 @@ def walk_jobs(cast: Cast) -> tuple[object, object]:
 
 def walk_application(cast: Cast) -> object:
     """A worker's pending application to the other county's union."""
-    from gonghui.members.applications import join_apply
     from gonghui.members.models import JoinApplication
+    from gonghui.members.services.applications import join_apply
     from tests.factories import make_account, resident
 
     existing = JoinApplication.objects.filter(name=MEMBER_SECRET + "乙").first()

@@ -543,8 +543,8 @@ class Drill:
         from django.utils import timezone
 
         from gonghui.accounts.models import User
-        from gonghui.benefits import services
-        from gonghui.benefits.counter import staff_merchant
+        from gonghui.benefits.services import merchants as services
+        from gonghui.benefits.services.shop import staff_merchant
 
         admin = User.objects.get(username="admin")
         merchant = staff_merchant(User.objects.get(username="shop01"))
@@ -576,7 +576,7 @@ class Drill:
 
     def redeem(self) -> str:
         from gonghui.benefits.models import Redemption
-        from gonghui.members.cards import card_token
+        from gonghui.members.services.cards import card_token
 
         self.offer = self.counter_offer(quota=1000)
         self.cards = self.card_numbers(401)
@@ -638,7 +638,7 @@ class Drill:
         client retries a refused or broken request with the same Idempotency-Key until it is
         answered: every redemption must exist exactly once, none lost, none doubled."""
         from gonghui.benefits.models import Redemption
-        from gonghui.members.cards import card_token
+        from gonghui.members.services.cards import card_token
 
         api = api_login("shop01", self.accounts["shop01"]["password"])
         cards = self.cards[1:401]

@@ -162,7 +162,8 @@ GONGHUI_TOKEN_RATE = os.environ.get("GONGHUI_TOKEN_RATE", "10/60")  # attempts /
 # Proxies in front of the app that append to X-Forwarded-For (nginx in deploy/: 1); the client
 # address of audit rows and limit keys is the entry that many from the right (core.net).
 GONGHUI_TRUSTED_PROXIES = int(os.environ.get("GONGHUI_TRUSTED_PROXIES", "0"))
-# Typed card codes one merchant may try per card (members.cards.card_verify): count/seconds.
+# Typed card codes one merchant may try per card (members.services.cards.card_verify):
+# count/seconds.
 GONGHUI_CARD_CODE_GUESS_RATE = os.environ.get("GONGHUI_CARD_CODE_GUESS_RATE", "10/600")
 GONGHUI_TOKEN_DAYS = int(os.environ.get("GONGHUI_TOKEN_DAYS", "30"))
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from gonghui.accounts.models import User
-from gonghui.accounts.services import officer_create, user_manageable_by
+from gonghui.accounts.services.accounts import officer_create, user_manageable_by
 from gonghui.orgs.capabilities import DEFAULTS, forget_matrix
 from gonghui.orgs.models import CapabilityOverride, Post
 from tests.conftest import Cast, fresh

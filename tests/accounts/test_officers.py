@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from gonghui.accounts.models import User
-from gonghui.accounts.services import officer_create, user_reset_password, user_set_active
+from gonghui.accounts.services.accounts import officer_create, user_reset_password, user_set_active
 from gonghui.core.models import AuditEvent
 from gonghui.orgs.models import Post
 from tests.conftest import Cast, fresh
@@ -125,7 +125,7 @@ def test_capability_overrides_change_the_matrix(cast: Cast) -> None:
 
 def test_level_bounds_capabilities(cast: Cast) -> None:
     """A federation chair sees members but may not edit them; a grassroots chair may."""
-    from gonghui.orgs.services import post_assign
+    from gonghui.orgs.services.orgs import post_assign
 
     chair = fresh(cast.grassroots_officer)
     assert chair.has_capability("members.manage", cast.grassroots.path)

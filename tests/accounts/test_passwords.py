@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from gonghui.accounts import models, services
+from gonghui.accounts import models
 from gonghui.accounts.models import ApiToken, User
-from gonghui.accounts.services import token_issue
+from gonghui.accounts.services import accounts as services
+from gonghui.accounts.services.accounts import token_issue
 from gonghui.core.models import AuditEvent
 from tests.conftest import Cast
 from tests.factories import PASSWORD, make_officer

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from gonghui.accounts.models import User
-from gonghui.orgs.services import org_dissolve, org_move, post_assign, post_end
+from gonghui.orgs.services.orgs import org_dissolve, org_move, post_assign, post_end
 from tests.conftest import Cast, fresh
 from tests.factories import superuser
 
@@ -53,7 +53,7 @@ def test_a_moved_org_moves_the_cached_scope(cast: Cast) -> None:
 
 def test_a_dissolved_org_ends_the_cached_scope(cast: Cast) -> None:
     from gonghui.orgs.models import OrgKind
-    from gonghui.orgs.services import org_create
+    from gonghui.orgs.services.orgs import org_create
 
     root = superuser()
     union = org_create(
@@ -100,7 +100,7 @@ def test_a_token_names_its_user_and_marks_its_use_every_five_minutes(
     from django.utils import timezone
 
     from gonghui.accounts.models import ApiToken
-    from gonghui.accounts.services import token_issue, token_user
+    from gonghui.accounts.services.accounts import token_issue, token_user
 
     raw = token_issue(user=cast.county_officer)
     with django_assert_num_queries(2):  # the lookup, and the first use marked

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from gonghui.accounts.models import ApiToken, User
-from gonghui.accounts.services import token_issue
+from gonghui.accounts.services.accounts import token_issue
 from gonghui.core import ratelimit
 from gonghui.core.models import AuditEvent
 from gonghui.orgs.models import Org, OrgKind

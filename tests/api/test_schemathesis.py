@@ -27,10 +27,10 @@ from schemathesis.specs.openapi.checks import (
 )
 from stdnum.cn import ric
 
-from gonghui.accounts.services import token_issue
-from gonghui.members.cards import card_code, card_token
+from gonghui.accounts.services.accounts import token_issue
 from gonghui.members.models import CardStatus
-from gonghui.members.services import member_register
+from gonghui.members.services.cards import card_code, card_token
+from gonghui.members.services.members import member_register
 from gonghui.orgs.models import OrgKind
 from gonghui.wsgi import application
 from tests import factories

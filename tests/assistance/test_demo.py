@@ -8,7 +8,7 @@ import pytest
 
 from gonghui.assistance import demo
 from gonghui.assistance.models import CaseStatus, HardshipCase
-from gonghui.assistance.models_funds import AssistanceRecord, Campaign
+from gonghui.assistance.models.funds import AssistanceRecord, Campaign
 from gonghui.core.models import Fund
 from gonghui.demo import generator
 

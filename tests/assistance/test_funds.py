@@ -11,9 +11,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from gonghui.assistance import campaigns, funds, services
 from gonghui.assistance.models import HardshipCase
-from gonghui.assistance.models_funds import CivilListEntry, RecordStatus, StudentStatus
+from gonghui.assistance.models.funds import CivilListEntry, RecordStatus, StudentStatus
+from gonghui.assistance.services import campaigns, funds
+from gonghui.assistance.services import cases as services
 from gonghui.core import ledger
 from gonghui.core.models import Fund
 from gonghui.core.models import LedgerEntry as FundEntry

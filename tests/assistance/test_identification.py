@@ -8,15 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from gonghui.assistance.identification import (
+from gonghui.assistance.models import Category
+from gonghui.assistance.models.rules import IdentificationRule
+from gonghui.assistance.services.identification import (
     NATIONAL_DEFAULT,
     Rule,
     identify,
     months_above,
     rule_for,
 )
-from gonghui.assistance.models import Category
-from gonghui.assistance.models_rules import IdentificationRule
 from tests.conftest import Cast
 
 QINGDAO = Rule(Decimal(800), Decimal(800), Decimal(2), False, "QD", "青岛", None)

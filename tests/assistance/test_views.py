@@ -173,7 +173,7 @@ def test_api_lists_masked_cases_and_previews_identification(cast: Cast) -> None:
 
 
 def test_member_is_told_of_decisions(cast: Cast, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
-    from gonghui.assistance import services
+    from gonghui.assistance.services import cases as services
     from gonghui.core.models import Notification
     from tests.conftest import fresh
     from tests.factories import register
@@ -222,7 +222,7 @@ def test_officer_adds_household_member_and_income_source(cast: Cast) -> None:
 
 def test_health_data_hidden_from_upper_levels_without_reveal(cast: Cast) -> None:
     objects = walk.walk_objects(cast)
-    from gonghui.assistance import services
+    from gonghui.assistance.services import cases as services
     from tests.conftest import fresh
 
     case = HardshipCase.objects.get(pk=objects["case"])
@@ -239,8 +239,8 @@ def test_health_data_hidden_from_upper_levels_without_reveal(cast: Cast) -> None
 
 
 def test_warmth_campaign_page_registers_a_visit(cast: Cast) -> None:
-    from gonghui.assistance import campaigns
-    from gonghui.assistance.models_funds import AssistanceRecord
+    from gonghui.assistance.models.funds import AssistanceRecord
+    from gonghui.assistance.services import campaigns
     from tests.conftest import fresh
     from tests.factories import chair
 

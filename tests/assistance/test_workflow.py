@@ -10,8 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from gonghui.assistance import lifecycle, services
 from gonghui.assistance.models import CaseStatus, Category, StepKind
+from gonghui.assistance.services import archive as lifecycle
+from gonghui.assistance.services import cases as services
 from gonghui.core.models import AuditEvent
 from gonghui.core.workflow import history_of
 from tests.conftest import Cast, fresh

@@ -29,9 +29,11 @@ def walk_objects(cast: Cast) -> dict[str, int]:
     import io
     from decimal import Decimal
 
-    from gonghui.assistance import campaigns, funds, lifecycle, services
     from gonghui.assistance.models import CaseAttachment, HardshipCase, ReviewItem
-    from gonghui.assistance.models_funds import CivilList, StudentApplication
+    from gonghui.assistance.models.funds import CivilList, StudentApplication
+    from gonghui.assistance.services import archive as lifecycle
+    from gonghui.assistance.services import campaigns, funds
+    from gonghui.assistance.services import cases as services
     from gonghui.core import ledger
     from gonghui.core.models import Fund
     from tests.conftest import fresh

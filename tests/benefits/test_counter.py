@@ -14,10 +14,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from gonghui.benefits import counter
 from gonghui.benefits.models import Offer, Redemption
-from gonghui.members.cards import card_code, card_token
+from gonghui.benefits.services import shop as counter
 from gonghui.members.models import Member
+from gonghui.members.services.cards import card_code, card_token
 from tests.conftest import Cast, fresh
 from tests.factories import approved_offer, card_of, members, signed_merchant
 
@@ -202,7 +202,7 @@ def test_segment_offers_only_for_the_segment_and_subsidy_split(cast: Cast) -> No
 
 
 def test_suspended_merchant_and_bad_key_are_refused(cast: Cast) -> None:
-    from gonghui.benefits import services
+    from gonghui.benefits.services import merchants as services
 
     merchant = signed_merchant(cast)
     offer = approved_offer(cast, merchant)
@@ -217,7 +217,7 @@ def test_suspended_merchant_and_bad_key_are_refused(cast: Cast) -> None:
 
 
 def test_campaign_sign_up_and_campaign_wide_limit(cast: Cast) -> None:
-    from gonghui.benefits import services
+    from gonghui.benefits.services import merchants as services
     from tests.factories import FAR, PAST
 
     merchant = signed_merchant(cast)
@@ -301,7 +301,8 @@ def test_a_withdrawn_offer_is_refused_even_while_its_rules_are_cached(cast: Cast
 
 
 def test_a_withdrawal_through_the_service_reaches_the_counter_at_once(cast: Cast) -> None:
-    from gonghui.benefits import caching, services
+    from gonghui.benefits import caching
+    from gonghui.benefits.services import merchants as services
 
     merchant = signed_merchant(cast)
     offer = approved_offer(cast, merchant)

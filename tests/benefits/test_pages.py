@@ -8,10 +8,10 @@ from decimal import Decimal
 from django.test import Client
 from django.urls import reverse
 
-from gonghui.benefits import services
 from gonghui.benefits.models import Complaint, Merchant, Offer, Redemption
+from gonghui.benefits.services import merchants as services
 from gonghui.core.registry import todo_items
-from gonghui.members.cards import card_code, card_token
+from gonghui.members.services.cards import card_code, card_token
 from tests.conftest import Cast, fresh
 from tests.factories import TODAY, approved_offer, card_of, make_uscc, members, signed_merchant
 
@@ -174,7 +174,7 @@ def test_reports_settlement_and_todo(cast: Cast) -> None:
     merchant = signed_merchant(cast)
     offer = approved_offer(cast, merchant, union_share=30)
     people = members(cast, 2, migrant_worker=True)
-    from gonghui.benefits import counter
+    from gonghui.benefits.services import shop as counter
 
     for i, m in enumerate(people):
         counter.redemption_create(

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from gonghui.benefits import services
 from gonghui.benefits.models import Campaign, Complaint, Merchant, Offer, Redemption
+from gonghui.benefits.services import merchants as services
 from gonghui.members.models import Member
 from tests.conftest import Cast, fresh
 from tests.factories import make_uscc

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from gonghui.core.audit import prune_audit
 from gonghui.core.models import AuditEvent
-from gonghui.orgs.services import org_update
+from gonghui.orgs.services.orgs import org_update
 from tests.conftest import Cast, fresh
 
 
@@ -37,7 +37,7 @@ def test_audit_page_is_scoped_and_filterable(cast: Cast) -> None:
 
 
 def test_audit_page_needs_the_capability(cast: Cast) -> None:
-    from gonghui.orgs.services import post_assign
+    from gonghui.orgs.services.orgs import post_assign
 
     client = Client()
     user = type(cast.member).objects.create(username="committee1")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from gonghui.benefits import counter
+from gonghui.benefits.services import shop as counter
 from gonghui.core.crypto import mask_card_number
 from gonghui.core.models import AuditEvent
-from gonghui.members.cards import card_replace, card_token
 from gonghui.members.models import Card
+from gonghui.members.services.cards import card_replace, card_token
 from tests.conftest import Cast, fresh
 from tests.factories import approved_offer, card_of, members, signed_merchant
 

@@ -10,7 +10,7 @@ from django.test import Client
 from gonghui.core.audit import audit_action_label, audit_record
 from gonghui.core.audit_display import action_choices, audit_changes, display_value
 from gonghui.core.models import AuditEvent
-from gonghui.orgs.services import org_update
+from gonghui.orgs.services.orgs import org_update
 from tests.conftest import Cast, fresh
 
 

@@ -10,11 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from gonghui.core import counters, rollups
-from gonghui.members import services
-from gonghui.members.cards import card_replace
 from gonghui.members.models import Member
+from gonghui.members.services import members as services
+from gonghui.members.services.cards import card_replace
 from gonghui.orgs.models import Org
-from gonghui.orgs.services import employer_update, org_merge, org_move
+from gonghui.orgs.services.orgs import employer_update, org_merge, org_move
 from tests.conftest import Cast
 from tests.factories import make_employer, make_org, resident, superuser
 
@@ -133,8 +133,8 @@ def test_incremental_figures_equal_a_rebuild_after_random_work(cast: Cast, seed:
 
 def test_phone_card_loss_and_approved_corrections_keep_the_figures(cast: Cast) -> None:
     """The member's own 挂失 and a correction of gender/birth (a new ID) move the counters."""
-    from gonghui.members.corrections import correction_approve, correction_request
-    from gonghui.members.self_service import card_report_lost
+    from gonghui.members.services.corrections import correction_approve, correction_request
+    from gonghui.members.services.self_service import card_report_lost
     from tests.factories import make_account
 
     rng = random.Random(7)

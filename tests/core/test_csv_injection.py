@@ -10,8 +10,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from gonghui.assistance import funds
 from gonghui.assistance.reports import BankFileExporter
+from gonghui.assistance.services import funds
 from gonghui.core import ledger
 from gonghui.core.exporting import Exporter, rows_to_bytes
 from gonghui.core.importing.reader import read_table

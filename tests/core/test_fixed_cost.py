@@ -7,7 +7,7 @@ from typing import Any
 
 from django.test import Client
 
-from gonghui.accounts.services import token_issue
+from gonghui.accounts.services.accounts import token_issue
 from gonghui.core import cache_versions
 from gonghui.core.prepared import Prepared
 from gonghui.members.models import Card

@@ -9,14 +9,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from gonghui.assistance.identification import rule_for as identification_rule_for
-from gonghui.assistance.models_rules import IdentificationRule
+from gonghui.assistance.models.rules import IdentificationRule
+from gonghui.assistance.services.identification import rule_for as identification_rule_for
 from gonghui.core.inherited import nearest_rule, rule_save
 from gonghui.core.models import AuditEvent
-from gonghui.democracy import rules
-from gonghui.democracy.ballots import ballot_rule_for
 from gonghui.democracy.models import CompositionRule
-from gonghui.democracy.models_ballots import BallotRule
+from gonghui.democracy.models.ballots import BallotRule
+from gonghui.democracy.services import rules
+from gonghui.democracy.services.ballots import ballot_rule_for
 from tests.conftest import Cast
 from tests.factories import superuser
 

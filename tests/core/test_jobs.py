@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from gonghui.assistance import services as assistance
 from gonghui.assistance.models import CaseStatus, StepKind
-from gonghui.benefits import services as benefits
+from gonghui.assistance.services import cases as assistance
+from gonghui.benefits.services import merchants as benefits
 from gonghui.core import counters, registry
 from gonghui.core.audit import AuditEvent, prune_audit
 from gonghui.core.models import Notification, OrgCounter
@@ -20,8 +20,8 @@ from gonghui.core.workflow import history_of
 from gonghui.orgs.selectors import org_path_sample
 from gonghui.stats.models import Snapshot
 from gonghui.stats.tasks import month_just_ended, stats_monthly_snapshot
-from gonghui.voice import services as voice
 from gonghui.voice.models import Appeal
+from gonghui.voice.services import appeals as voice
 from tests import factories
 from tests.conftest import Cast, fresh
 from tests.factories import apply, signed_merchant

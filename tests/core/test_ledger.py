@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from gonghui.assistance import funds
-from gonghui.assistance.models_funds import FundKind
+from gonghui.assistance.models.funds import FundKind
+from gonghui.assistance.services import funds
 from gonghui.core import ledger
 from gonghui.core.audit import AuditEvent
 from gonghui.core.ledger import PaymentLine

@@ -18,7 +18,7 @@ from django.test import Client, RequestFactory, override_settings
 from gonghui.accounts.models import User
 from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
-from gonghui.members.cards import card_code, card_token
+from gonghui.members.services.cards import card_code, card_token
 from tests.conftest import Cast
 from tests.factories import PASSWORD, approved_offer, card_of, members, signed_merchant
 

@@ -18,7 +18,7 @@ from gonghui.core import registry
 from gonghui.core.checks import check_path_models, path_model_errors
 from gonghui.core.models import CounterDelta, OrgCounter, SubtreeCounter
 from gonghui.orgs.models import Org
-from gonghui.orgs.services import org_merge, org_move
+from gonghui.orgs.services.orgs import org_merge, org_move
 from tests.conftest import Cast, fresh
 
 _serial = itertools.count(1)

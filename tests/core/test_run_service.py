@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from gonghui.assistance import services
 from gonghui.assistance.models import CaseStatus
+from gonghui.assistance.services import cases as services
 from gonghui.core.scoping import ExplainedRefusal
 from gonghui.core.views_support import Done, run_service, submit_form
 from tests.conftest import Cast, fresh

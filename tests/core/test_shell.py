@@ -15,7 +15,7 @@ from gonghui.core import navigation, registry
 from gonghui.core.acting import SESSION_KEY
 from gonghui.core.registry import TodoItem
 from gonghui.orgs.models import PostRole
-from gonghui.orgs.services import post_assign
+from gonghui.orgs.services.orgs import post_assign
 from tests import factories
 from tests.conftest import Cast, fresh
 

@@ -12,13 +12,7 @@ from django.db import models
 
 from gonghui.core.audit import AuditEvent
 from gonghui.core.workflow import history_of
-from gonghui.democracy import ballot_crypto
-from gonghui.democracy import ballots as svc
-from gonghui.democracy.ballot_results import (
-    appraisal_result,
-    decision_result,
-    election_result,
-)
+from gonghui.democracy import crypto as ballot_crypto
 from gonghui.democracy.models import (
     Ballot,
     BallotState,
@@ -26,6 +20,12 @@ from gonghui.democracy.models import (
     SealedCast,
     VoterSlot,
 )
+from gonghui.democracy.selectors.ballot_results import (
+    appraisal_result,
+    decision_result,
+    election_result,
+)
+from gonghui.democracy.services import ballots as svc
 from tests.factories import close_and_tally, officer, open_ballot, open_session, voter
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,15 @@ from django.conf import settings
 from django.test import Client
 
 from gonghui.demo import generator
-from gonghui.democracy import ballot_demo, demo
-from gonghui.democracy import ballots as svc
-from gonghui.democracy.ballot_results import appraisal_result, decision_result, election_result
+from gonghui.democracy.demo import ballots as ballot_demo
+from gonghui.democracy.demo import congress as demo
 from gonghui.democracy.models import Ballot, BallotState, Electorate
+from gonghui.democracy.selectors.ballot_results import (
+    appraisal_result,
+    decision_result,
+    election_result,
+)
+from gonghui.democracy.services import ballots as svc
 from tests.factories import fake_appeal_receiver
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.democracy import ballots as svc
+from gonghui.democracy.services import ballots as svc
 from tests.conftest import Cast
 from tests.e2e.conftest import Tab
 from tests.factories import officer, open_ballot, open_session, voter

@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django_fsm import TransitionNotAllowed
 
 from gonghui.core import registry
-from gonghui.democracy import ballot_crypto
-from gonghui.democracy import ballots as svc
-from gonghui.democracy.ballot_results import ballot_result
+from gonghui.democracy import crypto as ballot_crypto
 from gonghui.democracy.models import Ballot, BallotState, Electorate, VoterSlot
+from gonghui.democracy.selectors.ballot_results import ballot_result
+from gonghui.democracy.services import ballots as svc
 from tests.factories import (
     TELLERS,
     close_and_tally,

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from gonghui.democracy import ballots as svc
 from gonghui.democracy.models import Ballot, SealedCast, VoterSlot
+from gonghui.democracy.services import ballots as svc
 from tests.factories import (
     close_and_tally,
     dump_tables,

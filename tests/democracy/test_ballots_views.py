@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from gonghui.core.audit import AuditEvent
-from gonghui.democracy.ballot_results import decision_result
 from gonghui.democracy.models import Ballot, BallotState, SealedCast, VoterSlot
+from gonghui.democracy.selectors.ballot_results import decision_result
 from tests.conftest import Cast
 from tests.factories import TELLERS, open_session, voter
 
@@ -145,7 +145,7 @@ def test_rule_and_list_pages(cast: Cast) -> None:
         },
     )
     session, _s = open_session(cast, in_office=3)
-    from gonghui.democracy.ballots import ballot_create
+    from gonghui.democracy.services.ballots import ballot_create
     from tests.factories import officer
 
     ballot = ballot_create(actor=officer(cast), session=session, kind="decision", title="事项")
@@ -154,7 +154,7 @@ def test_rule_and_list_pages(cast: Cast) -> None:
 
 def test_non_delegate_sees_no_ballot(cast: Cast) -> None:
     session, _seats = open_session(cast, in_office=3)
-    from gonghui.democracy.ballots import ballot_create
+    from gonghui.democracy.services.ballots import ballot_create
     from tests.factories import officer
 
     ballot = ballot_create(actor=officer(cast), session=session, kind="decision", title="事项")

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from gonghui.core.models import AuditEvent
 from gonghui.core.workflow import history_of
-from gonghui.democracy import congress as svc
-from gonghui.democracy import rules
 from gonghui.democracy.models import CongressKind, SessionState
+from gonghui.democracy.services import congress as svc
+from gonghui.democracy.services import rules
 from tests.conftest import Cast, fresh
 from tests.factories import elect, make_congress, officer
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from gonghui.demo import generator
-from gonghui.democracy import demo
+from gonghui.democracy.demo import congress as demo
 from gonghui.democracy.models import Congress, DisclosureItem, Motion, MotionState, Session
 from tests.factories import fake_appeal_receiver
 

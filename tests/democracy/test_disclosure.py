@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from gonghui.core import registry
-from gonghui.democracy import disclosure as svc
+from gonghui.democracy.services import disclosure as svc
 from tests.conftest import Cast, fresh
 from tests.factories import link_member, make_account, make_congress, officer, published
 

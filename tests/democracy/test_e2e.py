@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from gonghui.democracy import congress as svc
-from gonghui.democracy import motions
+from gonghui.democracy.services import congress as svc
+from gonghui.democracy.services import motions
 from tests.conftest import Cast
 from tests.e2e.conftest import Tab
 from tests.factories import elect, link_member, make_account, make_congress, officer

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from gonghui.core.models import AuditEvent
 from gonghui.core.workflow import history_of
-from gonghui.democracy import motions as svc
 from gonghui.democracy.models import Motion, MotionState
+from gonghui.democracy.services import motions as svc
 from tests.conftest import Cast, fresh
 from tests.factories import (
     elect,

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.models import Notification
-from gonghui.democracy import congress as congress_svc
-from gonghui.democracy import motions as motion_svc
 from gonghui.democracy.models import Attendance, Motion, MotionState, Session
+from gonghui.democracy.services import congress as congress_svc
+from gonghui.democracy.services import motions as motion_svc
 from tests.conftest import Cast
 from tests.factories import elect, link_member, make_account, make_congress, officer, published
 

@@ -20,7 +20,6 @@ SECRETS: list[str] = [
 
 
 def _objects(cast: Cast) -> dict[str, object]:
-    from gonghui.democracy import congress, disclosure, motions
     from gonghui.democracy.models import (
         Congress,
         DisclosureItem,
@@ -28,6 +27,7 @@ def _objects(cast: Cast) -> dict[str, object]:
         DisclosureQuestion,
         Motion,
     )
+    from gonghui.democracy.services import congress, disclosure, motions
     from tests.conftest import fresh
     from tests.factories import elect, link_member, make_account, make_congress
 
@@ -76,8 +76,8 @@ def _objects(cast: Cast) -> dict[str, object]:
 
 
 def _ballot(cast: Cast, session: object) -> object:
-    from gonghui.democracy.ballots import ballot_create
     from gonghui.democracy.models import Ballot
+    from gonghui.democracy.services.ballots import ballot_create
     from tests.conftest import fresh
 
     existing = Ballot.objects.filter(title="东区无记名表决事项").first()

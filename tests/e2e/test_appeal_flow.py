@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from gonghui.core.crypto import mask_id_number, mask_phone
-from gonghui.voice import services as voice
 from gonghui.voice.models import Appeal, AppealStatus, Rating
+from gonghui.voice.services import appeals as voice
 from tests.conftest import Cast
 from tests.e2e.conftest import Tab
 from tests.factories import WORKER_ID, WORKER_LOGIN, WORKER_NAME, WORKER_PHONE, worker

@@ -14,8 +14,8 @@ from functools import partial
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.members.cards import card_verify
 from gonghui.members.models import CardStatus
+from gonghui.members.services.cards import card_verify
 from tests.conftest import Cast
 from tests.e2e.conftest import Tab
 from tests.factories import register

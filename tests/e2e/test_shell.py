@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.orgs.services import post_assign
+from gonghui.orgs.services.orgs import post_assign
 from tests import factories
 from tests.conftest import Cast
 from tests.e2e.conftest import Tab

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.benefits.counter import BILL_TICKET_SECONDS
 from gonghui.benefits.models import Redemption
-from gonghui.members.cards import card_token, card_verify
+from gonghui.benefits.services.shop import BILL_TICKET_SECONDS
+from gonghui.members.services.cards import card_token, card_verify
 from tests.conftest import Cast
 from tests.e2e.conftest import Clock, Tab
 from tests.factories import approved_offer, card_of, members, signed_merchant

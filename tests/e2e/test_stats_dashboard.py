@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from gonghui.stats.reports import snapshot_take
+from gonghui.stats.services.reports import snapshot_take
 from tests.conftest import Cast
 from tests.e2e.conftest import Tab
 from tests.factories import join

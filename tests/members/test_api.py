@@ -14,8 +14,8 @@ from django.test import Client
 
 from gonghui.accounts.models import User
 from gonghui.members import api as members_api
-from gonghui.members.cards import card_code, card_token
 from gonghui.members.models import CardStatus, Member
+from gonghui.members.services.cards import card_code, card_token
 from tests.conftest import Cast
 from tests.factories import ZHENGZHOU_1970, bearer, new_member, register, resident
 

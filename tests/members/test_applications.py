@@ -9,8 +9,8 @@ from django.test import Client
 
 from gonghui.core.models import Notification
 from gonghui.core.workflow import history_of
-from gonghui.members.applications import join_apply, join_approve, join_reject
 from gonghui.members.models import ApplicationStatus, JoinApplication, Member
+from gonghui.members.services.applications import join_apply, join_approve, join_reject
 from tests import factories
 from tests.conftest import Cast, fresh
 from tests.factories import ZHENGZHOU_1970, register

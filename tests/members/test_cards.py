@@ -6,16 +6,16 @@ from functools import partial
 
 from stdnum import luhn
 
-from gonghui.members.cards import (
+from gonghui.members.models import CardStatus
+from gonghui.members.selectors import MemberFilters, member_list
+from gonghui.members.services.cards import (
     WINDOW_SECONDS,
     card_code,
     card_replace,
     card_token,
     card_verify,
 )
-from gonghui.members.models import CardStatus
-from gonghui.members.selectors import MemberFilters, member_list
-from gonghui.members.services import member_change_status, transfer_accept, transfer_issue
+from gonghui.members.services.members import member_change_status, transfer_accept, transfer_issue
 from tests import factories
 from tests.conftest import Cast, fresh
 from tests.factories import register

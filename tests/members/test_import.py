@@ -16,7 +16,7 @@ from gonghui.core.importing import ImportFileError
 from gonghui.core.models import AuditEvent
 from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Card, Member, MembershipChange
-from gonghui.members.services import member_register
+from gonghui.members.services.members import member_register
 from tests.conftest import Cast, fresh
 from tests.factories import make_org, person, problem_rows, resident, superuser, workbook
 

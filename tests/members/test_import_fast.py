@@ -13,7 +13,7 @@ from django.db import connection
 from gonghui.core import counters
 from gonghui.core.importing.jobs import execute_import_job, job_create
 from gonghui.core.models import ImportJob, JobStatus
-from gonghui.members import import_pg
+from gonghui.members.bulkload import pg_copy as import_pg
 from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Card, Member, MembershipChange, MemberStatus
 from tests.conftest import Cast, fresh
@@ -182,8 +182,8 @@ def test_initial_load_is_refused_on_sqlite(cast: Cast, monkeypatch: pytest.Monke
 def test_card_numbers_carry_the_luhn_digit_stdnum_computes() -> None:
     from stdnum import luhn
 
-    from gonghui.members.bulk import card_numbers
-    from gonghui.members.cards import SERIAL_DIGITS
+    from gonghui.members.bulkload.writer import card_numbers
+    from gonghui.members.services.cards import SERIAL_DIGITS
 
     for prefix in ("41", "0", "123", "99"):
         block = card_numbers(prefix, 1, 500) + card_numbers(prefix, 10**SERIAL_DIGITS - 300, 300)
@@ -198,7 +198,7 @@ def test_the_file_tally_gives_the_deltas_of_keys_of_once_per_counter(
     from collections import Counter
 
     from gonghui.members import counters as member_counters
-    from gonghui.members import import_tally
+    from gonghui.members.bulkload import tally as import_tally
 
     monkeypatch.setattr(import_tally, "UNIONS_PER_BUMP", 1)  # one chunk per union
     unions = [cast.grassroots, cast.sibling_grassroots]

@@ -18,10 +18,12 @@ from gonghui.core import counters
 from gonghui.core.importing import worker
 from gonghui.core.importing.jobs import execute_import_job, job_create
 from gonghui.core.models import ImportJob, JobStatus, OrgCounter
-from gonghui.members import import_encode, import_pg, import_worker
+from gonghui.members.bulkload import encode as import_encode
+from gonghui.members.bulkload import pg_copy as import_pg
+from gonghui.members.bulkload import worker as import_worker
 from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Card, Member, MembershipChange
-from gonghui.members.services import member_register
+from gonghui.members.services.members import member_register
 from gonghui.orgs.models import Employer
 from tests.conftest import Cast, fresh
 from tests.factories import make_org, person, problem_rows, resident, superuser, workbook

@@ -13,7 +13,7 @@ from gonghui.core.audit import AuditEvent
 from gonghui.core.workflow import history_of
 from gonghui.members.models import ChangeKind, Member, MemberStatus, Transfer, TransferStatus
 from gonghui.members.selectors import transfer_list
-from gonghui.members.services import (
+from gonghui.members.services.members import (
     member_change_status,
     member_register,
     members_change_status_batch,

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 
 from gonghui.core.models import AuditEvent
-from gonghui.members.cards import WINDOW_SECONDS, card_replace, card_token, card_verify
 from gonghui.members.models import CardStatus, Member
-from gonghui.members.self_service import live_proof
+from gonghui.members.services.cards import WINDOW_SECONDS, card_replace, card_token, card_verify
+from gonghui.members.services.self_service import live_proof
 from tests import factories
 from tests.conftest import Cast, fresh
 from tests.factories import register

@@ -12,9 +12,9 @@ from django.test import Client
 
 from gonghui.core import registry
 from gonghui.core.models import AuditEvent, Notification
-from gonghui.members.corrections import correction_approve, correction_request
 from gonghui.members.models import CorrectionRequest, CorrectionStatus, JoinApplication, Member
-from gonghui.members.services import id_index
+from gonghui.members.services.corrections import correction_approve, correction_request
+from gonghui.members.services.members import id_index
 from tests import factories
 from tests.conftest import Cast, fresh
 from tests.factories import ZHENGZHOU_1970, register, resident
@@ -181,7 +181,7 @@ def test_join_finds_the_employers_union_and_joint_unions(cast: Cast) -> None:
 
 
 def test_a_pending_request_follows_the_member_to_the_new_union(cast: Cast, member: Member) -> None:
-    from gonghui.members.services import transfer_accept, transfer_issue
+    from gonghui.members.services.members import transfer_accept, transfer_issue
 
     correction = correction_request(actor=cast.member, member=member, values={"name": "张卫"})
     second = factories.make_org(cast.town, "grassroots", "东区第二工会委员会", "EAST-G2")

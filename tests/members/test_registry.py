@@ -11,8 +11,8 @@ from django.db import connection
 from gonghui.core.models import AuditEvent
 from gonghui.members.models import Member
 from gonghui.members.selectors import MemberFilters, member_list, member_page
-from gonghui.members.services import member_register, member_reveal
-from gonghui.orgs.services import org_dissolve, org_merge
+from gonghui.members.services.members import member_register, member_reveal
+from gonghui.orgs.services.orgs import org_dissolve, org_merge
 from tests.conftest import Cast, fresh
 from tests.factories import ZHENGZHOU_1970, register, resident
 
@@ -108,7 +108,7 @@ def test_reveal_needs_the_capability_and_is_audited(cast: Cast) -> None:
 
 
 def test_an_org_with_members_cannot_be_dissolved_and_merging_moves_them(cast: Cast) -> None:
-    from gonghui.orgs.services import employer_update
+    from gonghui.orgs.services.orgs import employer_update
 
     member = register(cast)
     employer_update(

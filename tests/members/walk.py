@@ -4,7 +4,7 @@ and a member import job."""
 from __future__ import annotations
 
 from gonghui.members.models import Member
-from gonghui.members.services import transfer_issue
+from gonghui.members.services.members import transfer_issue
 from gonghui.orgs.models import Org
 from tests.conftest import Cast
 from tests.factories import fresh, make_org, register

@@ -12,8 +12,8 @@ SECRETS: list[str] = [WALK_MEMBER, WALK_NOTE, "东郊更正姓名丙"]
 
 def walk_correction(cast: Cast) -> object:
     """A member of the other county with an account, and their pending correction request."""
-    from gonghui.members.corrections import correction_request
     from gonghui.members.models import CorrectionRequest, Member
+    from gonghui.members.services.corrections import correction_request
     from tests.factories import make_account, register, resident
 
     existing = CorrectionRequest.objects.filter(member__name=WALK_MEMBER).first()

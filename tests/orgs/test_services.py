@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from gonghui.core.models import AuditEvent
 from gonghui.orgs.models import PATH_STEP, Employer, Org, OrgKind, OrgStatus, Post
-from gonghui.orgs.services import (
+from gonghui.orgs.services.orgs import (
     employer_update,
     org_create,
     org_dissolve,

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from gonghui.orgs.models import PATH_STEP, Employer, Org, OrgKind, OrgStatus, Post
-from gonghui.orgs.services import org_merge, org_move
+from gonghui.orgs.services.orgs import org_merge, org_move
 from tests import factories
 
 KINDS = [

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from gonghui.stats import reports
 from gonghui.stats.models import OrgReport, ReportStatus
+from gonghui.stats.services import reports
 from tests.conftest import Cast, fresh
 from tests.factories import join, make_officer, make_org, superuser
 

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from gonghui.core import counters, rollups, spreads
 from gonghui.core.models import CounterDelta, SubtreeCounter
 from gonghui.core.schedule import periodic_job
-from gonghui.stats.reports import snapshot_take
 from gonghui.stats.selectors import member_trend, snapshot_subtree_counters, subtree_counters
+from gonghui.stats.services.reports import snapshot_take
 from gonghui.stats.tasks import stats_rollups_refresh
 from tests.conftest import Cast
 from tests.factories import superuser

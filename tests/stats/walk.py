@@ -9,7 +9,7 @@ SECRETS: list[str] = []
 
 def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
     from gonghui.stats.models import ReportPeriod
-    from gonghui.stats.reports import period_freeze
+    from gonghui.stats.services.reports import period_freeze
     from tests.factories import superuser
 
     if not ReportPeriod.objects.filter(year=2026).exists():

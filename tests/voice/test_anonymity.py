@@ -12,10 +12,10 @@ from gonghui.core.crypto import mask_id_number, mask_phone
 from gonghui.core.exporting import rows_to_bytes
 from gonghui.core.models import AuditEvent, Notification
 from gonghui.core.workflow import history_of
-from gonghui.voice import services
-from gonghui.voice.identity import follow_digest
 from gonghui.voice.models import Appeal
 from gonghui.voice.reports import AppealExporter
+from gonghui.voice.services import appeals as services
+from gonghui.voice.services.identity import follow_digest
 from tests.conftest import Cast, fresh
 from tests.factories import (
     WORKER_ID,

@@ -10,8 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from gonghui.voice.intake import DEFAULT_CATEGORIES
 from gonghui.voice.models import AppealCategory
+from gonghui.voice.services.intake import DEFAULT_CATEGORIES
 from tests.conftest import Cast
 
 

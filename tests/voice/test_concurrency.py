@@ -11,8 +11,8 @@ from django.db import connection
 from gonghui.accounts.models import User
 from gonghui.core.workflow import history_of
 from gonghui.orgs.models import OrgKind
-from gonghui.voice import services
 from gonghui.voice.models import StepAction
+from gonghui.voice.services import appeals as services
 from tests import factories
 from tests.conftest import fresh
 from tests.factories import ensure_seeded

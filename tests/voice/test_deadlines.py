@@ -10,7 +10,7 @@ import pytest
 from freezegun import freeze_time
 
 from gonghui.voice.models import AppealCategory
-from gonghui.voice.services import ensure_categories
+from gonghui.voice.services.appeals import ensure_categories
 from tests.conftest import Cast
 from tests.factories import ensure_seeded, submit
 

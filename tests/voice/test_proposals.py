@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from gonghui.core.workflow import history_of
-from gonghui.voice import forums, proposals
 from gonghui.voice.models import Channel, ProposalStatus
+from gonghui.voice.services import forums, proposals
 from tests.conftest import Cast, fresh
 from tests.factories import ensure_seeded, submit, worker
 

@@ -15,8 +15,9 @@ from freezegun import freeze_time
 from gonghui.core import registry
 from gonghui.core.models import AuditEvent, Notification
 from gonghui.core.workflow import history_of
-from gonghui.voice import reports, selectors, services
+from gonghui.voice import reports, selectors
 from gonghui.voice.models import AppealKind, AppealStatus, StepAction
+from gonghui.voice.services import appeals as services
 from tests.conftest import Cast, fresh
 from tests.factories import ensure_seeded, submit, worker
 

@@ -22,9 +22,10 @@ from django.test import Client
 
 from gonghui.core.models import AuditEvent
 from gonghui.core.workflow import history_of
-from gonghui.voice import proposals, services
-from gonghui.voice.identity import FOLLOW_LENGTH, follow_normalize, owner_key
 from gonghui.voice.models import Appeal, AppealStatus
+from gonghui.voice.services import appeals as services
+from gonghui.voice.services import proposals
+from gonghui.voice.services.identity import FOLLOW_LENGTH, follow_normalize, owner_key
 from tests.conftest import Cast, fresh
 from tests.factories import (
     WORKER_NAME,

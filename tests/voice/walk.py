@@ -6,8 +6,9 @@ import datetime as dt
 
 from django.core.files.base import ContentFile
 
-from gonghui.voice import forums, proposals, services
 from gonghui.voice.models import Appeal, AppealAttachment, AppealKind, Forum, Proposal
+from gonghui.voice.services import appeals as services
+from gonghui.voice.services import forums, proposals
 from tests.conftest import Cast, fresh
 
 TITLE = "东区诉求机密标题"

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from gonghui.accounts import services
+from gonghui.accounts.services import accounts as services
 from gonghui.core import ratelimit
 from gonghui.core.api_schemas import NO_NUL, ErrorOut, InvalidOut
 from gonghui.core.net import client_ip

@@ -12,12 +12,12 @@ class AccountsConfig(AppConfig):
         from gonghui.core.audit import register_audit_actions
 
         register_audit_actions(ACTIONS)
-        from gonghui.accounts import shell, todo
+        from gonghui.accounts import chrome, todo
         from gonghui.core import navigation, registry
         from gonghui.core.navigation import NavItem
 
         registry.register_todo_provider("accounts.locked", todo.locked_officers)
-        registry.register_shell_provider("accounts.acting_post", shell.shell_context)
+        registry.register_shell_provider("accounts.acting_post", chrome.shell_context)
         navigation.register_items(
             "system",
             [

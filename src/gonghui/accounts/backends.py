@@ -39,7 +39,11 @@ class UsernameOrPhoneBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        from gonghui.accounts.services import login_attempt_claim, login_failed, login_succeeded
+        from gonghui.accounts.services.accounts import (
+            login_attempt_claim,
+            login_failed,
+            login_succeeded,
+        )
 
         if username is None or password is None:
             return None

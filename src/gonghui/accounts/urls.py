@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gonghui.accounts import views
+from gonghui.accounts.views import accounts as views
 
 app_name = "accounts"
 urlpatterns = [

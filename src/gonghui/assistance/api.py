@@ -11,8 +11,8 @@ from django.utils import timezone
 from ninja import Path, Router, Schema
 
 from gonghui.assistance import selectors
-from gonghui.assistance.identification import identify, rule_for
 from gonghui.assistance.models import HardshipCase
+from gonghui.assistance.services.identification import identify, rule_for
 from gonghui.core.api_schemas import Amount, ErrorOut, InvalidOut
 from gonghui.core.scoping import ViewerRequest
 from gonghui.orgs import selectors as org_selectors

@@ -12,23 +12,19 @@ class AssistanceConfig(AppConfig):
         from gonghui.core.audit import register_audit_actions
 
         register_audit_actions(ACTIONS)
-        from gonghui.assistance import funds, models_funds
         from gonghui.assistance.models import HardshipCase
-        from gonghui.assistance.moves import CASE_TRANSITIONS
+        from gonghui.assistance.models import funds as models_funds
+        from gonghui.assistance.services import funds
+        from gonghui.assistance.services.moves import CASE_TRANSITIONS
         from gonghui.core.workflow import register_workflow
 
         register_workflow(HardshipCase, CASE_TRANSITIONS)
         register_workflow(models_funds.AssistanceRecord, funds.RECORD_TRANSITIONS)
         from gonghui.assistance import counters as assistance_counters
-        from gonghui.assistance import (
-            merging,
-            models,
-            models_funds,
-            segments,
-            services,
-            tasks,
-            todo,
-        )
+        from gonghui.assistance import models, segments, tasks, todo
+        from gonghui.assistance.models import funds as models_funds
+        from gonghui.assistance.services import cases as services
+        from gonghui.assistance.services import tree
         from gonghui.core import counters, navigation, notify, registry
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
@@ -39,8 +35,8 @@ class AssistanceConfig(AppConfig):
 
         registry.register_merge_handler(
             "assistance.cases",
-            merging.assistance_merge,
-            handles=merging.MOVED_WITH_ORG + merging.MOVED_BY_PATH,
+            tree.assistance_merge,
+            handles=tree.MOVED_WITH_ORG + tree.MOVED_BY_PATH,
         )
         registry.keep_path(
             models.IdentificationRule, on="merge", reason="the surviving union's rules apply"
@@ -51,7 +47,7 @@ class AssistanceConfig(AppConfig):
         )
         registry.register_dissolve_guard("assistance.cases", services.cases_dissolve_guard)
         segments.register()
-        from gonghui.assistance import funds
+        from gonghui.assistance.services import funds
         from gonghui.core import ledger
 
         for code, label in models_funds.FundKind.choices:

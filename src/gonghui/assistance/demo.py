@@ -11,9 +11,10 @@ from typing import Any
 from django.utils import timezone
 from stdnum.cn import ric
 
-from gonghui.assistance import campaigns, funds, lifecycle, services
-from gonghui.assistance.identification import rule_set
 from gonghui.assistance.models import HardshipCase
+from gonghui.assistance.services import archive, campaigns, funds
+from gonghui.assistance.services import cases as services
+from gonghui.assistance.services.identification import rule_set
 from gonghui.core import ledger
 from gonghui.orgs.models import Org
 
@@ -132,17 +133,15 @@ def seed(builder: Any) -> None:
     exited = to(case(32000, 4000, 4), "archived")
     for made in (exiting, exited):
         for month in _months_back(6):
-            made = lifecycle.case_record_income(
-                actor=actor, case=made, month=month, per_capita=1500
-            )
-    lifecycle.case_exit_decide(
+            made = archive.case_record_income(actor=actor, case=made, month=month, per_capita=1500)
+    archive.case_exit_decide(
         actor=actor,
         case=exited.__class__.objects.get(pk=exited.pk),
         confirm=True,
         opinion="家庭收入连续6个月超过标准，同意解困脱困",
     )
     closed = to(case(30000, 3000, 2), "archived")
-    lifecycle.case_close(actor=actor, case=closed, reason="retirement", opinion="本人退休")
+    archive.case_close(actor=actor, case=closed, reason="retirement", opinion="本人退休")
     rejected = to(case(120000, 0, 3), "visited")
     services.case_review(actor=actor, case=rejected, passed=False, opinion="收入高于标准")
 

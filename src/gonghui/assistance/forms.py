@@ -15,7 +15,7 @@ from gonghui.assistance.models import (
     QualifyingEvent,
     Relation,
 )
-from gonghui.assistance.models_funds import (
+from gonghui.assistance.models.funds import (
     AidKind,
     CampaignKind,
     CivilListKind,

@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.assistance.models import OPEN_STATUSES, CaseStatus, Category, Cause, HardshipCase
-from gonghui.assistance.models_funds import AssistanceRecord, RecordStatus
+from gonghui.assistance.models.funds import AssistanceRecord, RecordStatus
 from gonghui.assistance.selectors import fund_get
 from gonghui.core.exporting import Exporter
 from gonghui.core.ledger import bank_file_rows

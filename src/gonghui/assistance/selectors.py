@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from gonghui.assistance.identification import ancestor_paths
 from gonghui.assistance.models import (
     CaseAttachment,
     HardshipCase,
@@ -18,7 +17,7 @@ from gonghui.assistance.models import (
     ReviewItem,
     StepKind,
 )
-from gonghui.assistance.models_funds import (
+from gonghui.assistance.models.funds import (
     Allotment,
     AssistanceRecord,
     Campaign,
@@ -26,6 +25,7 @@ from gonghui.assistance.models_funds import (
     RecordStatus,
     StudentApplication,
 )
+from gonghui.assistance.services.identification import ancestor_paths
 from gonghui.core import ledger
 from gonghui.core.models import Fund
 from gonghui.core.scoping import Viewer, get_scoped_or_404, scope_q, scoped, viewer_paths

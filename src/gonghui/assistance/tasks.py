@@ -3,7 +3,7 @@
 
 from django_tasks import task
 
-from gonghui.assistance.services import cases_end_publicity_due
+from gonghui.assistance.services.cases import cases_end_publicity_due
 
 PUBLICITY_BATCH = 500
 

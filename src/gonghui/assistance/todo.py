@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from gonghui.assistance.models import CaseStatus, HardshipCase
-from gonghui.assistance.services import publicity_ended_q
+from gonghui.assistance.services.cases import publicity_ended_q
 from gonghui.core.registry import TodoItem
 from gonghui.core.scoping import Viewer, holds_anywhere, scoped
 

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from gonghui.assistance import views, views_funds
+from gonghui.assistance.views import cases as views
+from gonghui.assistance.views import funds as views_funds
 
 app_name = "assistance"
 urlpatterns = [

@@ -10,8 +10,9 @@ from typing import Annotated, Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from gonghui.benefits import counter, selectors
+from gonghui.benefits import selectors
 from gonghui.benefits.models import Offer, Redemption
+from gonghui.benefits.services import shop
 from gonghui.core.api_schemas import NO_NUL, Amount, ErrorOut, InvalidOut
 from gonghui.core.observability import expected_refusal
 
@@ -88,8 +89,8 @@ class ShopVerifyOut(Schema):
 
 @shop_router.post("/verify", response={200: ShopVerifyOut, **_COMMON})
 def shop_verify(request: HttpRequest, payload: ShopProofIn) -> dict[str, Any]:
-    merchant = counter.staff_merchant(request.user)
-    result = counter.verify(
+    merchant = shop.staff_merchant(request.user)
+    result = shop.verify(
         merchant=merchant,
         actor=request.user,
         token=payload.token,
@@ -158,7 +159,7 @@ def redemption_create(
     is 409 with the reason and a code: card (expired or forged proof, membership ended),
     merchant, offer, segment, campaign, signup, limit, quota, budget, min_bill."""
     try:
-        redemption, created = counter.redemption_redeem(
+        redemption, created = shop.redemption_redeem(
             actor=request.user,
             offer_id=payload.offer_id,
             bill_amount=payload.bill_amount,
@@ -167,7 +168,7 @@ def redemption_create(
             card_no=payload.card_no,
             code=payload.code,
         )
-    except counter.Refusal as exc:
+    except shop.Refusal as exc:
         code = exc.error_list[0].code if exc.error_list else None
         body = {"detail": " ".join(exc.messages), "code": code or "refused"}
         # an expected answer, not a warning (the shape of RedemptionRefusalOut)

@@ -13,9 +13,10 @@ class BenefitsConfig(AppConfig):
 
         register_audit_actions(ACTIONS)
         from gonghui.benefits import counters as benefit_counters
-        from gonghui.benefits import lifecycle, segments, tasks, todo
+        from gonghui.benefits import segments, tasks, todo
         from gonghui.benefits.models import Campaign, Complaint, Merchant, Offer, Redemption
-        from gonghui.benefits.services import AGREEMENT_TEMPLATE
+        from gonghui.benefits.services import tree
+        from gonghui.benefits.services.merchants import AGREEMENT_TEMPLATE
         from gonghui.core import counters, navigation, notify, registry
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
@@ -27,15 +28,15 @@ class BenefitsConfig(AppConfig):
         )
         counters.register_counter_source("benefits.redemptions", benefit_counters.redemption_source)
 
-        from gonghui.benefits.services import TRANSITIONS
+        from gonghui.benefits.services.merchants import TRANSITIONS
         from gonghui.core.workflow import register_workflow
 
         register_workflow(Merchant, TRANSITIONS)
         segments.register_builtin()
-        registry.register_dissolve_guard("benefits.merchants", lifecycle.benefits_dissolve_guard)
+        registry.register_dissolve_guard("benefits.merchants", tree.benefits_dissolve_guard)
         registry.register_merge_handler(
             "benefits.merchants",
-            lifecycle.benefits_merge,
+            tree.benefits_merge,
             handles=[Merchant, Campaign, Offer, Redemption, Complaint],
         )
         registry.register_todo_provider("benefits.merchants", todo.pending_work)

@@ -16,10 +16,11 @@ from django.utils import timezone
 from stdnum.cn import uscc as stdnum_uscc
 
 from gonghui.accounts.models import User
-from gonghui.benefits import counter, services
 from gonghui.benefits.models import Merchant, OfferKind, Redemption
-from gonghui.members.cards import card_token
+from gonghui.benefits.services import merchants as services
+from gonghui.benefits.services import shop as counter
 from gonghui.members.models import Card, CardStatus, MemberStatus
+from gonghui.members.services.cards import card_token
 from gonghui.orgs.models import Org
 
 SIGNING_UNION = "ZZJS-JBL"

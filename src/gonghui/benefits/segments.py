@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.registry import member_segments, member_segments_all, register_member_segment
 from gonghui.members.models import MemberStatus
 
-# The counter (benefits.counter) reads the segments through this module.
+# The counter (benefits.services.shop) reads the segments through this module.
 __all__ = ["member_segments", "register_builtin", "segment_choices"]
 
 

@@ -3,7 +3,7 @@
 
 from django_tasks import task
 
-from gonghui.benefits.services import merchants_remind_agreements
+from gonghui.benefits.services.merchants import merchants_remind_agreements
 
 
 @task()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from gonghui.benefits.models import Merchant, MerchantStatus, Offer, OfferStatus
-from gonghui.benefits.services import AGREEMENT_REMIND_DAYS as REMIND_DAYS
+from gonghui.benefits.services.merchants import AGREEMENT_REMIND_DAYS as REMIND_DAYS
 from gonghui.core.deadlines import add_calendar_days
 from gonghui.core.registry import TodoItem
 from gonghui.core.scoping import Viewer, holds_anywhere, scoped

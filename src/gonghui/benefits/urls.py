@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from gonghui.benefits import report_views, views
+from gonghui.benefits.views import merchants as views
+from gonghui.benefits.views import reports as report_views
 
 app_name = "benefits"
 urlpatterns = [

@@ -186,7 +186,8 @@ def require_capability(viewer: Viewer | None, capability: str, path: str) -> Non
 
 VIEWER_SCOPE = "viewer"
 _opt_out: ContextVar[str] = ContextVar("gonghui_unscoped", default="")
-# The front doors: modules named views/api/selectors (views_funds, phone_views, jobs_api ...).
+# The front doors: modules named views/api/selectors (jobs_api, views_support ...) and the
+# modules of packages so named (orgs.views.orgs, democracy.selectors.ballots, members.phone.views).
 _FRONT_DOOR = re.compile(r"(^|_)(views?|api|selectors)(_|$)")
 
 
@@ -219,7 +220,8 @@ def _front_door_caller() -> str:
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
         if module.startswith("gonghui.") and module != __name__:
-            return module if _FRONT_DOOR.search(module.rsplit(".", 1)[-1]) else ""
+            parts = module.split(".")[2:] or module.split(".")[-1:]
+            return module if any(_FRONT_DOOR.search(part) for part in parts) else ""
         frame = frame.f_back  # type: ignore[assignment]
     return ""
 

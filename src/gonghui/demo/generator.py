@@ -12,13 +12,13 @@ from django.db import transaction
 from stdnum.cn import uscc as stdnum_uscc
 
 from gonghui.accounts.models import AccountType, User
-from gonghui.accounts.services import account_create, officer_seed
+from gonghui.accounts.services.accounts import account_create, officer_seed
 from gonghui.core.audit import AuditEvent, audit_record
 from gonghui.core.counters import rebuild_counters
 from gonghui.core.identifiers import USCC_ALPHABET
 from gonghui.demo.members import seed_demo_members
 from gonghui.orgs.models import Org, OrgKind, OwnershipType, PostRole
-from gonghui.orgs.services import employer_create, org_create
+from gonghui.orgs.services.orgs import employer_create, org_create
 
 ROOT_CODE = "HA"
 DEMO_MEMBERS = 5000  # members of the small province
@@ -291,7 +291,7 @@ SIZES = {"small": _build_small}
 # Each module seeds its own demo data on top of the tree and the members, in this order.
 DEMO_MODULES = [
     "gonghui.assistance.demo",
-    "gonghui.democracy.demo",
+    "gonghui.democracy.demo.congress",
     "gonghui.voice.demo",
     "gonghui.benefits.demo",
 ]

@@ -14,7 +14,6 @@ from stdnum.cn import ric
 
 from gonghui.accounts.models import User, phone_index
 from gonghui.core.audit import audit_record
-from gonghui.members.cards import card_prefix
 from gonghui.members.models import (
     Card,
     CardSequence,
@@ -24,7 +23,8 @@ from gonghui.members.models import (
     MembershipChange,
     MemberStatus,
 )
-from gonghui.members.services import id_index, transfer_issue
+from gonghui.members.services.cards import card_prefix
+from gonghui.members.services.members import id_index, transfer_issue
 from gonghui.orgs.models import GRASSROOTS_KINDS, Org
 
 # Home counties: the union's own and others of Henan. Zhengzhou districts "start" in 1983 in the

@@ -9,8 +9,9 @@ from ninja import Path, Query, Router, Schema
 
 from gonghui.core.api_schemas import ErrorOut, InvalidOut
 from gonghui.core.scoping import ViewerRequest
-from gonghui.democracy import congress, selectors
 from gonghui.democracy.models import Motion, MotionState
+from gonghui.democracy.selectors import congress as selectors
+from gonghui.democracy.services import congress
 
 router = Router(tags=["democracy"])
 
@@ -116,8 +117,8 @@ class BallotOut(Schema):
 def ballot_detail(request: ViewerRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     """A ballot in scope: turnout; the totals (phone and paper together) once the tellers have
     tallied; the sorted SHA-256 of the sealed casts and their hash once published."""
-    from gonghui.democracy.ballot_results import ballot_result
-    from gonghui.democracy.ballot_selectors import ballot_get
+    from gonghui.democracy.selectors.ballot_results import ballot_result
+    from gonghui.democracy.selectors.ballots import ballot_get
 
     ballot = ballot_get(viewer=request.user, pk=id)
     slots = ballot.slots.all()

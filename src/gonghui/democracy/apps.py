@@ -14,27 +14,28 @@ class DemocracyConfig(AppConfig):
         register_audit_actions(ACTIONS)
         from gonghui.core import counters, navigation, notify, registry
         from gonghui.core.navigation import NavItem
-        from gonghui.democracy import congress, todo
         from gonghui.democracy import counters as democracy_counters
+        from gonghui.democracy import todo
+        from gonghui.democracy.services import congress
 
         counters.register_counter_source(
             "democracy", democracy_counters.source, democracy_counters.PREFIXES
         )
-        from gonghui.democracy import merging
-        from gonghui.democracy.ballot_engine import ENGINE
         from gonghui.democracy.models import BallotRule, CompositionRule, Department
+        from gonghui.democracy.services import tree
+        from gonghui.democracy.services.ballot_engine import ENGINE
 
         registry.register_merge_handler(
             "democracy.congress",
-            merging.democracy_merge,
-            handles=merging.MOVED_WITH_ORG + merging.MOVED_BY_PATH,
+            tree.democracy_merge,
+            handles=tree.MOVED_WITH_ORG + tree.MOVED_BY_PATH,
         )
         for model in (CompositionRule, BallotRule, Department):  # one per org, or unique names
             registry.keep_path(model, on="merge", reason="the surviving union's own settings apply")
         from gonghui.core.workflow import register_workflow
-        from gonghui.democracy.ballots import BALLOT_TRANSITIONS
         from gonghui.democracy.models import Ballot, Motion, Session
-        from gonghui.democracy.motions import MOTION_TRANSITIONS
+        from gonghui.democracy.services.ballots import BALLOT_TRANSITIONS
+        from gonghui.democracy.services.motions import MOTION_TRANSITIONS
 
         register_workflow(Session, congress.SESSION_TRANSITIONS)
         register_workflow(Motion, MOTION_TRANSITIONS)

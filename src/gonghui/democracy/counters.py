@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gonghui.democracy.models import Congress
-from gonghui.democracy.models_disclosure import DisclosurePlan
+from gonghui.democracy.models.disclosure import DisclosurePlan
 
 PREFIXES = ("democracy.",)
 

@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.exporting import Exporter
-from gonghui.democracy import selectors
+from gonghui.democracy.selectors import congress as selectors
 
 
 class MotionExporter(Exporter):

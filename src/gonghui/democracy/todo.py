@@ -15,7 +15,6 @@ from gonghui.core.deadlines import overdue_todo
 from gonghui.core.registry import TodoItem
 from gonghui.core.reminders import Notice
 from gonghui.core.scoping import Viewer
-from gonghui.democracy.congress import materials_deadline
 from gonghui.democracy.models import (
     DisclosureItem,
     DisclosureQuestion,
@@ -25,7 +24,8 @@ from gonghui.democracy.models import (
     SessionState,
     Term,
 )
-from gonghui.democracy.selectors import managed_q
+from gonghui.democracy.selectors.congress import managed_q
+from gonghui.democracy.services.congress import materials_deadline
 
 SOON = dt.timedelta(days=14)
 TERM_NOTICE = dt.timedelta(days=90)

@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from gonghui.democracy import ballot_views, views, views_disclosure, views_motions
+from gonghui.democracy.views import ballots as ballot_views
+from gonghui.democracy.views import congress as views
+from gonghui.democracy.views import disclosure as views_disclosure
+from gonghui.democracy.views import motions as views_motions
 
 app_name = "democracy"
 urlpatterns = [

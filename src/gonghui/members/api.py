@@ -29,10 +29,11 @@ from gonghui.core.importing.jobs import job_create, run_import_job
 from gonghui.core.importing.liveness import busy_message, running_import
 from gonghui.core.importing.reader import ACCEPTED_EXTENSIONS
 from gonghui.core.scoping import ViewerRequest, require_capability
-from gonghui.members import selectors, services
-from gonghui.members.cards import Verification, card_verify
+from gonghui.members import selectors
 from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Gender, Member, MemberStatus
+from gonghui.members.services import members as services
+from gonghui.members.services.cards import Verification, card_verify
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import Employer
 

@@ -15,9 +15,11 @@ class MembersConfig(AppConfig):
         from gonghui.core import counters, navigation, notify, registry, spreads
         from gonghui.core.navigation import NavItem
         from gonghui.core.workflow import register_workflow
-        from gonghui.members import applications, phone_registry, services, todo
         from gonghui.members import counters as member_counters
+        from gonghui.members import registrations, todo
         from gonghui.members.models import JoinApplication, Member, MembershipChange, Transfer
+        from gonghui.members.services import applications
+        from gonghui.members.services import members as services
 
         register_workflow(Member, services.MEMBER_TRANSITIONS)
         register_workflow(Transfer, services.TRANSFER_TRANSITIONS)
@@ -30,7 +32,7 @@ class MembersConfig(AppConfig):
             "members.members", services.members_merge, handles=[Member, Transfer, JoinApplication]
         )
         registry.register_todo_provider("members.pending", todo.pending_work)
-        phone_registry.register()  # the member's phone pages (/m/) and correction requests
+        registrations.register()  # the member's phone pages (/m/) and correction requests
         counters.register_counter_source("members", member_counters.source)
         for dimension in member_counters.DIMENSIONS:
             spreads.register_dimension(dimension)

@@ -24,7 +24,7 @@ from gonghui.core.scoping import require_capability
 from gonghui.members import selectors
 from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Card, CardStatus, Member
-from gonghui.members.services import DICT_FIELDS
+from gonghui.members.services.members import DICT_FIELDS
 from gonghui.orgs import selectors as org_selectors
 
 FILTER_KEYS = ("q", "status", "gender", "migrant_worker", "household_type", "new_employment")

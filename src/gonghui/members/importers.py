@@ -45,10 +45,14 @@ from gonghui.core.importing import (
 )
 from gonghui.core.importing.normalize import header_key
 from gonghui.core.scoping import within
-from gonghui.members import bulk, import_first, import_pg, import_tally, import_worker
 from gonghui.members import counters as member_counters
+from gonghui.members.bulkload import first_load as import_first
+from gonghui.members.bulkload import pg_copy as import_pg
+from gonghui.members.bulkload import tally as import_tally
+from gonghui.members.bulkload import worker as import_worker
+from gonghui.members.bulkload import writer as bulk
 from gonghui.members.models import Gender, Member, MemberStatus
-from gonghui.members.services import DICT_FIELDS, MIN_JOIN_AGE
+from gonghui.members.services.members import DICT_FIELDS, MIN_JOIN_AGE
 from gonghui.orgs.models import GRASSROOTS_KINDS, Employer, Org, OrgStatus
 
 CONSENT_PURPOSE = gettext_lazy("会员实名登记（批量导入，单位已征得本人同意）")

@@ -14,9 +14,9 @@ from django.utils import timezone
 from gonghui.accounts.models import PHONE_RE, normalize_phone, phone_index
 from gonghui.core.identifiers import normalize_code, resident_id_from_15
 from gonghui.core.scoping import Viewer, get_scoped_or_404, prefix_q, scope_q, scoped
-from gonghui.members.cards import is_card_number
 from gonghui.members.models import Card, CardStatus, Member, MembershipChange, Transfer
-from gonghui.members.services import id_index
+from gonghui.members.services.cards import is_card_number
+from gonghui.members.services.members import id_index
 from gonghui.orgs.models import Org
 
 

@@ -7,8 +7,8 @@ from django.utils.translation import ngettext
 
 from gonghui.core.registry import TodoItem
 from gonghui.core.scoping import Viewer, holds_anywhere, scope_q
-from gonghui.members.applications import application_list
 from gonghui.members.models import Transfer, TransferStatus
+from gonghui.members.services.applications import application_list
 
 
 def _manages_members(viewer: Viewer) -> bool:

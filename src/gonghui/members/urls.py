@@ -1,6 +1,7 @@
 from django.urls import path
 
-from gonghui.members import import_views, views
+from gonghui.members.views import imports as import_views
+from gonghui.members.views import members as views
 
 app_name = "members"
 urlpatterns = [

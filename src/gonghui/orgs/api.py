@@ -10,8 +10,9 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from gonghui.core.api_schemas import NO_NUL, ErrorOut, EventDate, InvalidOut
 from gonghui.core.scoping import ViewerRequest
-from gonghui.orgs import selectors, services
+from gonghui.orgs import selectors
 from gonghui.orgs.models import PATH_ALPHABET, PATH_STEP, Org, OrgKind
+from gonghui.orgs.services import orgs as services
 
 # Every status an operation can answer with is declared, so clients and the schema agree.
 _REFUSALS: dict[int, type[Schema]] = {401: ErrorOut, 422: InvalidOut}

@@ -16,8 +16,9 @@ class OrgsConfig(AppConfig):
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
         from gonghui.orgs import counters as org_counters
-        from gonghui.orgs import selectors, services, tasks, todo
+        from gonghui.orgs import selectors, tasks, todo
         from gonghui.orgs.models import Employer, Org, Post
+        from gonghui.orgs.services import orgs as services
 
         registry.register_tree(Org, "path")
         registry.register_merge_handler("orgs.employers", None, handles=[Employer])

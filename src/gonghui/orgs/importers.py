@@ -19,8 +19,8 @@ from gonghui.core import dicts
 from gonghui.core.importing import Column, Importer, ImportFileError, Kind, Outcome, Row, RowResult
 from gonghui.core.importing.normalize import header_key
 from gonghui.core.scoping import in_scope, prefix_q, within
-from gonghui.orgs import services
 from gonghui.orgs.models import Employer, Org, OrgKind, OwnershipType
+from gonghui.orgs.services import orgs as services
 
 # Names officers use for the kinds besides the labels of OrgKind.
 KIND_ALIASES = {

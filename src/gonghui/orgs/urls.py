@@ -1,6 +1,7 @@
 from django.urls import path
 
-from gonghui.orgs import import_views, views
+from gonghui.orgs.views import imports as import_views
+from gonghui.orgs.views import orgs as views
 
 app_name = "orgs"
 urlpatterns = [

@@ -27,7 +27,7 @@ class StatsConfig(AppConfig):
             registry.keep_path(model, on="move", reason="frozen figures of a past period")
 
         from gonghui.core.workflow import register_workflow
-        from gonghui.stats.reports import TRANSITIONS
+        from gonghui.stats.services.reports import TRANSITIONS
 
         register_workflow(OrgReport, TRANSITIONS)
         navigation.register_section("stats", _("统计"), order=70, icon="▤")

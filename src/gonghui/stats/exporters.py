@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.exporting import Exporter
 from gonghui.core.scoping import require_capability
 from gonghui.orgs import selectors as org_selectors
-from gonghui.stats import definitions, reports
+from gonghui.stats import definitions
 from gonghui.stats.models import OrgReport
+from gonghui.stats.services import reports
 
 
 class ReportExporter(Exporter):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from gonghui.core import rollups
-from gonghui.stats.reports import snapshot_take_missing
+from gonghui.stats.services.reports import snapshot_take_missing
 
 
 def month_just_ended(today: dt.date) -> str:

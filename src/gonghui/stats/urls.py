@@ -1,6 +1,7 @@
 from django.urls import path
 
-from gonghui.stats import report_views, views
+from gonghui.stats.views import dashboard as views
+from gonghui.stats.views import reports as report_views
 
 app_name = "stats"
 urlpatterns = [

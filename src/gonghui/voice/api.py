@@ -20,8 +20,9 @@ from gonghui.core.net import client_ip
 from gonghui.core.observability import hide_user
 from gonghui.core.scoping import ViewerRequest
 from gonghui.orgs import selectors as org_selectors
-from gonghui.voice import selectors, services
+from gonghui.voice import selectors
 from gonghui.voice.models import Appeal, AppealKind, Channel
+from gonghui.voice.services import appeals as services
 
 router = Router(tags=["voice"])
 _SCOPED: dict[int, type[Schema]] = {401: ErrorOut, 422: InvalidOut, 404: ErrorOut}

@@ -14,8 +14,8 @@ class VoiceConfig(AppConfig):
         register_audit_actions(ACTIONS)
         from gonghui.core.workflow import register_workflow
         from gonghui.voice.models import Appeal, Proposal
-        from gonghui.voice.moves import APPEAL_TRANSITIONS
-        from gonghui.voice.proposals import PROPOSAL_TRANSITIONS
+        from gonghui.voice.services.moves import APPEAL_TRANSITIONS
+        from gonghui.voice.services.proposals import PROPOSAL_TRANSITIONS
 
         register_workflow(Appeal, APPEAL_TRANSITIONS)
         register_workflow(Proposal, PROPOSAL_TRANSITIONS)
@@ -23,15 +23,17 @@ class VoiceConfig(AppConfig):
         from gonghui.core.navigation import NavItem
         from gonghui.core.schedule import register_periodic
         from gonghui.voice import counters as voice_counters
-        from gonghui.voice import identity, lifecycle, services, tasks, todo
+        from gonghui.voice import tasks, todo
         from gonghui.voice.models import Forum, ProposalCampaign
+        from gonghui.voice.services import appeals as services
+        from gonghui.voice.services import identity, tree
 
         keys.register_rekey("voice.owner", identity.owner_rekey)
         counters.register_counter_source("voice", voice_counters.source, voice_counters.PREFIXES)
-        registry.register_dissolve_guard("voice.appeals", lifecycle.voice_dissolve_guard)
+        registry.register_dissolve_guard("voice.appeals", tree.voice_dissolve_guard)
         registry.register_merge_handler(
             "voice.appeals",
-            lifecycle.voice_merge,
+            tree.voice_merge,
             handles=[Appeal, Proposal, ProposalCampaign, Forum],
         )
         registry.register_handoff("voice.appeal.suggestion", services.receive_motion)

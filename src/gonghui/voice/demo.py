@@ -19,8 +19,9 @@ from django.utils import timezone
 from gonghui.accounts.models import User
 from gonghui.core.deadlines import add_working_days
 from gonghui.orgs.models import Org
-from gonghui.voice import forums, moves, proposals, services
 from gonghui.voice.models import Appeal, AppealKind
+from gonghui.voice.services import appeals as services
+from gonghui.voice.services import forums, moves, proposals
 
 GRASSROOTS = "ZZJS-JBL-001"
 OVERDUE_TITLE = "宿舍热水器损坏"

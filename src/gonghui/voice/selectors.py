@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from gonghui.core.scoping import Viewer, prefix_q, viewer_paths
 from gonghui.core.workflow import history_of
-from gonghui.voice.identity import follow_digest, follow_guess, owner_key
 from gonghui.voice.models import (
     Appeal,
     AppealCategory,
@@ -30,6 +29,7 @@ from gonghui.voice.models import (
     Proposal,
     StepAction,
 )
+from gonghui.voice.services.identity import follow_digest, follow_guess, owner_key
 
 OFFICER_DEFER = ("owner_key", "contact_phone")
 

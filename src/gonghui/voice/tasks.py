@@ -3,7 +3,7 @@
 
 from django_tasks import task
 
-from gonghui.voice.services import appeal_escalate_overdue
+from gonghui.voice.services.appeals import appeal_escalate_overdue
 
 ESCALATION_BATCH = 500
 

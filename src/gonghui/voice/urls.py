@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from gonghui.voice import views, views_proposals
+from gonghui.voice.views import appeals as views
+from gonghui.voice.views import proposals as views_proposals
 
 app_name = "voice"
 urlpatterns = [

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from gonghui.stats.reports import snapshot_take
+from gonghui.stats.services.reports import snapshot_take
 
 
 class Command(BaseCommand):

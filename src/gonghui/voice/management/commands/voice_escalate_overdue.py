@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from gonghui.voice.services import appeal_escalate_overdue
+from gonghui.voice.services.appeals import appeal_escalate_overdue
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Every write of the accounts app: one function per use case (docs/architecture.md)."""

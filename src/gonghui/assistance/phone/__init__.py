@@ -1,0 +1,1 @@
+"""Members' phone pages of the assistance app (under /m/)."""

@@ -1,0 +1,1 @@
+"""Officers' pages of the assistance app: thin, they parse, call a service or selector, render."""

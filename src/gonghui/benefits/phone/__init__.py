@@ -1,0 +1,1 @@
+"""Members' phone pages of the benefits app (under /m/)."""

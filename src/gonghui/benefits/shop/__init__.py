@@ -1,0 +1,1 @@
+"""Merchants' pages of the benefits app (under /shop/)."""

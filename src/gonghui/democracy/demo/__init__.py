@@ -1,0 +1,1 @@
+"""The democracy app's part of the demo province."""

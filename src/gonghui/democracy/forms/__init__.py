@@ -1,0 +1,1 @@
+"""Forms of the democracy app's pages; a form validates and never writes."""

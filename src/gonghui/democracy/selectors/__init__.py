@@ -1,0 +1,1 @@
+"""Every read of the democracy app, starting from the viewer's scope."""

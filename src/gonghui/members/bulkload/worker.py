@@ -1,0 +1,330 @@
+"""A large member import split over two processes (issue 18 item 3, ADR 0019).
+
+The parent reads the file, resolves what the rows name in the database (unions, employers),
+looks up the people who are already members, draws ids and card serials and writes; a forked
+child (``core.importing.worker``) converts, validates, deduplicates, indexes, encrypts and
+encodes each block of rows as binary ``COPY`` bytes (``members.bulkload.encode``). The parent
+sends block n+1 before it writes block n, so the child's Python and the parent's ``COPY`` (and
+PostgreSQL's work) run on the two cores at once.
+
+The child runs the single-process path's own code (``Importer.convert``, ``validate``,
+``import_pg.seal``): the rules, the messages and the row numbers are the same.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from django.db import connection
+from django.utils import timezone
+
+from gonghui.core.importing import Outcome, Row, normalize
+from gonghui.core.importing.worker import BlockWorker
+from gonghui.members.bulkload import encode as import_encode
+from gonghui.members.bulkload import first_load as import_first
+from gonghui.members.bulkload import pg_copy as import_pg
+from gonghui.members.bulkload import writer as bulk
+from gonghui.members.models import ChangeKind, MemberStatus
+
+if TYPE_CHECKING:
+    from gonghui.members.importers import MemberImporter, UnionRef
+
+
+class Encoded(NamedTuple):
+    """A valid row as the child returns it."""
+
+    position: int  # in its block
+    id_type: str
+    id_index: str
+    union_pk: int
+    member: bytes  # the member row without its id
+    change: bytes  # the 入会 history row without its member id
+    packed: int  # import_tally's packed counter fields
+    updatable: tuple[Any, ...]  # importers.UPDATABLE, then the phone
+
+
+class MemberBlocks:
+    """The parent's side: ``submit`` each block, ``ready`` returns the rows written."""
+
+    def __init__(self, importer: MemberImporter, mapping: dict[int, str]) -> None:
+        self.importer = importer
+        self.columns = {key: index for index, key in mapping.items()}
+        self.in_flight: deque[list[Row]] = deque()
+        self.to_code = normalize.to_code
+        from gonghui.members.importers import EXISTING_FIELDS, UPDATABLE
+
+        self.existing_fields, self.updatable = EXISTING_FIELDS, UPDATABLE
+        # The child's state, inherited by the fork: the importer after setup, the encoders.
+        self.encoders = _Encoders(importer)
+        self.worker = BlockWorker(self.encode_block)
+
+    # --- the parent -------------------------------------------------------------------------
+
+    def submit(self, rows: list[Row]) -> None:
+        """Resolve the block's unions and employers here, then hand it to the child."""
+        unions = self._unions_of(rows)
+        employers = self._employers_of(rows)
+        self.worker.submit((unions, employers, [(row.number, row.raw) for row in rows]))
+        self.in_flight.append(rows)
+
+    def ready(self, *, last: bool = False) -> list[Row]:
+        """Write the blocks the child has done, keeping one ahead (all of them at the end)."""
+        done: list[Row] = []
+        while len(self.in_flight) > (0 if last else 1):
+            rows = self.in_flight.popleft()
+            self.apply(rows, *self.worker.receive())
+            done.extend(rows)
+        return done
+
+    def apply(
+        self,
+        rows: list[Row],
+        valid: list[Encoded],
+        problems: list[tuple[int, list[str], list[str]]],
+        households: dict[str, int],
+    ) -> None:
+        """Write a block the child validated and encoded: its new members by ``COPY``, the
+        people who are members already as the single-process path treats them."""
+        importer = self.importer
+        for index, errors, warnings in problems:
+            rows[index].errors, rows[index].warnings = errors, warnings
+        importer.drain()
+        if importer.initial and importer.deferred is None:
+            importer.deferred = import_first.defer_indexes()
+        existing: dict[tuple[str, str], dict[str, Any]] = {}
+        if not importer.initial and valid:
+            found = import_pg.existing(
+                [e.id_index for e in valid], self.existing_fields, connection.connection
+            )
+            existing = {(m["id_type"], m["id_index"]): m for m in found}
+        new: list[tuple[Any, bytes, bytes]] = []
+        packed: list[int] = []
+        refs = importer._union_refs
+        for e in valid:
+            row = rows[e.position]
+            current = existing.get((e.id_type, e.id_index)) if existing else None
+            if current is None:
+                new.append((refs[e.union_pk], e.member, e.change))
+                packed.append(e.packed)
+                row.outcome = Outcome.CREATED
+            else:
+                values = dict(zip(self.updatable, e.updatable, strict=False))
+                values["phone"] = e.updatable[-1]
+                importer.found(row, current, values, e.union_pk)
+        paths = {pk: refs[pk].path for pk in {e.union_pk for e in valid}}
+        importer.new_members.add_packed(packed, paths, households)
+        writer = importer.writer
+        assert isinstance(writer, import_pg.EncodedMemberWriter)
+        writer.create_encoded(new)
+        writer.flush()
+
+    def close(self) -> tuple[float, float]:
+        """Stop the child; its peak RSS in MB when it started and at the end."""
+        self.worker.close()
+        return self.worker.rss_mb
+
+    def _cell(self, row: Row, key: str) -> str:
+        index = self.columns.get(key)
+        if index is None or index >= len(row.raw):
+            return ""
+        try:
+            return self.to_code(row.raw[index]) or ""
+        except normalize.CellError:
+            return ""  # the child rejects the row with the reason
+
+    def _unions_of(self, rows: list[Row]) -> dict[str, tuple[UnionRef | None, str]]:
+        importer = self.importer
+        known = importer._unions
+        wanted = {self._cell(row, "union") for row in rows} - set(known) - {""}
+        if wanted:
+            importer.resolve_unions(wanted)
+        return {code: known[code] for code in wanted}
+
+    def _employers_of(self, rows: list[Row]) -> dict[int, dict[str, int]]:
+        if "employer" not in self.columns:
+            return {}
+        importer = self.importer
+        sent: dict[int, dict[str, int]] = {}
+        index = self.columns["employer"]
+        for row in rows:
+            if index >= len(row.raw) or not normalize.cell_text(row.raw[index]):
+                continue
+            code = self._cell(row, "union")
+            union = importer._unions.get(code, (None, ""))[0] if code else importer.root
+            if union is not None and union.pk not in importer._employers:
+                sent[union.pk] = importer.employer_table(union)
+        return sent
+
+    # --- the child --------------------------------------------------------------------------
+
+    def encode_block(
+        self, payload: tuple[dict[str, Any], dict[int, dict[str, int]], list[tuple[int, list]]]
+    ) -> tuple[list[Encoded], list[tuple[int, list[str], list[str]]], dict[str, int]]:
+        """Convert, validate and encode one block: (valid rows, problems, household codes)."""
+        unions, employers, cells = payload
+        importer = self.importer
+        importer._unions.update(unions)
+        importer._employers.update(employers)
+        mapping = importer.mapping
+        rows = [Row(number=number, raw=raw) for number, raw in cells]
+        convert, validate = importer.convert, importer.validate
+        valid: list[Row] = []
+        problems: list[tuple[int, list[str], list[str]]] = []
+        for index, row in enumerate(rows):
+            convert(row, mapping)
+            validate(row)
+            if row.errors or row.warnings:
+                problems.append((index, row.errors, row.warnings))
+            if row.cleaned is not None:
+                valid.append(row)
+        values = [row.cleaned for row in valid if row.cleaned is not None]
+        import_pg.seal(values, encrypt=True)
+        encoded = self.encoders.rows(values)
+        positions = {id(row): index for index, row in enumerate(rows)}
+        out = [
+            Encoded(positions[id(row)], *fields) for row, fields in zip(valid, encoded, strict=True)
+        ]
+        return out, problems, self.encoders.tally.households
+
+
+class _Encoders:
+    """The child's encoders of member and history rows (all but their first column)."""
+
+    def __init__(self, importer: MemberImporter) -> None:
+        from gonghui.members.bulkload import tally as import_tally
+        from gonghui.members.importers import UPDATABLE
+
+        writer = importer.writer
+        assert isinstance(writer, import_pg.BackgroundMemberWriter)
+        member_types, change_types = writer.types[0], writer.types[1]
+        enc = {
+            c: import_encode.encoder(t)
+            for c, t in zip(bulk.MEMBER_COLUMNS, member_types, strict=True)
+        }
+        cached = import_encode.cached
+        self.id_type, self.gender = cached(enc["id_type"]), cached(enc["gender"])
+        self.birth, self.joined = cached(enc["birth_date"]), cached(enc["joined_on"])
+        self.text = import_encode.encoder("text")
+        columns = bulk.MEMBER_COLUMNS  # the seven texts between the birth date and the flag
+        between = columns[columns.index("birth_date") + 1 : columns.index("migrant_worker")]
+        self.dicts = [(f, cached(enc[f])) for f in between]
+        assert between == (
+            "ethnicity",
+            "education",
+            "political_status",
+            "skill_level",
+            "household_type",
+            "household_place",
+            "employment_status",
+        )
+        self.flag = enc["migrant_worker"]
+        self.new_employment = cached(enc["new_employment"])
+        self.employer = cached(enc["employer_id"])
+        self.union_id, self.path = enc["union_id"], enc["org_path"]
+        now = timezone.now()
+        self.tail = b"".join(
+            (
+                enc["status"](str(MemberStatus.ACTIVE.value)),
+                enc["consent_at"](importer.consent_at),
+                enc["consent_purpose"](importer.consent_purpose),
+                enc["created_at"](now),
+                enc["updated_at"](now),
+            )
+        )
+        change = {
+            c: import_encode.encoder(t)
+            for c, t in zip(bulk.CHANGE_COLUMNS, change_types, strict=True)
+        }
+        self.change_enc = change
+        self.change_head = b"".join(
+            (
+                change["kind"](str(ChangeKind.JOINED.value)),
+                change["reason"](str(writer.reason)),
+                change["from_status"](""),
+                change["to_status"](str(MemberStatus.ACTIVE.value)),
+            )
+        )
+        self.change_now = change["created_at"](now)
+        self.actor = change["actor_id"](writer.actor_id)
+        self.unions: dict[int, tuple[bytes, bytes]] = {}
+        self.tally = import_tally.NewMemberTally()
+        self.updatable = UPDATABLE
+        self.initial = importer.initial
+
+    def _union(self, union: Any) -> tuple[bytes, bytes]:
+        """The union's bytes in a member row (id, path) and in a history row."""
+        found = self.unions.get(union.pk)
+        if found is None:
+            change = self.change_enc
+            found = self.unions[union.pk] = (
+                self.union_id(union.pk) + self.path(union.path),
+                self.change_head
+                + change["to_union_id"](union.pk)
+                + self.actor
+                + change["org_path"](union.path),
+            )
+        return found
+
+    def rows(self, values: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        text, id_type, gender, birth, joined = (
+            self.text,
+            self.id_type,
+            self.gender,
+            self.birth,
+            self.joined,
+        )
+        dicts, flag, new_employment, employer, tail = (
+            self.dicts,
+            self.flag,
+            self.new_employment,
+            self.employer,
+            self.tail,
+        )
+        change_now, pack, updatable = self.change_now, self.tally.pack, self.updatable
+        initial = self.initial
+        ethnicity, education, political, skill, household, place, employment = (
+            encode for _field, encode in dicts
+        )
+        out = []
+        for v in values:
+            union = v["union"]
+            in_member, in_change = self._union(union)
+            joined_on = joined(v["joined_on"])
+            member = b"".join(
+                (
+                    id_type(v["id_type"]),
+                    text(v["id_cipher"]),
+                    text(v["id_index"]),
+                    text(v["name"]),
+                    gender(v["gender"]),
+                    birth(v["birth_date"]),
+                    ethnicity(v["ethnicity"]),
+                    education(v["education"]),
+                    political(v["political_status"]),
+                    skill(v["skill_level"]),
+                    household(v["household_type"]),
+                    place(v["household_place"]),
+                    employment(v["employment_status"]),
+                    flag(v["migrant_worker"]),
+                    new_employment(v["new_employment"]),
+                    text(v["phone_cipher"]),
+                    text(v["phone_index"]),
+                    employer(v["employer_id"]),
+                    in_member,
+                    joined_on,
+                    tail,
+                )
+            )
+            out.append(
+                (
+                    v["id_type"],
+                    v["id_index"],
+                    union.pk,
+                    member,
+                    in_change + joined_on + change_now,
+                    pack(v),
+                    () if initial else (*[v[f] for f in updatable], v["phone"]),
+                )
+            )
+        return out

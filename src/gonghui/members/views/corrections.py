@@ -1,0 +1,81 @@
+"""Officers decide members' correction requests (scoped; members.manage to decide)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gonghui.core.decorators import officer_required
+from gonghui.core.pagination import paginate, query_without_page
+from gonghui.core.scoping import holds_anywhere
+from gonghui.members.phone.forms import CorrectionDecisionForm
+from gonghui.members.services import corrections
+
+
+def _require_manager(request: HttpRequest) -> None:
+    user = request.user
+    if not holds_anywhere(user, "members.manage"):  # type: ignore[arg-type]
+        raise PermissionDenied("members.manage")
+
+
+@officer_required
+@require_GET
+def correction_list(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    pending_only = request.GET.get("all") != "1"
+    qs = corrections.correction_list(viewer=request.user, pending_only=pending_only)  # type: ignore[arg-type]
+    page = paginate(request, qs)
+    return render(
+        request,
+        "members/m/officer_corrections.html",
+        {
+            "page": page,
+            "rows": [(c, corrections.field_labels(c)) for c in page],
+            "query": query_without_page(request),
+            "pending_only": pending_only,
+            "title": _("会员信息更正申请"),
+        },
+    )
+
+
+@officer_required
+@require_GET
+def correction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    correction = corrections.correction_get(viewer=request.user, pk=pk)  # type: ignore[arg-type]
+    can_decide = request.user.has_capability("members.manage", correction.member.org_path)  # type: ignore[union-attr]
+    return render(
+        request,
+        "members/m/officer_correction.html",
+        {
+            "correction": correction,
+            "changes": corrections.changes_of(correction),
+            "can_decide": can_decide,
+            "form": CorrectionDecisionForm(),
+            "title": _("会员信息更正申请"),
+        },
+    )
+
+
+@officer_required
+@require_POST
+def correction_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    if decision not in ("approve", "reject"):
+        raise Http404
+    correction = corrections.correction_get(viewer=request.user, pk=pk)  # type: ignore[arg-type]
+    form = CorrectionDecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        if decision == "approve":
+            corrections.correction_approve(actor=request.user, correction=correction, note=note)
+        else:
+            corrections.correction_reject(actor=request.user, correction=correction, note=note)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("members_corrections:detail", pk=correction.pk)
+    messages.success(request, _("已更正") if decision == "approve" else _("已退回更正申请"))
+    return redirect("members_corrections:list")

@@ -1,0 +1,1 @@
+"""Officers' pages of the orgs app: thin, they parse, call a service or selector, render."""

@@ -1,0 +1,1 @@
+"""Forms of the voice app's pages; a form validates and never writes."""
