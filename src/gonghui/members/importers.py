@@ -9,9 +9,9 @@ that differ, so re-importing the same file changes nothing.
 
 Rows are validated one by one in Python and written a batch at a time by ``members.bulk``,
 with the 入会 history row and the card of each new member: on PostgreSQL by a binary ``COPY``
-running in a background thread while the next batch is validated (``members.import_pg``).
+running in a background thread while the next batch is validated (``members.bulkload.pg_copy``).
 The counters are bumped once, at the end, with the deltas of the whole file. ``--initial``
-(``members.import_first``) loads an empty installation without its secondary indexes.
+(``members.bulkload.first_load``) loads an empty installation without its secondary indexes.
 """
 
 from __future__ import annotations

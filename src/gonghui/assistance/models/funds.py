@@ -171,7 +171,7 @@ class AssistanceRecord(models.Model):
     def flagged(self) -> bool:
         return self.duplicate_of_id is not None and not self.duplicate_cleared
 
-    # --- moved by assistance.funds through core.workflow (ADR 0021) -------------------------
+    # --- moved by assistance.services.funds through core.workflow (ADR 0021) ----------------
 
     @transition(field=status, source=RecordStatus.PENDING, target=RecordStatus.PAID)
     def pay(self) -> None:

@@ -1,6 +1,6 @@
 """How a hardship case moves (core.workflow, ADR 0021) and the trail rows of its other steps;
-the use cases in ``assistance.services`` and ``assistance.lifecycle`` call these once the case
-is locked and the actor's right checked."""
+the use cases in ``assistance.services.cases`` and ``assistance.services.archive`` call these
+once the case is locked and the actor's right checked."""
 
 from __future__ import annotations
 
