@@ -57,6 +57,12 @@ class AssistanceConfig(AppConfig):
                 owner="assistance",
                 capability="assistance.fund",
                 view_capability="assistance.view",
+                audit=ledger.FundAuditCodes(
+                    created="assistance.fund.created",
+                    deposited="assistance.fund.deposited",
+                    refunded="assistance.fund.refunded",
+                    bank_file="assistance.fund.bank_file",
+                ),
             )
         ledger.register_payee(
             "assistance.AssistanceRecord",

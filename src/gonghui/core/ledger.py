@@ -7,8 +7,9 @@ can never overdraw it, and the table's check constraint is the last line.
 Modules cooperate through two registries filled in their ``AppConfig.ready()``:
 
 * **purposes** (:func:`register_fund_purpose`): the kinds of fund a module offers (帮扶专项资金,
-  送温暖资金 ...), the capability that manages such a fund and the one that reads it, and the
-  owner whose audit codes (``<owner>.fund.created`` ...) record the changes;
+  送温暖资金 ...), the capability that manages such a fund and the one that reads it, the owner,
+  and the audit codes (:class:`FundAuditCodes`, each registered with its label) that record
+  the changes;
 * **payees** (:func:`register_payee`): how a module's payments appear on the bank's batch file
   (户名, 开户银行, 账号, 金额) and on the 签领表, so both work for any purpose.
 
@@ -22,17 +23,31 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import F, Model
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from gonghui.core.audit import audit_record
+from gonghui.core.audit import audit_actions, audit_record
 from gonghui.core.models_ledger import EntryDirection, Fund, LedgerEntry
 from gonghui.core.scoping import require_capability
 
 # --- registries ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FundAuditCodes:
+    """The audit codes the ledger writes for a purpose's funds, spelled out by the owning app
+    and registered there with their Chinese labels (no code is built from parts)."""
+
+    created: str
+    deposited: str
+    refunded: str
+    bank_file: str
+
+    def all(self) -> tuple[str, ...]:
+        return (self.created, self.deposited, self.refunded, self.bank_file)
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,7 @@ class FundPurpose:
     owner: str
     capability: str
     view_capability: str
+    audit: FundAuditCodes
 
 
 @dataclass(frozen=True)
@@ -73,10 +89,20 @@ _payees: dict[str, Payee] = {}
 
 
 def register_fund_purpose(
-    code: str, label: str | Promise, *, owner: str, capability: str, view_capability: str
+    code: str,
+    label: str | Promise,
+    *,
+    owner: str,
+    capability: str,
+    view_capability: str,
+    audit: FundAuditCodes,
 ) -> None:
-    """Idempotent by code (``ready()`` may run twice in some test set-ups)."""
-    _purposes[code] = FundPurpose(code, label, owner, capability, view_capability)
+    """Idempotent by code (``ready()`` may run twice in some test set-ups). Every code of
+    ``audit`` must already be registered with its label (the app's ``audit_actions.py``)."""
+    unlabelled = [c for c in audit.all() if c not in audit_actions()]
+    if unlabelled:
+        raise ImproperlyConfigured(f"fund purpose {code!r}: audit codes without a label {unlabelled}")
+    _purposes[code] = FundPurpose(code, label, owner, capability, view_capability, audit)
 
 
 def purposes(owner: str = "") -> list[FundPurpose]:
@@ -133,7 +159,7 @@ def fund_create(*, actor: Any, org: Any, name: str, purpose: str) -> Fund:
         raise ValidationError({"name": _("请填写资金名称")})
     fund = Fund.objects.create(org=org, org_path=org.path, name=name.strip(), purpose=purpose)
     audit_record(
-        action=f"{spec.owner}.fund.created",
+        action=spec.audit.created,
         actor=actor,
         target=fund,
         org_path=org.path,
@@ -197,7 +223,7 @@ def fund_deposit(*, actor: Any, fund: Fund, amount: Any, memo: str) -> LedgerEnt
     Fund.objects.filter(pk=fund.pk).update(balance=F("balance") + value)
     entry = _entry(fund, EntryDirection.IN, value, memo.strip(), actor)
     audit_record(
-        action=f"{spec.owner}.fund.deposited",
+        action=spec.audit.deposited,
         actor=actor,
         target=fund,
         org_path=fund.org_path,
@@ -243,7 +269,7 @@ def fund_refund(*, actor: Any, entry: LedgerEntry, memo: str) -> LedgerEntry:
     reference = _Reference(entry.ref_model, entry.ref_id)
     reversal = _entry(fund, EntryDirection.IN, entry.amount, memo.strip(), actor, reference, entry)
     audit_record(
-        action=f"{spec.owner}.fund.refunded",
+        action=spec.audit.refunded,
         actor=actor,
         target=fund,
         org_path=fund.org_path,
@@ -270,7 +296,7 @@ def bank_file_rows(*, actor: Any, fund: Fund) -> list[list[str]]:
         for line in payee.to_pay(fund)
     ]
     audit_record(
-        action=f"{spec.owner}.fund.bank_file",
+        action=spec.audit.bank_file,
         actor=actor,
         target=fund,
         org_path=fund.org_path,
