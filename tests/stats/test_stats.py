@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from gonghui.core.counters import rebuild_counters
+from gonghui.stats import definitions
 from gonghui.stats.selectors import stats_for
 from tests.conftest import Cast, fresh
 from tests.factories import join, make_employer, superuser
@@ -102,3 +103,15 @@ def test_module_services_keep_their_counters_through_the_demo(
     modules = ("appeals.", "hardship.", "merchants.", "redemptions.", "democracy.")
     assert {k: v for k, v in computed.items() if k[1].startswith(modules)}  # they did count
     assert stored == computed
+
+
+def test_no_two_figures_share_a_key() -> None:
+    keys = [f.key for f in definitions.FIGURES]
+    assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
+
+
+def test_the_grassroots_total_and_the_grassroots_kind_are_two_figures() -> None:
+    counters = {"orgs.kind.grassroots": 2, "orgs.kind.branch": 3, "orgs.kind.group": 4}
+    figures = definitions.compute(counters, dt.date(2026, 1, 1))
+    assert figures["unions_grassroots"] == 2  # the kind 基层工会委员会
+    assert figures["unions_grassroots_total"] == 2 + 3 + 4  # every grassroots kind

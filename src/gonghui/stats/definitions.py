@@ -91,7 +91,9 @@ def grassroots_unions(c: Counters, today: dt.date) -> int:
 
 
 FIGURES: tuple[Figure, ...] = (
-    Figure("unions_grassroots", _("基层工会数"), grassroots_unions),
+    # The total of the grassroots kinds; each kind has its own figure below (``unions_grassroots``
+    # is the kind 基层工会委员会 alone).
+    Figure("unions_grassroots_total", _("基层工会数"), grassroots_unions),
     *(
         Figure(f"unions_{kind}", label, count(f"orgs.kind.{kind}"))
         for kind, label in OrgKind.choices
