@@ -148,11 +148,12 @@ def appeal_detail(request: ViewerRequest, pk: int) -> HttpResponse:
             and not services.escalation_due(appeal, today),
             "escalation_due": services.escalation_due(appeal, today),
             "today": today,
-            "opinion_form": OpinionForm(),
-            "reason_form": ReasonForm(),
-            "transfer_form": TransferForm(),
-            "refer_form": ReferForm(),
-            "reply_form": ReplyForm(),
+            # One page, several forms with a ``reason`` field: each its own element ids.
+            "opinion_form": OpinionForm(auto_id="accept_%s"),
+            "reason_form": ReasonForm(auto_id="decline_%s"),
+            "transfer_form": TransferForm(auto_id="transfer_%s"),
+            "refer_form": ReferForm(auto_id="refer_%s"),
+            "reply_form": ReplyForm(auto_id="reply_%s"),
         },
     )
 
