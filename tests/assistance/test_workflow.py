@@ -10,13 +10,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from gonghui.assistance.models import CaseStatus, Category, StepKind
+from gonghui.assistance.models import CaseStatus, Category, HardshipCase, StepKind
 from gonghui.assistance.services import archive as lifecycle
 from gonghui.assistance.services import cases as services
 from gonghui.core.models import AuditEvent
 from gonghui.core.workflow import history_of
+from gonghui.members.services.members import member_register
 from tests.conftest import Cast, fresh
-from tests.factories import HEAD_ID, apply, archive, chair
+from tests.factories import HEAD_ID, apply, archive, chair, superuser
 
 
 def test_application_computes_category_and_names_the_rule(cast: Cast) -> None:
@@ -223,3 +224,21 @@ def test_correcting_figures_recomputes_and_audits(cast: Cast) -> None:
     # Medical spending is health data: the clear-text audit row says only that it changed.
     assert "rigid_medical" not in event.before and "rigid_medical" not in event.after
     assert event.after["health_fields_changed"] == ["rigid_medical"]
+
+
+def test_a_case_an_officer_registers_for_a_member_is_linked_to_the_member(cast: Cast) -> None:
+    member = member_register(
+        actor=superuser(), union=cast.grassroots, id_type="resident", id_number=HEAD_ID,
+        name="困难户甲", joined_on=dt.date(2020, 1, 1), consent_purpose="实名登记",
+    )  # fmt: skip
+    case = apply(cast)  # entered by the grassroots officer, as the page does
+    assert case.member_id == member.pk
+    assert HardshipCase.objects.unscoped(reason="test").get(pk=case.pk).member_id == member.pk
+
+
+def test_a_member_of_another_union_is_not_linked(cast: Cast) -> None:
+    member_register(
+        actor=superuser(), union=cast.sibling_grassroots, id_type="resident", id_number=HEAD_ID,
+        name="困难户甲", joined_on=dt.date(2020, 1, 1), consent_purpose="实名登记",
+    )  # fmt: skip
+    assert apply(cast).member_id is None

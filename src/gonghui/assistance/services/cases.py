@@ -37,6 +37,7 @@ from gonghui.core.deadlines import add_calendar_days
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.ledger import money
 from gonghui.core.scoping import require_capability, within
+from gonghui.members.models import Member, MemberStatus
 from gonghui.orgs.models import GRASSROOTS_KINDS, PATH_STEP, Org
 
 DEFAULT_PUBLICITY_DAYS = 5
@@ -143,6 +144,21 @@ def _clean_case_values(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _member_of(org: Org, index: str) -> Member | None:
+    """The current member with this ID number in the union's subtree: a case an officer
+    registers for a member is linked to their record, as the member's own application is."""
+    return (
+        Member.objects.unscoped(reason="the registering officer's union checked by the caller")
+        .filter(
+            id_type="resident",
+            id_index=index,
+            org_path__startswith=org.path,
+            status__in=[MemberStatus.ACTIVE, MemberStatus.RETAINED],
+        )
+        .first()
+    )
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -167,6 +183,8 @@ def case_create(
         status__in=[s for s in CaseStatus.values if s not in ("exited", "closed", "rejected")],
     ).exists():
         raise ValidationError({"id_number": _("该职工已有在办或在档的困难职工档案（一户一档）")})
+    if member is None:
+        member = _member_of(org, index)
     case = HardshipCase(
         org=org,
         org_path=org.path,
