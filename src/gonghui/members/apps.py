@@ -17,13 +17,20 @@ class MembersConfig(AppConfig):
         from gonghui.core.workflow import register_workflow
         from gonghui.members import counters as member_counters
         from gonghui.members import registrations, todo
-        from gonghui.members.models import JoinApplication, Member, MembershipChange, Transfer
-        from gonghui.members.services import applications
+        from gonghui.members.models import (
+            CorrectionRequest,
+            JoinApplication,
+            Member,
+            MembershipChange,
+            Transfer,
+        )
+        from gonghui.members.services import applications, corrections
         from gonghui.members.services import members as services
 
         register_workflow(Member, services.MEMBER_TRANSITIONS)
         register_workflow(Transfer, services.TRANSFER_TRANSITIONS)
         register_workflow(JoinApplication, applications.APPLICATION_TRANSITIONS)
+        register_workflow(CorrectionRequest, corrections.CORRECTION_TRANSITIONS)
         registry.keep_path(
             MembershipChange, on="merge", reason="a member's history: where each change happened"
         )

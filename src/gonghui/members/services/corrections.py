@@ -28,6 +28,7 @@ from gonghui.core.crypto import blind_index, mask_id_number, mask_phone
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.notify import notify
 from gonghui.core.scoping import Viewer, require_capability, scoped
+from gonghui.core.workflow import transition
 from gonghui.members import counters as member_counters
 from gonghui.members.models import CorrectionRequest, CorrectionStatus, Member
 
@@ -175,6 +176,37 @@ def _lock_pending(correction: CorrectionRequest) -> CorrectionRequest:
     return correction
 
 
+# The decisions on a request (core.workflow, ADR 0021), each with its audit code.
+CORRECTION_TRANSITIONS = {
+    "approve": "members.correction.approved",
+    "reject": "members.correction.rejected",
+}
+
+
+def _decide(
+    correction: CorrectionRequest, name: str, actor: Any, note: str, data: dict[str, Any]
+) -> CorrectionRequest:
+    """Decide a request locked by the caller, filed at the member's current union, through the
+    one transition service: the officer's capability there, the history row and the audit row
+    (masked values only) in the caller's transaction."""
+
+    def stamp(row: CorrectionRequest) -> None:
+        row.decided_by, row.decided_at = actor, timezone.now()
+        row.decision_note = note
+
+    return transition(
+        correction,
+        name,
+        actor=actor,
+        capability="members.manage",
+        locked=True,
+        reason=note,
+        data=data,
+        apply=stamp,
+        target_label=correction.member.name,
+    )
+
+
 @transaction.atomic
 def correction_approve(
     *, actor: Any, correction: CorrectionRequest, note: str = ""
@@ -203,18 +235,10 @@ def correction_approve(
     except IntegrityError as exc:  # the same ID registered concurrently
         raise ValidationError(_("该证件号码已登记为会员，一人只能有一条会员记录")) from exc
     counters.change(counted_before, member_counters.member_keys(member))  # gender, birth year …
-    correction.approve()
-    correction.decided_by, correction.decided_at = actor, timezone.now()
-    correction.decision_note = note.strip()[:200]
-    correction.save()
-    audit_record(
-        action="members.correction.approved",
-        actor=actor,
-        target=member,
-        org_path=member.org_path,
-        before=_masked({f: [v, v] for f, v in before.items()})
-        and {f: MASKERS.get(f, str)(v) for f, v in before.items()},
-        after={f: MASKERS.get(f, str)(current_value(member, f)) for f in changes},
+    applied = {f: [before[f], current_value(member, f)] for f in changes}
+    correction.member = member
+    correction = _decide(
+        correction, "approve", actor, note.strip()[:200], {"changes": _masked(applied)}
     )
     _tell(correction, member)
     return correction
@@ -227,17 +251,7 @@ def correction_reject(*, actor: Any, correction: CorrectionRequest, note: str) -
     if not note.strip():
         raise ValidationError({"note": _("不同意更正时须说明理由")})
     correction.org_path = correction.member.org_path
-    correction.reject()
-    correction.decided_by, correction.decided_at = actor, timezone.now()
-    correction.decision_note = note.strip()[:200]
-    correction.save()
-    audit_record(
-        action="members.correction.rejected",
-        actor=actor,
-        target=correction.member,
-        org_path=correction.org_path,
-        after={"note": correction.decision_note},
-    )
+    correction = _decide(correction, "reject", actor, note.strip()[:200], {})
     _tell(correction, correction.member)
     return correction
 
