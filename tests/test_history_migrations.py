@@ -13,8 +13,14 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from gonghui.assistance.services import campaigns
+from gonghui.core import ledger
 from gonghui.core.models import HistoryEntry
-from tests.conftest import Cast
+from gonghui.core.workflow import history_of
+from gonghui.members.services.corrections import correction_approve, correction_request
+from tests import factories
+from tests.conftest import Cast, fresh
+from tests.factories import chair
 
 WHEN = timezone.make_aware(dt.datetime(2024, 5, 6, 7, 8, 9))
 
@@ -257,3 +263,62 @@ def test_case_steps_are_carried_with_the_acting_union_and_back(cast: Cast) -> No
         {"visitors": "张", "org_id": cast.grassroots.pk, "org_name": cast.grassroots.name},
         {"org_id": cast.county.pk, "org_name": cast.county.name},
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decided_corrections_get_their_decision_row_and_lose_it_on_reverse(cast: Cast) -> None:
+    """The request kept its decision in decided_by/decided_at/decision_note: the migration
+    writes it as the request's history row; the reverse drops the row and keeps the fields."""
+    member = factories.register(cast, account=cast.member)
+    correction = correction_request(actor=cast.member, member=member, values={"name": "张卫"})
+    officer = fresh(cast.grassroots_officer)
+    correction = correction_approve(actor=officer, correction=correction, note="已核对")
+
+    def build(old: Any) -> list[tuple[Any, ...]]:
+        row = old.get_model("members", "CorrectionRequest").objects.get(pk=correction.pk)
+        return [
+            (row.pk, row.org_path, "approve", "pending", "approved", officer.pk, "已核对",
+             row.decided_at),
+        ]  # fmt: skip
+
+    def read_old(old: Any) -> list[tuple[Any, ...]]:
+        fields = ("status", "decided_by_id", "decided_at", "decision_note")
+        return _steps(old, "members.CorrectionRequest", *fields)
+
+    _round_trip(
+        ("members", "0004_path_and_id_index_diet"), build, read_old, "members", "correctionrequest"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_paid_student_applications_get_the_pay_row_of_their_record(cast: Cast) -> None:
+    """An application paid before the move has no trail of its own: the migration writes its
+    发放 row from the trail of the record that paid it (time and officer)."""
+    boss = chair(cast.county, "east_chair")
+    fund = ledger.fund_create(actor=fresh(boss), org=cast.county, name="助学", purpose="special")
+    ledger.fund_deposit(actor=fresh(boss), fund=fund, amount="9000", memo="预算")
+    aid = campaigns.campaign_create(
+        actor=fresh(boss), org=cast.county, kind="student", name="金秋助学", year=2026,
+        budget="9000",
+    )  # fmt: skip
+    student = campaigns.student_apply(
+        actor=fresh(cast.grassroots_officer), campaign=aid, org=cast.grassroots,
+        parent_name="家长", school="郑州大学", tuition="5000", student_name="甲",
+        student_id=factories.CHILD_ID, stage="higher",
+    )  # fmt: skip
+    student = campaigns.student_pay(actor=fresh(boss), application=student, fund=fund)
+    paid_at = history_of(student.record).get(transition="pay").created_at
+
+    def build(old: Any) -> list[tuple[Any, ...]]:
+        return [(student.pk, student.org_path, "pay", "pending", "paid", boss.pk, "", paid_at)]
+
+    def read_old(old: Any) -> list[tuple[Any, ...]]:
+        return _steps(old, "assistance.StudentApplication", "status", "record_id", "amount")
+
+    _round_trip(
+        ("assistance", "0006_funds_into_core_ledger"),
+        build,
+        read_old,
+        "assistance",
+        "studentapplication",
+    )

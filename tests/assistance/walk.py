@@ -160,6 +160,8 @@ def sibling_values(cast: Cast) -> dict[str, dict[str, list[str]]]:
         "assistance:campaign_record": {"pk": o["campaign"]},
         "assistance:student_create": {"pk": o["campaign"]},
         "assistance:student_pay": {"pk": o["student"]},
+        "assistance:student_approve": {"pk": o["student"]},
+        "assistance:student_refuse": {"pk": o["student"]},
         "assistance:civil": {"pk": o["civil"]},
         "assistance:review": {"pk": o["batch"]},
         "assistance:review_item": {"pk": o["item"]},

@@ -14,12 +14,13 @@ class AssistanceConfig(AppConfig):
         register_audit_actions(ACTIONS)
         from gonghui.assistance.models import HardshipCase
         from gonghui.assistance.models import funds as models_funds
-        from gonghui.assistance.services import funds
+        from gonghui.assistance.services import campaigns, funds
         from gonghui.assistance.services.moves import CASE_TRANSITIONS
         from gonghui.core.workflow import register_workflow
 
         register_workflow(HardshipCase, CASE_TRANSITIONS)
         register_workflow(models_funds.AssistanceRecord, funds.RECORD_TRANSITIONS)
+        register_workflow(models_funds.StudentApplication, campaigns.STUDENT_TRANSITIONS)
         from gonghui.assistance import counters as assistance_counters
         from gonghui.assistance import models, segments, tasks, todo
         from gonghui.assistance.models import funds as models_funds

@@ -239,7 +239,7 @@ class StudentApplication(models.Model):
     exclusion = models.CharField(
         _("排除情形"), max_length=14, choices=Exclusion.choices, blank=True, default=""
     )
-    status = models.CharField(
+    status = FSMField(
         _("状态"), max_length=10, choices=StudentStatus.choices, default=StudentStatus.PENDING
     )
     record = models.ForeignKey(
@@ -248,6 +248,8 @@ class StudentApplication(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
+    # Its trail in core's one history table (ADR 0021), deleted with it.
+    history = GenericRelation("core.HistoryEntry")
 
     class Meta:
         verbose_name = _("金秋助学申请")
@@ -260,6 +262,27 @@ class StudentApplication(models.Model):
     @property
     def masked_student_id(self) -> str:
         return mask_student_id(self.student_id)
+
+    # --- moved by assistance.services.campaigns through core.workflow (ADR 0021) --------------
+
+    @transition(field=status, source=StudentStatus.PENDING, target=StudentStatus.APPROVED)
+    def approve(self) -> None:
+        """核定: the union confirms the application and its amount."""
+
+    @transition(
+        field=status,
+        source=[StudentStatus.PENDING, StudentStatus.APPROVED],
+        target=StudentStatus.EXCLUDED,
+    )
+    def refuse(self, exclusion: str) -> None:
+        """不予资助: an exclusion found after the application; nothing is paid."""
+        self.exclusion, self.amount = exclusion, Decimal(0)
+
+    @transition(
+        field=status, source=[StudentStatus.PENDING, StudentStatus.APPROVED], target=StudentStatus.PAID
+    )
+    def pay(self) -> None:
+        """发放: the application's record is paid through the ledger in the same transaction."""
 
 
 class CivilListKind(models.TextChoices):

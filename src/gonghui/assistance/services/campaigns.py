@@ -33,6 +33,7 @@ from gonghui.core.importing.reader import ImportFileError, read_table
 from gonghui.core.ledger import money
 from gonghui.core.models import Fund
 from gonghui.core.scoping import in_scope, prefix_q, require_capability, within
+from gonghui.core.workflow import transition
 from gonghui.orgs.models import Org
 
 # 天门 2024 (DOMAIN.md §3): yuan by stage × whether the parent is a 建档 worker.
@@ -181,30 +182,76 @@ def student_apply(
     return application
 
 
+# The moves of a 金秋助学 application (core.workflow, ADR 0021), each with its audit code.
+STUDENT_TRANSITIONS = {
+    "approve": "assistance.student.approved",
+    "refuse": "assistance.student.refused",
+    "pay": "assistance.student.paid",
+}
+
+
+@transaction.atomic
+def student_approve(*, actor: Any, application: StudentApplication) -> StudentApplication:
+    """核定: the union of the application confirms it and its amount."""
+    return transition(
+        application,
+        "approve",
+        actor=actor,
+        capability="assistance.manage",
+        data={"amount": str(application.amount)},
+    )
+
+
+@transaction.atomic
+def student_refuse(
+    *, actor: Any, application: StudentApplication, exclusion: str, reason: str = ""
+) -> StudentApplication:
+    """不予资助: an exclusion (军校, 公费师范, 定向, funded elsewhere) found after the
+    application; the amount becomes zero and nothing is paid."""
+    if not exclusion or exclusion not in Exclusion.values:
+        raise ValidationError({"exclusion": _("排除情形不在列表中")})
+    return transition(
+        application,
+        "refuse",
+        actor=actor,
+        capability="assistance.manage",
+        params={"exclusion": exclusion},
+        reason=reason.strip()[:200],
+        data={"exclusion": exclusion},
+    )
+
+
 @transaction.atomic
 def student_pay(*, actor: Any, application: StudentApplication, fund: Fund) -> StudentApplication:
-    """Pay an application from a fund through the ledger (the cross-level check included)."""
-    application = StudentApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (StudentStatus.PENDING, StudentStatus.APPROVED):
-        raise ValidationError(_("该申请不予资助或已发放"))
-    if application.record_id is None:
-        record = record_create(
-            actor=actor,
-            fund=fund,
-            kind=AidKind.SCHOOLING,
-            amount=application.amount,
-            case=application.case,
-            recipient_name=application.student_name,
-            campaign=application.campaign,
-            description=application.get_stage_display(),
-            extra_keys=[application.student_index],
-        )
-        application.record = record
-    assert application.record is not None
-    application.record = record_pay(actor=actor, record=application.record)
-    application.status = StudentStatus.PAID
-    application.save(update_fields=["status", "record"])
-    return application
+    """Pay an application from a fund through the ledger (the cross-level check included): the
+    application moves to 已发放 with its record paid, in one transaction."""
+    paid: dict[str, Any] = {"amount": str(application.amount), "fund": fund.pk}
+
+    def check(row: StudentApplication) -> None:
+        if row.record_id is None:
+            row.record = record_create(
+                actor=actor,
+                fund=fund,
+                kind=AidKind.SCHOOLING,
+                amount=row.amount,
+                case=row.case,
+                recipient_name=row.student_name,
+                campaign=row.campaign,
+                description=row.get_stage_display(),
+                extra_keys=[row.student_index],
+            )
+        assert row.record is not None
+        row.record = record_pay(actor=actor, record=row.record)
+        paid["record"] = row.record.pk
+
+    return transition(
+        application,
+        "pay",
+        actor=actor,
+        capability="assistance.fund",
+        check=check,
+        data=paid,
+    )
 
 
 # --- civil-affairs lists ----------------------------------------------------------------------

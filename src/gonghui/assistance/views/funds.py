@@ -26,7 +26,7 @@ from gonghui.assistance.forms import (
     StudentForm,
     WarmthRecordForm,
 )
-from gonghui.assistance.models.funds import CampaignKind
+from gonghui.assistance.models.funds import CampaignKind, Exclusion
 from gonghui.assistance.services import archive, campaigns, funds
 from gonghui.assistance.services.identification import rule_for, rule_set
 from gonghui.core import ledger
@@ -202,6 +202,7 @@ def campaign_detail(request: ViewerRequest, pk: int) -> HttpResponse:
             "student_form": StudentForm() if campaign.kind == CampaignKind.STUDENT else None,
             "warmth_form": _warmth_form(request) if campaign.kind == CampaignKind.WARMTH else None,
             "funds": selectors.fund_list(viewer=request.user),
+            "exclusions": [c for c in Exclusion.choices if c[0]],
         },
     )
 
@@ -307,6 +308,35 @@ def student_pay(request: ViewerRequest, pk: int) -> HttpResponse:
         campaigns.student_pay(actor=request.user, application=application, fund=fund)
 
     run_service(request, pay, _("已发放助学金"))
+    return redirect("assistance:campaign", pk=application.campaign_id)
+
+
+@officer_required
+@require_POST
+def student_approve(request: ViewerRequest, pk: int) -> HttpResponse:
+    application = selectors.student_get(viewer=request.user, pk=pk)
+    run_service(
+        request,
+        lambda: campaigns.student_approve(actor=request.user, application=application),
+        _("已核定助学申请"),
+    )
+    return redirect("assistance:campaign", pk=application.campaign_id)
+
+
+@officer_required
+@require_POST
+def student_refuse(request: ViewerRequest, pk: int) -> HttpResponse:
+    application = selectors.student_get(viewer=request.user, pk=pk)
+    run_service(
+        request,
+        lambda: campaigns.student_refuse(
+            actor=request.user,
+            application=application,
+            exclusion=request.POST.get("exclusion", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+        _("已决定不予资助"),
+    )
     return redirect("assistance:campaign", pk=application.campaign_id)
 
 
