@@ -35,7 +35,9 @@ def test_every_code_the_ledger_writes_is_registered_with_a_chinese_label() -> No
     assert ledger.purposes() and len(written) >= 4
     for code in written:
         assert code in labels, code
-        assert str(labels[code]) != code and any("\u4e00" <= ch <= "\u9fff" for ch in str(labels[code]))
+        assert str(labels[code]) != code and any(
+            "\u4e00" <= ch <= "\u9fff" for ch in str(labels[code])
+        )
 
 
 def test_the_ledger_builds_no_audit_code_from_parts() -> None:
@@ -57,7 +59,7 @@ def test_a_fund_purpose_with_an_unlabelled_code_is_refused() -> None:
         refunded="nowhere.fund.refunded",
         bank_file="assistance.fund.bank_file",
     )
-    with pytest.raises(ImproperlyConfigured, match="nowhere.fund.refunded"):
+    with pytest.raises(ImproperlyConfigured, match=r"nowhere\.fund\.refunded"):
         ledger.register_fund_purpose(
             "test_unlabelled", "测试", owner="nowhere", capability="x", view_capability="x",
             audit=codes,

@@ -10,13 +10,8 @@ import pytest
 
 from gonghui.assistance.models import Category
 from gonghui.assistance.models.rules import IdentificationRule
-from gonghui.assistance.services.identification import (
-    NATIONAL_DEFAULT,
-    Rule,
-    identify,
-    months_above,
-    rule_for,
-)
+from gonghui.assistance.rules import NATIONAL_DEFAULT, Rule, identify, months_above
+from gonghui.assistance.services.identification import rule_for
 from tests.conftest import Cast
 
 QINGDAO = Rule(Decimal(800), Decimal(800), Decimal(2), False, "QD", "青岛", None)

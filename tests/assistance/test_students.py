@@ -23,7 +23,9 @@ from tests.factories import CHILD_ID, at_once, chair, resident
 
 def _fund(cast: Cast, amount: str = "20000") -> tuple[Fund, object]:
     boss = chair(cast.county, "east_chair")
-    fund = ledger.fund_create(actor=fresh(boss), org=cast.county, name="助学资金", purpose="special")
+    fund = ledger.fund_create(
+        actor=fresh(boss), org=cast.county, name="助学资金", purpose="special"
+    )
     ledger.fund_deposit(actor=fresh(boss), fund=fund, amount=amount, memo="年度预算")
     return fund, boss
 
@@ -121,9 +123,11 @@ def test_missing_capability_and_outside_subtree_are_refused(cast: Cast) -> None:
     application.refresh_from_db()
     assert application.status == StudentStatus.PENDING and application.record_id is None
     assert not history_of(application).exists()
-    assert not AuditEvent.objects.filter(action__startswith="assistance.student.").exclude(
-        action="assistance.student.applied"
-    ).exists()
+    assert (
+        not AuditEvent.objects.filter(action__startswith="assistance.student.")
+        .exclude(action="assistance.student.applied")
+        .exists()
+    )
 
 
 def test_the_page_approves_and_refuses(cast: Cast, client: object) -> None:
@@ -160,8 +164,11 @@ def test_two_payments_of_one_application_at_once_exactly_one_wins(cast: Cast) ->
         )
 
     assert at_once([pay(boss), pay(other)], ValidationError) == ["refused", "won"]
-    assert HistoryEntry.objects.unscoped(reason="test").filter(
-        content_type__model="studentapplication", transition="pay"
-    ).count() == 1
+    assert (
+        HistoryEntry.objects.unscoped(reason="test")
+        .filter(content_type__model="studentapplication", transition="pay")
+        .count()
+        == 1
+    )
     assert Fund.objects.get(pk=fund.pk).balance == Decimal(16000)
     assert len(_audit("assistance.student.paid")) == 1

@@ -13,6 +13,7 @@ from django.db import models
 from gonghui.core.audit import AuditEvent
 from gonghui.core.workflow import history_of
 from gonghui.democracy import crypto as ballot_crypto
+from gonghui.democracy import rules
 from gonghui.democracy.models import (
     Ballot,
     BallotState,
@@ -186,12 +187,12 @@ def test_published_hash_recomputes_over_the_sealed_casts_and_receipts_found(cast
     ],
 )
 def test_pass_rule_boundaries(in_office, yes, rule, passed):
-    assert (yes >= svc.needed_votes(rule, in_office)) is passed
+    assert (yes >= rules.needed_votes(rule, in_office)) is passed
 
 
 def test_decision_with_paper_tally_applies_the_rule(cast):
     # 9 in office: 过半数 needs 5, 半数以上 5 (9/2 = 4.5).
-    assert svc.needed_votes("more_than_half", 9) == svc.needed_votes("at_least_half", 9) == 5
+    assert rules.needed_votes("more_than_half", 9) == rules.needed_votes("at_least_half", 9) == 5
     actor, ballot, seats = ready(cast, pass_rule="more_than_half")
     ballot = opened(actor, ballot)
     for seat in seats[:3]:

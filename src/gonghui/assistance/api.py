@@ -12,7 +12,8 @@ from ninja import Path, Router, Schema
 
 from gonghui.assistance import selectors
 from gonghui.assistance.models import HardshipCase
-from gonghui.assistance.services.identification import identify, rule_for
+from gonghui.assistance.rules import identify
+from gonghui.assistance.services.identification import rule_for
 from gonghui.core.api_schemas import Amount, ErrorOut, InvalidOut
 from gonghui.core.scoping import ViewerRequest
 from gonghui.orgs import selectors as org_selectors

@@ -25,7 +25,7 @@ from gonghui.assistance.models.funds import (
     RecordStatus,
     StudentApplication,
 )
-from gonghui.assistance.services.identification import ancestor_paths
+from gonghui.assistance.rules import ancestor_paths
 from gonghui.core import ledger
 from gonghui.core.models import Fund
 from gonghui.core.scoping import Viewer, get_scoped_or_404, scope_q, scoped, viewer_paths

@@ -101,7 +101,9 @@ def register_fund_purpose(
     ``audit`` must already be registered with its label (the app's ``audit_actions.py``)."""
     unlabelled = [c for c in audit.all() if c not in audit_actions()]
     if unlabelled:
-        raise ImproperlyConfigured(f"fund purpose {code!r}: audit codes without a label {unlabelled}")
+        raise ImproperlyConfigured(
+            f"fund purpose {code!r}: audit codes without a label {unlabelled}"
+        )
     _purposes[code] = FundPurpose(code, label, owner, capability, view_capability, audit)
 
 

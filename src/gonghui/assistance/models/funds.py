@@ -279,7 +279,9 @@ class StudentApplication(models.Model):
         self.exclusion, self.amount = exclusion, Decimal(0)
 
     @transition(
-        field=status, source=[StudentStatus.PENDING, StudentStatus.APPROVED], target=StudentStatus.PAID
+        field=status,
+        source=[StudentStatus.PENDING, StudentStatus.APPROVED],
+        target=StudentStatus.PAID,
     )
     def pay(self) -> None:
         """发放: the application's record is paid through the ledger in the same transaction."""

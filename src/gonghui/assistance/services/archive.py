@@ -25,8 +25,9 @@ from gonghui.assistance.models import (
     ReviewResult,
     StepKind,
 )
+from gonghui.assistance.rules import category_line, exit_due
 from gonghui.assistance.services.cases import _audit, _locked, _tell_applicant, approving_org, money
-from gonghui.assistance.services.identification import category_line, exit_due, rule_for
+from gonghui.assistance.services.identification import rule_for
 from gonghui.assistance.services.moves import move, step
 from gonghui.core.audit import audit_record
 from gonghui.core.scoping import prefix_q, require_capability

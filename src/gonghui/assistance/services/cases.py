@@ -28,7 +28,8 @@ from gonghui.assistance.models import (
     Relation,
     StepKind,
 )
-from gonghui.assistance.services.identification import identify, rule_for
+from gonghui.assistance.rules import identify
+from gonghui.assistance.services.identification import rule_for
 from gonghui.assistance.services.moves import move, step
 from gonghui.core import counters
 from gonghui.core.audit import audit_record

@@ -19,7 +19,8 @@ from gonghui.democracy.models import (
     BallotOption,
     Electorate,
 )
-from gonghui.democracy.services.ballots import GRADE_CODES, needed_votes
+from gonghui.democracy.rules import needed_votes
+from gonghui.democracy.services.ballots import GRADE_CODES
 
 
 @dataclass(frozen=True)

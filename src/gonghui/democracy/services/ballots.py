@@ -69,13 +69,6 @@ def ballot_rule_save(*, actor: Any, org: Org, **values: Any) -> BallotRule:
     )
 
 
-def needed_votes(pass_rule: str, in_office: int) -> int:
-    """过半数: more than half (90 → 46); 半数以上: at least half (90 → 45). Integers only."""
-    if pass_rule == "at_least_half":
-        return (in_office + 1) // 2
-    return in_office // 2 + 1
-
-
 # --- creating ------------------------------------------------------------------------------------
 
 

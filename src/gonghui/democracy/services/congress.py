@@ -4,7 +4,6 @@ sessions and their FSM, attendance and the 2/3 quorum that a ballot engine asks 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,6 +31,7 @@ from gonghui.democracy.models import (
     SessionState,
     Term,
 )
+from gonghui.democracy.rules import Quorum, quorum
 from gonghui.democracy.services.rules import MANAGE, composition_check, rule_for
 from gonghui.members.models import Gender
 from gonghui.orgs.models import Org
@@ -329,30 +329,16 @@ def session_close(*, actor: Any, session: Session) -> Session:
     return _transition(actor=actor, session=session, method="close")
 
 
-@dataclass(frozen=True)
-class Quorum:
-    in_office: int
-    present: int
-    needed: int
-    can_sit: bool
-    frozen: bool  # the base was fixed when the session opened
-
-
 def session_quorum(session: Session) -> Quorum:
-    """三分之二以上 (≥ 2/3, 以上 inclusive) of the delegates in office when the session opens.
-
-    Integer arithmetic, no rounding: ``present * 3 >= in_office * 2`` (90 → 60 may sit, 59 not).
-    """
+    """The 2/3 quorum (``democracy.rules.quorum``) of the delegates in office when the session
+    opens (fixed then), else of those in office now."""
     frozen = session.in_office_at_open is not None
     if session.in_office_at_open is not None:
         in_office = session.in_office_at_open
     else:
         in_office = session.term.delegates.filter(left_on__isnull=True).count()
     present = session.attendances.filter(left_at__isnull=True).count()
-    needed = -(-in_office * 2 // 3)
-    return Quorum(
-        in_office, present, needed, in_office > 0 and present * 3 >= in_office * 2, frozen
-    )
+    return quorum(in_office, present, frozen=frozen)
 
 
 def session_may_vote(session: Session) -> bool:
