@@ -48,6 +48,36 @@ def _isolated_cache() -> None:
     dicts.forget(local_only=True)
 
 
+@pytest.fixture(autouse=True)
+def _downloads_closed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A server closes every response once it is sent; the test client closes a streaming one
+    only when the test reads its body to the end. A test that checks a download's status or
+    headers alone would leave the response's file (an export's spool, a decrypted attachment)
+    open until some later test collects it: close what is left here, as the server would."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+    from django.test.client import ClientHandler
+
+    streamed: list[Any] = []
+    handle = ClientHandler.__call__
+
+    def call(self: ClientHandler, environ: dict[str, Any]) -> Any:
+        response = handle(self, environ)
+        if response.streaming:
+            streamed.append(response)
+        return response
+
+    monkeypatch.setattr(ClientHandler, "__call__", call)
+    yield
+    # as the client does: the test's connection must outlive the closing (request_finished)
+    request_finished.disconnect(close_old_connections)
+    try:
+        for response in streamed:
+            response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 @dataclass
 class Cast:
     province: Org

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import codecs
 import io
+import tempfile
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
 import python_calamine
+from django.core.exceptions import PermissionDenied
 
 from gonghui.core.exporting import (
     Exporter,
@@ -77,6 +79,7 @@ def test_csv_is_streamed_line_by_line() -> None:
     assert len(chunks) == 5  # BOM, header, three rows
 
 
+@pytest.mark.django_db  # closing a response ends its request (request_finished)
 def test_small_sets_stream_as_a_download() -> None:
     response = export_response(NumbersExporter(viewer=None, n=3), "csv")
     assert response.streaming and "attachment" in response["Content-Disposition"]
@@ -84,6 +87,37 @@ def test_small_sets_stream_as_a_download() -> None:
     assert body.startswith(codecs.BOM_UTF8)
     xlsx = export_response(NumbersExporter(viewer=None, n=3), "xlsx")
     assert len(sheets(b"".join(xlsx.streaming_content))["数字"]) == 4  # type: ignore[attr-defined]
+    spool = xlsx.file_to_stream  # type: ignore[attr-defined]
+    xlsx.close()  # what the server does once the body is sent: it closes the spool file
+    assert spool.closed
+
+
+class RefusedMidway(NumbersExporter):
+    """An exporter refused while it writes (a scope check inside ``rows``)."""
+
+    def rows(self) -> Iterator[Sequence[Any]]:
+        yield [1, "第1行", None]
+        raise PermissionDenied
+
+
+def test_an_export_refused_while_writing_closes_its_spool_file(
+    monkeypatch: Any, tmp_path: Any
+) -> None:
+    """Both files of an xlsx export: the response's spool, and the sheet's rows that xlsxwriter
+    keeps in a temporary file of its own (personal data in plaintext) until it closes."""
+    made: list[Any] = []
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def temporary_file() -> Any:
+        made.append(real())
+        return made[-1]
+
+    real = tempfile.TemporaryFile
+    monkeypatch.setattr(tempfile, "TemporaryFile", temporary_file)
+    with pytest.raises(PermissionDenied):
+        export_response(RefusedMidway(viewer=None), "xlsx")
+    assert len(made) == 1 and made[0].closed
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.django_db
@@ -105,4 +139,6 @@ def test_large_sets_run_as_an_export_job(settings: Any, tmp_path: Any) -> None:
     assert job.status == JobStatus.DONE and job.rows == 7
     with job.result.open("rb") as fh:
         assert len(sheets(fh.read())["数字"]) == 8
-    assert not isinstance(export_start(Limited(viewer=officer, n=5), org_path="0001"), ExportJob)
+    inline = export_start(Limited(viewer=officer, n=5), org_path="0001")
+    assert not isinstance(inline, ExportJob)
+    inline.close()

@@ -97,35 +97,37 @@ class XlsxWriter:
     def write(self, exporter: Exporter, target: str | IO[bytes]) -> int:
         import xlsxwriter
 
-        workbook = xlsxwriter.Workbook(
+        # constant_memory keeps each sheet's rows (personal data) in a temporary file until
+        # close(): the with block closes the workbook even when the exporter fails or is refused
+        # midway, so no such file stays open or on disk (the caller discards the target).
+        with xlsxwriter.Workbook(
             target,
             {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False},
-        )
-        bold = workbook.add_format({"bold": True})
-        header = [str(h) for h in exporter.header()]
-        per_sheet = self.max_rows - 1
-        sheet: Any = None
-        written = row_index = 0
-        for row in exporter.rows():
-            if sheet is None or row_index > per_sheet:
-                number = written // per_sheet + 1
-                name = str(exporter.title or _("数据"))[:25]
-                sheet = workbook.add_worksheet(name if number == 1 else f"{name}({number})")
+        ) as workbook:
+            bold = workbook.add_format({"bold": True})
+            header = [str(h) for h in exporter.header()]
+            per_sheet = self.max_rows - 1
+            sheet: Any = None
+            written = row_index = 0
+            for row in exporter.rows():
+                if sheet is None or row_index > per_sheet:
+                    number = written // per_sheet + 1
+                    name = str(exporter.title or _("数据"))[:25]
+                    sheet = workbook.add_worksheet(name if number == 1 else f"{name}({number})")
+                    sheet.write_row(0, 0, header, bold)
+                    sheet.freeze_panes(1, 0)
+                    row_index = 1
+                for col, value in enumerate(row):
+                    value = _cell(value)
+                    if isinstance(value, str):
+                        sheet.write_string(row_index, col, value)
+                    else:
+                        sheet.write(row_index, col, value)
+                row_index += 1
+                written += 1
+            if sheet is None:
+                sheet = workbook.add_worksheet(str(exporter.title or _("数据"))[:25])
                 sheet.write_row(0, 0, header, bold)
-                sheet.freeze_panes(1, 0)
-                row_index = 1
-            for col, value in enumerate(row):
-                value = _cell(value)
-                if isinstance(value, str):
-                    sheet.write_string(row_index, col, value)
-                else:
-                    sheet.write(row_index, col, value)
-            row_index += 1
-            written += 1
-        if sheet is None:
-            sheet = workbook.add_worksheet(str(exporter.title or _("数据"))[:25])
-            sheet.write_row(0, 0, header, bold)
-        workbook.close()
         return written
 
 
@@ -176,10 +178,15 @@ def export_response(exporter: Exporter, file_format: str = "xlsx") -> HttpRespon
         )
         _content_disposition(response, filename)
         return response
-    # The response closes the spool file once it has been sent.
+    # The response closes the spool file once it has been sent; a refusal or a failure while
+    # writing (the exporter reads as it goes) closes it here.
     spool = tempfile.TemporaryFile()  # noqa: SIM115
-    XlsxWriter().write(exporter, spool)
-    spool.seek(0)
+    try:
+        XlsxWriter().write(exporter, spool)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
     return FileResponse(spool, as_attachment=True, filename=filename)  # type: ignore[return-value]
 
 
