@@ -133,3 +133,25 @@ def test_insert_refuses_what_the_database_refuses(cast: Cast) -> None:
             insert(AuditEvent(action=None))  # NOT NULL
         assert transaction.get_rollback()
     assert list(AuditEvent.objects.filter(action="test.inserted")) == [first]
+
+
+def test_the_api_is_resolved_first_and_no_page_pattern_starts_with_api() -> None:
+    """gonghui.urls lists ``api/`` first so an API call does not walk the pages' patterns:
+    that is only the same routing while no other pattern could match an ``/api/`` path."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def routes(entries: Any, prefix: str = "") -> list[str]:
+        found = []
+        for entry in entries:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                found += routes(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern):
+                found.append(route)
+        return found
+
+    first, *rest = get_resolver().url_patterns
+    assert str(first.pattern) == "api/"
+    others = routes(rest)
+    # nor a pattern that starts with a converter (a catch-all)
+    assert others and not [r for r in others if r.startswith(("api", "^api", "<", "^("))]
