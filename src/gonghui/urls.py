@@ -4,6 +4,9 @@ from django.urls import include, path
 from gonghui.api import api
 
 urlpatterns = [
+    # First: the token API's calls (the counter, the search) are resolved without walking the
+    # pages' patterns; no page pattern starts with api/ (tests.core.test_fixed_cost).
+    path("api/", api.urls),
     path("", include("gonghui.core.urls")),
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
@@ -20,7 +23,6 @@ urlpatterns = [
     path("m/benefits/", include("gonghui.benefits.phone.urls")),
     path("m/", include("gonghui.members.phone.urls")),
     path("shop/", include("gonghui.benefits.shop.urls")),
-    path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from django.db import IntegrityError, transaction
+from django.db.models import signals
 from django.test import Client
 
 from gonghui.accounts.services.accounts import token_issue
-from gonghui.core import cache_versions
-from gonghui.core.prepared import Prepared
+from gonghui.core import cache_versions, prepared
+from gonghui.core.models import AuditEvent
+from gonghui.core.prepared import Prepared, insert
 from gonghui.members.models import Card
 from tests.conftest import Cast
 from tests.factories import card_of, members
@@ -72,3 +76,82 @@ def test_a_prepared_query_answers_what_the_queryset_answers(
         assert (card.pk, card.number, card.member.pk) == (expected.pk, number, member.pk)
         assert card.member.id_number == member.id_number  # the field's converter ran
     assert prepared.first("0000000000000") is None
+
+
+def _audit_row(event: AuditEvent) -> tuple[Any, ...]:
+    return tuple(getattr(event, f.attname) for f in AuditEvent._meta.concrete_fields)
+
+
+def test_insert_writes_the_row_save_would_write(cast: Cast, django_assert_num_queries: Any) -> None:
+    """core.prepared.insert: the same columns as ``save()`` (auto_now_add, JSON, a foreign key,
+    an address), the key read back in the same statement, the instance marked as stored."""
+    officer = cast.county_officer
+    fields = {
+        "action": "test.inserted",
+        "actor": officer,
+        "actor_label": officer.get_username(),
+        "org_path": cast.county.path,
+        "after": {"card": "****1234", "n": [1, 2]},
+        "ip": "10.0.0.7",
+    }
+    saved = AuditEvent(**fields)
+    saved.save()
+    for _ in range(2):  # the INSERT's text built the first time, reused the second
+        with django_assert_num_queries(1):
+            event = insert(AuditEvent(**fields))
+        assert event.pk is not None and event.pk > saved.pk
+        assert not event._state.adding and event._state.db == "default"
+        assert event.created_at is not None  # the field's pre_save ran
+        assert (AuditEvent, "default") in prepared._inserts  # written by insert, not save()
+        stored, expected = AuditEvent.objects.get(pk=event.pk), AuditEvent.objects.get(pk=saved.pk)
+        assert _audit_row(stored)[1:-1] == _audit_row(expected)[1:-1]  # all but id and time
+        assert stored.created_at == event.created_at
+        saved = stored
+
+
+def test_insert_leaves_a_model_with_save_listeners_to_save(cast: Cast) -> None:
+    """A receiver of pre_save or post_save is called as save() would call it."""
+    seen: list[Any] = []
+
+    def receiver(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+        seen.append((instance.pk, created))
+
+    signals.post_save.connect(receiver, sender=AuditEvent)
+    try:
+        event = insert(AuditEvent(action="test.inserted", org_path=cast.county.path))
+    finally:
+        signals.post_save.disconnect(receiver, sender=AuditEvent)
+    assert seen == [(event.pk, True)]
+    assert insert(AuditEvent(action="test.inserted")).pk not in (None, event.pk)  # and after
+
+
+def test_insert_refuses_what_the_database_refuses(cast: Cast) -> None:
+    """A statement refused inside a transaction marks it for rollback, as save() does."""
+    first = insert(AuditEvent(action="test.inserted"))
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            insert(AuditEvent(action=None))  # NOT NULL
+        assert transaction.get_rollback()
+    assert list(AuditEvent.objects.filter(action="test.inserted")) == [first]
+
+
+def test_the_api_is_resolved_first_and_no_page_pattern_starts_with_api() -> None:
+    """gonghui.urls lists ``api/`` first so an API call does not walk the pages' patterns:
+    that is only the same routing while no other pattern could match an ``/api/`` path."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def routes(entries: Any, prefix: str = "") -> list[str]:
+        found = []
+        for entry in entries:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                found += routes(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern):
+                found.append(route)
+        return found
+
+    first, *rest = get_resolver().url_patterns
+    assert str(first.pattern) == "api/"
+    others = routes(rest)
+    # nor a pattern that starts with a converter (a catch-all)
+    assert others and not [r for r in others if r.startswith(("api", "^api", "<", "^("))]

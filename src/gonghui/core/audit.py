@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from gonghui.core.models import AuditEvent
+from gonghui.core.prepared import insert
 
 __all__ = [
     "AuditEvent",
@@ -107,17 +108,20 @@ def audit_record(
         logger.warning("unregistered audit action %s", action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEvent.objects.create(
-        action=action,
-        actor=actor,
-        actor_label=(actor.get_username() if actor is not None else ""),
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        target_label=(target_label if target_label is not None else str(target or ""))[:255],
-        org_path=org_path,
-        before=_jsonable(before) if before else None,
-        after=_jsonable(after) if after else None,
-        ip=current_client_ip(),
+    # The INSERT's text is built once (core.prepared.insert): every service writes audit rows.
+    return insert(
+        AuditEvent(
+            action=action,
+            actor=actor,
+            actor_label=(actor.get_username() if actor is not None else ""),
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            target_label=(target_label if target_label is not None else str(target or ""))[:255],
+            org_path=org_path,
+            before=_jsonable(before) if before else None,
+            after=_jsonable(after) if after else None,
+            ip=current_client_ip(),
+        )
     )
 
 

@@ -16,8 +16,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db import connections, transaction
+from django.db.models import Model, QuerySet, signals
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.transaction import TransactionManagementError
 
@@ -47,9 +47,8 @@ class Prepared(Generic[M]):
         queryset = self._build(**markers)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        prefetch = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
-        if compiler.annotation_col_map or prefetch:
-            raise ValueError("a prepared query reads model rows only")
+        if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+            raise ValueError("a prepared query reads model rows (and their annotations) only")
         # Each parameter: the index of the caller's value, or the compiled constant itself.
         slots = [
             self._names.index(p[1:-1]) if isinstance(p, Marker) else _Constant(p) for p in params
@@ -92,8 +91,76 @@ def _instances(compiler: Any, rows: list[Any], db: str) -> Any:
     start, end = fields[0], fields[-1] + 1
     names = [f[0].target.attname for f in select[start:end]]
     populators = get_related_populators(klass_info, select, db)
+    annotations = compiler.annotation_col_map.items()
     for row in compiler.results_iter(results=[rows]):
         obj = model.from_db(db, names, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
+        for name, position in annotations:
+            setattr(obj, name, row[position])
         yield obj
+
+
+# --- one new row, the INSERT's text built once ---------------------------------------------------
+# (model, database alias) -> (the connection it was built for, the fields written, the SQL).
+_inserts: dict[tuple[type[Model], str], tuple[Any, list[Any], str, tuple[Any, ...]]] = {}
+
+
+def _plain_insert(model: type[Model], connection: Any) -> bool:
+    """Whether ``insert`` may write this model's rows itself: what ``save()`` would do besides
+    the INSERT (parents, ordering, database defaults, custom placeholders) is absent."""
+    meta = model._meta
+    return (
+        connection.features.can_return_columns_from_insert
+        and not meta.parents
+        and not meta.order_with_respect_to
+        and meta.db_returning_fields == [meta.pk]
+        and meta.auto_field is meta.pk
+        and not any(hasattr(f, "get_placeholder") for f in meta.local_concrete_fields)
+    )
+
+
+def insert(obj: M, using: str = "default") -> M:
+    """``obj.save()`` of a new row whose key the database assigns, the INSERT's text built once
+    per model and connection: each call runs only the fields' ``pre_save`` (``auto_now_add``)
+    and database preparation, as the ORM's insert compiler does, and reads the key back from
+    ``RETURNING``. A model (or a value) with more to it than that is saved by ``save()``."""
+    model = type(obj)
+    connection = connections[using]
+    shape = _inserts.get((model, using))
+    built = shape is not None and shape[0] is connection
+    if (
+        obj.pk is not None
+        or signals.pre_save.has_listeners(model)
+        or signals.post_save.has_listeners(model)
+        or not (built or _plain_insert(model, connection))
+    ):
+        obj.save(force_insert=True, using=using)
+        return obj
+    if shape is None or not built:
+        meta = model._meta
+        fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.pk]
+        quote = connection.ops.quote_name
+        returning, returning_params = connection.ops.return_insert_columns([meta.pk])
+        # the model's own table and columns; the values are parameters
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608
+            f" VALUES ({', '.join(['%s'] * len(fields))}) {returning}"
+        )
+        shape = (connection, fields, sql, tuple(returning_params))
+        _inserts[(model, using)] = shape
+    _connection, fields, sql, returning_params = shape
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+    values = [f.pre_save(obj, True) for f in fields]
+    if any(hasattr(v, "resolve_expression") for v in values):
+        obj.save(force_insert=True, using=using)  # an expression: the compiler's work
+        return obj
+    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+    params += returning_params
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (pk,) = connection.ops.fetch_returned_insert_columns(cursor, returning_params)
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = using
+    return obj

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.db.models import BooleanField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -13,7 +15,19 @@ from django.utils import timezone
 
 from gonghui.accounts.models import PHONE_RE, normalize_phone, phone_index
 from gonghui.core.identifiers import normalize_code, resident_id_from_15
-from gonghui.core.scoping import Viewer, get_scoped_or_404, prefix_q, scope_q, scoped
+from gonghui.core.prepared import Prepared
+from gonghui.core.scoping import (
+    PATH_ALPHABET,
+    VIEWER_SCOPE,
+    Viewer,
+    get_scoped_or_404,
+    mark_scoped,
+    path_upper,
+    prefix_q,
+    scope_q,
+    scoped,
+    viewer_paths,
+)
 from gonghui.members.models import Card, CardStatus, Member, MembershipChange, Transfer
 from gonghui.members.services.cards import is_card_number
 from gonghui.members.services.members import id_index
@@ -95,7 +109,12 @@ def _query_q(text: str) -> Q:
 
 
 def member_list(*, viewer: Viewer | None, filters: MemberFilters) -> QuerySet[Member]:
-    qs = scoped(Member.objects.select_related("union", "employer"), viewer)
+    return _listed(scoped(Member.objects.all(), viewer), filters)
+
+
+def _listed(qs: QuerySet[Member], filters: MemberFilters) -> QuerySet[Member]:
+    """The list's related rows, ``filters`` and order on members already scoped."""
+    qs = qs.select_related("union", "employer")
     if filters.org is not None:
         qs = qs.filter(prefix_q("org_path", filters.org.path))
     if filters.query.strip():
@@ -131,16 +150,64 @@ def member_page(
 
     ``with_card``: each member carries ``active_card`` (its active card's number, or None) from
     the same statement, so that a search answers in one round trip, not two."""
-    qs = member_list(viewer=viewer, filters=filters)
-    if with_card:
-        active = Card.objects.filter(member=OuterRef("pk"), status=CardStatus.ACTIVE)
-        qs = qs.annotate(active_card=Subquery(active.order_by("-id").values("number")[:1]))
-    if after_id is not None:
-        qs = qs.filter(_after_q(after_id))
-    rows = list(qs[: size + 1])
+    rows = _personal_page(viewer, filters, size, with_card) if after_id is None else None
+    if rows is None:
+        qs = member_list(viewer=viewer, filters=filters)
+        qs = _with_active_card(qs) if with_card else qs
+        if after_id is not None:
+            qs = qs.filter(_after_q(after_id))
+        rows = list(qs[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return rows, (rows[-1].id if more and rows else None)
+
+
+def _with_active_card(qs: QuerySet[Member]) -> QuerySet[Member]:
+    active = Card.objects.filter(member=OuterRef("pk"), status=CardStatus.ACTIVE)
+    return qs.annotate(active_card=Subquery(active.order_by("-id").values("number")[:1]))
+
+
+# The first page of a search by full ID or phone number (the desk's lookup of one person): the
+# page's statement compiled once per connection and shape (core.prepared) — the blind index
+# searched, the number of the viewer's subtrees, the page size, the card column — and run with
+# the bounds of the viewer's subtrees and the term's index: no ORM compilation per request.
+_PERSONAL: dict[tuple[str, int, int, bool], Prepared[Member]] = {}
+
+
+def _personal_query(
+    field: str, subtrees: int, size: int, with_card: bool, **markers: Any
+) -> QuerySet[Member]:
+    bounds = Q()
+    for i in range(subtrees):  # prefix_q's range, with the bounds as parameters
+        bounds |= Q(org_path__gte=markers[f"low{i}"], org_path__lt=markers[f"high{i}"])
+    scope = mark_scoped(Member.objects.filter(bounds), VIEWER_SCOPE)
+    qs = _listed(scope, MemberFilters()).filter(**{field: markers["term"]})
+    return (_with_active_card(qs) if with_card else qs)[: size + 1]
+
+
+def _personal_page(
+    viewer: Viewer | None, filters: MemberFilters, size: int, with_card: bool
+) -> list[Member] | None:
+    """The page through a prepared statement, or None when the search is not of that shape."""
+    if filters != MemberFilters(query=filters.query):
+        return None
+    kind, term = _query_kind(filters.query)
+    if kind not in ("id", "phone"):
+        return None
+    paths = viewer_paths(viewer)
+    bounds = [(path, path_upper(path)) for path in paths if set(path) <= set(PATH_ALPHABET)]
+    if not bounds or len(bounds) != len(paths) or any(high is None for _low, high in bounds):
+        return None  # the general query says what such a scope holds (nothing, or everything)
+    field, value = (
+        ("id_index", id_index(term)) if kind == "id" else ("phone_index", phone_index(term))
+    )
+    shape = (field, len(bounds), size, with_card)
+    prepared = _PERSONAL.get(shape)
+    if prepared is None:
+        names = [f"{side}{i}" for i in range(len(bounds)) for side in ("low", "high")]
+        prepared = Prepared(partial(_personal_query, *shape), *names, "term")
+        _PERSONAL[shape] = prepared
+    return prepared.all(*(v for bound in bounds for v in bound), value)
 
 
 def _after_q(after_id: int) -> Q | RawSQL:

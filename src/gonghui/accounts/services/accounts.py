@@ -16,10 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +33,7 @@ from gonghui.accounts.models import (
 )
 from gonghui.core import ratelimit
 from gonghui.core.audit import audit_record
+from gonghui.core.prepared import Prepared
 from gonghui.orgs.capabilities import grant_refusal
 from gonghui.orgs.models import Org, Post
 from gonghui.orgs.services.orgs import post_assign, post_grant_check
@@ -326,14 +326,14 @@ def token_issue(*, user: User) -> str:
     return raw
 
 
-# The token and its account in one statement written out once: the ORM would compile this
-# join of two wide tables on every API request (issue 18 item 5, the fixed per-request cost).
-_TOKEN_USER_SQL = (
-    "SELECT u.*, t.id AS token_pk, t.auth_hash AS token_auth_hash,"  # noqa: S608 (constant)
-    " t.last_used_at AS token_last_used_at"
-    f" FROM {User._meta.db_table} u JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id"
-    " WHERE t.key_hash = %s AND t.revoked = %s AND t.expires_at > %s"
-)
+def _token_query(key_hash: Any) -> Any:
+    return ApiToken.objects.select_related("user").filter(key_hash=key_hash, revoked=False)
+
+
+# The token and its account in one statement compiled once per connection (core.prepared): the
+# ORM would compile this join of two wide tables on every API request, and a raw query sets up
+# its column mapping on every call (issue 18 item 5, the fixed per-request cost).
+_TOKEN = Prepared(_token_query, "key_hash")
 
 
 def token_user(raw: str) -> User | None:
@@ -341,21 +341,16 @@ def token_user(raw: str) -> User | None:
     if not raw or not raw.startswith("gh_"):
         return None
     now = timezone.now()
-    params = [_sha256(raw), False, connection.ops.adapt_datetimefield_value(now)]
-    user = next(iter(User.objects.raw(_TOKEN_USER_SQL, params)), None)
-    if user is None or not user.is_active:
+    token = _TOKEN.first(_sha256(raw))
+    if token is None or token.expires_at <= now:
         return None
-    token: Any = user  # the token's columns ride on the user row (token_*)
-    auth_hash = token.token_auth_hash
-    if auth_hash and not hmac.compare_digest(auth_hash, user.get_session_auth_hash()):
+    user = token.user
+    if not user.is_active:
         return None
-    last_used = token.token_last_used_at
-    if isinstance(last_used, str):  # SQLite returns the raw column (naive UTC) of a raw query
-        last_used = parse_datetime(last_used)
-    if last_used is not None and timezone.is_naive(last_used):
-        last_used = last_used.replace(tzinfo=dt.UTC)
-    if last_used is None or now - last_used > dt.timedelta(minutes=5):
-        ApiToken.objects.filter(pk=token.token_pk).update(last_used_at=now)
+    if token.auth_hash and not hmac.compare_digest(token.auth_hash, user.get_session_auth_hash()):
+        return None
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return user
 
 

@@ -43,6 +43,7 @@ from gonghui.benefits.models import (
 from gonghui.benefits.segments import member_segments
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import mask_card_number
+from gonghui.core.prepared import insert
 from gonghui.members.models import Card, Member
 from gonghui.members.services.cards import Verification, card_check, card_state
 
@@ -452,21 +453,24 @@ def _redeem(
         raise Refusal(reason, code=code)
     discount = compute_discount(offer, bill)
     union_part = (discount * offer.union_share / Decimal(100)).quantize(CENT, ROUND_HALF_UP)
-    redemption = Redemption.objects.create(
-        offer=offer,
-        merchant=merchant,
-        member=member,
-        staff=actor,
-        client_key=key,
-        bill_amount=bill,
-        discount=discount,
-        merchant_part=discount - union_part,
-        union_part=union_part,
-        paid_amount=max(bill - discount, Decimal(0)),
-        org_path=merchant.org_path,
-        member_path=member.org_path,
-        segments=f",{','.join(segments)}," if segments else "",
-        day=today,
+    # INSERT text built once (core.prepared.insert): no insert compiler per redemption
+    redemption = insert(
+        Redemption(
+            offer=offer,
+            merchant=merchant,
+            member=member,
+            staff=actor,
+            client_key=key,
+            bill_amount=bill,
+            discount=discount,
+            merchant_part=discount - union_part,
+            union_part=union_part,
+            paid_amount=max(bill - discount, Decimal(0)),
+            org_path=merchant.org_path,
+            member_path=member.org_path,
+            segments=f",{','.join(segments)}," if segments else "",
+            day=today,
+        )
     )
     audit_record(
         action="benefits.offer.redeemed",
