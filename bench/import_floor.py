@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
-import hashlib
 import hmac
 import io
 import os
