@@ -18,16 +18,40 @@ from pathlib import Path
 from typing import Any
 
 SPENT: collections.Counter[str] = collections.Counter()
+CPU: collections.Counter[str] = collections.Counter()  # the calling thread's CPU
 
 
-def timed(phase: str, fn: Any) -> Any:
+BACKEND: collections.Counter[str] = collections.Counter()  # PostgreSQL backend CPU
+# PHASES_PROFILE_WORKER: the per-row phases untimed (their timers would dominate the profile).
+PER_ROW_OFF = bool(os.environ.get("PHASES_PROFILE_WORKER"))
+_BACKEND_PID: list[int] = []
+
+
+def backend_cpu() -> float:
+    """CPU seconds so far of the job's PostgreSQL backend (same host, /proc)."""
+    if not _BACKEND_PID:
+        return 0.0
+    with open(f"/proc/{_BACKEND_PID[0]}/stat", "rb") as fh:
+        fields = fh.read().rsplit(b")", 1)[-1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(phase: str, fn: Any, *, per_row: bool = False) -> Any:
+    """``fn`` timed (wall, this thread's CPU and, unless called per row, the backend's)."""
+
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
+        if per_row and PER_ROW_OFF:
+            return fn(*args, **kwargs)
+        started, cpu = time.perf_counter(), time.thread_time()
+        pg = 0.0 if per_row else backend_cpu()
         try:
             return fn(*args, **kwargs)
         finally:
             SPENT[phase] += time.perf_counter() - started
+            CPU[phase] += time.thread_time() - cpu
+            if not per_row:
+                BACKEND[phase] += backend_cpu() - pg
 
     return wrapper
 
@@ -38,18 +62,22 @@ def instrument() -> None:
     from gonghui.members import importers
     from gonghui.members.bulkload import pg_copy as import_pg
 
-    base.Importer.convert = timed("normalise", base.Importer.convert)
-    importers.MemberImporter.clean_row = timed("validate", importers.MemberImporter.clean_row)
+    base.Importer.convert = timed("normalise", base.Importer.convert, per_row=True)
+    importers.MemberImporter.clean_row = timed(
+        "validate", importers.MemberImporter.clean_row, per_row=True
+    )
     importers.MemberImporter.prepare_batch = timed(
         "prepare (unions, early ID check)", importers.MemberImporter.prepare_batch
     )
-    import_pg.blind_indexes = timed("blind index", import_pg.blind_indexes)
-    importers.blind_indexes = timed("blind index (early)", importers.blind_indexes)
-    import_pg.encrypt_many = timed("encrypt", import_pg.encrypt_many)
+    import_pg.blind_indexes = timed("blind index", import_pg.blind_indexes, per_row=True)
+    importers.blind_indexes = timed("blind index (early)", importers.blind_indexes, per_row=True)
+    import_pg.encrypt_many = timed("encrypt", import_pg.encrypt_many, per_row=True)
     import_pg.BackgroundMemberWriter._write_new = timed(
         "build COPY rows", import_pg.BackgroundMemberWriter._write_new
     )
     import_pg.copy_rows = timed("COPY (background thread)", import_pg.copy_rows)
+    import_pg.copy_bytes = timed("COPY bytes (background thread)", import_pg.copy_bytes)
+    import_pg.existing = timed("existing members lookup", import_pg.existing)
     importers.MemberImporter.drain = timed("wait for the COPY", importers.MemberImporter.drain)
     importers.MemberImporter.finish = timed("finish (counters)", importers.MemberImporter.finish)
     from gonghui.core.importing import worker
@@ -62,8 +90,10 @@ def instrument() -> None:
         "apply a block (parent)", import_worker.MemberBlocks.apply
     )
     import_worker.MemberBlocks.encode_block = _child_timed(import_worker.MemberBlocks.encode_block)
-    import_worker._Encoders.rows = timed("worker: encode rows", import_worker._Encoders.rows)
-    import_pg.seal = timed("worker: seal", import_pg.seal)
+    import_worker._Encoders.rows = timed(
+        "worker: encode rows", import_worker._Encoders.rows, per_row=True
+    )
+    import_pg.seal = timed("worker: seal", import_pg.seal, per_row=True)
     import_tally.bump_all = timed("counters bump", import_tally.bump_all)
     original = reader.read_table
 
@@ -78,13 +108,24 @@ def instrument() -> None:
 def _child_timed(fn: Any) -> Any:
     """In the worker process: its own phases, printed every 10 blocks (stderr)."""
     calls = [0]
+    profiler = None
+    if os.environ.get("PHASES_PROFILE_WORKER"):  # the child's own profile, after 40 blocks
+        import cProfile
+
+        profiler = cProfile.Profile()
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         started, cpu = time.perf_counter(), time.process_time()
         try:
+            if profiler is not None:
+                return profiler.runcall(fn, *args, **kwargs)
             return fn(*args, **kwargs)
         finally:
+            if profiler is not None and calls[0] == 39:
+                import pstats
+
+                pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
             SPENT["worker: block"] += time.perf_counter() - started
             SPENT["worker: block, CPU"] += time.process_time() - cpu
             calls[0] += 1
@@ -137,6 +178,9 @@ def main() -> None:
             path = Path(tmp) / "members.csv"
             members.generate_csv(path, total, codes)
             initial = os.environ.get("PHASES_INITIAL") == "1"
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                _BACKEND_PID.append(cursor.fetchone()[0])
             instrument()
             started = time.perf_counter()
 
@@ -145,9 +189,12 @@ def main() -> None:
                     options = {"initial": True} if initial else {}
                     if initial:
                         members.empty_tables()
-                    return MemberImporter(actor=admin, org_path=root.path, options=options).run(
+                    cpu = members.cpu_seconds()
+                    out = MemberImporter(actor=admin, org_path=root.path, options=options).run(
                         fh, path.name
                     )
+                    print(f"CPU a row: {members.cpu_line(cpu, total)}")
+                    return out
 
             if os.environ.get("PHASES_PROFILE"):
                 import cProfile
@@ -165,7 +212,11 @@ def main() -> None:
     # blind index (early) runs inside prepare; the COPY in its own thread.
     SPENT["prepare (unions, early ID check)"] -= SPENT["blind index (early)"]
     for phase, seconds in SPENT.most_common():
-        print(f"  {phase:36s} {seconds:7.2f} s  {seconds / total * 1e6:6.1f} µs/row")
+        print(
+            f"  {phase:36s} {seconds:7.2f} s  {seconds / total * 1e6:6.1f} µs/row wall, "
+            f"{CPU[phase] / total * 1e6:6.1f} µs/row CPU, "
+            f"{BACKEND[phase] / total * 1e6:6.1f} µs/row PostgreSQL"
+        )
 
 
 if __name__ == "__main__":

@@ -231,3 +231,30 @@ def test_the_file_tally_gives_the_deltas_of_keys_of_once_per_counter(
         merged.update(chunk)
     assert merged == expected
     assert len(chunks) == 2  # one per union (the path no new member names goes with the last)
+
+
+def test_the_tally_splits_a_packed_member_into_its_union_and_profile() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from gonghui.members.bulkload import tally as import_tally
+
+    tally = import_tally.NewMemberTally()
+    union = SimpleNamespace(pk=2**40 + 7, path="0001000200030004")
+    values = {
+        "union": union,
+        "gender": "F",
+        "birth_date": dt.date(2008, 12, 31),
+        "joined_on": dt.date(2730, 8, 1),  # the last join month 15 bits hold (12 × 2730 + 7)
+        "migrant_worker": True,
+        "new_employment": "x",
+        "household_type": "rural",
+    }
+    packed = tally.pack(values)
+    assert packed >> import_tally._PROFILE_BITS == union.pk
+    fields, pk = import_tally._unpack(packed & import_tally._PROFILE_MASK)
+    assert pk == 0
+    assert (fields["gender"], fields["birth_date"].year) == ("F", 2008)
+    assert (fields["joined_on"].year, fields["joined_on"].month) == (2730, 8)
+    assert fields["migrant_worker"] and fields["new_employment"]
+    assert tally.households[values["household_type"]] == fields["household_type"]

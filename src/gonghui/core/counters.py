@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import rollups, spreads
 from gonghui.core.audit import AuditEvent, audit_record
-from gonghui.core.bulksql import bound_cursor
+from gonghui.core.bulksql import bound_cursor, joined, split_array
 from gonghui.core.models import CounterDelta, OrgCounter
 
 PathKey = tuple[str, str]
@@ -66,17 +66,19 @@ def bump(deltas: dict[PathKey, int]) -> None:
     if connection.vendor == "postgresql":
         stored = spreads.compact(rows)  # a dimension's buckets into its one row (core.spreads)
         with bound_cursor() as cursor:  # an import's thousands of counters: no client quoting
-            # One statement: the log's insert runs beside the counters' upsert (the arrays
-            # sent in binary, %b).
+            # One statement: the log's insert runs beside the counters' upsert (each column
+            # one joined text, split by the server: core.bulksql).
+            text, number = split_array("varchar"), split_array("bigint")
             cursor.execute(
                 f"WITH logged AS (INSERT INTO {log} (org_path, key, delta) "  # noqa: S608
-                "SELECT * FROM unnest(%b::varchar[], %b::varchar[], %b::bigint[])) "
+                f"SELECT * FROM unnest({text}, {text}, {number})) "
                 f"INSERT INTO {table} (org_path, key, value, spread) SELECT * FROM "
-                "unnest(%b::varchar[], %b::varchar[], %b::bigint[], %b::jsonb[]) "
+                f"unnest({text}, {text}, {number}, {split_array('jsonb', nulls=True)}) "
                 + rollups.upsert_sql(table),
                 [
-                    *(list(column) for column in zip(*rows, strict=True)),
-                    *(list(column) for column in zip(*stored, strict=True)),
+                    *(joined([row[i] for row in rows]) for i in range(3)),
+                    *(joined([row[i] for row in stored]) for i in range(3)),
+                    joined([row[3] for row in stored], nulls=True),
                 ],
             )
         return

@@ -21,6 +21,7 @@ from gonghui.members.models import Card, Member, MembershipChange
 TABLES = (Member, MembershipChange, Card)
 # Index builds of a first load may use more memory than the default 64 MB (one session only).
 BUILD_MEMORY = "256MB"
+BUILD_WORKERS = 1
 
 
 @dataclass
@@ -86,6 +87,9 @@ def rebuild_indexes(deferred: Deferred) -> None:
     """Build what ``defer_indexes`` dropped, from the same definitions."""
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
+        # A B-tree build sorts in parallel workers when the server has them (2 cores: one
+        # helper beside the backend); the server caps it by max_parallel_workers.
+        cursor.execute(f"SET LOCAL max_parallel_maintenance_workers = {BUILD_WORKERS}")
         for _name, definition in deferred.indexes:
             cursor.execute(definition)
         for table, name, definition in deferred.constraints:

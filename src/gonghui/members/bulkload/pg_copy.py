@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from gonghui.core.bulksql import bound_cursor
+from gonghui.core.bulksql import bound_cursor, joined, split_array
 from gonghui.core.crypto import blind_indexes, encrypt_many
 from gonghui.core.importing.background import BackgroundWriter
 from gonghui.members.bulkload import encode as import_encode
@@ -104,8 +104,8 @@ def rows_where(
     with bound_cursor(raw) as cursor:
         cursor.execute(
             f"SELECT {names} FROM {table} "  # noqa: S608
-            f"WHERE {connection.ops.quote_name(column)} = ANY(%s)",
-            [values],
+            f"WHERE {connection.ops.quote_name(column)} = ANY({split_array('text')})",
+            [joined(values)],
         )
         return cursor.fetchall()
 

@@ -70,32 +70,50 @@ class NewMemberTally:
 
     def deltas(self, extra: dict[PathKey, int]) -> Iterator[dict[PathKey, int]]:
         """The deltas a few thousand unions at a time, with ``extra`` (the updated members'
-        deltas) merged into the chunk of their union, so no counter row is upserted twice."""
+        deltas) merged into the chunk of their union, so no counter row is upserted twice.
+        ``keys_of`` runs once per distinct profile (the packed fields but the union), not once
+        per member: a province file repeats a few thousand profiles over its unions."""
         households = {code: text for text, code in self._households.items()}
         by_path: dict[str, list[tuple[str, int]]] = {}
         for (path, key), delta in extra.items():
             by_path.setdefault(path, []).append((key, delta))
+        profiles: dict[int, list[str]] = {}
         chunk: Tally[PathKey] = Tally()
-        unions: set[int] = set()
-        for packed in sorted(self.counts):  # by union first (its pk is the high part)
-            fields, pk = _unpack(packed)
-            if pk not in unions:
-                if len(unions) >= UNIONS_PER_BUMP:
+        unions = 0
+        current, path = -1, ""
+        counts = self.counts
+        for packed in sorted(counts):  # by union first (its pk is the high part)
+            pk, profile = packed >> _PROFILE_BITS, packed & _PROFILE_MASK
+            if pk != current:
+                if unions >= UNIONS_PER_BUMP:
                     yield dict(chunk)
-                    chunk, unions = Tally(), set()
-                unions.add(pk)
-                for key, delta in by_path.pop(self._paths[pk], ()):
-                    chunk[(self._paths[pk], key)] += delta
-            fields["org_path"] = self._paths[pk]
-            fields["household_type"] = households[fields["household_type"]]
-            count = self.counts[packed]
-            for pair in member_counters.keys_of(fields, cards=1):
-                chunk[pair] += count
+                    chunk, unions = Tally(), 0
+                unions += 1
+                current, path = pk, self._paths[pk]
+                for key, delta in by_path.pop(path, ()):
+                    chunk[(path, key)] += delta
+            keys = profiles.get(profile)
+            if keys is None:
+                fields, _pk = _unpack(profile)
+                fields["org_path"] = ""
+                fields["household_type"] = households[fields["household_type"]]
+                keys = profiles[profile] = [
+                    key for _p, key in member_counters.keys_of(fields, cards=1)
+                ]
+            count = counts[packed]
+            for key in keys:
+                chunk[(path, key)] += count
         for path, pairs in by_path.items():
             for key, delta in pairs:
                 chunk[(path, key)] += delta
         if chunk:
             yield dict(chunk)
+
+
+# ``pack``'s fields below the union's pk: gender 2 bits, birth year 12, join month 15, flags 2,
+# household code 10.
+_PROFILE_BITS = 2 + 12 + 15 + 2 + 10
+_PROFILE_MASK = (1 << _PROFILE_BITS) - 1
 
 
 def _unpack(packed: int) -> tuple[dict[str, Any], int]:
