@@ -202,7 +202,9 @@ def run() -> None:
         f"stats: {OrgCounter.objects.count():,} per-org counter rows, "
         f"{SubtreeCounter.objects.count():,} descendants' sums rows"
     )
-    admin = User.objects.create(username="bench-stats", is_superuser=True, is_staff=True)
+    admin, _created = User.objects.get_or_create(  # a kept database has it already
+        username="bench-stats", defaults={"is_superuser": True, "is_staff": True}
+    )
     client = Client()
     client.force_login(admin)
     province = Org.objects.get(code="B")
