@@ -46,7 +46,15 @@ def main() -> None:
         statements: dict[str, list[float]] = defaultdict(list)
         params_of: dict[str, Any] = {}
 
-        def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any):
+        def wrapper(
+            execute: Callable[..., Any],
+            sql: str,
+            params: Any,
+            many: bool,
+            ctx: Any,
+            statements: dict[str, list[float]] = statements,
+            params_of: dict[str, Any] = params_of,
+        ) -> Any:
             t0 = time.perf_counter()
             try:
                 return execute(sql, params, many, ctx)

@@ -182,7 +182,7 @@ def _ancestor_rows(cast: Cast) -> dict[tuple[str, str, str], tuple[Any, ...]]:
         version = "xmin::text" if connection.vendor == "postgresql" else "NULL"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT org_path, key, value, spread, {version} FROM {table} "  # noqa: S608
+                f"SELECT org_path, key, value, spread, {version} FROM {table} "
                 f"WHERE org_path IN ({', '.join(['%s'] * len(ancestors))})",
                 ancestors,
             )
