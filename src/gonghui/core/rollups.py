@@ -111,10 +111,8 @@ def _subtree_sql(bounded: bool) -> str:
     """The subtree's rows and the time of the last fold, in one statement of fixed text: one
     snapshot (the "as of" is the one the figures were summed at) and no ORM compilation."""
     own, below, log, state = (
-        OrgCounter._meta.db_table,
-        SubtreeCounter._meta.db_table,
-        CounterDelta._meta.db_table,
-        RollupState._meta.db_table,
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (OrgCounter, SubtreeCounter, CounterDelta, RollupState)
     )
     upper = " AND org_path < %s" if bounded else ""
     return (
