@@ -41,7 +41,12 @@ def main() -> None:
     if timing.QUICK:  # steps still sized by their own variables get 1/10 of their default too
         os.environ.setdefault("GONGHUI_BENCH_IMPORT_ROWS", "100000")
     setup_test_environment()
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    # GONGHUI_BENCH_KEEPDB=1: reuse the test database of an earlier run and keep it (build the
+    # full-scale data once, then re-run a later step on it with GONGHUI_BENCH_ONLY).
+    keep = os.environ.get("GONGHUI_BENCH_KEEPDB") == "1"
+    name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=keep, serialize=False
+    )
     failed: list[str] = []
     started = time.perf_counter()
     try:
@@ -61,7 +66,8 @@ def main() -> None:
                 traceback.print_exc()
                 failed.append(short)
     finally:
-        connection.creation.destroy_test_db(name, verbosity=0)
+        if not keep:
+            connection.creation.destroy_test_db(name, verbosity=0)
     print(f"--- done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if failed:
         print(f"failed steps: {', '.join(failed)}", file=sys.stderr)

@@ -167,3 +167,50 @@ def counters_before_of(figures: dict[str, int], pairs: list[tuple[str, str]]) ->
     for _path, key in pairs:
         left[key] -= 1
     return {key: value for key, value in left.items() if value}
+
+
+def _ancestor_rows(cast: Cast) -> dict[tuple[str, str, str], tuple[Any, ...]]:
+    """Every stored counter row of the grassroots union's ancestors (the province's own row
+    among them), with its row version on PostgreSQL (``xmin``: a no-op UPDATE changes it too)."""
+    from gonghui.core.models import OrgCounter
+
+    ancestors = rollups.strict_ancestors(cast.grassroots.path)
+    assert cast.province.path in ancestors
+    rows: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+    for model in (OrgCounter, SubtreeCounter):
+        table = model._meta.db_table
+        version = "xmin::text" if connection.vendor == "postgresql" else "NULL"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT org_path, key, value, spread, {version} FROM {table} "
+                f"WHERE org_path IN ({', '.join(['%s'] * len(ancestors))})",
+                ancestors,
+            )
+            for path, key, value, spread, xmin in cursor.fetchall():
+                rows[(table, path, key)] = (value, spread, xmin)
+    return rows
+
+
+def test_member_writes_never_touch_the_province_rows_until_the_fold(cast: Cast) -> None:
+    """Issue 18.2, no hot row: registering, retiring and reinstating members at a union writes
+    that union's own rows and appends deltas; the province's (and every ancestor's) own and
+    descendants' rows are left as they are, not even rewritten, until the scheduled fold."""
+    from gonghui.members.services.members import member_change_status
+    from tests.factories import join
+
+    join(cast, "41010519800101001")  # the union's rows and the ancestors' sums exist
+    rollups.fold()
+    before = _ancestor_rows(cast)
+    assert any(key[1] == cast.province.path for key in before)
+    live = subtree_counters(cast.province)["members.current"]
+    made = [join(cast, f"410105198102{10 + i:02d}{i:03d}") for i in range(3)]
+    member_change_status(actor=superuser(), member=made[0], action="retain", reason="退休")
+    member_change_status(actor=superuser(), member=made[1], action="withdraw", reason="本人申请")
+    assert _ancestor_rows(cast) == before
+    assert subtree_counters(cast.province)["members.current"] == live + 2  # live deltas
+    assert CounterDelta.objects.filter(org_path=cast.grassroots.path).exists()
+    assert not CounterDelta.objects.exclude(org_path=cast.grassroots.path).exists()
+    rollups.fold()
+    after = _ancestor_rows(cast)
+    assert after != before  # the fold, and only the fold, moved them
+    assert subtree_counters(cast.province)["members.current"] == live + 2

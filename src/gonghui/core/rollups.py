@@ -20,9 +20,11 @@ from collections import Counter as Tally
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import JSONField, Q, Value
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from gonghui.core import spreads
 from gonghui.core.models import CounterDelta, OrgCounter, RollupState, SubtreeCounter
@@ -102,22 +104,57 @@ def _stamp() -> None:
 
 def subtree(path: str) -> dict[str, int]:
     """Every figure of the subtree of ``path``, exact (zeros left out)."""
-    rows = (
-        OrgCounter.objects.filter(org_path=path)
-        .values_list("key", "value", "spread")
-        .union(
-            SubtreeCounter.objects.filter(org_path=path).values_list("key", "value", "spread"),
-            CounterDelta.objects.filter(_below(path))
-            .annotate(no_spread=Value(None, output_field=JSONField()))
-            .values_list("key", "delta", "no_spread"),
-            all=True,
-        )
+    return subtree_as_of(path)[0]
+
+
+def _subtree_sql(bounded: bool) -> str:
+    """The subtree's rows and the time of the last fold, in one statement of fixed text: one
+    snapshot (the "as of" is the one the figures were summed at) and no ORM compilation."""
+    own, below, log, state = (
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (OrgCounter, SubtreeCounter, CounterDelta, RollupState)
     )
+    upper = " AND org_path < %s" if bounded else ""
+    return (
+        # The stamp's branch first: its column types settle the NULLs of the others'.
+        f"SELECT NULL AS key, 0 AS value, NULL AS spread, refreshed_at FROM {state} "  # noqa: S608
+        f"WHERE id = 1 UNION ALL SELECT key, value, spread, NULL FROM {own} WHERE org_path = %s "
+        f"UNION ALL SELECT key, value, spread, NULL FROM {below} WHERE org_path = %s "
+        f"UNION ALL SELECT key, delta, NULL, NULL FROM {log} WHERE org_path > %s{upper}"
+    )
+
+
+def subtree_as_of(path: str) -> tuple[dict[str, int], dt.datetime | None]:
+    """Every figure of the subtree of ``path`` (zeros left out), and when the figures above
+    each org were last folded (the page's "截至"), read together."""
+    upper = path_upper(path)
+    params = [path, path, path] if upper is None else [path, path, path, upper]
+    with connection.cursor() as cursor:
+        cursor.execute(_subtree_sql(upper is not None), params)
+        rows = cursor.fetchall()
     totals: Tally[str] = Tally()
-    for key, value, spread in rows:
+    refreshed: Any = None
+    for key, value, spread, stamp in rows:
+        if key is None:
+            refreshed = stamp
+            continue
+        if spread is None:
+            totals[key] += value
+            continue
         for bucket_key, n in spreads.expand(key, value, spread):
             totals[bucket_key] += n
-    return {key: value for key, value in totals.items() if value}
+    return {key: value for key, value in totals.items() if value}, _aware(refreshed)
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    """A timestamp read by raw SQL as the ORM would return it (SQLite hands back a naive
+    UTC datetime or text)."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, dt.datetime) else parse_datetime(value)
+    if parsed is not None and settings.USE_TZ and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)
+    return parsed
 
 
 def children(path: str, child_paths: list[str], key: str) -> tuple[dict[str, int], int]:
@@ -146,11 +183,6 @@ def children(path: str, child_paths: list[str], key: str) -> tuple[dict[str, int
         else:
             totals[row_path[:child_length]] += value
     return dict(totals), own
-
-
-def refreshed_at() -> dt.datetime | None:
-    """When the figures above each org were last folded (the page's "截至")."""
-    return RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
 
 
 # --- writing: the fold, a rebuild, a move ---------------------------------------------------------

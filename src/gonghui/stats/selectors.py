@@ -32,21 +32,22 @@ def subtree_counters(org: Org) -> dict[str, int]:
     return rollups.subtree(org.path)
 
 
+def subtree_counters_as_of(org: Org) -> tuple[dict[str, int], dt.datetime | None]:
+    """The subtree's counters and when the figures above each org were last summed (the
+    "截至"; later changes are counted live), read in one statement."""
+    return rollups.subtree_as_of(org.path)
+
+
 def stats_for(*, viewer: Viewer, code: str, today: dt.date | None = None) -> dict[str, Any]:
     """The figures of the subtree of ``code`` (an org in the viewer's scope, ``stats.view``)."""
     org = org_selectors.org_get(viewer=viewer, code=code)
     require_capability(viewer, "stats.view", org.path)
-    result = stats_of(org=org, counters=subtree_counters(org), today=today or timezone.localdate())
-    refreshed = as_of()
+    counters, refreshed = subtree_counters_as_of(org)
+    result = stats_of(org=org, counters=counters, today=today or timezone.localdate())
     result["as_of"] = (
         timezone.localtime(refreshed).isoformat(timespec="seconds") if refreshed else None
     )
     return result
-
-
-def as_of() -> dt.datetime | None:
-    """When the figures above each org were last summed up; later changes are counted live."""
-    return rollups.refreshed_at()
 
 
 def stats_of(*, org: Org, counters: dict[str, int], today: dt.date) -> dict[str, Any]:
@@ -147,18 +148,29 @@ def last_months(today: dt.date, count: int = 12) -> list[str]:
     return months[::-1]
 
 
-def year_ago_label(today: dt.date) -> str | None:
-    """The snapshot to compare with: the same month last year, else last year's report."""
-    labels = [f"{today.year - 1}-{today.month:02d}", str(today.year - 1)]
-    found = set(Snapshot.objects.filter(label__in=labels).values_list("label", flat=True))
+def year_ago_labels(today: dt.date) -> list[str]:
+    """The snapshots to compare with, in order: the same month last year, last year's report."""
+    return [f"{today.year - 1}-{today.month:02d}", str(today.year - 1)]
+
+
+def snapshots_taken(labels: list[str]) -> set[str]:
+    """Which of these snapshots exist (one statement for a whole page)."""
+    return set(Snapshot.objects.filter(label__in=labels).values_list("label", flat=True))
+
+
+def year_ago_label(today: dt.date, taken: set[str] | None = None) -> str | None:
+    """The snapshot to compare with: the same month last year, else last year's report
+    (``taken``: the snapshots known to exist, when the page read them already)."""
+    labels = year_ago_labels(today)
+    found = snapshots_taken(labels) if taken is None else taken
     return next((label for label in labels if label in found), None)
 
 
 def changes(
-    *, org: Org, figures: dict[str, Any], today: dt.date
+    *, org: Org, figures: dict[str, Any], today: dt.date, taken: set[str] | None = None
 ) -> tuple[str | None, dict[str, Decimal | None]]:
     """Each figure's change against a year ago: % for counts, 百分点 for rates."""
-    label = year_ago_label(today)
+    label = year_ago_label(today, taken)
     if label is None:
         return None, {}
     then_day = dt.date(today.year - 1, 12, 31) if "-" not in label else today.replace(day=1)
@@ -175,7 +187,7 @@ def changes(
     return label, result
 
 
-def member_trend(*, org: Org, months: list[str]) -> list[int | None]:
+def member_trend(*, org: Org, months: list[str], taken: set[str] | None = None) -> list[int | None]:
     """Members at each month's snapshot (None where no snapshot was taken)."""
     own, below = _snapshot_rows(org, snapshot__label__in=months, key="members.current")
     rows: Tally[str] = Tally()
@@ -183,5 +195,6 @@ def member_trend(*, org: Org, months: list[str]) -> list[int | None]:
         below.values_list("snapshot__label", "value"), all=True
     ):
         rows[label] += value
-    taken = set(Snapshot.objects.filter(label__in=months).values_list("label", flat=True))
+    if taken is None:
+        taken = snapshots_taken(months)
     return [int(rows.get(m, 0)) if m in taken else None for m in months]

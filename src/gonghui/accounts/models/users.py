@@ -123,12 +123,16 @@ class User(AbstractUser):
     def forget_posts(self) -> None:
         self.__dict__.pop("active_posts", None)
         self.__dict__.pop("post_capabilities", None)
+        self.__dict__.pop("_root_paths", None)
 
     def scope_paths(self) -> list[str]:
         if not self.is_active:
             return []
-        if self.is_superuser:
-            return list(Org.objects.filter(parent__isnull=True).values_list("path", flat=True))
+        if self.is_superuser:  # the roots, read once per request's user (like its posts)
+            if "_root_paths" not in self.__dict__:
+                roots = Org.objects.filter(parent__isnull=True).values_list("path", flat=True)
+                self.__dict__["_root_paths"] = list(roots)
+            return list(self.__dict__["_root_paths"])
         return [post.org_path for post in self.active_posts]
 
     def has_capability(self, capability: str, path: str) -> bool:

@@ -35,18 +35,22 @@ def dashboard(request: ViewerRequest, code: str = "") -> HttpResponse:
     org = org_selectors.org_get(viewer=request.user, code=code)
     require_capability(request.user, "stats.view", org.path)
     today = timezone.localdate()
-    counters = selectors.subtree_counters(org)  # one sum over the subtree for the whole page
+    # One sum over the subtree for the whole page, read with its "as of" time.
+    counters, as_of = selectors.subtree_counters_as_of(org)
     result = selectors.stats_of(org=org, counters=counters, today=today)
-    compared_with, change = selectors.changes(org=org, figures=result["figures"], today=today)
+    months = selectors.last_months(today)
+    taken = selectors.snapshots_taken([*months, *selectors.year_ago_labels(today)])
+    compared_with, change = selectors.changes(
+        org=org, figures=result["figures"], today=today, taken=taken
+    )
     key = request.GET.get("by", "members.current")
     if key not in RANKING_KEYS:
         key = "members.current"
     ranking = selectors.children_ranking(org=org, key=key)
-    months = selectors.last_months(today)
     chart = {
         "months": months,
         "joined": definitions.joined_by_month(counters, months),
-        "members": selectors.member_trend(org=org, months=months),
+        "members": selectors.member_trend(org=org, months=months, taken=taken),
         "ranking": {
             "names": [r["org"].name if r["org"] else str(_("本级")) for r in ranking][:20],
             "values": [r["value"] for r in ranking][:20],
@@ -63,7 +67,7 @@ def dashboard(request: ViewerRequest, code: str = "") -> HttpResponse:
                 (f, result["figures"][f.key], change.get(f.key)) for f in definitions.FIGURES
             ],
             "compared_with": compared_with,
-            "as_of": selectors.as_of(),
+            "as_of": as_of,
             "households": result["households"],
             "ranking": ranking,
             "top": max((r["value"] for r in ranking), default=0),
