@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from gonghui.assistance.models import Area, Category, QualifyingEvent
 from gonghui.assistance.models.rules import IdentificationRule
 from gonghui.core.inherited import nearest_rule
+from gonghui.core.scoping import Actor
 from gonghui.orgs.models import PATH_STEP, Org
 
 CENT = Decimal("0.01")
@@ -202,7 +202,7 @@ def exit_due(incomes: Iterable[tuple[dt.date, Decimal]], line: Decimal) -> bool:
 
 def rule_set(
     *,
-    actor: Any,
+    actor: Actor,
     org: Org,
     urban_line: Decimal,
     rural_line: Decimal,
