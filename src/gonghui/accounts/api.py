@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
@@ -10,6 +8,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from gonghui.accounts.models import User
 from gonghui.accounts.services import accounts as services
 from gonghui.core import ratelimit
 from gonghui.core.api_schemas import NO_NUL, ErrorOut, InvalidOut
@@ -21,7 +20,7 @@ router = Router(tags=["auth"])
 class BearerAuth(HttpBearer):
     """``Authorization: Bearer <token>`` from ``POST /api/auth/token``."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = services.token_user(token)
         if user is not None:
             request.user = user

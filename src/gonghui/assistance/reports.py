@@ -20,7 +20,7 @@ from gonghui.assistance.selectors import fund_get
 from gonghui.core.exporting import Exporter
 from gonghui.core.ledger import bank_file_rows
 from gonghui.core.models import LedgerEntry
-from gonghui.core.scoping import scoped, viewer_paths, within
+from gonghui.core.scoping import Viewer, scoped, viewer_paths, within
 from gonghui.orgs.models import PATH_STEP, Org
 
 
@@ -37,7 +37,7 @@ def period_from(params: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def summary(*, viewer: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
+def summary(*, viewer: Viewer, start: dt.date, end: dt.date) -> dict[str, Any]:
     cases = scoped(HardshipCase.objects.all(), viewer)
     open_cases = cases.filter(status__in=OPEN_STATUSES)
     categories = dict(Category.choices)

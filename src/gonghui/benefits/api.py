@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from gonghui.benefits import selectors
@@ -15,6 +15,7 @@ from gonghui.benefits.models import Offer, Redemption
 from gonghui.benefits.services import shop
 from gonghui.core.api_schemas import NO_NUL, Amount, ErrorOut, InvalidOut
 from gonghui.core.observability import expected_refusal
+from gonghui.core.scoping import ViewerRequest
 
 offers_router = Router(tags=["benefits"])
 shop_router = Router(tags=["benefits"])
@@ -67,7 +68,7 @@ def _offer(o: Offer) -> dict[str, Any]:
 
 
 @offers_router.get("", response={200: list[BenefitOfferOut], **_COMMON})
-def offer_list(request: HttpRequest, params: Query[BenefitOfferQuery]) -> list[dict[str, Any]]:
+def offer_list(request: ViewerRequest, params: Query[BenefitOfferQuery]) -> list[dict[str, Any]]:
     """Approved, current offers of signed merchants (installation-wide, like the card)."""
     rows = selectors.public_offers(category=params.category, region=params.region)[:500]
     return [_offer(o) for o in rows]
@@ -88,7 +89,7 @@ class ShopVerifyOut(Schema):
 
 
 @shop_router.post("/verify", response={200: ShopVerifyOut, **_COMMON})
-def shop_verify(request: HttpRequest, payload: ShopProofIn) -> dict[str, Any]:
+def shop_verify(request: ViewerRequest, payload: ShopProofIn) -> dict[str, Any]:
     merchant = shop.staff_merchant(request.user)
     result = shop.verify(
         merchant=merchant,
@@ -151,7 +152,7 @@ def _redemption(r: Redemption) -> dict[str, Any]:
     },
 )
 def redemption_create(
-    request: HttpRequest,
+    request: ViewerRequest,
     payload: RedemptionIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key", max_length=64),
 ) -> Status[dict[str, Any]] | HttpResponse:

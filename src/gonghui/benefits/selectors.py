@@ -8,7 +8,6 @@ and approved, current offers of the whole installation (the card is valid provin
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -24,7 +23,7 @@ from gonghui.benefits.models import (
     OfferStatus,
     Redemption,
 )
-from gonghui.core.scoping import Viewer, get_scoped_or_404, holds_anywhere, scoped
+from gonghui.core.scoping import Actor, Viewer, get_scoped_or_404, holds_anywhere, scoped
 
 VIEW = "benefits.view"
 
@@ -129,7 +128,7 @@ def public_offers(*, category: str = "", region: str = "") -> QuerySet[Offer]:
     return qs.order_by("merchant__name", "id")
 
 
-def my_redemptions(*, user: Any) -> QuerySet[Redemption]:
+def my_redemptions(*, user: Actor) -> QuerySet[Redemption]:
     member = getattr(user, "member", None)
     own = Redemption.objects.unscoped(reason="a member's own redemptions")
     if member is None:
@@ -137,7 +136,7 @@ def my_redemptions(*, user: Any) -> QuerySet[Redemption]:
     return own.filter(member=member).select_related("merchant", "offer")
 
 
-def my_complaints(*, user: Any) -> QuerySet[Complaint]:
+def my_complaints(*, user: Actor) -> QuerySet[Complaint]:
     member = getattr(user, "member", None)
     own = Complaint.objects.unscoped(reason="a member's own complaints")
     if member is None:

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 
 from gonghui.core.models import AuditEvent
 from gonghui.core.prepared import insert
+from gonghui.core.scoping import Actor
 
 __all__ = [
     "AuditEvent",
@@ -90,7 +91,7 @@ def _jsonable(value: Any) -> Any:
 def audit_record(
     *,
     action: str,
-    actor: Any,
+    actor: Actor | None,
     target: Model | None = None,
     org_path: str = "",
     before: dict[str, Any] | None = None,

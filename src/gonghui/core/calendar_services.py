@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.audit import audit_record
 from gonghui.core.deadlines import bump_calendar_version
 from gonghui.core.models import CalendarDay, CalendarYear, DayKind
+from gonghui.core.scoping import Actor
 
 NAME_MAX = CalendarDay._meta.get_field("name").max_length or 30
 _DATE = r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
@@ -125,7 +126,7 @@ def _schedule_of(year: int) -> dict[str, Any]:
 
 def calendar_year_save(
     *,
-    actor: Any,
+    actor: Actor,
     year: int,
     holidays: Mapping[dt.date, str],
     workdays: Mapping[dt.date, str],

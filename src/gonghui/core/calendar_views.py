@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from gonghui.core.calendar_services import calendar_year_save, parse_schedule_li
 from gonghui.core.decorators import superuser_required
 from gonghui.core.forms import BootstrapMixin, BoundedDateField
 from gonghui.core.models import CalendarDay, DayKind
+from gonghui.core.scoping import ViewerRequest
 from gonghui.core.views_support import submit_form
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -111,7 +112,7 @@ def _lines(days: list[CalendarDay]) -> str:
 
 
 @superuser_required
-def calendar_list(request: HttpRequest) -> HttpResponse:
+def calendar_list(request: ViewerRequest) -> HttpResponse:
     entries = selectors.calendar_years()
     counts = selectors.calendar_day_counts()
     this_year = timezone.localdate().year
@@ -140,7 +141,7 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
 
 
 @superuser_required
-def calendar_edit(request: HttpRequest, year: int) -> HttpResponse:
+def calendar_edit(request: ViewerRequest, year: int) -> HttpResponse:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise Http404
     entry, days = selectors.calendar_year(year)

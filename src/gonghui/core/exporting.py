@@ -38,6 +38,7 @@ from django_tasks import task
 
 from gonghui.core.models import ExportJob, JobStatus
 from gonghui.core.replicas import replica_reads
+from gonghui.core.scoping import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class Exporter:
     title: ClassVar[str | Promise] = ""
     inline_limit: ClassVar[int] = getattr(settings, "GONGHUI_EXPORT_INLINE_ROWS", 20000)
 
-    def __init__(self, *, viewer: Any, **params: Any) -> None:
+    def __init__(self, *, viewer: Actor, **params: Any) -> None:
         self.viewer = viewer
         self.params = params
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 
 from gonghui.core.audit import audit_record
+from gonghui.core.scoping import Actor
 
 R = TypeVar("R", bound=models.Model)
 
@@ -35,7 +36,7 @@ def nearest_rule(
     return best
 
 
-def rule_save(model: type[R], *, actor: Any, org: Any, action: str, values: dict[str, Any]) -> R:
+def rule_save(model: type[R], *, actor: Actor, org: Any, action: str, values: dict[str, Any]) -> R:
     """Set ``org``'s own row (created on first save) to ``values``; validated, audited as
     ``action`` with before and after. The caller checks the actor's capability first."""
     with transaction.atomic():

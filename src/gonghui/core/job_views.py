@@ -114,7 +114,7 @@ def upload_page(
 
 def template_download(importer: type[Importer]) -> HttpResponse:
     """The importer's blank .xlsx template (header row, required columns marked, an example)."""
-    response = HttpResponse(importer(actor=None, org_path="").template_bytes(), content_type=XLSX)
+    response = HttpResponse(importer.template_bytes(), content_type=XLSX)
     response["Content-Disposition"] = (
         content_disposition_header(True, f"{importer.template_title}.xlsx") or ""
     )

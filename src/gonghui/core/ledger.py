@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.audit import audit_actions, audit_record
 from gonghui.core.models_ledger import EntryDirection, Fund, LedgerEntry
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import Actor, Viewer, require_capability
 
 # --- registries ----------------------------------------------------------------------------------
 
@@ -152,7 +152,7 @@ def money(value: Any, field: str, *, allow_zero: bool = True) -> Decimal:
 
 
 @transaction.atomic
-def fund_create(*, actor: Any, org: Any, name: str, purpose: str) -> Fund:
+def fund_create(*, actor: Actor, org: Any, name: str, purpose: str) -> Fund:
     if purpose not in _purposes:
         raise ValidationError({"purpose": _("资金类型不在列表中")})
     spec = _purposes[purpose]
@@ -193,7 +193,7 @@ def _entry(
     direction: str,
     amount: Decimal,
     memo: str,
-    actor: Any,
+    actor: Actor,
     reference: Model | _Reference | None = None,
     reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
@@ -214,7 +214,7 @@ def _entry(
 
 
 @transaction.atomic
-def fund_deposit(*, actor: Any, fund: Fund, amount: Any, memo: str) -> LedgerEntry:
+def fund_deposit(*, actor: Actor, fund: Fund, amount: Any, memo: str) -> LedgerEntry:
     """收入: an allocation, a transfer from the upper level, a donation."""
     fund = _locked(fund)
     spec = purpose_of(fund)
@@ -236,7 +236,7 @@ def fund_deposit(*, actor: Any, fund: Fund, amount: Any, memo: str) -> LedgerEnt
 
 @transaction.atomic
 def fund_debit(
-    *, fund: Fund, amount: Any, memo: str, actor: Any, reference: Model | None
+    *, fund: Fund, amount: Any, memo: str, actor: Actor, reference: Model | None
 ) -> LedgerEntry:
     """支出 for ``reference`` (the row paid), or refused: never below zero. The calling service
     audits the payment itself (it knows what was paid); the entry is the ledger's record."""
@@ -255,7 +255,7 @@ def fund_debit(
 
 
 @transaction.atomic
-def fund_refund(*, actor: Any, entry: LedgerEntry, memo: str) -> LedgerEntry:
+def fund_refund(*, actor: Actor, entry: LedgerEntry, memo: str) -> LedgerEntry:
     """Reverse a payment (支出): its amount back into the fund, once, with the same reference."""
     fund = _locked(entry.fund)
     spec = purpose_of(fund)
@@ -280,7 +280,7 @@ def fund_refund(*, actor: Any, entry: LedgerEntry, memo: str) -> LedgerEntry:
     return reversal
 
 
-def bank_file_rows(*, actor: Any, fund: Fund) -> list[list[str]]:
+def bank_file_rows(*, actor: Actor, fund: Fund) -> list[list[str]]:
     """The bank's batch-payment file of the fund's payments ready to go, from every registered
     payee: it needs the real accounts, so making it is audited as a reveal."""
     spec = purpose_of(fund)
@@ -310,7 +310,7 @@ def bank_file_rows(*, actor: Any, fund: Fund) -> list[list[str]]:
 SIGN_SHEET_LIMIT = 2000
 
 
-def sign_sheet_rows(*, viewer: Any, fund: Fund, year: int) -> list[PaymentLine]:
+def sign_sheet_rows(*, viewer: Viewer, fund: Fund, year: int) -> list[PaymentLine]:
     """签领表: the fund's payments of ``year`` (pending or paid) for recipients to sign."""
     require_capability(viewer, purpose_of(fund).view_capability, fund.org_path)
     lines: list[PaymentLine] = []
@@ -319,7 +319,7 @@ def sign_sheet_rows(*, viewer: Any, fund: Fund, year: int) -> list[PaymentLine]:
     return lines[:SIGN_SHEET_LIMIT]
 
 
-def ledger_merge(*, source: Any, target: Any, actor: Any) -> None:
+def ledger_merge(*, source: Any, target: Any, actor: Actor) -> None:
     """A merged org's funds and their entries go to the surviving org (orgs.org_merge)."""
     from gonghui.core.scoping import unscoped
 

@@ -49,6 +49,7 @@ from django.utils.module_loading import import_string
 
 from gonghui.core.crypto import mask_phone
 from gonghui.core.models import Notification, NotificationStatus
+from gonghui.core.scoping import Actor
 
 __all__ = [
     "BaseBackend",
@@ -215,7 +216,7 @@ def notify(
     *,
     template: str,
     data: dict[str, Any],
-    to_user: Any = None,
+    to_user: Actor | None = None,
     to_phone: str = "",
     channel: str = INBOX,
     url: str = "",
@@ -331,7 +332,7 @@ def unread_count(user: Any) -> int:
     return inbox_for(user).filter(read_at__isnull=True).count()
 
 
-def notification_mark_read(*, notification: Notification, actor: Any) -> bool:
+def notification_mark_read(*, notification: Notification, actor: Actor) -> bool:
     """Mark one of the actor's own notifications read; returns whether it was unread.
 
     Not audited: reading one's own messages changes nothing of the union's records.
@@ -347,6 +348,6 @@ def notification_mark_read(*, notification: Notification, actor: Any) -> bool:
     return bool(changed)
 
 
-def notification_mark_all_read(*, actor: Any) -> int:
+def notification_mark_all_read(*, actor: Actor) -> int:
     """Mark all the actor's unread inbox notifications read; returns how many."""
     return inbox_for(actor).filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -20,6 +20,7 @@ from prometheus_client.registry import Collector
 from gonghui.core import queue
 from gonghui.core.audit import audit_record
 from gonghui.core.decorators import superuser_required
+from gonghui.core.scoping import ViewerRequest
 
 
 class QueueCollector(Collector):
@@ -69,7 +70,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 
 @superuser_required
-def queue_page(request: HttpRequest) -> HttpResponse:
+def queue_page(request: ViewerRequest) -> HttpResponse:
     return render(
         request,
         "core/queue.html",
@@ -83,7 +84,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 
 @superuser_required
 @require_POST
-def queue_retry(request: HttpRequest, task_id: str) -> HttpResponse:
+def queue_retry(request: ViewerRequest, task_id: str) -> HttpResponse:
     try:
         name = queue.retry_failed(task_id)
     except Exception as exc:  # the task vanished meanwhile, or its code no longer imports

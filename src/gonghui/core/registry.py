@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 
+from gonghui.core.scoping import Actor
+
 if TYPE_CHECKING:
     from django.db.models import Model, Q
 
@@ -299,7 +301,7 @@ class BallotEngine:
     def create(
         self,
         *,
-        actor: Any,
+        actor: Actor,
         org: Any,
         kind: str,
         title: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core import scheduler
 from gonghui.core.decorators import superuser_required
 from gonghui.core.schedule import PeriodicJob, periodic_job
+from gonghui.core.scoping import ViewerRequest
 
 
 def _job_or_404(name: str) -> PeriodicJob:
@@ -23,7 +24,7 @@ def _job_or_404(name: str) -> PeriodicJob:
 
 
 @superuser_required
-def schedule(request: HttpRequest) -> HttpResponse:
+def schedule(request: ViewerRequest) -> HttpResponse:
     return render(
         request,
         "core/schedule.html",
@@ -32,7 +33,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 
 
 @superuser_required
-def schedule_job(request: HttpRequest, name: str) -> HttpResponse:
+def schedule_job(request: ViewerRequest, name: str) -> HttpResponse:
     job = _job_or_404(name)
     return render(
         request,
@@ -48,7 +49,7 @@ def schedule_job(request: HttpRequest, name: str) -> HttpResponse:
 
 @require_POST
 @superuser_required
-def schedule_run(request: HttpRequest, name: str) -> HttpResponse:
+def schedule_run(request: ViewerRequest, name: str) -> HttpResponse:
     job = _job_or_404(name)
     try:
         scheduler.job_run_now(name=name, actor=request.user)

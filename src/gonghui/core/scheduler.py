@@ -41,6 +41,7 @@ from django.utils import timezone
 from gonghui.core.audit import audit_record
 from gonghui.core.models import JobRun, JobRunStatus
 from gonghui.core.schedule import PeriodicJob, periodic_job, periodic_jobs, schedule_zone
+from gonghui.core.scoping import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -296,7 +297,7 @@ def execute_run(run_id: int) -> str:
 
 
 @transaction.atomic
-def job_run_now(*, name: str, actor: Any) -> JobRun:
+def job_run_now(*, name: str, actor: Actor) -> JobRun:
     """A superuser asks for a run of job ``name`` now: recorded, audited, enqueued on commit."""
     if not getattr(actor, "is_superuser", False) or not getattr(actor, "is_active", False):
         raise PermissionDenied("core.schedule.run")

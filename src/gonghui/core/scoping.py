@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -36,10 +36,27 @@ class Viewer(Protocol):
     def capabilities_at(self, path: str) -> set[str]: ...
 
 
-class ViewerRequest(HttpRequest):
-    """A request whose user is a viewer (views behind ``officer_required``)."""
+# Who does a thing (ADR 0023): the acting person, recorded in foreign keys (created_by,
+# decided_by, actor ...) and in the audit, is the account model itself, ``accounts.User``, which
+# also implements ``Viewer``. Core imports no domain app, so it names that model through
+# django-stubs: its mypy plugin resolves ``django.contrib.auth.models._User`` to
+# ``settings.AUTH_USER_MODEL``. At run time only postponed annotations mention ``Actor`` (every
+# module has ``from __future__ import annotations``); the name is bound to the protocol the
+# account implements so that importing it works everywhere.
+# ``actor: Actor | None`` is reserved for acts of the system itself (scheduled jobs, commands,
+# the demo seeding): ``None`` is 系统, and the audit shows 系统.
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User as Actor
+else:
+    Actor = Viewer
 
-    user: Viewer  # type: ignore[assignment]
+
+class ViewerRequest(HttpRequest):
+    """A request whose user is a signed-in account (views behind ``officer_required`` and
+    ``member_required``, API operations behind its authentication): the boundary where
+    ``request.user`` stops being ``User | AnonymousUser``."""
+
+    user: Actor
     htmx: HtmxDetails
 
 

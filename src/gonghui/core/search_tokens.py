@@ -11,12 +11,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from django.core.cache import cache
-from django.http import HttpRequest, QueryDict
+from django.http import QueryDict
 
 from gonghui.core.crypto import decrypt, encrypt
+from gonghui.core.scoping import Actor, ViewerRequest
 
 TTL = timedelta(minutes=30)
 TOKEN_PARAM = "qt"
@@ -27,14 +27,14 @@ def _key(token: str) -> str:
     return f"search-token:{token}"
 
 
-def search_token_issue(*, user: Any, text: str) -> str:
+def search_token_issue(*, user: Actor, text: str) -> str:
     token = secrets.token_urlsafe(16)
     sealed = encrypt(f"{user.pk}:{text}", _CONTEXT)
     cache.set(_key(token), sealed, int(TTL.total_seconds()))
     return token
 
 
-def search_token_text(*, user: Any, token: str) -> str | None:
+def search_token_text(*, user: Actor, token: str) -> str | None:
     """The term behind the token, or None when unknown, expired or another account's."""
     if not token or len(token) > 64:
         return None
@@ -46,7 +46,7 @@ def search_token_text(*, user: Any, token: str) -> str | None:
 
 
 def search_query(
-    request: HttpRequest, data: QueryDict, *, secret: Callable[[str], bool], field: str = "q"
+    request: ViewerRequest, data: QueryDict, *, secret: Callable[[str], bool], field: str = "q"
 ) -> QueryDict | None:
     """The query string to redirect to when ``data`` (a POSTed search form, or a GET that
     carries a number) holds a term that must not be in a URL; None when there is none."""
@@ -64,7 +64,7 @@ def search_query(
 
 
 def resolve_search(
-    request: HttpRequest, data: QueryDict, *, field: str = "q"
+    request: ViewerRequest, data: QueryDict, *, field: str = "q"
 ) -> tuple[QueryDict, bool]:
     """``data`` with the token's term put back as ``field`` (for the filters, never a URL),
     and whether the token had expired (the caller says so rather than search for everything)."""

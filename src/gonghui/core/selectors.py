@@ -54,7 +54,7 @@ def audit_events(
     return events
 
 
-def inbox_item(*, viewer: Any, pk: int) -> Notification:
+def inbox_item(*, viewer: Viewer, pk: int) -> Notification:
     """One of the viewer's own inbox notifications (another account's: 404)."""
     item = notify.inbox_for(viewer).filter(pk=pk).first()
     if item is None:

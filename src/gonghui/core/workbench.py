@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.functional import Promise
 
 from gonghui.core import notify, registry
+from gonghui.core.scoping import Viewer
 
 RECENT_NOTICES = 5
 
@@ -35,7 +36,7 @@ def register_figure_source(name: str, source: FigureSource) -> None:
     _figure_sources.append((name, source))
 
 
-def key_figures(viewer: Any, org: Any) -> list[KeyFigure]:
+def key_figures(viewer: Viewer, org: Any) -> list[KeyFigure]:
     if org is None:
         return []
     return [figure for _, source in _figure_sources for figure in source(viewer, org)]
@@ -52,7 +53,7 @@ def todo_summary(items: list[registry.TodoItem]) -> dict[str, Any]:
     }
 
 
-def workbench(viewer: Any, org: Any) -> dict[str, Any]:
+def workbench(viewer: Viewer, org: Any) -> dict[str, Any]:
     items = registry.todo_items(viewer)
     return {
         "todo_items": items,

@@ -23,7 +23,7 @@ from django_fsm import can_proceed
 
 from gonghui.core.audit import audit_action_label, audit_record, request_ip
 from gonghui.core.models import HistoryEntry
-from gonghui.core.scoping import Viewer, require_capability
+from gonghui.core.scoping import Actor, require_capability
 
 __all__ = [
     "HistoryEntry",
@@ -65,11 +65,11 @@ def _display(obj: Model, field: str) -> str:
     return str(getter()) if getter is not None else str(getattr(obj, field))
 
 
-def _label(actor: Any) -> str:
+def _label(actor: Actor | None) -> str:
     return str(getattr(actor, "display_name", "") or getattr(actor, "username", ""))[:150]
 
 
-def _person(actor: Any, anonymous: bool) -> Any:
+def _person(actor: Actor | None, anonymous: bool) -> Actor | None:
     if anonymous or actor is None or not getattr(actor, "pk", None):
         return None  # an anonymous submitter, or a viewer that is not a stored account (a job)
     return actor
@@ -79,7 +79,7 @@ def history_record(
     obj: Model,
     name: str,
     *,
-    actor: Viewer | None,
+    actor: Actor | None,
     from_state: str = "",
     to_state: str = "",
     reason: str = "",
@@ -111,7 +111,7 @@ def transition(
     obj: M,
     name: str,
     *,
-    actor: Viewer | None,
+    actor: Actor | None,
     capability: str | Callable[[M], bool] | None,
     reason: str = "",
     data: Mapping[str, Any] | None = None,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from django.utils import timezone
 from stdnum import luhn
@@ -14,6 +13,7 @@ from stdnum.cn import ric
 
 from gonghui.accounts.models import User, phone_index
 from gonghui.core.audit import audit_record
+from gonghui.core.scoping import Actor
 from gonghui.members.models import (
     Card,
     CardSequence,
@@ -75,7 +75,7 @@ def _person(rng: random.Random, today: dt.date) -> tuple[str, bool, dt.date]:
 
 
 def seed_demo_members(
-    rng: random.Random, actor: Any, count: int = 5000, account: tuple[str, str] | None = None
+    rng: random.Random, actor: Actor, count: int = 5000, account: tuple[str, str] | None = None
 ) -> list[Member]:
     """``account`` = (username, union code): link that member login to a record there."""
     today = timezone.localdate()
@@ -161,7 +161,7 @@ def seed_demo_members(
     return members
 
 
-def _cards_and_history(members: list[Member], actor: Any) -> None:
+def _cards_and_history(members: list[Member], actor: Actor) -> None:
     prefix = card_prefix(members[0].union)
     sequence, _ = CardSequence.objects.get_or_create(prefix=prefix)
     cards, changes = [], []
@@ -220,7 +220,7 @@ def _cards_and_history(members: list[Member], actor: Any) -> None:
 
 
 def _open_transfers(
-    rng: random.Random, members: list[Member], unions: list[Org], actor: Any
+    rng: random.Random, members: list[Member], unions: list[Org], actor: Actor
 ) -> None:
     """A few transfers waiting for the receiving union, so the 转会 pages have work."""
     candidates = [m for m in members if m.status == MemberStatus.ACTIVE]

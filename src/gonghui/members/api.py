@@ -354,7 +354,7 @@ def verify(request: ViewerRequest, payload: VerifyIn) -> dict[str, Any]:
     """Check a member's card at a counter (merchant and officer accounts): the QR token, or the
     card number with its current code. A refusal says why: forged, expired, wrong code, lost
     card, no longer a member."""
-    user: Any = request.user
+    user = request.user
     if getattr(user, "account_type", "") not in (AccountType.OFFICER, AccountType.MERCHANT):
         raise PermissionDenied("cards.verify")
     if not ratelimit.hit(f"card-verify:{user.pk}", VERIFY_RATE):

@@ -20,7 +20,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.crypto import decrypt, encrypt, mask_card_number, mask_id_number, mask_phone
 from gonghui.core.exporting import Exporter
 from gonghui.core.identifiers import IdType
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import Viewer, require_capability
 from gonghui.members import selectors
 from gonghui.members.importers import MemberImporter
 from gonghui.members.models import Card, CardStatus, Member
@@ -42,7 +42,7 @@ def seal_query(query: str) -> dict[str, str]:
     return {"q": query}
 
 
-def filters_from_params(viewer: Any, params: dict[str, Any]) -> selectors.MemberFilters:
+def filters_from_params(viewer: Viewer, params: dict[str, Any]) -> selectors.MemberFilters:
     """The page's filters from JSON-safe params (what an ExportJob stores)."""
     migrant = {"1": True, "0": False}.get(str(params.get("migrant_worker", "")))
     employer = str(params.get("employer") or "")
@@ -140,7 +140,7 @@ class MemberExporter(Exporter):
         ]
 
 
-def ensure_export_allowed(viewer: Any, org_path: str, *, unmasked: bool) -> None:
+def ensure_export_allowed(viewer: Viewer, org_path: str, *, unmasked: bool) -> None:
     """Raise PermissionDenied before a job is queued that would fail in the worker."""
     require_capability(viewer, "members.export", org_path)
     if unmasked and not viewer.has_capability("reveal_pii", org_path):

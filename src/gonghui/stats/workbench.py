@@ -9,6 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from gonghui.core.scoping import Viewer
 from gonghui.core.workbench import KeyFigure
 from gonghui.stats import selectors
 from gonghui.stats.definitions import FIGURES
@@ -25,7 +26,7 @@ KEYS = (
 _LABELS = {f.key: f.label for f in FIGURES}
 
 
-def key_figures(viewer: Any, org: Any) -> Iterable[KeyFigure]:
+def key_figures(viewer: Viewer, org: Any) -> Iterable[KeyFigure]:
     if not viewer.has_capability("stats.view", org.path):
         return []
     figures = selectors.stats_for(viewer=viewer, code=org.code)["figures"]

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.exporting import Exporter
+from gonghui.core.scoping import Viewer
 from gonghui.voice import selectors
 from gonghui.voice.models import Appeal, AppealStatus, Channel, Rating
 
@@ -108,7 +109,7 @@ class Report:
     hot_terms: list[tuple[str, int]]
 
 
-def appeal_report(*, viewer: Any, filters: selectors.AppealFilters) -> Report:
+def appeal_report(*, viewer: Viewer, filters: selectors.AppealFilters) -> Report:
     qs = selectors.report_queryset(viewer=viewer, filters=filters)
     agg = qs.aggregate(
         total=Count("id"),

@@ -19,7 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.core.scoping import Viewer, prefix_q, viewer_paths
+from gonghui.core.scoping import Actor, Viewer, prefix_q, viewer_paths
 from gonghui.core.workflow import history_of
 from gonghui.voice.models import (
     Appeal,
@@ -180,7 +180,7 @@ def pending_at(*, viewer: Viewer | None) -> QuerySet[Appeal]:
 # --- the member's own ------------------------------------------------------------------------
 
 
-def my_appeals(*, user: Any) -> QuerySet[Appeal]:
+def my_appeals(*, user: Actor) -> QuerySet[Appeal]:
     key = owner_key(user)
     own = Appeal.objects.unscoped(reason="a member's own appeals, by the owner key")
     if not key:
@@ -188,14 +188,14 @@ def my_appeals(*, user: Any) -> QuerySet[Appeal]:
     return own.filter(owner_key=key).select_related("org", "category").order_by("-id")
 
 
-def my_appeal_get(*, user: Any, pk: int) -> Appeal:
+def my_appeal_get(*, user: Actor, pk: int) -> Appeal:
     appeal = my_appeals(user=user).filter(pk=pk).first()
     if appeal is None:
         raise Http404
     return appeal
 
 
-def appeal_follow(*, code: str, account: Any, client: str | None) -> Appeal | None:
+def appeal_follow(*, code: str, account: Actor, client: str | None) -> Appeal | None:
     """The anonymous appeal whose 查询码 is ``code`` (None for a wrong code). Each call counts
     as a guess (``identity.follow_guess`` raises once the account or client tried too often)."""
     follow_guess(account=account, client=client)

@@ -34,6 +34,7 @@ from gonghui.accounts.models import (
 from gonghui.core import ratelimit
 from gonghui.core.audit import audit_record
 from gonghui.core.prepared import Prepared
+from gonghui.core.scoping import Actor
 from gonghui.orgs.capabilities import grant_refusal
 from gonghui.orgs.models import Org, Post
 from gonghui.orgs.services.orgs import post_assign, post_grant_check
@@ -47,7 +48,7 @@ class NewOfficer:
     activation_token: str  # the raw token of the one-time link, shown once to the creator
 
 
-def user_manageable_by(actor: Any, user: User, *, credentials: bool = False) -> bool:
+def user_manageable_by(actor: Actor, user: User, *, credentials: bool = False) -> bool:
     """An account is managed by whoever holds accounts.officer.manage over all of its posts.
     Its credentials (a password reset) only by one who could also grant each of its active
     posts: resetting the password of an account holding more than the actor would otherwise
@@ -64,7 +65,7 @@ def user_manageable_by(actor: Any, user: User, *, credentials: bool = False) -> 
     )
 
 
-def _require_manageable(actor: Any, user: User, *, credentials: bool = False) -> None:
+def _require_manageable(actor: Actor, user: User, *, credentials: bool = False) -> None:
     if not user_manageable_by(actor, user, credentials=credentials):
         raise PermissionDenied("accounts.officer.manage")
 
@@ -113,7 +114,7 @@ def _sha256(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _activation_new(*, actor: Any, user: User) -> str:
+def _activation_new(*, actor: Actor, user: User) -> str:
     """A fresh one-time link for ``user``; any earlier link of the account dies."""
     now = timezone.now()
     OfficerActivation.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
@@ -138,7 +139,7 @@ def credentials_revoke(user: User) -> None:
 @transaction.atomic
 def officer_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     full_name: str,
     org: Org,
@@ -165,7 +166,7 @@ def officer_create(
 @transaction.atomic
 def officer_seed(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     full_name: str,
     password: str,
@@ -192,7 +193,13 @@ def officer_seed(
 
 @transaction.atomic
 def account_create(
-    *, actor: Any, account_type: str, username: str, full_name: str, password: str, phone: str = ""
+    *,
+    actor: Actor,
+    account_type: str,
+    username: str,
+    full_name: str,
+    password: str,
+    phone: str = "",
 ) -> User:
     """Create a member or merchant login (their own modules link it to a record later)."""
     if not getattr(actor, "is_superuser", False):
@@ -211,7 +218,7 @@ def account_create(
 
 
 @transaction.atomic
-def user_reset_password(*, actor: Any, user: User) -> str:
+def user_reset_password(*, actor: Actor, user: User) -> str:
     """An administrator resets an officer's password: the old one stops working, every
     session and API token of the account ends, and the officer sets a new one through the
     one-time link whose raw token is returned (the administrator never chooses it)."""
@@ -232,7 +239,7 @@ def user_reset_password(*, actor: Any, user: User) -> str:
 
 
 @transaction.atomic
-def user_unlock(*, actor: Any, user: User) -> User:
+def user_unlock(*, actor: Actor, user: User) -> User:
     _require_manageable(actor, user)
     updated = User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
     if updated:
@@ -244,7 +251,7 @@ def user_unlock(*, actor: Any, user: User) -> User:
 
 
 @transaction.atomic
-def user_set_active(*, actor: Any, user: User, active: bool) -> User:
+def user_set_active(*, actor: Actor, user: User, active: bool) -> User:
     _require_manageable(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active != active:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,11 +14,12 @@ from gonghui.assistance.forms import ApplyForm, AttachmentForm
 from gonghui.assistance.models import StepKind
 from gonghui.assistance.services import cases as services
 from gonghui.core.decorators import member_required
+from gonghui.core.scoping import ViewerRequest
 from gonghui.core.views_support import submit_form
 
 
 @member_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ViewerRequest) -> HttpResponse:
     form = ApplyForm(request.POST or None, initial={"area": "urban"})
     if done := submit_form(
         request,
@@ -50,7 +51,7 @@ PUBLIC_STEPS = {
 
 
 @member_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: ViewerRequest, pk: int) -> HttpResponse:
     case = selectors.own_case(applicant=request.user, pk=pk)
     return render(
         request,
@@ -66,7 +67,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def upload(request: HttpRequest, pk: int) -> HttpResponse:
+def upload(request: ViewerRequest, pk: int) -> HttpResponse:
     case = selectors.own_case(applicant=request.user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -30,7 +30,7 @@ from gonghui.assistance.services.cases import _audit, _locked, _tell_applicant, 
 from gonghui.assistance.services.identification import rule_for
 from gonghui.assistance.services.moves import move, step
 from gonghui.core.audit import audit_record
-from gonghui.core.scoping import prefix_q, require_capability
+from gonghui.core.scoping import Actor, prefix_q, require_capability
 from gonghui.orgs.models import Org
 
 MIN_SPOT_SHARE = Decimal("0.30")
@@ -39,7 +39,7 @@ KEEP_YEARS = 10  # closed archives are kept at least 10 years after 脱困 (湖�
 
 @transaction.atomic
 def case_record_income(
-    *, actor: Any, case: HardshipCase, month: dt.date, per_capita: Any
+    *, actor: Actor, case: HardshipCase, month: dt.date, per_capita: Any
 ) -> HardshipCase:
     """Record a month's per-capita income; six months in a row above the category's line
     propose 解困脱困 (DOMAIN.md §3 example 5)."""
@@ -72,7 +72,7 @@ def exit_proposal_due(case: HardshipCase) -> bool:
 
 @transaction.atomic
 def case_exit_decide(
-    *, actor: Any, case: HardshipCase, confirm: bool, opinion: str
+    *, actor: Actor, case: HardshipCase, confirm: bool, opinion: str
 ) -> HardshipCase:
     """上级 confirms 解困脱困 (the archive is kept 10 more years) or keeps the household."""
     case = _locked(case)
@@ -94,7 +94,7 @@ def _end(case: HardshipCase) -> None:
 
 
 @transaction.atomic
-def case_propose_exit(*, actor: Any, case: HardshipCase, opinion: str) -> HardshipCase:
+def case_propose_exit(*, actor: Actor, case: HardshipCase, opinion: str) -> HardshipCase:
     case = _locked(case)
     require_capability(actor, "assistance.manage", case.org_path)
     if not opinion.strip():
@@ -103,7 +103,7 @@ def case_propose_exit(*, actor: Any, case: HardshipCase, opinion: str) -> Hardsh
 
 
 @transaction.atomic
-def case_close(*, actor: Any, case: HardshipCase, reason: str, opinion: str = "") -> HardshipCase:
+def case_close(*, actor: Actor, case: HardshipCase, reason: str, opinion: str = "") -> HardshipCase:
     """销档 on retirement, transfer or death; the archive is kept 10 years."""
     case = _locked(case)
     require_capability(actor, "assistance.manage", case.org_path)
@@ -134,7 +134,7 @@ def _years_after(day: dt.date, years: int) -> dt.date:
 
 @transaction.atomic
 def review_batch_create(
-    *, actor: Any, org: Org, year: int, spot_share: Any = MIN_SPOT_SHARE
+    *, actor: Actor, org: Org, year: int, spot_share: Any = MIN_SPOT_SHARE
 ) -> ReviewBatch:
     """The yearly review of every open case of the org's subtree, one batch, with a random
     spot-check of at least 30%.
@@ -173,7 +173,7 @@ def review_batch_create(
 
 
 @transaction.atomic
-def review_item_decide(*, actor: Any, item: ReviewItem, result: str, note: str) -> ReviewItem:
+def review_item_decide(*, actor: Actor, item: ReviewItem, result: str, note: str) -> ReviewItem:
     item = ReviewItem.objects.select_for_update().select_related("case", "batch").get(pk=item.pk)
     require_capability(actor, "assistance.manage", item.case.org_path)
     if result not in (ReviewResult.CONFIRMED, ReviewResult.CHANGED):

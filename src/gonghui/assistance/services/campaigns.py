@@ -32,7 +32,7 @@ from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.importing.reader import ImportFileError, read_table
 from gonghui.core.ledger import money
 from gonghui.core.models import Fund
-from gonghui.core.scoping import in_scope, prefix_q, require_capability, within
+from gonghui.core.scoping import Actor, Viewer, in_scope, prefix_q, require_capability, within
 from gonghui.core.workflow import transition
 from gonghui.orgs.models import Org
 
@@ -46,7 +46,7 @@ DEFAULT_STUDENT_RATES = {
 @transaction.atomic
 def campaign_create(
     *,
-    actor: Any,
+    actor: Actor,
     org: Org,
     kind: str,
     name: str,
@@ -78,7 +78,7 @@ def campaign_create(
 
 
 @transaction.atomic
-def allot(*, actor: Any, campaign: Campaign, to_org: Org, amount: Any) -> Allotment:
+def allot(*, actor: Actor, campaign: Campaign, to_org: Org, amount: Any) -> Allotment:
     """Pass part of an org's allotment to one of its children: never more than it has left."""
     value = money(amount, "amount", allow_zero=False)
     if to_org.parent_id is None:
@@ -121,7 +121,7 @@ def student_amount(campaign: Campaign, stage: str, archived: bool) -> Decimal:
 @transaction.atomic
 def student_apply(
     *,
-    actor: Any,
+    actor: Actor,
     campaign: Campaign,
     org: Org,
     parent_name: str,
@@ -191,7 +191,7 @@ STUDENT_TRANSITIONS = {
 
 
 @transaction.atomic
-def student_approve(*, actor: Any, application: StudentApplication) -> StudentApplication:
+def student_approve(*, actor: Actor, application: StudentApplication) -> StudentApplication:
     """核定: the union of the application confirms it and its amount."""
     return transition(
         application,
@@ -204,7 +204,7 @@ def student_approve(*, actor: Any, application: StudentApplication) -> StudentAp
 
 @transaction.atomic
 def student_refuse(
-    *, actor: Any, application: StudentApplication, exclusion: str, reason: str = ""
+    *, actor: Actor, application: StudentApplication, exclusion: str, reason: str = ""
 ) -> StudentApplication:
     """不予资助: an exclusion (军校, 公费师范, 定向, funded elsewhere) found after the
     application; the amount becomes zero and nothing is paid."""
@@ -222,7 +222,7 @@ def student_refuse(
 
 
 @transaction.atomic
-def student_pay(*, actor: Any, application: StudentApplication, fund: Fund) -> StudentApplication:
+def student_pay(*, actor: Actor, application: StudentApplication, fund: Fund) -> StudentApplication:
     """Pay an application from a fund through the ledger (the cross-level check included): the
     application moves to 已发放 with its record paid, in one transaction."""
     paid: dict[str, Any] = {"amount": str(application.amount), "fund": fund.pk}
@@ -259,7 +259,7 @@ def student_pay(*, actor: Any, application: StudentApplication, fund: Fund) -> S
 
 @transaction.atomic
 def civil_list_import(
-    *, actor: Any, org: Org, kind: str, fileobj: IO[bytes], filename: str
+    *, actor: Actor, org: Org, kind: str, fileobj: IO[bytes], filename: str
 ) -> CivilList:
     """Read a 低保/特困 list (CSV or Excel) and keep only each ID's blind index: the other
     party's raw ID numbers are never stored. The ID column is the one headed 身份证…, or the
@@ -305,7 +305,7 @@ def civil_list_import(
     return civil
 
 
-def civil_match(*, viewer: Any, civil: CivilList) -> dict[str, Any]:
+def civil_match(*, viewer: Viewer, civil: CivilList) -> dict[str, Any]:
     """Cases of the list's subtree (within the viewer's scope) on the list and not on it; how
     many list entries matched no case (a count only: the list's people are not ours)."""
     if not in_scope(viewer, civil.org_path):

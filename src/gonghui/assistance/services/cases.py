@@ -37,7 +37,7 @@ from gonghui.core.crypto import blind_index
 from gonghui.core.deadlines import add_calendar_days
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.ledger import money
-from gonghui.core.scoping import require_capability, within
+from gonghui.core.scoping import Actor, require_capability, within
 from gonghui.members.models import Member, MemberStatus
 from gonghui.orgs.models import GRASSROOTS_KINDS, PATH_STEP, Org
 
@@ -67,7 +67,7 @@ def _tell_applicant(case: HardshipCase) -> None:
     )
 
 
-def _audit(action: str, actor: Any, case: HardshipCase, **kw: Any) -> None:
+def _audit(action: str, actor: Actor, case: HardshipCase, **kw: Any) -> None:
     audit_record(
         action=f"assistance.case.{action}", actor=actor, target=case, org_path=case.org_path, **kw
     )
@@ -163,7 +163,7 @@ def _member_of(org: Org, index: str) -> Member | None:
 @transaction.atomic
 def case_create(
     *,
-    actor: Any,
+    actor: Actor,
     org: Org,
     member: Any = None,
     applicant: Any = None,
@@ -230,7 +230,7 @@ FINAL_STATUSES = (CaseStatus.EXITED, CaseStatus.CLOSED, CaseStatus.REJECTED)
 
 
 @transaction.atomic
-def case_update(*, actor: Any, case: HardshipCase, **values: Any) -> HardshipCase:
+def case_update(*, actor: Actor, case: HardshipCase, **values: Any) -> HardshipCase:
     """Correct the household's figures (after a visit or the yearly review): the category is
     computed again under the rule in force; the audit keeps the figures before and after."""
     case = _locked(case)
@@ -313,7 +313,7 @@ def person_add_locked(case: HardshipCase, **values: Any) -> HouseholdPerson:
 
 
 @transaction.atomic
-def person_add(*, actor: Any, case: HardshipCase, **values: Any) -> HouseholdPerson:
+def person_add(*, actor: Actor, case: HardshipCase, **values: Any) -> HouseholdPerson:
     case = _locked(case)
     require_capability(actor, "assistance.manage", case.org_path)
     person = person_add_locked(case, **values)
@@ -322,7 +322,7 @@ def person_add(*, actor: Any, case: HardshipCase, **values: Any) -> HouseholdPer
 
 
 @transaction.atomic
-def income_source_add(*, actor: Any, case: HardshipCase, kind: str, amount: Any) -> IncomeSource:
+def income_source_add(*, actor: Actor, case: HardshipCase, kind: str, amount: Any) -> IncomeSource:
     """One of the household's income sources (wages, pension, benefits, rent ...)."""
     case = _locked(case)
     require_capability(actor, "assistance.manage", case.org_path)
@@ -343,7 +343,7 @@ def income_source_add(*, actor: Any, case: HardshipCase, kind: str, amount: Any)
 @transaction.atomic
 def case_visit(
     *,
-    actor: Any,
+    actor: Actor,
     case: HardshipCase,
     opinion: str,
     visitors: str = "",
@@ -362,7 +362,7 @@ def case_visit(
 @transaction.atomic
 def case_review(
     *,
-    actor: Any,
+    actor: Actor,
     case: HardshipCase,
     passed: bool,
     opinion: str,
@@ -391,7 +391,7 @@ def case_review(
 
 @transaction.atomic
 def case_objection(
-    *, actor: Any, case: HardshipCase, content: str, upheld: bool, handling: str = ""
+    *, actor: Actor, case: HardshipCase, content: str, upheld: bool, handling: str = ""
 ) -> Objection:
     case = _locked(case)
     require_capability(actor, "assistance.manage", case.org_path)
@@ -420,7 +420,7 @@ def case_objection(
 
 @transaction.atomic
 def case_end_publicity(
-    *, actor: Any, case: HardshipCase, opinion: str = "", today: dt.date | None = None
+    *, actor: Actor, case: HardshipCase, opinion: str = "", today: dt.date | None = None
 ) -> HardshipCase:
     """After the notice period: with an upheld objection the application fails, else it goes
     to the upper level for approval."""
@@ -438,7 +438,7 @@ def case_end_publicity(
 
 
 def _finish_publicity(
-    case: HardshipCase, actor: Any, *, upheld: bool, opinion: str
+    case: HardshipCase, actor: Actor | None, *, upheld: bool, opinion: str
 ) -> HardshipCase:
     name, kind = (
         ("reject", StepKind.REJECTED) if upheld else ("end_publicity", StepKind.PUBLICITY_ENDED)
@@ -481,7 +481,7 @@ def cases_end_publicity_due(*, today: dt.date | None = None, limit: int = 500) -
     return moved
 
 
-def approving_org(actor: Any, case: HardshipCase) -> Org:
+def approving_org(actor: Actor, case: HardshipCase) -> Org:
     """The ancestor org where the actor may approve: upper-level approval only (never the
     grassroots union that reviewed the case)."""
     parent_path = case.org_path[:-PATH_STEP]
@@ -495,7 +495,7 @@ def approving_org(actor: Any, case: HardshipCase) -> Org:
 
 
 @transaction.atomic
-def case_approve(*, actor: Any, case: HardshipCase, approved: bool, opinion: str) -> HardshipCase:
+def case_approve(*, actor: Actor, case: HardshipCase, approved: bool, opinion: str) -> HardshipCase:
     """上级审批: 建档 on approval (the archive date starts the household's record)."""
     case = _locked(case)
     org = approving_org(actor, case)
@@ -514,7 +514,7 @@ def case_approve(*, actor: Any, case: HardshipCase, approved: bool, opinion: str
 
 
 @transaction.atomic
-def case_override(*, actor: Any, case: HardshipCase, category: str, reason: str) -> HardshipCase:
+def case_override(*, actor: Actor, case: HardshipCase, category: str, reason: str) -> HardshipCase:
     """The officer sets the category against the computation, with a reason (audited)."""
     case = _locked(case)
     require_capability(actor, "assistance.manage", case.org_path)
@@ -540,7 +540,7 @@ def case_override(*, actor: Any, case: HardshipCase, category: str, reason: str)
     return case
 
 
-def case_reveal(*, actor: Any, case: HardshipCase, field: str) -> str:
+def case_reveal(*, actor: Actor, case: HardshipCase, field: str) -> str:
     """One unmasked value (ID, phone, bank account): needs ``reveal_pii``, audited."""
     if field not in REVEALABLE:
         raise ValueError(field)
@@ -552,7 +552,7 @@ def case_reveal(*, actor: Any, case: HardshipCase, field: str) -> str:
 
 @transaction.atomic
 def attachment_add(
-    *, actor: Any, case: HardshipCase, kind: str, upload: UploadedFile
+    *, actor: Actor, case: HardshipCase, kind: str, upload: UploadedFile
 ) -> CaseAttachment:
     """A proof document, stored under a random name in the default storage (never public)."""
     own = case.applicant_id is not None and case.applicant_id == getattr(actor, "pk", None)

@@ -31,7 +31,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.ledger import PaymentLine, money
 from gonghui.core.models import Fund
-from gonghui.core.scoping import in_scope, require_capability, within
+from gonghui.core.scoping import Actor, in_scope, require_capability, within
 from gonghui.core.workflow import transition
 
 
@@ -63,7 +63,7 @@ def find_duplicate(
 @transaction.atomic
 def record_create(
     *,
-    actor: Any,
+    actor: Actor,
     fund: Fund,
     kind: str,
     amount: Any,
@@ -171,7 +171,7 @@ def _check_duplicate_and_quota(record: AssistanceRecord) -> None:
 
 
 @transaction.atomic
-def record_pay(*, actor: Any, record: AssistanceRecord) -> AssistanceRecord:
+def record_pay(*, actor: Actor, record: AssistanceRecord) -> AssistanceRecord:
     """发放 through the one transition service: the duplicate check, the campaign budget,
     then the fund — all under row locks; one ledger line."""
     # Filled once the fund is debited: the history and audit rows keep the balance after it.
@@ -206,7 +206,7 @@ def record_pay(*, actor: Any, record: AssistanceRecord) -> AssistanceRecord:
 
 @transaction.atomic
 def record_clear_duplicate(
-    *, actor: Any, record: AssistanceRecord, reason: str
+    *, actor: Actor, record: AssistanceRecord, reason: str
 ) -> AssistanceRecord:
     """Confirm after checking that a flagged record is not a duplicate (e.g. two households)."""
     record = AssistanceRecord.objects.select_for_update().get(pk=record.pk)
@@ -228,7 +228,7 @@ def record_clear_duplicate(
 
 
 @transaction.atomic
-def record_cancel(*, actor: Any, record: AssistanceRecord, reason: str) -> AssistanceRecord:
+def record_cancel(*, actor: Actor, record: AssistanceRecord, reason: str) -> AssistanceRecord:
     return transition(record, "cancel", actor=actor, capability="assistance.fund", reason=reason)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +15,7 @@ from gonghui.assistance.models.rules import IdentificationRule
 from gonghui.assistance.rules import NATIONAL_DEFAULT, Rule
 from gonghui.core.audit import audit_record
 from gonghui.core.inherited import nearest_rule
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import Actor, require_capability
 from gonghui.orgs.models import Org
 
 
@@ -48,7 +47,7 @@ def rule_for(org_path: str, on: dt.date) -> Rule:
 
 def rule_set(
     *,
-    actor: Any,
+    actor: Actor,
     org: Org,
     urban_line: Decimal,
     rural_line: Decimal,

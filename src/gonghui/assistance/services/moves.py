@@ -9,6 +9,7 @@ from typing import Any
 
 from gonghui.assistance.models import HardshipCase
 from gonghui.core import counters
+from gonghui.core.scoping import Actor
 from gonghui.core.workflow import history_record, transition
 from gonghui.orgs.models import Org
 
@@ -21,7 +22,7 @@ def acting(org: Org) -> dict[str, Any]:
 def step(
     case: HardshipCase,
     kind: str,
-    actor: Any,
+    actor: Actor,
     *,
     from_status: str = "",
     opinion: str = "",
@@ -60,7 +61,7 @@ CASE_TRANSITIONS = {
 def move(
     case: HardshipCase,
     name: str,
-    actor: Any,
+    actor: Actor | None,
     step: str,
     opinion: str,
     *,

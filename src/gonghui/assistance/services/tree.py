@@ -7,7 +7,7 @@ from typing import Any
 from gonghui.assistance import models
 from gonghui.assistance.models import funds as models_funds
 from gonghui.core import counters
-from gonghui.core.scoping import unscoped
+from gonghui.core.scoping import Actor, unscoped
 from gonghui.orgs.models import Org
 
 # Rows that belong to the org's work: cases, records, lists (its funds are the core ledger's,
@@ -24,7 +24,7 @@ MOVED_WITH_ORG: tuple[type[Any], ...] = (
 MOVED_BY_PATH: tuple[type[Any], ...] = (models.CaseAttachment,)
 
 
-def assistance_merge(*, source: Org, target: Org, actor: Any) -> None:
+def assistance_merge(*, source: Org, target: Org, actor: Actor) -> None:
     with unscoped("org_merge checked orgs.manage over both orgs"):
         for model in MOVED_WITH_ORG:
             model.objects.filter(org=source).update(org=target, org_path=target.path)

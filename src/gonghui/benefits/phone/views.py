@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,12 +15,13 @@ from gonghui.benefits.forms import ComplaintForm
 from gonghui.benefits.models import Category
 from gonghui.benefits.services import merchants as services
 from gonghui.core.decorators import member_required
+from gonghui.core.scoping import ViewerRequest
 from gonghui.core.views_support import submit_form
 
 
 @member_required
 @require_GET
-def offers(request: HttpRequest) -> HttpResponse:
+def offers(request: ViewerRequest) -> HttpResponse:
     category = request.GET.get("category", "")[:12]
     region = "".join(c for c in request.GET.get("region", "")[:6] if c.isdigit())
     rows = selectors.public_offers(category=category, region=region)[:200]
@@ -33,7 +34,7 @@ def offers(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_GET
-def merchant(request: HttpRequest, pk: int) -> HttpResponse:
+def merchant(request: ViewerRequest, pk: int) -> HttpResponse:
     shop = selectors.public_merchant_get(pk)
     return render(
         request,
@@ -44,7 +45,7 @@ def merchant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: ViewerRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -57,7 +58,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def complain(request: HttpRequest, pk: int) -> HttpResponse:
+def complain(request: ViewerRequest, pk: int) -> HttpResponse:
     user = request.user
     shop = selectors.public_merchant_get(pk)
     form = ComplaintForm(request.POST or None)
@@ -76,7 +77,7 @@ def complain(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def signup(request: HttpRequest, pk: int) -> HttpResponse:
+def signup(request: ViewerRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = selectors.public_campaign_get(pk)
     try:

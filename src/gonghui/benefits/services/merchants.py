@@ -39,7 +39,7 @@ from gonghui.core.deadlines import add_calendar_days
 from gonghui.core.identifiers import validate_region_code, validate_uscc
 from gonghui.core.registry import member_segment_get
 from gonghui.core.reminders import Notice, claim_once, tell_officers
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import Actor, require_capability
 from gonghui.core.workflow import transition
 from gonghui.members.models import Member
 from gonghui.orgs.models import Org
@@ -62,7 +62,7 @@ def _check_period(start: dt.date, end: dt.date, field: str) -> None:
 @transaction.atomic
 def merchant_create(
     *,
-    actor: Any,
+    actor: Actor,
     org: Org,
     name: str,
     uscc: str,
@@ -136,7 +136,7 @@ def _agreement_current(merchant: Merchant) -> None:
 
 @transaction.atomic
 def merchant_transition(
-    *, actor: Any, merchant: Merchant, action: str, comment: str = ""
+    *, actor: Actor, merchant: Merchant, action: str, comment: str = ""
 ) -> Merchant:
     if action not in TRANSITIONS:
         raise ValidationError(
@@ -156,7 +156,7 @@ def merchant_transition(
 
 
 @transaction.atomic
-def merchant_renew(*, actor: Any, merchant: Merchant, agreement_end: dt.date) -> Merchant:
+def merchant_renew(*, actor: Actor, merchant: Merchant, agreement_end: dt.date) -> Merchant:
     """续签: extend the agreement period."""
     merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
     require_capability(actor, MANAGE, merchant.org_path)
@@ -177,7 +177,7 @@ def merchant_renew(*, actor: Any, merchant: Merchant, agreement_end: dt.date) ->
 
 
 @transaction.atomic
-def staff_link(*, actor: Any, merchant: Merchant, username: str) -> MerchantStaff:
+def staff_link(*, actor: Actor, merchant: Merchant, username: str) -> MerchantStaff:
     """Let a merchant account work this merchant's counter."""
     require_capability(actor, MANAGE, merchant.org_path)
     user = User.objects.filter(username=username.strip()).first()
@@ -230,7 +230,7 @@ def _validate_offer(data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def offer_create(
-    *, actor: Any, merchant: Merchant, campaign: Campaign | None = None, **data: Any
+    *, actor: Actor, merchant: Merchant, campaign: Campaign | None = None, **data: Any
 ) -> Offer:
     """A union officer enters an offer the merchant agreed to; members see it once approved."""
     require_capability(actor, MANAGE, merchant.org_path)
@@ -252,7 +252,7 @@ def offer_create(
 
 
 @transaction.atomic
-def offer_transition(*, actor: Any, offer: Offer, action: str) -> Offer:
+def offer_transition(*, actor: Actor, offer: Offer, action: str) -> Offer:
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     require_capability(actor, MANAGE, offer.org_path)
     method = {"approve": offer.approve, "withdraw": offer.withdraw}.get(action)
@@ -281,7 +281,7 @@ def offer_transition(*, actor: Any, offer: Offer, action: str) -> Offer:
 @transaction.atomic
 def campaign_create(
     *,
-    actor: Any,
+    actor: Actor,
     org: Org,
     name: str,
     starts_on: dt.date,
@@ -314,7 +314,7 @@ def campaign_create(
     return campaign
 
 
-def _own_member(actor: Any) -> Member:
+def _own_member(actor: Actor) -> Member:
     member = getattr(actor, "member", None) if actor is not None else None
     if member is None or getattr(actor, "account_type", "") != AccountType.MEMBER:
         raise PermissionDenied("benefits.member")
@@ -324,7 +324,7 @@ def _own_member(actor: Any) -> Member:
 
 
 @transaction.atomic
-def campaign_signup(*, actor: Any, campaign: Campaign) -> CampaignSignup:
+def campaign_signup(*, actor: Actor, campaign: Campaign) -> CampaignSignup:
     member = _own_member(actor)
     if not campaign.signup_required:
         raise ValidationError(_("该活动无须报名"))
@@ -342,7 +342,7 @@ def campaign_signup(*, actor: Any, campaign: Campaign) -> CampaignSignup:
 
 
 @transaction.atomic
-def complaint_submit(*, actor: Any, merchant: Merchant, content: str) -> Complaint:
+def complaint_submit(*, actor: Actor, merchant: Merchant, content: str) -> Complaint:
     member = _own_member(actor)
     if merchant.status == MerchantStatus.PENDING:
         raise PermissionDenied("benefits.complaint")
@@ -362,7 +362,7 @@ def complaint_submit(*, actor: Any, merchant: Merchant, content: str) -> Complai
 
 
 @transaction.atomic
-def complaint_handle(*, actor: Any, complaint: Complaint, reply: str) -> Complaint:
+def complaint_handle(*, actor: Actor, complaint: Complaint, reply: str) -> Complaint:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     require_capability(actor, MANAGE, complaint.org_path)
     if not reply.strip():

@@ -44,6 +44,7 @@ from gonghui.benefits.segments import member_segments
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import mask_card_number
 from gonghui.core.prepared import insert
+from gonghui.core.scoping import Actor
 from gonghui.members.models import Card, Member
 from gonghui.members.services.cards import Verification, card_check, card_state
 
@@ -67,7 +68,7 @@ class CounterResult:
     ticket: str = ""  # the bill ticket of a good check (see bill_ticket_issue)
 
 
-def staff_merchant(user: Any) -> Merchant:
+def staff_merchant(user: Actor) -> Merchant:
     """The merchant whose counter this account works (PermissionDenied for anyone else)."""
     if getattr(user, "account_type", "") != "merchant":
         raise PermissionDenied("benefits.counter")
@@ -86,7 +87,7 @@ def _merchant_open(merchant: Merchant, today: dt.date) -> str:
 
 
 def _card_check(
-    actor: Any, token: str, card_no: str, code: str, now: Any, lock: bool = False
+    actor: Actor, token: str, card_no: str, code: str, now: Any, lock: bool = False
 ) -> tuple[Verification, Card | None]:
     """The registry's card check by this counter account (typed codes count per account) on the
     app's clock like the bill ticket, and the valid card with its member, read once."""
@@ -96,14 +97,14 @@ def _card_check(
     )
 
 
-def bill_ticket_issue(*, merchant: Merchant, actor: Any, card_no: str) -> str:
+def bill_ticket_issue(*, merchant: Merchant, actor: Actor, card_no: str) -> str:
     """A ticket for entering the bill at this counter, for this card, for BILL_TICKET_SECONDS."""
     issued = int(timezone.now().timestamp())
     payload = {"m": merchant.pk, "s": actor.pk, "c": card_no, "t": issued}
     return signing.dumps(payload, salt=_TICKET_SALT)
 
 
-def _ticket_card(ticket: str, merchant: Merchant, actor: Any) -> str:
+def _ticket_card(ticket: str, merchant: Merchant, actor: Actor) -> str:
     """The card number of a bill ticket issued to this counter account and still fresh."""
     try:
         data = signing.loads(ticket, salt=_TICKET_SALT)
@@ -124,7 +125,7 @@ def _ticket_card(ticket: str, merchant: Merchant, actor: Any) -> str:
 def verify(
     *,
     merchant: Merchant,
-    actor: Any,
+    actor: Actor,
     token: str = "",
     card_no: str = "",
     code: str = "",
@@ -288,7 +289,7 @@ def redemption_create(**kwargs: Any) -> Redemption:
 
 def redemption_redeem(
     *,
-    actor: Any,
+    actor: Actor,
     offer_id: int,
     bill_amount: Decimal,
     client_key: str,
@@ -417,7 +418,7 @@ def _offer_here(merchant: Merchant, offer_id: int) -> Offer | None:
 
 @transaction.atomic
 def _redeem(
-    actor: Any,
+    actor: Actor,
     merchant: Merchant,
     offer_id: int,
     bill: Decimal,

@@ -4,8 +4,6 @@ redemptions and complaints to the surviving union."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import ngettext
 
 from gonghui.benefits import counters as benefit_counters
@@ -17,6 +15,7 @@ from gonghui.benefits.models import (
     Offer,
     Redemption,
 )
+from gonghui.core.scoping import Actor
 from gonghui.orgs.models import Org
 
 
@@ -36,7 +35,7 @@ def benefits_dissolve_guard(org: Org) -> list[str]:
     ]
 
 
-def benefits_merge(*, source: Org, target: Org, actor: Any) -> None:
+def benefits_merge(*, source: Org, target: Org, actor: Actor) -> None:
     merchants = Merchant.objects.filter(org=source)
     ids = list(merchants.values_list("pk", flat=True))
     merchants.update(org=target, org_path=target.path)

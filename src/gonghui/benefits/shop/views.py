@@ -24,9 +24,10 @@ from gonghui.benefits import selectors
 from gonghui.benefits.forms import RedeemForm, VerifyForm
 from gonghui.benefits.models import Merchant
 from gonghui.benefits.services import shop
+from gonghui.core.scoping import ViewerRequest
 
 
-def _merchant(request: HttpRequest) -> Merchant | None:
+def _merchant(request: ViewerRequest) -> Merchant | None:
     if getattr(request.user, "account_type", "") != AccountType.MERCHANT:
         raise Http404
     try:
@@ -46,13 +47,13 @@ def _page(request: HttpRequest, merchant: Merchant | None, **extra: Any) -> Http
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ViewerRequest) -> HttpResponse:
     return _page(request, _merchant(request))
 
 
 @login_required
 @require_POST
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: ViewerRequest) -> HttpResponse:
     merchant = _merchant(request)
     if merchant is None:
         return _page(request, None)
@@ -82,7 +83,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def redeem(request: HttpRequest) -> HttpResponse:
+def redeem(request: ViewerRequest) -> HttpResponse:
     merchant = _merchant(request)
     if merchant is None:
         return _page(request, None)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.importing import normalize
 from gonghui.core.importing.reader import ImportFileError, read_table
 from gonghui.core.importing.workbooks import ProblemWorkbook
+from gonghui.core.scoping import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +156,9 @@ class Importer:
     # write running in the background while the next batch is validated.
     savepoint_per_batch: ClassVar[bool] = True
 
-    def __init__(self, *, actor: Any, org_path: str, options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, *, actor: Actor, org_path: str, options: dict[str, Any] | None = None
+    ) -> None:
         self.actor = actor
         self.org_path = org_path
         self.options = options or {}
@@ -471,11 +474,12 @@ class Importer:
         if row.warnings:
             problems.add(row, rejected=False)
 
-    def template_bytes(self) -> bytes:
+    @classmethod
+    def template_bytes(cls) -> bytes:
         """An .xlsx with the header row (required columns marked) and one example row."""
         from gonghui.core.importing.workbooks import template_bytes
 
-        return template_bytes(self.columns)
+        return template_bytes(cls.columns)
 
 
 def _memoized(converter: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -26,6 +26,7 @@ from gonghui.core.importing.base import Importer, ImportResult
 from gonghui.core.importing.liveness import Heartbeat, JobLost, job_claim, job_confirm
 from gonghui.core.importing.reader import ImportFileError
 from gonghui.core.models import ImportJob, JobStatus
+from gonghui.core.scoping import Actor, Viewer
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def job_progress(job: ImportJob) -> tuple[int, int]:
     return processed, total
 
 
-def job_for_viewer(viewer: Any, pk: int) -> ImportJob:
+def job_for_viewer(viewer: Viewer, pk: int) -> ImportJob:
     """The job if the viewer started it or holds its importer's capability over its org; else
     Http404 (a job outside one's scope does not exist)."""
     from django.http import Http404
@@ -82,7 +83,7 @@ def job_for_viewer(viewer: Any, pk: int) -> ImportJob:
 def job_create(
     *,
     importer: type[Importer],
-    actor: Any,
+    actor: Actor,
     org_path: str,
     fileobj: Any,
     filename: str,
@@ -206,7 +207,7 @@ def run_import_job(job_id: int) -> str:
     return job.status
 
 
-def problem_rows_allowed(*, viewer: Any, job: ImportJob) -> bool:
+def problem_rows_allowed(*, viewer: Viewer, job: ImportJob) -> bool:
     """The problem rows are the uploaded rows as typed: an import of people's ID numbers
     gives them only to an officer who may see full IDs there."""
     if not importer_class(job.importer).holds_personal_ids:
@@ -214,7 +215,7 @@ def problem_rows_allowed(*, viewer: Any, job: ImportJob) -> bool:
     return bool(viewer.has_capability("reveal_pii", job.org_path))
 
 
-def problem_rows_open(*, viewer: Any, job: ImportJob) -> File:
+def problem_rows_open(*, viewer: Actor, job: ImportJob) -> File:
     """The decrypted problem-row workbook for ``viewer`` (PermissionDenied without the right
     to see what it holds); every download is audited."""
     if not job.errors_file:

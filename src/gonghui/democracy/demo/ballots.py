@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 
+from gonghui.core.scoping import Actor
 from gonghui.democracy.models import Ballot, Electorate, Session, VoterSlot
 from gonghui.democracy.services import ballots as svc
 
@@ -19,7 +20,7 @@ TELLERS = ["王监票", "赵监票", "刘计票"]
 SHARES_FILE = "demo_ballot_shares.txt"
 
 
-def _paper(actor: Any, ballot: Ballot, invalid: int, counts: dict[tuple[str, str], int]) -> None:
+def _paper(actor: Actor, ballot: Ballot, invalid: int, counts: dict[tuple[str, str], int]) -> None:
     unvoted = list(
         VoterSlot.objects.filter(ballot=ballot, voted=False).values_list("pk", flat=True)
     )
@@ -37,7 +38,7 @@ def _paper(actor: Any, ballot: Ballot, invalid: int, counts: dict[tuple[str, str
     )
 
 
-def _start(actor: Any, **kwargs: Any) -> tuple[Ballot, list[str]]:
+def _start(actor: Actor, **kwargs: Any) -> tuple[Ballot, list[str]]:
     ballot = svc.ballot_create(actor=actor, **kwargs)
     svc.ballot_tellers_set(actor=actor, ballot=ballot, names=TELLERS, needed=2)
     svc.ballot_freeze(actor=actor, ballot=ballot)
@@ -45,7 +46,7 @@ def _start(actor: Any, **kwargs: Any) -> tuple[Ballot, list[str]]:
     return opened.ballot, [share for _teller, share in opened.shares]
 
 
-def _tally_publish(actor: Any, ballot: Ballot, shares: list[str]) -> None:
+def _tally_publish(actor: Actor, ballot: Ballot, shares: list[str]) -> None:
     # Two of the three tellers come to the count: the third share is not needed.
     svc.ballot_tally(actor=actor, ballot=ballot, shares=[shares[0], shares[2]])
     svc.ballot_publish(actor=actor, ballot=ballot)
@@ -59,6 +60,7 @@ def seed_ballots(builder: Any, session: Session) -> None:
     )
     phone = 0
     for slot in decision.slots.select_related("account").filter(account__isnull=False):
+        assert slot.account is not None  # the filter above
         svc.ballot_cast(actor=slot.account, ballot=decision, choice="Y" if phone % 5 else "A")
         phone += 1
     paper = decision.slots.count() - phone

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from gonghui.core import registry
+from gonghui.core.scoping import Actor
 from gonghui.democracy.demo.ballots import seed_ballots
 from gonghui.democracy.models import Delegate, OccupationGroup
 from gonghui.democracy.services import congress, disclosure, motions
@@ -124,7 +125,7 @@ def seed(builder: Any) -> None:
     _disclosure(actor, org, today)
 
 
-def _motions(actor: Any, session: Any, seats: list[Delegate], departments: list[Any]) -> None:
+def _motions(actor: Actor, session: Any, seats: list[Delegate], departments: list[Any]) -> None:
     made = []
     for i, (title, content) in enumerate(MOTIONS):
         made.append(
@@ -157,7 +158,7 @@ def _motions(actor: Any, session: Any, seats: list[Delegate], departments: list[
             motions.milestone_add(actor=actor, motion=m, title="全部完成", percent=100)
 
 
-def _disclosure(actor: Any, org: Org, today: dt.date) -> None:
+def _disclosure(actor: Actor, org: Org, today: dt.date) -> None:
     plan = disclosure.plan_create(
         actor=actor, org=org, year=today.year, title=f"{today.year}年度厂务公开计划"
     )

@@ -147,7 +147,7 @@ def checkin(request: ViewerRequest, pk: int) -> HttpResponse:
 def disclosure_detail(request: ViewerRequest, pk: int) -> HttpResponse:
     item = selectors.member_disclosure_get(user=request.user, pk=pk)
     disclosure_svc.item_read(actor=request.user, item=item)
-    user: Any = request.user
+    user = request.user
     mine = item.votes.filter(user=user).first()
     return render(
         request,

@@ -8,17 +8,17 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from gonghui.core.scoping import get_scoped_or_404, scoped
+from gonghui.core.scoping import Actor, Viewer, get_scoped_or_404, scoped
 from gonghui.democracy.models import Ballot, BallotState, Session, SessionState, VoterSlot
 from gonghui.democracy.services.ballots import voter_slots
 from gonghui.orgs.models import Employer
 
 
-def ballot_list(*, viewer: Any) -> QuerySet[Ballot]:
+def ballot_list(*, viewer: Viewer) -> QuerySet[Ballot]:
     return scoped(Ballot.objects.select_related("session", "org"), viewer).order_by("-pk")
 
 
-def sessions_for_ballots(*, viewer: Any) -> QuerySet[Session]:
+def sessions_for_ballots(*, viewer: Viewer) -> QuerySet[Session]:
     """Sessions not yet closed, where a ballot may be prepared."""
     return scoped(
         Session.objects.exclude(state=SessionState.CLOSED).select_related("term__congress"),
@@ -26,12 +26,12 @@ def sessions_for_ballots(*, viewer: Any) -> QuerySet[Session]:
     ).order_by("scheduled_for")
 
 
-def employers_of(*, viewer: Any, org: Any) -> QuerySet[Employer]:
+def employers_of(*, viewer: Viewer, org: Any) -> QuerySet[Employer]:
     """The employers a union covers: the staff electorates (职工大会) it may call."""
     return Employer.objects.for_viewer(viewer).filter(union=org).order_by("name")
 
 
-def ballot_get(*, viewer: Any, pk: int) -> Ballot:
+def ballot_get(*, viewer: Viewer, pk: int) -> Ballot:
     return get_scoped_or_404(
         Ballot.objects.select_related("session__term__congress__org", "org", "employer"),
         viewer,
@@ -39,7 +39,7 @@ def ballot_get(*, viewer: Any, pk: int) -> Ballot:
     )
 
 
-def member_ballots(*, user: Any) -> QuerySet[Ballot]:
+def member_ballots(*, user: Actor) -> QuerySet[Ballot]:
     """Ballots where the account is a voter or a teller: open ones and published results."""
     slots = voter_slots(user).values("ballot_id")
     return (
@@ -52,7 +52,7 @@ def member_ballots(*, user: Any) -> QuerySet[Ballot]:
     )
 
 
-def member_ballot_get(*, user: Any, pk: int) -> tuple[Ballot, VoterSlot | None]:
+def member_ballot_get(*, user: Actor, pk: int) -> tuple[Ballot, VoterSlot | None]:
     """The ballot and the account's voter slot (None for a teller who does not vote); 404 for
     anyone else and for drafts."""
     ballot = member_ballots(user=user).filter(pk=pk).first()

@@ -9,7 +9,15 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.scoping import get_scoped_or_404, prefix_q, scoped, subtrees_q, subtrees_with
+from gonghui.core.scoping import (
+    Actor,
+    Viewer,
+    get_scoped_or_404,
+    prefix_q,
+    scoped,
+    subtrees_q,
+    subtrees_with,
+)
 from gonghui.core.workflow import HistoryEntry, history_of
 from gonghui.democracy.models import (
     Congress,
@@ -27,23 +35,23 @@ from gonghui.democracy.models import (
 from gonghui.members.models import Member
 
 
-def congress_list(*, viewer: Any) -> QuerySet[Congress]:
+def congress_list(*, viewer: Viewer) -> QuerySet[Congress]:
     return scoped(Congress.objects.select_related("org"), viewer).order_by("org_path")
 
 
-def congress_get(*, viewer: Any, pk: int) -> Congress:
+def congress_get(*, viewer: Viewer, pk: int) -> Congress:
     return get_scoped_or_404(Congress.objects.select_related("org"), viewer, pk=pk)
 
 
-def session_get(*, viewer: Any, pk: int) -> Session:
+def session_get(*, viewer: Viewer, pk: int) -> Session:
     return get_scoped_or_404(Session.objects.select_related("term__congress__org"), viewer, pk=pk)
 
 
-def delegate_get(*, viewer: Any, pk: int) -> Delegate:
+def delegate_get(*, viewer: Viewer, pk: int) -> Delegate:
     return get_scoped_or_404(Delegate.objects.select_related("term"), viewer, pk=pk)
 
 
-def motion_get(*, viewer: Any, pk: int) -> Motion:
+def motion_get(*, viewer: Viewer, pk: int) -> Motion:
     return get_scoped_or_404(
         Motion.objects.select_related("congress__org", "proposer", "department", "session"),
         viewer,
@@ -58,7 +66,7 @@ class MotionFilters:
     congress: int | None = None
 
 
-def motion_list(*, viewer: Any, filters: MotionFilters | None = None) -> QuerySet[Motion]:
+def motion_list(*, viewer: Viewer, filters: MotionFilters | None = None) -> QuerySet[Motion]:
     filters = filters or MotionFilters()
     qs = scoped(
         Motion.objects.select_related("congress", "proposer", "department").annotate(
@@ -92,40 +100,40 @@ def history(obj: Any) -> list[HistoryEntry]:
     return rows
 
 
-def plan_list(*, viewer: Any) -> QuerySet[DisclosurePlan]:
+def plan_list(*, viewer: Viewer) -> QuerySet[DisclosurePlan]:
     return scoped(DisclosurePlan.objects.select_related("org"), viewer).annotate(
         item_count=Count("items"),
         published=Count("items", filter=Q(items__published_at__isnull=False)),
     )
 
 
-def plan_get(*, viewer: Any, pk: int) -> DisclosurePlan:
+def plan_get(*, viewer: Viewer, pk: int) -> DisclosurePlan:
     return get_scoped_or_404(DisclosurePlan.objects.select_related("org"), viewer, pk=pk)
 
 
-def item_get(*, viewer: Any, pk: int) -> DisclosureItem:
+def item_get(*, viewer: Viewer, pk: int) -> DisclosureItem:
     return get_scoped_or_404(DisclosureItem.objects.select_related("plan__org"), viewer, pk=pk)
 
 
-def question_get(*, viewer: Any, pk: int) -> DisclosureQuestion:
+def question_get(*, viewer: Viewer, pk: int) -> DisclosureQuestion:
     return get_scoped_or_404(DisclosureQuestion.objects.all(), viewer, pk=pk)
 
 
 # --- pickers inside an object found in scope -----------------------------------------------------
 
 
-def electable_member(*, viewer: Any, congress: Congress, pk: int) -> Member | None:
+def electable_member(*, viewer: Viewer, congress: Congress, pk: int) -> Member | None:
     """A member of the congress's union subtree, in the viewer's scope (None: not found)."""
     rows = Member.objects.for_viewer(viewer).filter(prefix_q("org_path", congress.org_path))
     return rows.filter(pk=pk).first()
 
 
-def term_delegate(*, viewer: Any, term_id: int, pk: int) -> Delegate | None:
+def term_delegate(*, viewer: Viewer, term_id: int, pk: int) -> Delegate | None:
     """A delegate of one term, in the viewer's scope (None: not found)."""
     return Delegate.objects.for_viewer(viewer).filter(pk=pk, term_id=term_id).first()
 
 
-def congress_departments(*, viewer: Any, congress: Congress) -> QuerySet[Department]:
+def congress_departments(*, viewer: Viewer, congress: Congress) -> QuerySet[Department]:
     """The departments that may be assigned a motion of ``congress`` (承办部门)."""
     return Department.objects.for_viewer(viewer).filter(org_id=congress.org_id)
 
@@ -133,7 +141,7 @@ def congress_departments(*, viewer: Any, congress: Congress) -> QuerySet[Departm
 # --- members' view: their own union and the unions above it -----------------------------------
 
 
-def member_org_paths(user: Any) -> list[str]:
+def member_org_paths(user: Actor) -> list[str]:
     """Paths of the member's union and its ancestors: the congresses the member belongs to."""
     member = getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
     if member is None:
@@ -145,7 +153,7 @@ _OWN_CONGRESSES = "the congresses of the member's own union and the unions above
 _OWN_SEATS = "the signed-in delegate's own seats and their terms"
 
 
-def member_motions(*, user: Any) -> QuerySet[Motion]:
+def member_motions(*, user: Actor) -> QuerySet[Motion]:
     paths = member_org_paths(user)
     return (
         Motion.objects.unscoped(reason=_OWN_CONGRESSES)
@@ -156,7 +164,7 @@ def member_motions(*, user: Any) -> QuerySet[Motion]:
     )
 
 
-def member_motion_get(*, user: Any, pk: int) -> Motion:
+def member_motion_get(*, user: Actor, pk: int) -> Motion:
     """A motion of the member's congress; drafts only for delegates of the same term."""
     paths = member_org_paths(user)
     motion = (
@@ -177,7 +185,7 @@ def member_motion_get(*, user: Any, pk: int) -> Motion:
     return motion
 
 
-def member_disclosures(*, user: Any) -> QuerySet[DisclosureItem]:
+def member_disclosures(*, user: Actor) -> QuerySet[DisclosureItem]:
     return (
         DisclosureItem.objects.unscoped(reason=_OWN_CONGRESSES)
         .filter(org_path__in=member_org_paths(user), published_at__isnull=False)
@@ -222,7 +230,7 @@ def delegate_motions(*, seats: list[Delegate]) -> QuerySet[Motion]:
     return Motion.objects.unscoped(reason=_OWN_SEATS).filter(proposer__in=seats).order_by("-pk")
 
 
-def member_disclosure_get(*, user: Any, pk: int) -> DisclosureItem:
+def member_disclosure_get(*, user: Actor, pk: int) -> DisclosureItem:
     item = member_disclosures(user=user).filter(pk=pk).select_related("plan").first()
     if item is None:
         raise Http404
@@ -236,7 +244,7 @@ def _pct(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
 
 
-def motion_report(*, viewer: Any) -> dict[str, Any]:
+def motion_report(*, viewer: Viewer) -> dict[str, Any]:
     motions = scoped(Motion.objects.all(), viewer)
     by_state = dict(motions.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
     states = [(label, by_state.get(value, 0)) for value, label in MotionState.choices]
@@ -279,7 +287,7 @@ def motion_report(*, viewer: Any) -> dict[str, Any]:
     }
 
 
-def attendance_report(*, viewer: Any) -> list[dict[str, Any]]:
+def attendance_report(*, viewer: Viewer) -> list[dict[str, Any]]:
     rows = []
     sessions = scoped(Session.objects.select_related("term__congress__org"), viewer)
     for session in sessions.annotate(present=Count("attendances")).order_by("-scheduled_for")[:50]:
@@ -297,7 +305,7 @@ def attendance_report(*, viewer: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def disclosure_report(*, viewer: Any, today: Any) -> list[dict[str, Any]]:
+def disclosure_report(*, viewer: Viewer, today: Any) -> list[dict[str, Any]]:
     rows = []
     for plan in plan_list(viewer=viewer).annotate(
         due=Count("items", filter=Q(items__due_on__lte=today)),
@@ -315,7 +323,7 @@ def disclosure_report(*, viewer: Any, today: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def managed_q(viewer: Any, field: str = "org_path") -> Q | None:
+def managed_q(viewer: Viewer, field: str = "org_path") -> Q | None:
     """Rows under the orgs where the viewer holds democracy.manage; None when there are none
     (so a caller cannot mistake an empty filter for "everything")."""
     paths = subtrees_with(viewer, "democracy.manage")

@@ -13,6 +13,7 @@ from typing import Any
 from django.urls import reverse
 
 from gonghui.core import registry
+from gonghui.core.scoping import Actor
 from gonghui.democracy.models import Ballot, BallotState, Electorate
 from gonghui.democracy.services import ballots as svc
 from gonghui.orgs.models import Employer
@@ -22,7 +23,7 @@ class DemocracyBallotEngine(registry.BallotEngine):
     def create(
         self,
         *,
-        actor: Any,
+        actor: Actor,
         org: Any,
         kind: str,
         title: str,

@@ -24,7 +24,7 @@ from django_fsm import can_proceed
 
 from gonghui.core.audit import audit_record
 from gonghui.core.inherited import nearest_rule, rule_save
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import Actor, require_capability
 from gonghui.core.workflow import transition
 from gonghui.democracy import crypto
 from gonghui.democracy.models import (
@@ -62,7 +62,7 @@ def ballot_rule_for(org: Org) -> BallotRule:
     )
 
 
-def ballot_rule_save(*, actor: Any, org: Org, **values: Any) -> BallotRule:
+def ballot_rule_save(*, actor: Actor, org: Org, **values: Any) -> BallotRule:
     require_capability(actor, MANAGE, org.path)
     return rule_save(
         BallotRule, actor=actor, org=org, action="democracy.ballot_rule.saved", values=values
@@ -113,7 +113,7 @@ def _names(lines: list[str] | tuple[str, ...]) -> list[str]:
 
 def ballot_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     title: str,
     session: Session | None = None,
@@ -212,7 +212,7 @@ def _add_option(ballot: Ballot, label: str, note: str = "") -> BallotOption:
     )
 
 
-def ballot_option_add(*, actor: Any, ballot: Ballot, label: str, note: str = "") -> BallotOption:
+def ballot_option_add(*, actor: Actor, ballot: Ballot, label: str, note: str = "") -> BallotOption:
     """A candidate or a leader; decision votes keep their fixed 赞成/反对/弃权."""
     require_capability(actor, MANAGE, ballot.org_path)
     with transaction.atomic():
@@ -231,7 +231,7 @@ def ballot_option_add(*, actor: Any, ballot: Ballot, label: str, note: str = "")
 
 
 def ballot_tellers_set(
-    *, actor: Any, ballot: Ballot, names: list[str], needed: int
+    *, actor: Actor, ballot: Ballot, names: list[str], needed: int
 ) -> list[Teller]:
     """Name the n 监票人 (accounts of the org, or named persons who get a printed share) and the
     k of them needed to tally. Only in draft: the shares are made when the ballot opens."""
@@ -351,7 +351,7 @@ def _eligible(ballot: Ballot) -> list[VoterSlot]:
     ]
 
 
-def ballot_freeze(*, actor: Any, ballot: Ballot) -> int:
+def ballot_freeze(*, actor: Actor, ballot: Ballot) -> int:
     """Fix the eligible list: the delegates in the hall now, the org's active members, the
     employer's members, or the named list. May be redone while in draft, never after opening."""
     require_capability(actor, MANAGE, ballot.org_path)
@@ -402,7 +402,9 @@ BALLOT_TRANSITIONS = {
 }
 
 
-def _finish(actor: Any, locked: Ballot, method: str, after: dict[str, Any] | None = None) -> Ballot:
+def _finish(
+    actor: Actor, locked: Ballot, method: str, after: dict[str, Any] | None = None
+) -> Ballot:
     """Run the transition of the locked ballot and stamp its time, with history and audit."""
 
     def stamp(row: Ballot) -> None:
@@ -421,7 +423,7 @@ class Opened:
     shares: list[tuple[Teller, str]]
 
 
-def ballot_open(*, actor: Any, ballot: Ballot) -> Opened:
+def ballot_open(*, actor: Actor, ballot: Ballot) -> Opened:
     """Open: the key ceremony. A key pair is made; its seed is split k of n among the tellers;
     the public key is kept, each teller's share is returned once (never stored) and the private
     key is dropped."""
@@ -463,7 +465,7 @@ def ballot_open(*, actor: Any, ballot: Ballot) -> Opened:
     return Opened(locked, handed)
 
 
-def ballot_close(*, actor: Any, ballot: Ballot) -> Ballot:
+def ballot_close(*, actor: Actor, ballot: Ballot) -> Ballot:
     """End the voting. Its FOR UPDATE lock waits for casts in flight (each holds a key-share
     lock on the ballot row through its foreign key), so a cast is either in or refused."""
     require_capability(actor, MANAGE, ballot.org_path)
@@ -474,7 +476,7 @@ def ballot_close(*, actor: Any, ballot: Ballot) -> Ballot:
 # --- casting -------------------------------------------------------------------------------------
 
 
-def voter_slots(account: Any) -> QuerySet[VoterSlot]:
+def voter_slots(account: Actor) -> QuerySet[VoterSlot]:
     """The slots where ``account`` votes: named on the slot, or the account of the slot's member
     or delegate now (who got a phone account after the list was fixed)."""
     pk = getattr(account, "pk", None)
@@ -523,7 +525,7 @@ def _cast_size(ballot: Ballot) -> int:
     return max(16, longest)
 
 
-def ballot_cast(*, actor: Any, ballot: Ballot, choice: Any) -> str:
+def ballot_cast(*, actor: Actor, ballot: Ballot, choice: Any) -> str:
     """The voter signed in as ``actor`` casts ``choice``; returns the receipt (shown once).
 
     Two transactions on purpose: the first marks the slot "took part" and writes the audit row;
@@ -587,7 +589,7 @@ def receipt_check(ballot: Ballot, code: str) -> bool:
 # --- paper ---------------------------------------------------------------------------------------
 
 
-def ballot_paper_mark(*, actor: Any, ballot: Ballot, slot_ids: list[int]) -> int:
+def ballot_paper_mark(*, actor: Actor, ballot: Ballot, slot_ids: list[int]) -> int:
     """Mark voters who handed in a paper ballot as having taken part (no phone vote after).
 
     The slot keeps only "took part": the voter list shows no channel per name."""
@@ -617,7 +619,7 @@ def _paper_size(ballot: Ballot) -> int:
 
 def ballot_paper_tally(
     *,
-    actor: Any,
+    actor: Actor,
     ballot: Ballot,
     returned: int,
     invalid: int,
@@ -755,7 +757,7 @@ def _count(ballot: Ballot, plaintexts: list[str]) -> tuple[dict[str, int], int]:
     return totals, invalid
 
 
-def ballot_tally(*, actor: Any, ballot: Ballot, shares: list[str]) -> Ballot:
+def ballot_tally(*, actor: Actor, ballot: Ballot, shares: list[str]) -> Ballot:
     """The tellers' tally: k shares assemble the private key in memory; every sealed cast and
     the sealed paper counts are opened, the plaintexts shuffled and counted; only the totals,
     the sorted trackers and their hash are stored. The key is dropped when this returns."""
@@ -805,7 +807,7 @@ def ballot_tally(*, actor: Any, ballot: Ballot, shares: list[str]) -> Ballot:
         )
 
 
-def ballot_publish(*, actor: Any, ballot: Ballot) -> Ballot:
+def ballot_publish(*, actor: Actor, ballot: Ballot) -> Ballot:
     """Publish the totals and the verification data, once; the owner module hears of it."""
     require_capability(actor, MANAGE, ballot.org_path)
     with transaction.atomic():
@@ -817,7 +819,7 @@ def ballot_publish(*, actor: Any, ballot: Ballot) -> Ballot:
     return locked
 
 
-def ballot_further_round(*, actor: Any, ballot: Ballot) -> Ballot:
+def ballot_further_round(*, actor: Actor, ballot: Ballot) -> Ballot:
     """另行选举: a new draft ballot for the seats left, among the candidates not elected, with
     the same electorate and tellers (a new key is made when it opens)."""
     from gonghui.democracy.selectors.ballot_results import election_result

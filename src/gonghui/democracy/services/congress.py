@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.deadlines import Deadline
-from gonghui.core.scoping import require_capability, within
+from gonghui.core.scoping import Actor, require_capability, within
 from gonghui.core.workflow import history_record, transition
 from gonghui.democracy.models import (
     REPRESENTATIVE_THRESHOLD,
@@ -43,7 +43,7 @@ CHECKIN_SALT = "democracy.checkin"
 
 
 def congress_create(
-    *, actor: Any, org: Org, name: str, staff_count: int, female_staff_count: int = 0
+    *, actor: Actor, org: Org, name: str, staff_count: int, female_staff_count: int = 0
 ) -> Congress:
     require_capability(actor, MANAGE, org.path)
     if female_staff_count > staff_count:
@@ -78,7 +78,7 @@ def _years_between(start: dt.date, end: dt.date) -> float:
     return (end - start).days / 365.25
 
 
-def term_create(*, actor: Any, congress: Congress, starts_on: dt.date, ends_on: dt.date) -> Term:
+def term_create(*, actor: Actor, congress: Congress, starts_on: dt.date, ends_on: dt.date) -> Term:
     """A 届 lasts 3 to 5 years (DOMAIN.md §5)."""
     require_capability(actor, MANAGE, congress.org_path)
     years = _years_between(starts_on, ends_on)
@@ -107,7 +107,7 @@ def term_create(*, actor: Any, congress: Congress, starts_on: dt.date, ends_on: 
 
 def delegate_elect(
     *,
-    actor: Any,
+    actor: Actor,
     term: Term,
     name: str,
     gender: str,
@@ -157,7 +157,7 @@ def delegate_elect(
     return delegate
 
 
-def delegate_leave(*, actor: Any, delegate: Delegate, left_on: dt.date, reason: str) -> Delegate:
+def delegate_leave(*, actor: Actor, delegate: Delegate, left_on: dt.date, reason: str) -> Delegate:
     require_capability(actor, MANAGE, delegate.org_path)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写离任原因")})
@@ -193,7 +193,7 @@ SESSION_TRANSITIONS = {
 
 def session_create(
     *,
-    actor: Any,
+    actor: Actor,
     term: Term,
     title: str,
     scheduled_for: dt.date,
@@ -231,7 +231,7 @@ def session_create(
 EDITABLE = ("title", "scheduled_for", "location", "agenda", "materials")
 
 
-def session_update(*, actor: Any, session: Session, **values: Any) -> Session:
+def session_update(*, actor: Actor, session: Session, **values: Any) -> Session:
     """Agenda, date and materials change only while the session is being prepared: once the
     materials went out, delegates hold what they were sent."""
     require_capability(actor, MANAGE, session.org_path)
@@ -269,7 +269,7 @@ def materials_deadline(session: Session) -> Deadline:
     return Deadline(due, due, "calendar", days, True, rule)
 
 
-def _transition(*, actor: Any, session: Session, method: str, comment: str = "") -> Session:
+def _transition(*, actor: Actor, session: Session, method: str, comment: str = "") -> Session:
     quorum: list[Any] = []
 
     def check(locked: Session) -> None:
@@ -317,15 +317,15 @@ def _tell_delegates(session: Session) -> None:
         )
 
 
-def session_send_materials(*, actor: Any, session: Session) -> Session:
+def session_send_materials(*, actor: Actor, session: Session) -> Session:
     return _transition(actor=actor, session=session, method="send_materials")
 
 
-def session_open(*, actor: Any, session: Session) -> Session:
+def session_open(*, actor: Actor, session: Session) -> Session:
     return _transition(actor=actor, session=session, method="open")
 
 
-def session_close(*, actor: Any, session: Session) -> Session:
+def session_close(*, actor: Actor, session: Session) -> Session:
     return _transition(actor=actor, session=session, method="close")
 
 
@@ -388,7 +388,7 @@ def checkin_delegate_from_token(session: Session, token: str) -> Delegate:
 
 
 def attendance_check_in(
-    *, actor: Any, session: Session, delegate: Delegate, method: str = CheckInMethod.OFFICER
+    *, actor: Actor, session: Session, delegate: Delegate, method: str = CheckInMethod.OFFICER
 ) -> Attendance:
     """Check a delegate in, or back in after leaving the hall (the live quorum counts them)."""
     require_capability(actor, MANAGE, session.org_path)
@@ -426,7 +426,7 @@ def attendance_check_in(
     return attendance
 
 
-def attendance_leave(*, actor: Any, session: Session, delegate: Delegate) -> Attendance:
+def attendance_leave(*, actor: Actor, session: Session, delegate: Delegate) -> Attendance:
     """A delegate leaves the hall: the live quorum (and so ``session_may_vote``) drops."""
     require_capability(actor, MANAGE, session.org_path)
     with transaction.atomic():

@@ -4,7 +4,6 @@ the rule's deadline (30 days by default) and the satisfaction poll."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.deadlines import add_calendar_days
-from gonghui.core.scoping import require_capability
+from gonghui.core.scoping import Actor, require_capability
 from gonghui.core.workflow import history_record
 from gonghui.democracy.models import (
     STATE_ENTERPRISE_CATEGORIES,
@@ -33,7 +32,7 @@ from gonghui.orgs.models import Org
 
 
 def plan_create(
-    *, actor: Any, org: Org, year: int, title: str, state_owned: bool = False
+    *, actor: Actor, org: Org, year: int, title: str, state_owned: bool = False
 ) -> DisclosurePlan:
     require_capability(actor, MANAGE, org.path)
     if not title.strip():
@@ -51,7 +50,7 @@ def plan_create(
 
 def item_add(
     *,
-    actor: Any,
+    actor: Actor,
     plan: DisclosurePlan,
     category: str,
     title: str,
@@ -90,7 +89,7 @@ def item_add(
     return item
 
 
-def item_publish(*, actor: Any, item: DisclosureItem, content: str) -> DisclosureItem:
+def item_publish(*, actor: Actor, item: DisclosureItem, content: str) -> DisclosureItem:
     require_capability(actor, MANAGE, item.org_path)
     if not content.strip():
         raise ValidationError({"content": _("请填写公开内容")})
@@ -110,7 +109,7 @@ def item_publish(*, actor: Any, item: DisclosureItem, content: str) -> Disclosur
     return item
 
 
-def item_read(*, actor: Any, item: DisclosureItem) -> bool:
+def item_read(*, actor: Actor, item: DisclosureItem) -> bool:
     """A worker opened the item: counted once per reader. True when it was the first read."""
     require_member_of(actor, item.org_path)
     try:
@@ -122,7 +121,7 @@ def item_read(*, actor: Any, item: DisclosureItem) -> bool:
     return True
 
 
-def item_vote(*, actor: Any, item: DisclosureItem, rating: str) -> DisclosureVote:
+def item_vote(*, actor: Actor, item: DisclosureItem, rating: str) -> DisclosureVote:
     require_member_of(actor, item.org_path)
     if rating not in Rating.values:
         raise ValidationError({"rating": _("请选择评价")})
@@ -132,7 +131,7 @@ def item_vote(*, actor: Any, item: DisclosureItem, rating: str) -> DisclosureVot
     return vote
 
 
-def question_ask(*, actor: Any, item: DisclosureItem, question: str) -> DisclosureQuestion:
+def question_ask(*, actor: Actor, item: DisclosureItem, question: str) -> DisclosureQuestion:
     require_member_of(actor, item.org_path)
     if not question.strip():
         raise ValidationError({"question": _("请填写问题")})
@@ -154,7 +153,9 @@ def question_ask(*, actor: Any, item: DisclosureItem, question: str) -> Disclosu
     return asked
 
 
-def question_answer(*, actor: Any, question: DisclosureQuestion, answer: str) -> DisclosureQuestion:
+def question_answer(
+    *, actor: Actor, question: DisclosureQuestion, answer: str
+) -> DisclosureQuestion:
     require_capability(actor, MANAGE, question.org_path)
     if not answer.strip():
         raise ValidationError({"answer": _("请填写答复")})

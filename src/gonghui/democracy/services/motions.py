@@ -20,7 +20,7 @@ from django_fsm import can_proceed
 from gonghui.core import notify, registry
 from gonghui.core.audit import audit_record
 from gonghui.core.deadlines import Deadline, add_working_days
-from gonghui.core.scoping import require_capability, within
+from gonghui.core.scoping import Actor, require_capability, within
 from gonghui.core.workflow import history_record, transition
 from gonghui.democracy.models import (
     Congress,
@@ -46,7 +46,7 @@ def motion_deadline(motion: Motion) -> Deadline | None:
     return Deadline(start, motion.due_on, "working", 0, motion.due_confirmed, motion.due_rule)
 
 
-def delegate_seats(user: Any) -> list[Delegate]:
+def delegate_seats(user: Actor) -> list[Delegate]:
     """The seats in office of the delegate linked to ``user``'s member record."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -57,12 +57,12 @@ def delegate_seats(user: Any) -> list[Delegate]:
     )
 
 
-def _is_delegate_user(actor: Any, delegate: Delegate) -> bool:
+def _is_delegate_user(actor: Actor, delegate: Delegate) -> bool:
     member = delegate.member
     return member is not None and member.account_id is not None and member.account_id == actor.pk
 
 
-def _require_delegate(actor: Any, delegate: Delegate) -> None:
+def _require_delegate(actor: Actor, delegate: Delegate) -> None:
     """The delegate in person, or an officer entering it on the delegate's behalf."""
     if _is_delegate_user(actor, delegate):
         return
@@ -87,7 +87,9 @@ MOTION_TRANSITIONS = {
 }
 
 
-def _move(*, actor: Any, motion: Motion, method: str, comment: str = "", **changes: Any) -> Motion:
+def _move(
+    *, actor: Actor, motion: Motion, method: str, comment: str = "", **changes: Any
+) -> Motion:
     """Apply one declared transition to a motion the caller locked, after checking the actor
     (a delegate in person or an officer), with history and audit (core.workflow)."""
 
@@ -112,7 +114,7 @@ def _tell_proposer(motion: Motion, template: str, **data: Any) -> None:
 
 
 def motion_draft(
-    *, actor: Any, delegate: Delegate, title: str, content: str, session: Session | None = None
+    *, actor: Actor, delegate: Delegate, title: str, content: str, session: Session | None = None
 ) -> Motion:
     _require_delegate(actor, delegate)
     errors = {}
@@ -147,7 +149,7 @@ def motion_draft(
     return motion
 
 
-def motion_second(*, actor: Any, motion: Motion, delegate: Delegate) -> MotionSigner:
+def motion_second(*, actor: Actor, motion: Motion, delegate: Delegate) -> MotionSigner:
     """附议: another delegate in office of the same term co-signs a draft."""
     _require_delegate(actor, delegate)
     with transaction.atomic():
@@ -173,7 +175,7 @@ def motion_second(*, actor: Any, motion: Motion, delegate: Delegate) -> MotionSi
     return signer
 
 
-def motion_submit(*, actor: Any, motion: Motion) -> Motion:
+def motion_submit(*, actor: Actor, motion: Motion) -> Motion:
     _require_delegate(actor, motion.proposer)
     with transaction.atomic():
         motion = _lock(motion)
@@ -196,7 +198,7 @@ def motion_submit(*, actor: Any, motion: Motion) -> Motion:
         )
 
 
-def motion_accept(*, actor: Any, motion: Motion, comment: str = "") -> Motion:
+def motion_accept(*, actor: Actor, motion: Motion, comment: str = "") -> Motion:
     """The motion committee registers (立案) the motion."""
     require_capability(actor, MANAGE, motion.org_path)
     with transaction.atomic():
@@ -208,7 +210,7 @@ def motion_accept(*, actor: Any, motion: Motion, comment: str = "") -> Motion:
         )
 
 
-def motion_return(*, actor: Any, motion: Motion, reason: str) -> Motion:
+def motion_return(*, actor: Actor, motion: Motion, reason: str) -> Motion:
     require_capability(actor, MANAGE, motion.org_path)
     if not reason.strip():
         raise ValidationError({"reason": _("退回须说明理由")})
@@ -224,7 +226,7 @@ def motion_return(*, actor: Any, motion: Motion, reason: str) -> Motion:
         return motion
 
 
-def motion_convert(*, actor: Any, motion: Motion, comment: str = "") -> Motion:
+def motion_convert(*, actor: Actor, motion: Motion, comment: str = "") -> Motion:
     """Not a motion but a suggestion: hand it to the appeals module as a 意见建议."""
     require_capability(actor, MANAGE, motion.org_path)
     with transaction.atomic():
@@ -256,7 +258,7 @@ def motion_convert(*, actor: Any, motion: Motion, comment: str = "") -> Motion:
 
 
 def motion_assign(
-    *, actor: Any, motion: Motion, department: Department, working_days: int | None = None
+    *, actor: Actor, motion: Motion, department: Department, working_days: int | None = None
 ) -> Motion:
     """交办 a 承办部门 with a deadline in working days (the rule's default if not given)."""
     require_capability(actor, MANAGE, motion.org_path)
@@ -280,7 +282,7 @@ def motion_assign(
         )
 
 
-def motion_reply(*, actor: Any, motion: Motion, reply: str) -> Motion:
+def motion_reply(*, actor: Actor, motion: Motion, reply: str) -> Motion:
     """The 承办部门's written reply, entered by an officer on its behalf."""
     require_capability(actor, MANAGE, motion.org_path)
     if not reply.strip():
@@ -306,7 +308,7 @@ def motion_reply(*, actor: Any, motion: Motion, reply: str) -> Motion:
         return motion
 
 
-def motion_rate(*, actor: Any, motion: Motion, rating: str, comment: str = "") -> Motion:
+def motion_rate(*, actor: Actor, motion: Motion, rating: str, comment: str = "") -> Motion:
     """The proposer rates the reply; the first 不满意 reopens the motion once."""
     if rating not in Rating.values:
         raise ValidationError({"rating": _("请选择评价")})
@@ -345,7 +347,7 @@ def motion_rate(*, actor: Any, motion: Motion, rating: str, comment: str = "") -
 
 
 def milestone_add(
-    *, actor: Any, motion: Motion, title: str, percent: int, done_on: dt.date | None = None
+    *, actor: Actor, motion: Motion, title: str, percent: int, done_on: dt.date | None = None
 ) -> Milestone:
     """A step of implementation; progress only goes up, and 100% after rating completes it."""
     require_capability(actor, MANAGE, motion.org_path)
@@ -384,7 +386,7 @@ def milestone_add(
     return milestone
 
 
-def department_add(*, actor: Any, congress: Congress, name: str, contact: str = "") -> Department:
+def department_add(*, actor: Actor, congress: Congress, name: str, contact: str = "") -> Department:
     require_capability(actor, MANAGE, congress.org_path)
     if not name.strip():
         raise ValidationError({"name": _("请填写部门名称")})
@@ -404,7 +406,7 @@ def department_add(*, actor: Any, congress: Congress, name: str, contact: str = 
     return department
 
 
-def require_member_of(actor: Any, org_path: str) -> None:
+def require_member_of(actor: Actor, org_path: str) -> None:
     """Members follow the motions and disclosures of their own union's subtree only."""
     member = getattr(actor, "member", None) if getattr(actor, "is_authenticated", False) else None
     if member is None or not within(member.org_path, org_path):

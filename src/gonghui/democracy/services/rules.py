@@ -7,8 +7,12 @@ from typing import Any
 
 from gonghui.core import inherited
 from gonghui.core.inherited import nearest_rule
-from gonghui.core.scoping import Viewer, require_capability
-from gonghui.democracy.models import CompositionRule, CongressKind, Term
+from gonghui.core.scoping import Actor, require_capability
+from gonghui.democracy.models import (
+    CompositionRule,
+    CongressKind,
+    Term,
+)
 from gonghui.democracy.rules import Composition, composition
 from gonghui.orgs.models import Org
 
@@ -24,7 +28,7 @@ def rule_for(org: Org) -> CompositionRule:
     )
 
 
-def rule_save(*, actor: Viewer, org: Org, **values: Any) -> CompositionRule:
+def rule_save(*, actor: Actor, org: Org, **values: Any) -> CompositionRule:
     # Federations set rules for their subtree without running congresses: orgs.manage suffices.
     if not actor.has_capability("orgs.manage", org.path):
         require_capability(actor, MANAGE, org.path)

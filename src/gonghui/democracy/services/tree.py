@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gonghui.core import counters
-from gonghui.core.scoping import unscoped
+from gonghui.core.scoping import Actor, unscoped
 from gonghui.democracy import models
 from gonghui.orgs.models import Org
 
@@ -25,7 +25,7 @@ MOVED_BY_PATH: tuple[type[Any], ...] = (
 )
 
 
-def democracy_merge(*, source: Org, target: Org, actor: Any) -> None:
+def democracy_merge(*, source: Org, target: Org, actor: Actor) -> None:
     with unscoped("org_merge checked orgs.manage over both orgs"):
         for model in MOVED_WITH_ORG:
             model.objects.filter(org=source).update(org=target, org_path=target.path)

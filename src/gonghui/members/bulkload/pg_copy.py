@@ -19,6 +19,7 @@ from django.utils import timezone
 from gonghui.core.bulksql import bound_cursor, joined, split_array
 from gonghui.core.crypto import blind_indexes, encrypt_many
 from gonghui.core.importing.background import BackgroundWriter
+from gonghui.core.scoping import Actor
 from gonghui.members.bulkload import encode as import_encode
 from gonghui.members.bulkload import writer as bulk
 from gonghui.members.models import (
@@ -113,7 +114,7 @@ def rows_where(
 class BackgroundMemberWriter(bulk.MemberWriter):
     """``MemberWriter`` whose new members are copied by the background writer."""
 
-    def __init__(self, *, actor: Any, reason: str, org_path: str) -> None:
+    def __init__(self, *, actor: Actor, reason: str, org_path: str) -> None:
         super().__init__(actor=actor, reason=reason, org_path=org_path)
         self.types = [column_types(model, columns) for model, columns in TABLES]
         self.background = BackgroundWriter()
@@ -204,7 +205,7 @@ class EncodedMemberWriter(BackgroundMemberWriter):
     """The writer of a two-process import: ``create`` takes rows the worker already encoded
     (``members.import_worker``), as ``(union, member bytes, history bytes)`` without ids."""
 
-    def __init__(self, *, actor: Any, reason: str, org_path: str) -> None:
+    def __init__(self, *, actor: Actor, reason: str, org_path: str) -> None:
         super().__init__(actor=actor, reason=reason, org_path=org_path)
         member_types, change_types, card_types = self.types
         self.member_head = import_encode.row_head(len(member_types), member_types[0])

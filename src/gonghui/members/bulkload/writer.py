@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import encrypt
+from gonghui.core.scoping import Actor
 from gonghui.members.models import (
     Card,
     CardSequence,
@@ -90,7 +91,7 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": " ", "\n": " ", "\r": " "})
 class MemberWriter:
     """Collects a batch's new members and updates, and writes them in ``flush()``."""
 
-    def __init__(self, *, actor: Any, reason: str, org_path: str) -> None:
+    def __init__(self, *, actor: Actor, reason: str, org_path: str) -> None:
         self.actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         self.actor = actor
         self.reason = reason

@@ -22,6 +22,7 @@ from gonghui.accounts.views.accounts import LoginView
 from gonghui.core import notify, registry
 from gonghui.core.decorators import member_required
 from gonghui.core.net import client_ip
+from gonghui.core.scoping import ViewerRequest
 from gonghui.core.views_support import submit_form
 from gonghui.members.forms import JoinApplicationForm
 from gonghui.members.models import Member
@@ -40,7 +41,7 @@ CLAIM_KEY = "gonghui.activation.claim"
 View = Callable[..., HttpResponse]
 
 
-def _member_or_none(request: HttpRequest) -> Member | None:
+def _member_or_none(request: ViewerRequest) -> Member | None:
     return self_service.own_member(request.user)
 
 
@@ -57,7 +58,7 @@ def _client(request: HttpRequest) -> str:
 
 @member_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ViewerRequest) -> HttpResponse:
     member = _member_or_none(request)
     tiles = []
     for tile in registry.member_tiles():
@@ -151,7 +152,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 # --- the card ------------------------------------------------------------------------------------
 
 
-def _card_context(request: HttpRequest) -> dict[str, Any] | None:
+def _card_context(request: ViewerRequest) -> dict[str, Any] | None:
     member = _member_or_none(request)
     if member is None:
         return None
@@ -167,7 +168,7 @@ def _card_context(request: HttpRequest) -> dict[str, Any] | None:
 @never_cache
 @member_required
 @require_GET
-def card(request: HttpRequest) -> HttpResponse:
+def card(request: ViewerRequest) -> HttpResponse:
     context = _card_context(request)
     if context is None:
         return _not_member(request)
@@ -177,7 +178,7 @@ def card(request: HttpRequest) -> HttpResponse:
 @never_cache
 @member_required
 @require_GET
-def card_live(request: HttpRequest) -> HttpResponse:
+def card_live(request: ViewerRequest) -> HttpResponse:
     """The fragment the card page fetches every 20 seconds: this minute's QR and code."""
     context = _card_context(request)
     if context is None:
@@ -187,7 +188,7 @@ def card_live(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_GET
-def card_print(request: HttpRequest) -> HttpResponse:
+def card_print(request: ViewerRequest) -> HttpResponse:
     context = _card_context(request)
     if context is None:
         return _not_member(request)
@@ -195,7 +196,7 @@ def card_print(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def card_lost(request: HttpRequest) -> HttpResponse:
+def card_lost(request: ViewerRequest) -> HttpResponse:
     member = _member_or_none(request)
     if member is None:
         return _not_member(request)
@@ -223,7 +224,7 @@ def card_lost(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_GET
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: ViewerRequest) -> HttpResponse:
     member = _member_or_none(request)
     if member is None:
         return _not_member(request)
@@ -247,7 +248,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def correction_new(request: HttpRequest) -> HttpResponse:
+def correction_new(request: ViewerRequest) -> HttpResponse:
     member = _member_or_none(request)
     if member is None:
         return _not_member(request)
@@ -278,7 +279,7 @@ def correction_new(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: ViewerRequest) -> HttpResponse:
     member = _member_or_none(request)
     if member is None:
         return _not_member(request)
@@ -299,7 +300,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def join(request: HttpRequest) -> HttpResponse:
+def join(request: ViewerRequest) -> HttpResponse:
     """Apply to join: find the union in the directory, then the application form."""
     finder = JoinFindForm(request.GET or None)
     find, joint = "", False

@@ -17,7 +17,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.crypto import mask_id_number
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.notify import notify
-from gonghui.core.scoping import Viewer, require_capability, scoped
+from gonghui.core.scoping import Actor, Viewer, require_capability, scoped
 from gonghui.core.workflow import transition
 from gonghui.members.models import ApplicationStatus, JoinApplication, Member
 from gonghui.members.services.members import id_index, member_register
@@ -106,7 +106,9 @@ APPLICATION_TRANSITIONS = {
 }
 
 
-def _decide(application: JoinApplication, name: str, actor: Any, **options: Any) -> JoinApplication:
+def _decide(
+    application: JoinApplication, name: str, actor: Actor, **options: Any
+) -> JoinApplication:
     """Decide a pending application, locked by the caller (its officer checked), through the
     one transition service."""
     return transition(
@@ -115,7 +117,7 @@ def _decide(application: JoinApplication, name: str, actor: Any, **options: Any)
 
 
 @transaction.atomic
-def join_approve(*, actor: Any, application: JoinApplication, **extra: Any) -> Member:
+def join_approve(*, actor: Actor, application: JoinApplication, **extra: Any) -> Member:
     """Approve: the member record is registered from the application and linked to the login."""
     require_capability(actor, "members.manage", application.org_path)
     application = _lock_pending(application)
@@ -140,7 +142,7 @@ def join_approve(*, actor: Any, application: JoinApplication, **extra: Any) -> M
 
 
 @transaction.atomic
-def join_reject(*, actor: Any, application: JoinApplication, reason: str) -> JoinApplication:
+def join_reject(*, actor: Actor, application: JoinApplication, reason: str) -> JoinApplication:
     require_capability(actor, "members.manage", application.org_path)
     if not reason.strip():
         raise ValidationError({"reason": _("不批准时须说明理由")})

@@ -27,7 +27,7 @@ from gonghui.core import counters, ratelimit
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import mask_card_number
 from gonghui.core.prepared import Prepared
-from gonghui.core.scoping import Viewer, require_capability
+from gonghui.core.scoping import Actor, require_capability
 from gonghui.members.models import Card, CardSequence, CardStatus, Member
 from gonghui.orgs.models import PATH_STEP, Org
 
@@ -65,7 +65,7 @@ def is_card_number(text: str) -> bool:
     return bool(re.fullmatch(r"\d{13}", text)) and luhn.is_valid(text)
 
 
-def card_issue_locked(member: Member, *, actor: Viewer) -> Card:
+def card_issue_locked(member: Member, *, actor: Actor) -> Card:
     """Issue a new active card to a member whose row the caller has locked."""
     card = Card.objects.create(
         number=_next_number(card_prefix(member.union)),
@@ -91,7 +91,7 @@ def card_void_locked(member: Member, *, status: str = CardStatus.VOID) -> None:
 
 
 @transaction.atomic
-def card_replace(*, actor: Viewer, member: Member, reason: str) -> Card:
+def card_replace(*, actor: Actor, member: Member, reason: str) -> Card:
     """挂失 and 补卡: the old number dies, a new one is issued."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     require_capability(actor, "members.manage", member.org_path)

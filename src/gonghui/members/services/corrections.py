@@ -27,7 +27,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index, mask_id_number, mask_phone
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.notify import notify
-from gonghui.core.scoping import Viewer, require_capability, scoped
+from gonghui.core.scoping import Actor, Viewer, require_capability, scoped
 from gonghui.core.workflow import transition
 from gonghui.members import counters as member_counters
 from gonghui.members.models import CorrectionRequest, CorrectionStatus, Member
@@ -131,7 +131,7 @@ def _clean_new_values(member: Member, values: dict[str, str]) -> tuple[dict[str,
 
 @transaction.atomic
 def correction_request(
-    *, actor: Any, member: Member, values: dict[str, str], note: str = ""
+    *, actor: Actor, member: Member, values: dict[str, str], note: str = ""
 ) -> CorrectionRequest:
     """The member asks for new values of some fields (only their own record)."""
     if member.account_id is None or member.account_id != getattr(actor, "pk", None):
@@ -184,7 +184,7 @@ CORRECTION_TRANSITIONS = {
 
 
 def _decide(
-    correction: CorrectionRequest, name: str, actor: Any, note: str, data: dict[str, Any]
+    correction: CorrectionRequest, name: str, actor: Actor, note: str, data: dict[str, Any]
 ) -> CorrectionRequest:
     """Decide a request locked by the caller, filed at the member's current union, through the
     one transition service: the officer's capability there, the history row and the audit row
@@ -209,7 +209,7 @@ def _decide(
 
 @transaction.atomic
 def correction_approve(
-    *, actor: Any, correction: CorrectionRequest, note: str = ""
+    *, actor: Actor, correction: CorrectionRequest, note: str = ""
 ) -> CorrectionRequest:
     """Apply the new values after checking them again against today's registry."""
     correction = _lock_pending(correction)
@@ -245,7 +245,9 @@ def correction_approve(
 
 
 @transaction.atomic
-def correction_reject(*, actor: Any, correction: CorrectionRequest, note: str) -> CorrectionRequest:
+def correction_reject(
+    *, actor: Actor, correction: CorrectionRequest, note: str
+) -> CorrectionRequest:
     correction = _lock_pending(correction)
     require_capability(actor, "members.manage", correction.member.org_path)
     if not note.strip():

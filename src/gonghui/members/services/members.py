@@ -17,7 +17,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index, mask_id_number
 from gonghui.core.identifiers import age_on, check_declared, validate_personal_id
 from gonghui.core.notify import notify
-from gonghui.core.scoping import require_capability, within
+from gonghui.core.scoping import Actor, require_capability, within
 from gonghui.core.workflow import HistoryEntry, transition
 from gonghui.members import counters as member_counters
 from gonghui.members.models import (
@@ -77,7 +77,7 @@ def _clean_dict_values(values: dict[str, str]) -> dict[str, str]:
 @transaction.atomic
 def member_register(
     *,
-    actor: Any,
+    actor: Actor,
     union: Org,
     id_type: str,
     id_number: str,
@@ -90,7 +90,7 @@ def member_register(
     employer: Employer | None = None,
     migrant_worker: bool = False,
     household_place: str = "",
-    account: Any = None,
+    account: Actor | None = None,
     **dict_values: str,
 ) -> Member:
     """Register a member at a grassroots union (real name, ID checked, consent recorded)."""
@@ -188,7 +188,7 @@ def member_register(
 
 
 @transaction.atomic
-def member_reveal(*, actor: Any, member: Member, field: str) -> str:
+def member_reveal(*, actor: Actor, member: Member, field: str) -> str:
     """Show one unmasked personal field: needs ``reveal_pii`` and is audited (rule 3)."""
     if field not in ("id_number", "phone"):
         raise ValueError(field)
@@ -217,7 +217,7 @@ def members_dissolve_guard(org: Org) -> list[str]:
     ]
 
 
-def members_merge(*, source: Org, target: Org, actor: Any) -> None:
+def members_merge(*, source: Org, target: Org, actor: Actor) -> None:
     """Merging unions carries every member record to the surviving union."""
     moved_ids = list(Member.objects.filter(union=source).values_list("pk", flat=True))
     moved = Member.objects.filter(pk__in=moved_ids).update(union=target, org_path=target.path)
@@ -274,7 +274,7 @@ STATUS_ACTIONS = {
 def _record(
     member: Member,
     kind: str,
-    actor: Any,
+    actor: Actor,
     *,
     reason: str = "",
     from_status: str = "",
@@ -301,7 +301,7 @@ def _lock_member(member: Member) -> Member:
 
 
 def _change_status_locked(
-    *, actor: Any, member: Member, action: str, reason: str, occurred_on: dt.date | None
+    *, actor: Actor, member: Member, action: str, reason: str, occurred_on: dt.date | None
 ) -> Member:
     """One status move of a locked member through core.workflow: the dated 会籍 record is
     written by the same call, after the history row (ADR 0021)."""
@@ -340,7 +340,7 @@ def _change_status_locked(
 @transaction.atomic
 def member_change_status(
     *,
-    actor: Any,
+    actor: Actor,
     member: Member,
     action: str,
     reason: str = "",
@@ -360,7 +360,7 @@ def member_change_status(
 
 @transaction.atomic
 def members_change_status_batch(
-    *, actor: Any, members: list[Member], action: str, reason: str = ""
+    *, actor: Actor, members: list[Member], action: str, reason: str = ""
 ) -> int:
     """The same change for selected members: all of them or, on any refusal, none."""
     if action not in STATUS_ACTIONS:
@@ -382,7 +382,7 @@ def members_change_status_batch(
 
 
 @transaction.atomic
-def transfer_issue(*, actor: Any, member: Member, to_union: Org, reason: str) -> Transfer:
+def transfer_issue(*, actor: Actor, member: Member, to_union: Org, reason: str) -> Transfer:
     """The sending union issues a transfer (组织关系接转) to a union found in the directory."""
     member = _lock_member(member)
     require_capability(actor, "members.manage", member.org_path)
@@ -430,7 +430,7 @@ TRANSFER_TRANSITIONS = {
 def _decide(
     transfer: Transfer,
     name: str,
-    actor: Any,
+    actor: Actor,
     *,
     note: str = "",
     path_field: str = "to_path",
@@ -468,7 +468,7 @@ def _lock_transfer(transfer: Transfer) -> Transfer:
 
 
 @transaction.atomic
-def transfer_accept(*, actor: Any, transfer: Transfer, note: str = "") -> Member:
+def transfer_accept(*, actor: Actor, transfer: Transfer, note: str = "") -> Member:
     """The receiving union accepts: in one transaction the member changes union, and the dated
     会籍 record is written by the same transition call."""
     require_capability(actor, "members.manage", transfer.to_path)
@@ -512,7 +512,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer, note: str = "") -> Member
 
 
 @transaction.atomic
-def transfer_reject(*, actor: Any, transfer: Transfer, note: str) -> Transfer:
+def transfer_reject(*, actor: Actor, transfer: Transfer, note: str) -> Transfer:
     require_capability(actor, "members.manage", transfer.to_path)
     if not note.strip():
         raise ValidationError({"note": _("请填写退回理由")})
@@ -527,14 +527,14 @@ def transfer_reject(*, actor: Any, transfer: Transfer, note: str) -> Transfer:
 
 
 @transaction.atomic
-def transfer_cancel(*, actor: Any, transfer: Transfer) -> Transfer:
+def transfer_cancel(*, actor: Actor, transfer: Transfer) -> Transfer:
     require_capability(actor, "members.manage", transfer.from_path)
     return _decide(_lock_transfer(transfer), "cancel", actor, path_field="from_path")
 
 
 @transaction.atomic
 def transfers_issue_batch(
-    *, actor: Any, members: list[Member], to_union: Org, reason: str
+    *, actor: Actor, members: list[Member], to_union: Org, reason: str
 ) -> list[Transfer]:
     """Transfers for selected members to one union (a unit moving its staff): all or none."""
     issued: list[Transfer] = []

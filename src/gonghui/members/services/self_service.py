@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import segno
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +19,12 @@ from django.utils.translation import gettext as _
 from gonghui.core import counters
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import mask_card_number
+from gonghui.core.scoping import Actor
 from gonghui.members.models import Card, CardStatus, Member, MembershipChange, Transfer
 from gonghui.members.services.cards import WINDOW_SECONDS, card_code, card_token
 
 
-def own_member(user: Any) -> Member | None:
+def own_member(user: Actor) -> Member | None:
     """The member record linked to this login, or None (not a member, or another account)."""
     if not getattr(user, "is_authenticated", False) or user.account_type != "member":
         return None
@@ -74,7 +74,7 @@ def live_proof(card: Card, now: float | None = None) -> LiveProof:
 
 
 @transaction.atomic
-def card_report_lost(*, actor: Any, member: Member) -> Card:
+def card_report_lost(*, actor: Actor, member: Member) -> Card:
     """挂失 by the member: the card stops verifying at once; the union issues the new one."""
     if member.account_id is None or member.account_id != getattr(actor, "pk", None):
         raise PermissionDenied("members.card.report_lost")

@@ -4,30 +4,30 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.decorators import officer_required
 from gonghui.core.pagination import paginate, query_without_page
-from gonghui.core.scoping import holds_anywhere
+from gonghui.core.scoping import ViewerRequest, holds_anywhere
 from gonghui.members.phone.forms import CorrectionDecisionForm
 from gonghui.members.services import corrections
 
 
-def _require_manager(request: HttpRequest) -> None:
+def _require_manager(request: ViewerRequest) -> None:
     user = request.user
-    if not holds_anywhere(user, "members.manage"):  # type: ignore[arg-type]
+    if not holds_anywhere(user, "members.manage"):
         raise PermissionDenied("members.manage")
 
 
 @officer_required
 @require_GET
-def correction_list(request: HttpRequest) -> HttpResponse:
+def correction_list(request: ViewerRequest) -> HttpResponse:
     _require_manager(request)
     pending_only = request.GET.get("all") != "1"
-    qs = corrections.correction_list(viewer=request.user, pending_only=pending_only)  # type: ignore[arg-type]
+    qs = corrections.correction_list(viewer=request.user, pending_only=pending_only)
     page = paginate(request, qs)
     return render(
         request,
@@ -44,9 +44,9 @@ def correction_list(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 @require_GET
-def correction_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    correction = corrections.correction_get(viewer=request.user, pk=pk)  # type: ignore[arg-type]
-    can_decide = request.user.has_capability("members.manage", correction.member.org_path)  # type: ignore[union-attr]
+def correction_detail(request: ViewerRequest, pk: int) -> HttpResponse:
+    correction = corrections.correction_get(viewer=request.user, pk=pk)
+    can_decide = request.user.has_capability("members.manage", correction.member.org_path)
     return render(
         request,
         "members/m/officer_correction.html",
@@ -62,10 +62,10 @@ def correction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
-def correction_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+def correction_decide(request: ViewerRequest, pk: int, decision: str) -> HttpResponse:
     if decision not in ("approve", "reject"):
         raise Http404
-    correction = corrections.correction_get(viewer=request.user, pk=pk)  # type: ignore[arg-type]
+    correction = corrections.correction_get(viewer=request.user, pk=pk)
     form = CorrectionDecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:

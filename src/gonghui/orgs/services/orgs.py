@@ -23,8 +23,8 @@ from gonghui.core import cache_versions, counters, registry, rollups
 from gonghui.core.audit import audit_record
 from gonghui.core.identifiers import normalize_code, validate_region_code, validate_uscc
 from gonghui.core.scoping import (
+    Actor,
     ExplainedRefusal,
-    Viewer,
     prefix_q,
     require_capability,
     within,
@@ -152,7 +152,7 @@ def _snapshot(org: Org) -> dict[str, Any]:
 @transaction.atomic
 def org_create(
     *,
-    actor: Viewer,
+    actor: Actor,
     parent: Org | None,
     code: str,
     name: str,
@@ -193,7 +193,7 @@ def org_create(
 @transaction.atomic
 def org_update(
     *,
-    actor: Viewer,
+    actor: Actor,
     org: Org,
     name: str,
     region_code: str = "",
@@ -261,7 +261,7 @@ def _move_locked(org: Org, new_parent: Org) -> None:
 
 
 @transaction.atomic
-def org_move(*, actor: Viewer, org: Org, new_parent: Org) -> Org:
+def org_move(*, actor: Actor, org: Org, new_parent: Org) -> Org:
     """Move ``org`` and its whole subtree under ``new_parent``."""
     if org.parent_id is None:
         raise ValidationError(_("顶层组织不能迁移"))
@@ -288,7 +288,7 @@ def org_move(*, actor: Viewer, org: Org, new_parent: Org) -> Org:
 
 
 @transaction.atomic
-def org_merge(*, actor: Viewer, source: Org, target: Org) -> Org:
+def org_merge(*, actor: Actor, source: Org, target: Org) -> Org:
     """Merge ``source`` into ``target``: its children, employers and the rows of every model
     with an org path move to ``target`` (by the apps' merge handlers, or here), except those
     declared to stay (``registry.keep_path``); its posts end; it stays in the tree as 已合并."""
@@ -339,7 +339,7 @@ def org_merge(*, actor: Viewer, source: Org, target: Org) -> Org:
 
 
 @transaction.atomic
-def org_dissolve(*, actor: Viewer, org: Org, reason: str = "") -> Org:
+def org_dissolve(*, actor: Actor, org: Org, reason: str = "") -> Org:
     """Dissolve an empty org; refused while any registered guard reports it is not empty."""
     if org.parent_id is None:
         raise ValidationError(_("顶层组织不能撤销"))
@@ -429,7 +429,7 @@ def _clean_employer(
 @transaction.atomic
 def employer_create(
     *,
-    actor: Viewer,
+    actor: Actor,
     registered_by: Org,
     name: str,
     union: Org | None = None,
@@ -478,7 +478,7 @@ def employer_create(
 @transaction.atomic
 def employer_update(
     *,
-    actor: Viewer,
+    actor: Actor,
     employer: Employer,
     name: str,
     union: Org | None,
@@ -541,7 +541,7 @@ class GrantRefused(ExplainedRefusal):
     org is already known to be in the actor's scope, so saying so leaks nothing."""
 
 
-def post_grant_check(*, actor: Viewer, org: Org, role: str) -> None:
+def post_grant_check(*, actor: Actor, org: Org, role: str) -> None:
     """May ``actor`` give someone ``role`` at ``org``? Every door that grants a post (the
     officer pages, the services behind them, seeding) comes through here: the actor needs
     accounts.officer.manage over the org and must itself hold, there or above, every
@@ -560,7 +560,7 @@ def post_grant_check(*, actor: Viewer, org: Org, role: str) -> None:
 
 @transaction.atomic
 def post_assign(
-    *, actor: Viewer, user: Any, org: Org, role: str, started_on: dt.date | None = None
+    *, actor: Actor, user: Actor, org: Org, role: str, started_on: dt.date | None = None
 ) -> Post:
     """Give ``user`` a post at ``org`` (分级授权: inside the actor's own subtree, and only
     capabilities the actor holds itself)."""
@@ -590,7 +590,7 @@ def post_assign(
 
 
 @transaction.atomic
-def post_end(*, actor: Viewer, post: Post) -> Post:
+def post_end(*, actor: Actor, post: Post) -> Post:
     require_capability(actor, "accounts.officer.manage", post.org_path)
     post = Post.objects.select_for_update().get(pk=post.pk)
     if not post.active:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import rollups, spreads
 from gonghui.core.audit import audit_record
 from gonghui.core.models import OrgCounter
+from gonghui.core.scoping import Actor
 from gonghui.core.workflow import transition
 from gonghui.orgs.models import FEDERATION_KINDS, Org, OrgKind, OrgStatus
 from gonghui.stats import definitions
@@ -59,7 +60,7 @@ def with_rates(items: dict[str, int]) -> dict[str, Any]:
     return {**items, **rates}
 
 
-def holds_at(actor: Any, capability: str, path: str) -> bool:
+def holds_at(actor: Actor, capability: str, path: str) -> bool:
     """The capability from a post held at exactly this org (not inherited from above)."""
     if getattr(actor, "is_superuser", False):
         return True
@@ -74,12 +75,12 @@ TRANSITIONS = {
 }
 
 
-def _own_officer(actor: Any) -> Callable[[OrgReport], bool]:
+def _own_officer(actor: Actor) -> Callable[[OrgReport], bool]:
     """A report's own org: the capability from a post held there, not inherited from above."""
     return lambda report: holds_at(actor, "stats.report", report.org_path)
 
 
-def _parent_officer(actor: Any) -> Callable[[OrgReport], bool]:
+def _parent_officer(actor: Actor) -> Callable[[OrgReport], bool]:
     """The reviewer of a report: the capability from a post held at its org's parent."""
 
     def permits(report: OrgReport) -> bool:
@@ -90,7 +91,7 @@ def _parent_officer(actor: Any) -> Callable[[OrgReport], bool]:
 
 
 @transaction.atomic
-def period_freeze(*, actor: Any, year: int) -> ReportPeriod:
+def period_freeze(*, actor: Actor, year: int) -> ReportPeriod:
     """Freeze every org's counters for ``year`` and open a report for every reporting org."""
     if not getattr(actor, "is_superuser", False):
         raise PermissionDenied("stats.freeze")
@@ -193,7 +194,7 @@ def _lock(report: OrgReport) -> OrgReport:
 
 @transaction.atomic
 def report_edit(
-    *, actor: Any, report: OrgReport, figures: dict[str, int], note: str = ""
+    *, actor: Actor, report: OrgReport, figures: dict[str, int], note: str = ""
 ) -> OrgReport:
     """Correct a grassroots report's figures before it is submitted (its own officers only)."""
     report = _lock(report)
@@ -250,7 +251,7 @@ def summed_items(report: OrgReport) -> dict[str, int]:
 
 
 @transaction.atomic
-def report_submit(*, actor: Any, report: OrgReport) -> OrgReport:
+def report_submit(*, actor: Actor, report: OrgReport) -> OrgReport:
     """上报: a federation only once every child report is accepted, with their sums."""
 
     def check(locked: OrgReport) -> None:
@@ -277,7 +278,7 @@ def report_submit(*, actor: Any, report: OrgReport) -> OrgReport:
 
 
 @transaction.atomic
-def report_review(*, actor: Any, report: OrgReport, accept: bool, reason: str = "") -> OrgReport:
+def report_review(*, actor: Actor, report: OrgReport, accept: bool, reason: str = "") -> OrgReport:
     """The parent org accepts a submitted child report or returns it with a reason."""
     reason = reason.strip()
     reviewer = _parent_officer(actor)

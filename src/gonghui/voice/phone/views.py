@@ -7,8 +7,6 @@ line carries no user id (``hide_user``), and are not cached by the browser."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +19,7 @@ from gonghui.core.decorators import member_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.net import client_ip
 from gonghui.core.observability import hide_user
+from gonghui.core.scoping import Actor, ViewerRequest
 from gonghui.core.views_support import submit_form
 from gonghui.orgs.selectors import directory_get
 from gonghui.voice import selectors
@@ -33,7 +32,7 @@ from gonghui.voice.services import proposals
 
 @member_required
 @require_GET
-def my_list(request: HttpRequest) -> HttpResponse:
+def my_list(request: ViewerRequest) -> HttpResponse:
     user = request.user
     rows = selectors.my_appeals(user=user)[:100]
     ideas = proposals.my_proposals(user=user)[:100]
@@ -42,7 +41,7 @@ def my_list(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @never_cache
-def submit(request: HttpRequest) -> HttpResponse:
+def submit(request: ViewerRequest) -> HttpResponse:
     # Every request to this page, signed or anonymous, logs no user: the anonymous submission's
     # line must not name the member, and must not stand out among the others either.
     hide_user(request)
@@ -96,7 +95,7 @@ def _detail_page(
 
 
 def _submitter_action(
-    request: HttpRequest, appeal: Appeal, action: str, *, actor: Any, code: str = ""
+    request: HttpRequest, appeal: Appeal, action: str, *, actor: Actor | None, code: str = ""
 ) -> tuple[Appeal, str]:
     """Rate or reopen; returns the appeal and what to tell the submitter."""
     try:
@@ -121,14 +120,14 @@ def _submitter_action(
 
 @member_required
 @require_GET
-def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def my_detail(request: ViewerRequest, pk: int) -> HttpResponse:
     user = request.user
     return _detail_page(request, selectors.my_appeal_get(user=user, pk=pk))
 
 
 @member_required
 @require_POST
-def my_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def my_action(request: ViewerRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     if action not in ("rate", "reopen"):
         raise Http404
@@ -142,7 +141,7 @@ def my_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @member_required
 @never_cache
-def follow(request: HttpRequest) -> HttpResponse:
+def follow(request: ViewerRequest) -> HttpResponse:
     """Enter the 查询码 of an anonymous appeal to see its progress (POST only: no code in URLs)."""
     hide_user(request)
     user = request.user
@@ -163,7 +162,7 @@ def follow(request: HttpRequest) -> HttpResponse:
 @member_required
 @never_cache
 @require_POST
-def follow_action(request: HttpRequest, action: str) -> HttpResponse:
+def follow_action(request: ViewerRequest, action: str) -> HttpResponse:
     """Rate or reopen an anonymous appeal; the 查询码 comes with the form, as in ``follow``.
     The answer is the page itself, not a redirect (a flash message would sit in the session)."""
     hide_user(request)
@@ -183,7 +182,7 @@ def follow_action(request: HttpRequest, action: str) -> HttpResponse:
 
 
 @member_required
-def proposal_submit(request: HttpRequest) -> HttpResponse:
+def proposal_submit(request: ViewerRequest) -> HttpResponse:
     """A member's 合理化建议 (individual, or a team they lead)."""
     user = request.user
     form = MemberProposalForm(request.POST or None)

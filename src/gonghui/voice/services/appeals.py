@@ -42,7 +42,7 @@ from gonghui.core import counters, scrub
 from gonghui.core.audit import audit_record, request_ip
 from gonghui.core.deadlines import add_working_days
 from gonghui.core.notify import notify
-from gonghui.core.scoping import require_capability, within
+from gonghui.core.scoping import Actor, require_capability, within
 from gonghui.core.workflow import history_record
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import directory_get
@@ -73,7 +73,7 @@ __all__ = ["SUGGESTION", "category_get", "ensure_categories"]
 # --- who acts -------------------------------------------------------------------------------
 
 
-def handles(actor: Any, appeal: Appeal) -> bool:
+def handles(actor: Actor, appeal: Appeal) -> bool:
     """Whether ``actor`` is an officer of the handling union itself with ``voice.handle``."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return False
@@ -85,13 +85,13 @@ def handles(actor: Any, appeal: Appeal) -> bool:
     )
 
 
-def _require_handler(actor: Any, appeal: Appeal) -> None:
+def _require_handler(actor: Actor, appeal: Appeal) -> None:
     require_capability(actor, "voice.handle", appeal.org_path)
     if not handles(actor, appeal):
         raise PermissionDenied(_("只有承办工会的干部可以办理"))
 
 
-def attachment_open(*, actor: Any, appeal: Appeal, attachment: Any) -> Any:
+def attachment_open(*, actor: Actor, appeal: Appeal, attachment: Any) -> Any:
     """An attachment of an appeal in the actor's scope, decrypted; it may hold personal data,
     so every download leaves an audit row."""
     audit_record(
@@ -104,7 +104,7 @@ def attachment_open(*, actor: Any, appeal: Appeal, attachment: Any) -> Any:
     return attachment.file.open("rb")
 
 
-def is_owner(actor: Any, appeal: Appeal, *, code: str = "") -> bool:
+def is_owner(actor: Actor | None, appeal: Appeal, *, code: str = "") -> bool:
     """The submitter: by their account for a signed appeal, by the 查询码 for an anonymous one."""
     if appeal.anonymous:
         digest = follow_digest(code)
@@ -116,7 +116,7 @@ def is_owner(actor: Any, appeal: Appeal, *, code: str = "") -> bool:
 def _step(
     appeal: Appeal,
     action: str,
-    actor: Any,
+    actor: Actor | None,
     *,
     before: str,
     opinion: str = "",
@@ -135,7 +135,7 @@ def _step(
     counters.recount_source("voice", [appeal.org_path])  # every state change passes here
 
 
-def _audit(appeal: Appeal, action: str, actor: Any, before: str, **after: Any) -> None:
+def _audit(appeal: Appeal, action: str, actor: Actor | None, before: str, **after: Any) -> None:
     audit_record(
         action=f"voice.appeal.{action}",
         actor=actor,
@@ -185,7 +185,7 @@ def _create(
     contact_name: str,
     contact_phone: str,
     owner: str,
-    entered_by: Any,
+    entered_by: Actor | None,
     source: str = "",
     attachments: Iterable[UploadedFile] = (),
 ) -> Appeal:
@@ -239,7 +239,7 @@ def _create(
 @transaction.atomic
 def appeal_submit(
     *,
-    actor: Any,
+    actor: Actor,
     category: AppealCategory,
     title: str,
     content: str,
@@ -282,7 +282,7 @@ def appeal_submit(
 @transaction.atomic
 def appeal_enter(
     *,
-    actor: Any,
+    actor: Actor,
     org: Org,
     category: AppealCategory,
     channel: str,
@@ -324,7 +324,7 @@ def appeal_enter(
 
 
 def receive_motion(
-    *, actor: Any, org: Org, title: str, content: str, member: Any = None, source: str = ""
+    *, actor: Actor, org: Org, title: str, content: str, member: Any = None, source: str = ""
 ) -> Appeal:
     """The hand-off receiver ``voice.appeal.suggestion``: a congress motion turned into a
     suggestion arrives as an appeal of category 意见建议, channel 职代会提案. Runs inside the
@@ -353,7 +353,7 @@ def receive_motion(
 # --- officers' steps -----------------------------------------------------------------------
 
 
-def _officer_locked(appeal: Appeal, actor: Any) -> Appeal:
+def _officer_locked(appeal: Appeal, actor: Actor) -> Appeal:
     appeal = _locked(appeal)
     escalate_if_due(appeal, timezone.localdate())
     _require_handler(actor, appeal)
@@ -361,7 +361,7 @@ def _officer_locked(appeal: Appeal, actor: Any) -> Appeal:
 
 
 @transaction.atomic
-def appeal_accept(*, actor: Any, appeal: Appeal, opinion: str = "") -> Appeal:
+def appeal_accept(*, actor: Actor, appeal: Appeal, opinion: str = "") -> Appeal:
     def apply(row: Appeal) -> None:
         row.accepted_at = timezone.now()
         rearm_escalation(row)
@@ -373,7 +373,7 @@ def appeal_accept(*, actor: Any, appeal: Appeal, opinion: str = "") -> Appeal:
 
 
 @transaction.atomic
-def appeal_decline(*, actor: Any, appeal: Appeal, reason: str) -> Appeal:
+def appeal_decline(*, actor: Actor, appeal: Appeal, reason: str) -> Appeal:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写不予受理的理由")})
     appeal = _officer_locked(appeal, actor)
@@ -383,7 +383,7 @@ def appeal_decline(*, actor: Any, appeal: Appeal, reason: str) -> Appeal:
 
 
 @transaction.atomic
-def appeal_transfer(*, actor: Any, appeal: Appeal, to_code: str, reason: str) -> Appeal:
+def appeal_transfer(*, actor: Actor, appeal: Appeal, to_code: str, reason: str) -> Appeal:
     """To the competent union, found through the org directory (readable by every account)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写转办理由")})
@@ -418,7 +418,7 @@ def appeal_transfer(*, actor: Any, appeal: Appeal, to_code: str, reason: str) ->
 
 
 @transaction.atomic
-def appeal_refer(*, actor: Any, appeal: Appeal, department: str, reason: str) -> Appeal:
+def appeal_refer(*, actor: Actor, appeal: Appeal, department: str, reason: str) -> Appeal:
     """Hand to a government department (人社局劳动监察 …); the union keeps it and replies. No
     move of state: a trail row of its own."""
     department = " ".join((department or "").split())
@@ -436,7 +436,7 @@ def appeal_refer(*, actor: Any, appeal: Appeal, department: str, reason: str) ->
 
 
 @transaction.atomic
-def appeal_reply(*, actor: Any, appeal: Appeal, reply: str) -> Appeal:
+def appeal_reply(*, actor: Actor, appeal: Appeal, reply: str) -> Appeal:
     """The written reply (答复函)."""
     reply = (reply or "").strip()
     if len(reply) < 5:
@@ -458,7 +458,7 @@ def appeal_reply(*, actor: Any, appeal: Appeal, reply: str) -> Appeal:
 
 def _submitter_move(
     appeal: Appeal,
-    actor: Any,
+    actor: Actor | None,
     name: str,
     step: str,
     opinion: str,
@@ -472,7 +472,7 @@ def _submitter_move(
 
 @transaction.atomic
 def appeal_rate(
-    *, actor: Any, appeal: Appeal, rating: str, comment: str = "", code: str = ""
+    *, actor: Actor | None, appeal: Appeal, rating: str, comment: str = "", code: str = ""
 ) -> Appeal:
     """The submitter rates the reply (``code``: the 查询码 of an anonymous appeal)."""
     appeal = _locked(appeal)
@@ -491,7 +491,7 @@ def appeal_rate(
 
 
 @transaction.atomic
-def appeal_reopen(*, actor: Any, appeal: Appeal, reason: str, code: str = "") -> Appeal:
+def appeal_reopen(*, actor: Actor | None, appeal: Appeal, reason: str, code: str = "") -> Appeal:
     """The submitter, not satisfied, asks once for it to be handled again."""
     appeal = _locked(appeal)
     if not is_owner(actor, appeal, code=code):

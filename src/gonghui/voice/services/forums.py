@@ -4,7 +4,6 @@ tracked appeal (channel 座谈会) or a 合理化建议, linked back to the foru
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.audit import audit_record
-from gonghui.core.scoping import Viewer, require_capability, scoped
+from gonghui.core.scoping import Actor, Viewer, require_capability, scoped
 from gonghui.orgs.models import Org
 from gonghui.voice.models import Channel, Forum, ForumItem, ProposalField
 from gonghui.voice.services import appeals as services
@@ -24,7 +23,7 @@ from gonghui.voice.services import proposals
 @transaction.atomic
 def forum_create(
     *,
-    actor: Any,
+    actor: Actor,
     org: Org,
     title: str,
     held_on: dt.date,
@@ -61,7 +60,7 @@ def forum_create(
 @transaction.atomic
 def forum_item_add(
     *,
-    actor: Any,
+    actor: Actor,
     forum: Forum,
     text: str,
     raised_by: str = "",

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import ratelimit
 from gonghui.core.crypto import blind_index
+from gonghui.core.scoping import Actor
 
 KIND = "voice-owner"
 # Crockford's base32 without I, L, O, U: read aloud or copied by hand without mistakes.
@@ -54,7 +55,7 @@ def follow_digest(code: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
-def follow_guess(*, account: Any, client: str | None) -> None:
+def follow_guess(*, account: Actor, client: str | None) -> None:
     """Count one 查询码 attempt; refuse once the account or the client has tried too often."""
     if not ratelimit.hit(f"voice-follow-client:{client or '-'}", FOLLOW_RATE_CLIENT):
         raise ValidationError({"code": _("尝试次数过多，请稍后再试")})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import counters
 from gonghui.core.deadlines import add_working_days
+from gonghui.core.scoping import Actor
 from gonghui.core.workflow import transition
 from gonghui.voice.models import Appeal
 
@@ -39,7 +40,7 @@ def rearm_escalation(appeal: Appeal) -> None:
     appeal.escalate_due = add_working_days(appeal.reply_due, appeal.category.escalate_days).due
 
 
-def actor_name(actor: Any) -> str:
+def actor_name(actor: Actor | None) -> str:
     return str(getattr(actor, "display_name", "") or getattr(actor, "username", ""))[:80]
 
 
@@ -59,7 +60,7 @@ APPEAL_TRANSITIONS = {
 def move(
     appeal: Appeal,
     name: str,
-    actor: Any,
+    actor: Actor | None,
     step: str,
     opinion: str,
     *,

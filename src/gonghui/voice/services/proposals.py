@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.audit import audit_record
-from gonghui.core.scoping import Viewer, require_capability, scoped, within
+from gonghui.core.scoping import Actor, Viewer, require_capability, scoped, within
 from gonghui.core.workflow import history_record, transition
 from gonghui.orgs.models import Org
 from gonghui.voice.models import (
@@ -35,7 +35,7 @@ from gonghui.voice.models import (
 from gonghui.voice.services.identity import owner_key
 
 
-def _handles_at(actor: Any, path: str) -> bool:
+def _handles_at(actor: Actor, path: str) -> bool:
     if getattr(actor, "is_superuser", False):
         return True
     return any(
@@ -43,17 +43,17 @@ def _handles_at(actor: Any, path: str) -> bool:
     )
 
 
-def _require_handler(actor: Any, proposal: Proposal) -> None:
+def _require_handler(actor: Actor, proposal: Proposal) -> None:
     require_capability(actor, "voice.handle", proposal.org_path)
     if not _handles_at(actor, proposal.org_path):
         raise PermissionDenied(_("只有建议所在工会的干部可以办理"))
 
 
-def _label(actor: Any) -> str:
+def _label(actor: Actor) -> str:
     return str(getattr(actor, "display_name", "") or getattr(actor, "username", ""))[:80]
 
 
-def _record(proposal: Proposal, action: str, actor: Any, before: str, opinion: str = "") -> None:
+def _record(proposal: Proposal, action: str, actor: Actor, before: str, opinion: str = "") -> None:
     history_record(
         proposal,
         action,
@@ -85,7 +85,7 @@ def _locked(proposal: Proposal) -> Proposal:
 
 @transaction.atomic
 def campaign_create(
-    *, actor: Any, org: Org, name: str, starts_on: dt.date, ends_on: dt.date
+    *, actor: Actor, org: Org, name: str, starts_on: dt.date, ends_on: dt.date
 ) -> ProposalCampaign:
     require_capability(actor, "voice.handle", org.path)
     name = " ".join((name or "").split())
@@ -169,7 +169,7 @@ def _campaign_for(org: Org, campaign: ProposalCampaign | None) -> ProposalCampai
 @transaction.atomic
 def proposal_submit(
     *,
-    actor: Any,
+    actor: Actor,
     org: Org | None = None,
     field: str,
     title: str,
@@ -219,7 +219,7 @@ def proposal_submit(
 @transaction.atomic
 def proposal_review(
     *,
-    actor: Any,
+    actor: Actor,
     proposal: Proposal,
     adopt: bool,
     opinion: str,
@@ -261,7 +261,7 @@ PROPOSAL_TRANSITIONS = {
 def _move(
     proposal: Proposal,
     name: str,
-    actor: Any,
+    actor: Actor,
     opinion: str,
     *,
     check: Callable[[Proposal], None] | None = None,
@@ -287,7 +287,7 @@ def _move(
 
 
 @transaction.atomic
-def proposal_decide(*, actor: Any, proposal: Proposal, adopt: bool, reason: str) -> Proposal:
+def proposal_decide(*, actor: Actor, proposal: Proposal, adopt: bool, reason: str) -> Proposal:
     """采纳 or 不采纳 (a reason is required either way, and is shown to the proposer)."""
 
     def check(row: Proposal) -> None:
@@ -304,7 +304,7 @@ def proposal_decide(*, actor: Any, proposal: Proposal, adopt: bool, reason: str)
 @transaction.atomic
 def proposal_implement(
     *,
-    actor: Any,
+    actor: Actor,
     proposal: Proposal,
     implemented_on: dt.date,
     benefit_kind: str,
@@ -327,7 +327,7 @@ def proposal_implement(
 
 @transaction.atomic
 def proposal_reward(
-    *, actor: Any, proposal: Proposal, amount: Decimal, paid_on: dt.date
+    *, actor: Actor, proposal: Proposal, amount: Decimal, paid_on: dt.date
 ) -> Proposal:
     def check(row: Proposal) -> None:
         if amount <= 0:
@@ -357,7 +357,7 @@ def proposal_get(*, viewer: Viewer | None, pk: int) -> Proposal:
     return proposal
 
 
-def my_proposals(*, user: Any) -> QuerySet[Proposal]:
+def my_proposals(*, user: Actor) -> QuerySet[Proposal]:
     key = owner_key(user)
     own = Proposal.objects.unscoped(reason="a member's own proposals, by the owner key")
     if not key:

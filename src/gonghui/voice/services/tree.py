@@ -4,11 +4,10 @@ forums to the surviving union."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import ngettext
 
 from gonghui.core import counters
+from gonghui.core.scoping import Actor
 from gonghui.orgs.models import Org
 from gonghui.voice.models import OPEN_STATES, Appeal, Forum, Proposal, ProposalCampaign
 
@@ -27,7 +26,7 @@ def voice_dissolve_guard(org: Org) -> list[str]:
     ]
 
 
-def voice_merge(*, source: Org, target: Org, actor: Any) -> None:
+def voice_merge(*, source: Org, target: Org, actor: Actor) -> None:
     for model in (Appeal, Proposal, ProposalCampaign, Forum):
         model.objects.filter(org=source).update(org=target, org_path=target.path)
     # The appeals filed from the merged union's members now come from the surviving union.
