@@ -322,3 +322,32 @@ def test_paid_student_applications_get_the_pay_row_of_their_record(cast: Cast) -
         "assistance",
         "studentapplication",
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_handled_complaints_get_their_row_from_the_audit_trail(cast: Cast) -> None:
+    """A complaint kept only its reply; who answered it and when is in its audit row: the
+    migration writes both as the complaint's 处理 row, the reverse drops it."""
+    from gonghui.benefits.services import merchants
+    from gonghui.core.models import AuditEvent
+
+    merchant = factories.signed_merchant(cast)
+    member = factories.register(cast, account=cast.member)
+    complaint = merchants.complaint_submit(
+        actor=fresh(cast.member), merchant=merchant, content="收银员拒绝会员卡优惠"
+    )
+    officer = fresh(cast.grassroots_officer)
+    merchants.complaint_handle(actor=officer, complaint=complaint, reply="已约谈商户")
+    assert member.pk
+    handled_at = AuditEvent.objects.get(action="benefits.complaint.handled").created_at
+
+    def build(old: Any) -> list[tuple[Any, ...]]:
+        return [
+            (complaint.pk, merchant.org_path, "handle", "open", "handled", officer.pk,
+             "已约谈商户", handled_at),
+        ]  # fmt: skip
+
+    def read_old(old: Any) -> list[tuple[Any, ...]]:
+        return _steps(old, "benefits.Complaint", "status", "reply")
+
+    _round_trip(("benefits", "0002_history_in_core"), build, read_old, "benefits", "complaint")

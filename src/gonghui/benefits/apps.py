@@ -28,10 +28,11 @@ class BenefitsConfig(AppConfig):
         )
         counters.register_counter_source("benefits.redemptions", benefit_counters.redemption_source)
 
-        from gonghui.benefits.services.merchants import TRANSITIONS
+        from gonghui.benefits.services.merchants import COMPLAINT_TRANSITIONS, TRANSITIONS
         from gonghui.core.workflow import register_workflow
 
         register_workflow(Merchant, TRANSITIONS)
+        register_workflow(Complaint, COMPLAINT_TRANSITIONS)
         segments.register_builtin()
         registry.register_dissolve_guard("benefits.merchants", tree.benefits_dissolve_guard)
         registry.register_merge_handler(

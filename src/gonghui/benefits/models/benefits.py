@@ -311,11 +311,12 @@ class Complaint(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     content = models.TextField(_("投诉内容"))
     org_path = models.CharField(max_length=255, db_index=True)
-    status = models.CharField(
-        max_length=8, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
-    )
+    # Changed only through the declared transition, by the service under a row lock.
+    status = FSMField(max_length=8, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN)
     reply = models.TextField(_("处理意见"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Its trail in core's one history table (ADR 0021), deleted with it.
+    history = GenericRelation("core.HistoryEntry")
 
     objects = ScopedManager()
 
@@ -326,3 +327,7 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merchant_id}: {self.content[:20]}"
+
+    @transition(field=status, source=ComplaintStatus.OPEN, target=ComplaintStatus.HANDLED)
+    def handle(self) -> None:
+        pass

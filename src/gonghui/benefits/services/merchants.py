@@ -25,7 +25,6 @@ from gonghui.benefits.models import (
     CampaignSignup,
     Category,
     Complaint,
-    ComplaintStatus,
     Merchant,
     MerchantStaff,
     MerchantStatus,
@@ -361,24 +360,27 @@ def complaint_submit(*, actor: Actor, merchant: Merchant, content: str) -> Compl
     return complaint
 
 
+COMPLAINT_TRANSITIONS = {"handle": "benefits.complaint.handled"}
+
+
 @transaction.atomic
 def complaint_handle(*, actor: Actor, complaint: Complaint, reply: str) -> Complaint:
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    require_capability(actor, MANAGE, complaint.org_path)
-    if not reply.strip():
+    """处理: the merchant's union answers a member's complaint, once (core.workflow)."""
+    reply = reply.strip()
+    if not reply:
         raise ValidationError({"reply": _("请填写处理意见")})
-    if complaint.status != ComplaintStatus.OPEN:
-        raise ValidationError(_("该投诉已处理"))
-    complaint.status = ComplaintStatus.HANDLED
-    complaint.reply = reply.strip()
-    complaint.save(update_fields=["status", "reply"])
-    audit_record(
-        action="benefits.complaint.handled",
+
+    def write_reply(row: Complaint) -> None:
+        row.reply = reply
+
+    return transition(
+        complaint,
+        "handle",
         actor=actor,
-        target=complaint,
-        org_path=complaint.org_path,
+        capability=MANAGE,
+        reason=reply[:200],
+        apply=write_reply,
     )
-    return complaint
 
 
 # --- agreement reminders (periodic job benefits.agreement_reminders) ----------------------------
