@@ -6,6 +6,7 @@ These tests read the source tree: they check the layout a newcomer relies on, no
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,29 @@ def test_every_extra_module_is_documented_in_architecture_md() -> None:
         if f"`{app}/{name}" not in text
     ]
     assert undocumented == []
+
+
+# The subtree test has one spelling (issue 17 item 1): ``prefix_q`` in queries, ``within`` in
+# Python, both in core.scoping; an inline ``startswith`` on a path elsewhere is a second one.
+INLINE_SUBTREE = (
+    re.compile(r"path__i?startswith"),
+    re.compile(r"path\w*\s*\.\s*startswith\("),
+)
+
+
+def test_no_inline_subtree_test_outside_core() -> None:
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(SRC)
+        if relative.parts[0] == "core" or "migrations" in relative.parts:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if any(pattern.search(line) for pattern in INLINE_SUBTREE):
+                found.append(f"{relative}:{number}: {line.strip()}")
+    assert found == [], "use core.scoping.prefix_q / within:\n" + "\n".join(found)
+
+
+def test_the_inline_subtree_patterns_catch_both_spellings() -> None:
+    assert INLINE_SUBTREE[0].search("qs.filter(org_path__startswith=org.path)")
+    assert INLINE_SUBTREE[1].search("if member.org_path.startswith(root):")
+    assert not any(p.search('name.startswith("gh_")') for p in INLINE_SUBTREE)

@@ -37,7 +37,7 @@ from gonghui.core.crypto import blind_index
 from gonghui.core.deadlines import add_calendar_days
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.ledger import money
-from gonghui.core.scoping import Actor, require_capability, within
+from gonghui.core.scoping import Actor, prefix_q, require_capability, within
 from gonghui.members.models import Member, MemberStatus
 from gonghui.orgs.models import GRASSROOTS_KINDS, PATH_STEP, Org
 
@@ -151,9 +151,9 @@ def _member_of(org: Org, index: str) -> Member | None:
     return (
         Member.objects.unscoped(reason="the registering officer's union checked by the caller")
         .filter(
+            prefix_q("org_path", org.path),
             id_type="resident",
             id_index=index,
-            org_path__startswith=org.path,
             status__in=[MemberStatus.ACTIVE, MemberStatus.RETAINED],
         )
         .first()
