@@ -7,7 +7,8 @@ import time
 import pytest
 
 from gonghui.accounts.models import User
-from gonghui.benefits.models import Merchant, MerchantStaff, Offer, Redemption
+from gonghui.benefits.models import Complaint, Merchant, MerchantStaff, Offer, Redemption
+from gonghui.core.workflow import history_of
 from gonghui.demo import generator
 
 
@@ -30,6 +31,10 @@ def test_demo_seeds_merchants_offers_and_redemptions(monkeypatch: pytest.MonkeyP
     assert MerchantStaff.objects.filter(user=User.objects.get(username="shop01")).exists()
     assert Offer.objects.filter(status="pending").exists()
     assert Redemption.objects.count() >= 15
+    # the union's complaint queue has one to answer, and one answered shows the trail
+    complaints = Complaint.objects.unscoped(reason="test")
+    assert sorted(complaints.values_list("status", flat=True)) == ["handled", "open"]
+    assert history_of(complaints.get(status="handled")).get().actor.username == "jbl_chair"
     assert timings["benefits"] < 3
     pages = {
         "js_admin": [

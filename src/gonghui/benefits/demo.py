@@ -3,7 +3,8 @@ signing officer ``js_admin`` sees them) has signed partner merchants
 of every category — one pending, one suspended, one whose agreement ends within the month (on
 the to-do panel) —, a campaign, approved offers funded by the merchant or part by a
 union subsidy, and redemptions over the last months. The merchant account ``shop01`` works the
-counter of 金水惠民超市; ``member01`` can show the card there."""
+counter of 金水惠民超市; ``member01`` can show the card there, and has complained of two merchants:
+one complaint answered by ``jbl_chair``, one waiting in the union's queue."""
 
 from __future__ import annotations
 
@@ -145,6 +146,7 @@ def seed(builder: Any) -> None:
         services.offer_transition(actor=actor, offer=offer, action="approve")
     # offers[-1] waits for approval on the to-do panel
     _redeem(builder, shop, offers[:2], today)
+    _complaints(shop, merchants[2])
 
 
 def _redeem(builder: Any, shop: Merchant, offers: list[Any], today: dt.date) -> None:
@@ -174,3 +176,17 @@ def _redeem(builder: Any, shop: Merchant, offers: list[Any], today: dt.date) -> 
     for n, pk in enumerate(Redemption.objects.filter(merchant=shop).values_list("pk", flat=True)):
         back = dt.timedelta(days=(n * 7) % 150)
         Redemption.objects.filter(pk=pk).update(day=today - back, created_at=F("created_at") - back)
+
+
+def _complaints(shop: Merchant, restaurant: Merchant) -> None:
+    member = User.objects.get(username="member01")
+    chair = User.objects.get(username="jbl_chair")
+    answered = services.complaint_submit(
+        actor=member, merchant=shop, content="收银员起初不认会员卡，要求先办理超市自己的会员"
+    )
+    services.complaint_handle(
+        actor=chair, complaint=answered, reply="已约谈超市店长，收银员已培训，差价已退还会员"
+    )
+    services.complaint_submit(
+        actor=member, merchant=restaurant, content="出示会员卡后仍按原价结账，没有打折"
+    )
