@@ -681,14 +681,18 @@ class Drill:
         restarter = threading.Thread(target=restart_primary)
         started = time.monotonic()
         restarter.start()
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(redeem, range(len(cards))))
-        restarter.join()
-        elapsed = time.monotonic() - started
-        assert restarted.is_set()
         from django.db import connections
 
-        connections.close_all()  # the drill's own connection died with the restart too
+        try:
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                list(pool.map(redeem, range(len(cards))))
+        finally:
+            restarter.join()
+            # the drill's own connection died with the restart too (also when a check failed:
+            # the next check must not inherit it)
+            connections.close_all()
+        elapsed = time.monotonic() - started
+        assert restarted.is_set()
         keys = Redemption.objects.filter(client_key__startswith="drill-burst-")
         assert answers.get(200, 0) + answers.get(201, 0) == len(cards), answers
         assert keys.count() == len(cards), f"{keys.count()} rows for {len(cards)} redemptions"

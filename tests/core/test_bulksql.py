@@ -56,3 +56,20 @@ def test_bump_of_one_scalar_and_of_spreads_stores_them() -> None:
     assert stored[("0001", "members.born.1990")] == 1
     assert ("0001", "members.born.1985") not in stored
     assert stored[("0002", "members.current")] == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a psycopg cursor")
+@pytest.mark.django_db
+def test_bound_cursor_errors_surface_as_djangos() -> None:
+    """A lost server in a bulk statement (an on-commit counter bump during a restart) must be
+    Django's OperationalError, which the request answers as a retryable 503, not psycopg's own
+    exception, which became a 500 (deploy drill, stop 31)."""
+    import psycopg
+    from django.db import DataError, OperationalError, transaction
+
+    with pytest.raises(DataError) as raised, transaction.atomic(), bound_cursor() as cursor:
+        cursor.execute("SELECT 1 / 0")
+    assert isinstance(raised.value.__cause__, psycopg.errors.DivisionByZero)
+    assert issubclass(psycopg.errors.AdminShutdown, psycopg.OperationalError)
+    with pytest.raises(OperationalError), transaction.atomic(), bound_cursor() as cursor:
+        raise psycopg.errors.AdminShutdown("terminating connection")

@@ -10,18 +10,25 @@ sent beside the statement.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 from django.db import connection
 
 
-def bound_cursor(raw: Any = None) -> psycopg.Cursor[Any]:
-    """A server-binding cursor on ``raw`` (psycopg's connection; default: Django's)."""
+@contextmanager
+def bound_cursor(raw: Any = None) -> Iterator[psycopg.Cursor[Any]]:
+    """A server-binding cursor on ``raw`` (psycopg's connection; default: Django's). Its errors
+    surface as Django's, as through Django's own cursors: a server lost mid-statement (a
+    restart, a failover; often in an on-commit counter bump) is ``django.db.OperationalError``,
+    which the request answers as a retryable 503, not a 500."""
     if raw is None:
         connection.ensure_connection()
         raw = connection.connection
-    return psycopg.Cursor(raw)
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        yield cursor
 
 
 # Values joined by a control character no path, code, key or JSON text holds (json.dumps
