@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
@@ -104,6 +105,18 @@ def history_record(
         reason=reason,
         data=dict(data or {}),
     )
+
+
+def stamp_decision(actor: Actor, **fields: Any) -> Callable[[Any], None]:
+    """The ``apply`` of a decision taken through ``transition``: who decided and when, plus the
+    app's own fields that go with it (a note, a reason, the record the decision created)."""
+
+    def apply(row: Any) -> None:
+        row.decided_by, row.decided_at = actor, timezone.now()
+        for name, value in fields.items():
+            setattr(row, name, value)
+
+    return apply
 
 
 @transaction.atomic

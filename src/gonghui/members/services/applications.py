@@ -18,7 +18,7 @@ from gonghui.core.crypto import mask_id_number
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.notify import notify
 from gonghui.core.scoping import Actor, Viewer, require_capability, scoped
-from gonghui.core.workflow import transition
+from gonghui.core.workflow import stamp_decision, transition
 from gonghui.members.models import ApplicationStatus, JoinApplication, Member
 from gonghui.members.services.members import id_index, member_register
 from gonghui.orgs.models import GRASSROOTS_KINDS, Org
@@ -134,10 +134,7 @@ def join_approve(*, actor: Actor, application: JoinApplication, **extra: Any) ->
         **extra,
     )
 
-    def link(row: JoinApplication) -> None:
-        row.member, row.decided_by, row.decided_at = member, actor, timezone.now()
-
-    _decide(application, "approve", actor, apply=link)
+    _decide(application, "approve", actor, apply=stamp_decision(actor, member=member))
     return member
 
 
@@ -148,10 +145,13 @@ def join_reject(*, actor: Actor, application: JoinApplication, reason: str) -> J
         raise ValidationError({"reason": _("不批准时须说明理由")})
     reason = reason.strip()
 
-    def stamp(row: JoinApplication) -> None:
-        row.decision_reason, row.decided_by, row.decided_at = reason, actor, timezone.now()
-
-    application = _decide(_lock_pending(application), "reject", actor, reason=reason, apply=stamp)
+    application = _decide(
+        _lock_pending(application),
+        "reject",
+        actor,
+        reason=reason,
+        apply=stamp_decision(actor, decision_reason=reason),
+    )
     notify(
         template="members.application.rejected",
         to_user=application.applicant,

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +27,7 @@ from gonghui.core.crypto import blind_index, mask_id_number, mask_phone
 from gonghui.core.identifiers import validate_personal_id
 from gonghui.core.notify import notify
 from gonghui.core.scoping import Actor, Viewer, require_capability, scoped
-from gonghui.core.workflow import transition
+from gonghui.core.workflow import stamp_decision, transition
 from gonghui.members import counters as member_counters
 from gonghui.members.models import CorrectionRequest, CorrectionStatus, Member
 
@@ -190,10 +189,6 @@ def _decide(
     one transition service: the officer's capability there, the history row and the audit row
     (masked values only) in the caller's transaction."""
 
-    def stamp(row: CorrectionRequest) -> None:
-        row.decided_by, row.decided_at = actor, timezone.now()
-        row.decision_note = note
-
     return transition(
         correction,
         name,
@@ -202,7 +197,7 @@ def _decide(
         locked=True,
         reason=note,
         data=data,
-        apply=stamp,
+        apply=stamp_decision(actor, decision_note=note),
         target_label=correction.member.name,
     )
 

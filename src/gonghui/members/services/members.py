@@ -18,7 +18,7 @@ from gonghui.core.crypto import blind_index, mask_id_number
 from gonghui.core.identifiers import age_on, check_declared, validate_personal_id
 from gonghui.core.notify import notify
 from gonghui.core.scoping import Actor, require_capability, within
-from gonghui.core.workflow import HistoryEntry, transition
+from gonghui.core.workflow import HistoryEntry, stamp_decision, transition
 from gonghui.members import counters as member_counters
 from gonghui.members.models import (
     ChangeKind,
@@ -439,10 +439,6 @@ def _decide(
     """Move a transfer, locked by the caller, through the one transition service, stamping
     who decided and when."""
 
-    def stamp(row: Transfer) -> None:
-        row.decided_by, row.decided_at = actor, timezone.now()
-        row.decision_note = note
-
     return transition(
         transfer,
         name,
@@ -451,7 +447,7 @@ def _decide(
         locked=True,
         path_field=path_field,
         reason=note,
-        apply=stamp,
+        apply=stamp_decision(actor, decision_note=note),
         **options,
     )
 
