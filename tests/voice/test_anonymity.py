@@ -60,7 +60,7 @@ def run_through(cast: Cast) -> Appeal:
     services.appeal_accept(actor=officer, appeal=appeal)
     services.appeal_reply(actor=officer, appeal=appeal, reply="已约谈车间负责人并纠正。")
     code = appeal.follow_code
-    services.appeal_rate(actor=None, appeal=appeal, rating="basic", code=code)
+    services.appeal_rate(actor=None, appeal=appeal, rating="unsatisfied", code=code)
     appeal = services.appeal_reopen(actor=None, appeal=appeal, reason="仍未纠正", code=code)
     appeal.follow_code = code
     return appeal

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.http import Http404
+from django.test import Client
 from freezegun import freeze_time
 
 from gonghui.core import registry
@@ -164,3 +165,41 @@ def test_an_overdue_letter_stays_with_the_chairmans_office(cast: Cast) -> None:
         assert services.appeal_escalate_overdue() == 0
         letter = services.appeal_accept(actor=fresh(cast.grassroots_officer), appeal=letter)
         assert letter.org == cast.grassroots
+
+
+@pytest.mark.parametrize("rating", ["satisfied", "basic"])
+def test_a_submitter_who_rated_the_reply_satisfying_cannot_reopen_it(
+    cast: Cast, rating: str
+) -> None:
+    """满意 or 基本满意 settles the matter: the service refuses a reopening, naming the rating,
+    and the member's page shows their own rating and comment with no reopening form."""
+    user, _ = worker(cast)
+    appeal = submit(cast)
+    officer = fresh(cast.grassroots_officer)
+    services.appeal_accept(actor=officer, appeal=appeal)
+    services.appeal_reply(actor=officer, appeal=appeal, reply="已督促企业补发加班工资。")
+    appeal = services.appeal_rate(actor=user, appeal=appeal, rating=rating, comment="补发及时")
+    with pytest.raises(ValidationError) as refused:
+        services.appeal_reopen(actor=user, appeal=appeal, reason="想再问问")
+    label = appeal.get_rating_display()
+    assert f"您已评价为“{label}”" in str(refused.value)
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.CLOSED and appeal.reopened == 0
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/m/voice/{appeal.pk}/").content.decode()
+    assert "我的评价" in page and label in page and "补发及时" in page
+    assert f"/m/voice/{appeal.pk}/reopen/" not in page
+
+
+def test_an_unsatisfied_submitter_still_sees_the_reopening_form(cast: Cast) -> None:
+    user, _ = worker(cast)
+    appeal = submit(cast)
+    officer = fresh(cast.grassroots_officer)
+    services.appeal_accept(actor=officer, appeal=appeal)
+    services.appeal_reply(actor=officer, appeal=appeal, reply="已督促企业补发加班工资。")
+    services.appeal_rate(actor=user, appeal=appeal, rating="unsatisfied", comment="只补了一个月")
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/m/voice/{appeal.pk}/").content.decode()
+    assert f"/m/voice/{appeal.pk}/reopen/" in page and "只补了一个月" in page

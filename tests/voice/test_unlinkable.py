@@ -170,11 +170,11 @@ def test_the_submitter_rates_and_reopens_with_the_code_only(cast: Cast) -> None:
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.REPLIED
     page = client.post(
-        "/m/voice/follow/rate/", {"code": code.lower().replace("-", " "), "rating": "basic"}
+        "/m/voice/follow/rate/", {"code": code.lower().replace("-", " "), "rating": "unsatisfied"}
     )
     assert "感谢您的评价" in page.content.decode()
     appeal.refresh_from_db()
-    assert appeal.status == AppealStatus.CLOSED and appeal.rating == "basic"
+    assert appeal.status == AppealStatus.CLOSED and appeal.rating == "unsatisfied"
     client.post("/m/voice/follow/reopen/", {"code": code, "reason": "补发数额不对"})
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.ACCEPTED and appeal.reopened == 1

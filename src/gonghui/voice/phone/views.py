@@ -26,6 +26,7 @@ from gonghui.voice import selectors
 from gonghui.voice.forms.appeals import FollowForm, MemberAppealForm, RateForm, ReasonForm
 from gonghui.voice.forms.proposals import MemberProposalForm
 from gonghui.voice.models import Appeal, AppealKind
+from gonghui.voice.rules import reopen_refusal
 from gonghui.voice.services import appeals as services
 from gonghui.voice.services import proposals
 
@@ -88,6 +89,9 @@ def _detail_page(
             "steps": selectors.appeal_steps(appeal=appeal),
             "rate_form": RateForm(),
             "reopen_form": ReasonForm(),
+            "may_reopen": not reopen_refusal(
+                status=appeal.status, reopened=appeal.reopened, rating=appeal.rating
+            ),
             "follow_code": follow_code,
             "notice": notice,
         },

@@ -56,6 +56,7 @@ from gonghui.voice.models import (
     Rating,
     StepAction,
 )
+from gonghui.voice.rules import reopen_refusal
 from gonghui.voice.services.identity import follow_code_new, follow_digest, owner_key
 from gonghui.voice.services.intake import (
     SUGGESTION,
@@ -498,8 +499,14 @@ def appeal_reopen(*, actor: Actor | None, appeal: Appeal, reason: str, code: str
         raise PermissionDenied
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请说明重新办理的理由")})
-    if appeal.reopened >= 1:
-        raise ValidationError(_("每件诉求只能申请重新办理一次"))
+    refusal = reopen_refusal(
+        status=appeal.status,
+        reopened=appeal.reopened,
+        rating=appeal.rating,
+        rating_label=appeal.get_rating_display(),
+    )
+    if refusal:
+        raise ValidationError(refusal)
 
     def apply(row: Appeal) -> None:
         row.reopened += 1
