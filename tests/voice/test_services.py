@@ -203,3 +203,21 @@ def test_an_unsatisfied_submitter_still_sees_the_reopening_form(cast: Cast) -> N
     client.force_login(user)
     page = client.get(f"/m/voice/{appeal.pk}/").content.decode()
     assert f"/m/voice/{appeal.pk}/reopen/" in page and "只补了一个月" in page
+
+
+def test_opening_an_appeal_marks_its_notices_read(cast: Cast) -> None:
+    """The reply notice points at the appeal's page; opening that page reads it, and only it."""
+    user, _ = worker(cast)
+    appeal = submit(cast)
+    other = submit(cast, title="食堂饭菜涨价")
+    officer = fresh(cast.grassroots_officer)
+    for row in (appeal, other):
+        services.appeal_accept(actor=officer, appeal=row)
+        services.appeal_reply(actor=officer, appeal=row, reply="已与食堂协商。")
+    replied = Notification.objects.filter(recipient=user, template="voice.appeal.replied")
+    assert replied.count() == 2 and not replied.filter(read_at__isnull=False).exists()
+    client = Client()
+    client.force_login(user)
+    assert client.get(f"/m/voice/{appeal.pk}/").status_code == 200
+    assert replied.get(url=f"/m/voice/{appeal.pk}/").read_at is not None
+    assert replied.get(url=f"/m/voice/{other.pk}/").read_at is None

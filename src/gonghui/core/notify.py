@@ -351,3 +351,10 @@ def notification_mark_read(*, notification: Notification, actor: Actor) -> bool:
 def notification_mark_all_read(*, actor: Actor) -> int:
     """Mark all the actor's unread inbox notifications read; returns how many."""
     return inbox_for(actor).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_mark_read_for(*, actor: Actor, url: str) -> int:
+    """Mark read the actor's unread notices that point at ``url``: opening the page a notice
+    is about reads the notice (the member need not clear it again in the inbox)."""
+    unread = inbox_for(actor).filter(url=url, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())

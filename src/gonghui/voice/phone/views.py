@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from gonghui.core import notify
 from gonghui.core.decorators import member_required
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.net import client_ip
@@ -126,7 +127,10 @@ def _submitter_action(
 @require_GET
 def my_detail(request: ViewerRequest, pk: int) -> HttpResponse:
     user = request.user
-    return _detail_page(request, selectors.my_appeal_get(user=user, pk=pk))
+    appeal = selectors.my_appeal_get(user=user, pk=pk)
+    # The member's own read marks, not a record of the union: safe on GET and idempotent.
+    notify.notifications_mark_read_for(actor=user, url=request.path)
+    return _detail_page(request, appeal)
 
 
 @member_required
