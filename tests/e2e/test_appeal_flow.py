@@ -32,7 +32,13 @@ def card(page: Page, heading: str) -> Locator:
 def submit_on_phone(phone_tab: Tab, *, anonymous: bool) -> None:
     page = phone_tab.page
     phone_tab.goto("/m/voice/new/")
+    # The chairman's union is asked for a letter only, never for an appeal.
+    chairman = page.get_by_label("写给哪个工会的主席", exact=False)
+    expect(chairman).to_be_hidden()
+    page.get_by_label("提交给").select_option(label="主席信箱")
+    expect(chairman).to_be_visible()
     page.get_by_label("提交给").select_option(label="诉求")
+    expect(chairman).to_be_hidden()
     page.get_by_label("类别").select_option(label="工资")
     page.get_by_label("标题").fill(TITLE)
     page.get_by_label("内容").fill(CONTENT)
@@ -81,6 +87,10 @@ def rate_on_phone(phone_tab: Tab) -> None:
     page.wait_for_load_state("load")
     expect(main).to_contain_text("感谢您的评价")
     expect(main).to_contain_text("已办结")
+    # 满意 settles it: the member sees their rating, and no form to reopen the appeal.
+    expect(main).to_contain_text("我的评价")
+    expect(main).to_contain_text("解决及时")
+    expect(page.get_by_role("button", name="申请重新办理")).to_have_count(0)
 
 
 def test_member_submits_officer_replies_member_rates(tab: Tab, phone_tab: Tab, cast: Cast) -> None:

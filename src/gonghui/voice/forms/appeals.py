@@ -54,7 +54,11 @@ class AppealEnterForm(_CategoryMixin, BootstrapMixin, forms.Form):
 class MemberAppealForm(_CategoryMixin, BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("提交给"), choices=AppealKind.choices)
     to_org = forms.CharField(
-        label=_("写给哪个工会的主席（组织编码，留空为本工会）"), max_length=32, required=False
+        label=_("写给哪个工会的主席（组织编码，留空为本工会）"),
+        max_length=32,
+        required=False,
+        # Only a letter to the chairman goes to another union; an appeal stays at the member's.
+        widget=forms.TextInput(attrs={"data-show-when": f"kind={AppealKind.LETTER}"}),
     )
     category = forms.ModelChoiceField(label=_("类别"), queryset=AppealCategory.objects.none())
     title = forms.CharField(label=_("标题"), max_length=100)

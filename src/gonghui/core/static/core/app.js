@@ -44,6 +44,22 @@
     if (!section.open) keys.push(key);
     try { window.localStorage.setItem(FOLDED_KEY, JSON.stringify(keys)); } catch (e) { /* private mode */ }
   }, true);
+  // Conditional fields: an input with data-show-when="other=value" is shown (its whole
+  // labelled block) only while the form's field "other" has that value.
+  function applyShowWhen(form) {
+    form.querySelectorAll("[data-show-when]").forEach(function (input) {
+      var rule = input.getAttribute("data-show-when").split("=");
+      var other = form.elements.namedItem(rule[0]);
+      var block = input.closest(".mb-3") || input;
+      block.hidden = !other || other.value !== rule[1];
+    });
+  }
+  function showWhenAll() { document.querySelectorAll("form").forEach(applyShowWhen); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showWhenAll);
+  else showWhenAll();
+  document.addEventListener("change", function (event) {
+    if (event.target.form) applyShowWhen(event.target.form);
+  });
   // Tree toggles: a second click folds an open node instead of reloading it.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var btn = event.detail.elt;
