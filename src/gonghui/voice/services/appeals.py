@@ -40,7 +40,6 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import counters, scrub
 from gonghui.core.audit import audit_record, request_ip
-from gonghui.core.deadlines import add_working_days
 from gonghui.core.notify import notify
 from gonghui.core.scoping import Actor, require_capability, within
 from gonghui.core.workflow import history_record
@@ -65,7 +64,13 @@ from gonghui.voice.services.intake import (
     clean_text,
     ensure_categories,
 )
-from gonghui.voice.services.moves import actor_name, move, rearm_escalation, schedule
+from gonghui.voice.services.moves import (
+    actor_name,
+    move,
+    rearm_escalation,
+    reschedule_reply,
+    schedule,
+)
 
 # Re-exported: callers (pages, API, forums, the demo) find categories here with the use cases.
 __all__ = ["SUGGESTION", "category_get", "ensure_categories"]
@@ -511,8 +516,7 @@ def appeal_reopen(*, actor: Actor | None, appeal: Appeal, reason: str, code: str
     def apply(row: Appeal) -> None:
         row.reopened += 1
         row.rating, row.rated_at = "", None
-        row.reply_due = add_working_days(timezone.localdate(), row.category.reply_days).due
-        rearm_escalation(row)
+        reschedule_reply(row, timezone.localdate())
 
     return _submitter_move(appeal, actor, "reopen", StepAction.REOPENED, reason.strip(), apply)
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from gonghui.core import counters
-from gonghui.core.deadlines import add_working_days
+from gonghui.core.deadlines import Deadline, add_working_days
 from gonghui.core.scoping import Actor
 from gonghui.core.workflow import transition
 from gonghui.voice.models import Appeal
@@ -28,11 +28,35 @@ def schedule(appeal: Appeal, start: dt.date) -> None:
     appeal.reply_due = reply.due
     appeal.escalate_due = add_working_days(accept.due, cat.escalate_days).due
     appeal.deadline_confirmed = accept.confirmed and reply.confirmed
-    appeal.deadline_rule = (
-        _("%(cat)s：受理%(a)d个工作日、答复%(r)d个工作日，逾期%(e)d个工作日移交上级；")
-        % {"cat": cat.name, "a": cat.accept_days, "r": cat.reply_days, "e": cat.escalate_days}
-        + reply.rule
+    appeal.deadline_rule = "；".join(
+        (_due_basis(_("受理期限"), accept), _due_basis(_("答复期限"), reply), _escalation(cat))
     )[:255]
+
+
+def reschedule_reply(appeal: Appeal, start: dt.date) -> None:
+    """A reopened appeal: a new reply deadline from ``start``, and its basis saying so."""
+    reply = add_working_days(start, appeal.category.reply_days)
+    appeal.reply_due = reply.due
+    appeal.deadline_confirmed = reply.confirmed
+    appeal.deadline_rule = "；".join(
+        (_due_basis(_("重新办理答复期限"), reply), _escalation(appeal.category))
+    )[:255]
+    rearm_escalation(appeal)
+
+
+def _due_basis(label: str, deadline: Deadline) -> str:
+    """One deadline with its own date, start and rule, so the basis shown beside a date is
+    the basis of that date."""
+    return _("%(label)s%(due)s（%(start)s起，%(rule)s）") % {
+        "label": label,
+        "due": deadline.due.isoformat(),
+        "start": deadline.start.isoformat(),
+        "rule": deadline.rule,
+    }
+
+
+def _escalation(category: Any) -> str:
+    return _("逾期%(e)d个工作日移交上级") % {"e": category.escalate_days}
 
 
 def rearm_escalation(appeal: Appeal) -> None:
