@@ -12,6 +12,7 @@ from django.test import Client
 from gonghui.core.counters import rebuild_counters
 from gonghui.stats import definitions
 from gonghui.stats.selectors import stats_for
+from gonghui.stats.views.dashboard import ranking_axis_names
 from tests.conftest import Cast, fresh
 from tests.factories import join, make_employer, superuser
 
@@ -115,3 +116,53 @@ def test_the_grassroots_total_and_the_grassroots_kind_are_two_figures() -> None:
     figures = definitions.compute(counters, dt.date(2026, 1, 1))
     assert figures["unions_grassroots"] == 2  # the kind 基层工会委员会
     assert figures["unions_grassroots_total"] == 2 + 3 + 4  # every grassroots kind
+
+
+def test_the_dashboard_names_codes_by_label_and_rates_by_their_two_counts(cast: Cast) -> None:
+    """户籍类型 by its dictionary label, never its code; every rate carries its numerator and
+    denominator on hover; a rate over a single unit (a company's own union) shows the counts."""
+    join(cast, "41010519850101102", household_type="1")
+    join(cast, "41010519860101102", household_type="3")
+    client = Client()
+    client.force_login(fresh(cast.county_officer))
+    county = client.get("/stats/EAST/").content.decode()
+    assert "农业户口：1" in county and "居民户口：1" in county and "1：1" not in county
+    # 25+ employers: 东方精密制造厂 only, with its union: 1 of 1.
+    assert 'data-figure="unionization_rate" title="1 / 1">100.0<' in county
+    client.force_login(fresh(cast.grassroots_officer))
+    own = client.get("/stats/EAST-G1/").content.decode()
+    assert 'data-figure="congress_rate" title="0 / 1">0 / 1<' in own
+    assert "职代会建制率（%）" not in own and "职代会建制率" in own
+
+
+def test_the_parent_link_shows_only_inside_the_viewers_scope(cast: Cast) -> None:
+    client = Client()
+    client.force_login(fresh(cast.town_officer))
+    town = client.get("/stats/EAST-T1/").content.decode()
+    assert "上一级" not in town  # the county above the town is not the town officer's
+    client.force_login(fresh(cast.county_officer))
+    town = client.get("/stats/EAST-T1/").content.decode()
+    assert 'href="/stats/EAST/">上一级<' in town
+    assert "上一级" not in client.get("/stats/EAST/").content.decode()
+
+
+def test_ranking_axis_keeps_the_part_that_tells_siblings_apart() -> None:
+    """Siblings named after their region share a long prefix; the axis drops it, so the chart's
+    end-truncation never leaves three identical labels."""
+    names = [
+        "郑州市金水区甲食品有限公司工会委员会",
+        "郑州市金水区乙食品有限公司工会委员会",
+        "郑州市金水区丙食品有限公司工会委员会",
+    ]
+    axis = ranking_axis_names(names)
+    assert axis == [
+        "甲食品有限公司工会委员会",
+        "乙食品有限公司工会委员会",
+        "丙食品有限公司工会委员会",
+    ]
+    assert len({label[:4] for label in axis}) == 3
+    assert ranking_axis_names(["东区街道工会", "东区街道工会二分会"]) == [
+        "东区街道工会",
+        "东区街道工会二分会",
+    ]  # one name is the shared prefix itself: kept whole
+    assert ranking_axis_names(["本级"]) == ["本级"]

@@ -27,12 +27,28 @@ AGE_BANDS = {
 }
 
 
+Part = Callable[[Counters, dt.date], int]
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str
     label: str | Promise
     compute: Callable[[Counters, dt.date], int | Decimal | None]
     rate: bool = False  # a percentage: its change is in 百分点
+    parts: tuple[Part, Part] | None = None  # a rate's numerator and denominator
+
+
+def rate_figure(key: str, label: str | Promise, numerator: Part, denominator: Part) -> Figure:
+    """A percentage figure that keeps its numerator and denominator, so a page can show them
+    (on hover, or instead of a rate taken over a single unit)."""
+    return Figure(
+        key,
+        label,
+        lambda c, today: percent(numerator(c, today), denominator(c, today)),
+        rate=True,
+        parts=(numerator, denominator),
+    )
 
 
 def total(prefix: str) -> Callable[[Counters, dt.date], int]:
@@ -47,10 +63,6 @@ def percent(numerator: int, denominator: int) -> Decimal | None:
     if not denominator:
         return None
     return (Decimal(100 * numerator) / denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def ratio(num: str, den: str) -> Callable[[Counters, dt.date], Decimal | None]:
-    return lambda c, today: percent(c.get(num, 0), c.get(den, 0))
 
 
 def age_band(band: str) -> Callable[[Counters, dt.date], int]:
@@ -114,18 +126,18 @@ FIGURES: tuple[Figure, ...] = (
     Figure("employers", _("用人单位"), count("employers.total")),
     Figure("employers_large", _("25人以上用人单位"), count("employers.large")),
     Figure("employers_large_unionized", _("其中已建会"), count("employers.large_unionized")),
-    Figure(
+    rate_figure(
         "unionization_rate",
         _("建会率（%）"),
-        ratio("employers.large_unionized", "employers.large"),
-        rate=True,
+        count("employers.large_unionized"),
+        count("employers.large"),
     ),
     Figure("employees_unionized", _("已建会单位职工数"), count("employees.unionized")),
-    Figure(
+    rate_figure(
         "membership_rate",
         _("入会率（%）"),
-        ratio("members.current", "employees.unionized"),
-        rate=True,
+        count("members.current"),
+        count("employees.unionized"),
     ),
 )
 FIGURES += (
@@ -137,32 +149,32 @@ FIGURES += (
     Figure("hardship_new_this_year", _("本年新建档"), this_year("hardship.filed.")),
     Figure("hardship_exited_this_year", _("本年解困脱困"), this_year("hardship.exited.")),
     Figure("congress_unions", _("建立职代会的单位"), count("democracy.congress")),
-    Figure(
+    rate_figure(
         "congress_rate",
         _("职代会建制率（%）"),
-        lambda c, today: percent(c.get("democracy.congress", 0), grassroots_unions(c, today)),
-        rate=True,
+        count("democracy.congress"),
+        grassroots_unions,
     ),
     Figure("disclosure_unions", _("实行厂务公开的单位"), count("democracy.disclosure")),
-    Figure(
+    rate_figure(
         "disclosure_rate",
         _("厂务公开建制率（%）"),
-        lambda c, today: percent(c.get("democracy.disclosure", 0), grassroots_unions(c, today)),
-        rate=True,
+        count("democracy.disclosure"),
+        grassroots_unions,
     ),
     Figure("appeals", _("受理诉求"), count("appeals.total")),
     Figure("appeals_open", _("在办诉求"), count("appeals.open")),
-    Figure(
+    rate_figure(
         "appeals_on_time_rate",
         _("诉求按时答复率（%）"),
-        ratio("appeals.on_time", "appeals.replied"),
-        rate=True,
+        count("appeals.on_time"),
+        count("appeals.replied"),
     ),
-    Figure(
+    rate_figure(
         "appeals_satisfaction",
         _("诉求满意率（%）"),
-        ratio("appeals.satisfied", "appeals.rated"),
-        rate=True,
+        count("appeals.satisfied"),
+        count("appeals.rated"),
     ),
 )
 FIGURE_KEYS = tuple(f.key for f in FIGURES)
@@ -179,3 +191,12 @@ def household_figures(counters: Counters) -> dict[str, int]:
 
 def compute(counters: Counters, today: dt.date) -> dict[str, int | Decimal | None]:
     return {f.key: f.compute(counters, today) for f in FIGURES}
+
+
+def fractions(counters: Counters, today: dt.date) -> dict[str, tuple[int, int]]:
+    """Each rate's numerator and denominator, by figure key."""
+    return {
+        f.key: (f.parts[0](counters, today), f.parts[1](counters, today))
+        for f in FIGURES
+        if f.parts is not None
+    }

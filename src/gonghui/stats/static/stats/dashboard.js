@@ -23,10 +23,22 @@
     var ranking = document.getElementById("chart-ranking");
     if (ranking) {
       echarts.init(ranking).setOption({
-        tooltip: { trigger: "axis" },
+        // The tooltip names the org in full; the axis shows the part that tells siblings apart,
+        // cut at its end when too long.
+        tooltip: {
+          trigger: "axis",
+          formatter: function (items) {
+            var item = items[0];
+            return echarts.format.encodeHTML(data.ranking.names[item.dataIndex]) + "<br>" +
+              echarts.format.encodeHTML(data.ranking.label) + "：" + item.value;
+          }
+        },
         grid: { left: 140, right: 24, bottom: 24 },
         xAxis: { type: "value", minInterval: 1 },
-        yAxis: { type: "category", inverse: true, data: data.ranking.names },
+        yAxis: {
+          type: "category", inverse: true, data: data.ranking.axis,
+          axisLabel: { width: 128, overflow: "truncate", ellipsis: "…" }
+        },
         series: [{ name: data.ranking.label, type: "bar", data: data.ranking.values }]
       });
     }
