@@ -63,6 +63,10 @@ def wipe() -> None:
         benefits.Merchant,
     ):
         model.objects.all().delete()
+    from gonghui.stats.models import ReportPeriod, Snapshot
+
+    ReportPeriod.objects.all().delete()  # cascades to the reports, which protect their orgs
+    Snapshot.objects.all().delete()
     AuditEvent.objects.all().delete()
     Transfer.objects.all().delete()
     Member.objects.all().delete()  # cascades to cards and change records

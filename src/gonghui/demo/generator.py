@@ -259,6 +259,7 @@ def _build_small(b: _Builder) -> None:
     b.officer("zz_admin", zhengzhou, PostRole.ADMIN)
     b.officer("ly_admin", luoyang, PostRole.ADMIN)
     b.officer("js_admin", jinshui, PostRole.ADMIN)
+    b.officer("js_chair", jinshui, PostRole.CHAIR)
     b.officer("zy_admin", zhongyuan, PostRole.ADMIN)
     b.officer("jbl_chair", jingbalu, PostRole.CHAIR)
     b.officer("jy_admin", education, PostRole.ADMIN)
@@ -275,6 +276,7 @@ DEMO_USERNAMES = [
     "zz_admin",
     "ly_admin",
     "js_admin",
+    "js_chair",
     "zy_admin",
     "jbl_chair",
     "jy_admin",
@@ -295,6 +297,8 @@ DEMO_MODULES = [
     "gonghui.voice.demo",
     "gonghui.benefits.demo",
 ]
+# Steps that read the counters (the annual reports freeze them): after the rebuild.
+DEMO_AFTER_COUNTS = ["gonghui.stats.demo"]
 
 
 def seeded_marker() -> AuditEvent | None:
@@ -327,6 +331,8 @@ def seed_demo(*, size: str = "small", seed: int = 2026) -> DemoResult:
         for step in DEMO_MODULES:
             import_module(step).seed(builder)
         rebuild_counters()  # the generator writes members in bulk, past the services' counters
+        for step in DEMO_AFTER_COUNTS:
+            import_module(step).seed(builder)
         builder.actor.set_password(demo_password(seed, "admin"))
         builder.actor.save(update_fields=["password"])
         audit_record(

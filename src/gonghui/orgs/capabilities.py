@@ -45,6 +45,11 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("members.export", _("导出会员"), _("导出会员名册（脱敏）")),
     Capability("stats.view", _("查看统计"), _("查看本级及下级统计数据")),
     Capability("stats.report", _("统计年报"), _("填报、上报本级统计年报，审核下级年报")),
+    Capability(
+        "stats.freeze",
+        _("冻结统计年度"),
+        _("冻结年度数据并生成各级年报；只在最上一级工会（省总工会）的职务上有效"),
+    ),
     Capability("assistance.view", _("查看帮扶"), _("查看困难职工档案和帮扶记录（个人信息脱敏）")),
     Capability(
         "assistance.manage", _("办理帮扶"), _("困难职工申请、入户走访、基层审核、公示、帮扶发放")
@@ -88,6 +93,7 @@ _GRASSROOTS_LEAD = _GRASSROOTS_OFFICER | {
     "reveal_pii",
 }
 _FEDERATION_LEAD = _VIEW | {
+    "stats.freeze",
     "orgs.manage",
     "orgs.employer.manage",
     "audit.view",
@@ -100,6 +106,7 @@ _FEDERATION_LEAD = _VIEW | {
 }
 # Federation staff work the items assigned to their level: escalated appeals, their own cases.
 _FEDERATION_STAFF = _VIEW | {
+    "stats.freeze",
     "orgs.employer.manage",
     "voice.handle",
     "assistance.manage",

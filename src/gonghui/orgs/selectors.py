@@ -235,3 +235,26 @@ def officers_to_tell(capability: str, org_path: str) -> list[Any]:
             return list(users.values())
         path = path[:-PATH_STEP]
     return []
+
+
+def nearest_staffed(*, capability: str, org_path: str) -> str | None:
+    """The path of the nearest org at or above ``org_path`` where an active officer account
+    holds ``capability`` (a union without one has its work done by that org: 代填报)."""
+    lineage = [org_path[:end] for end in range(len(org_path), 0, -PATH_STEP)]
+    staffed = paths_with_officer(capability=capability, org_paths=lineage)
+    return next((path for path in lineage if path in staffed), None)
+
+
+def paths_with_officer(*, capability: str, org_paths: list[str]) -> set[str]:
+    """Those of ``org_paths`` where an active officer account holds ``capability`` in a post at
+    exactly that org: one query for a union's children."""
+    posts = (
+        Post.objects.unscoped(reason="whether orgs have an officer: a fact, not a viewer's read")
+        .filter(org_path__in=org_paths, active=True, user__is_active=True)
+        .select_related("org")
+    )
+    return {
+        post.org_path
+        for post in posts
+        if capability in capabilities_of(post.role, level_of(post.org.kind))
+    }

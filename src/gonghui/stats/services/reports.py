@@ -24,6 +24,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.models import OrgCounter
 from gonghui.core.scoping import Actor
 from gonghui.core.workflow import transition
+from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import FEDERATION_KINDS, Org, OrgKind, OrgStatus
 from gonghui.stats import definitions
 from gonghui.stats.models import (
@@ -75,9 +76,31 @@ TRANSITIONS = {
 }
 
 
+def files_on_behalf(actor: Actor, report: OrgReport) -> bool:
+    """代填报: the report's union has no officer account able to file it, and the actor holds
+    the right at the nearest union above that has one."""
+    staffed = org_selectors.nearest_staffed(capability="stats.report", org_path=report.org_path)
+    return (
+        staffed is not None
+        and staffed != report.org_path
+        and holds_at(actor, "stats.report", staffed)
+    )
+
+
+def children_with_officer(children: list[OrgReport]) -> set[str]:
+    """The paths of those child reports whose org has its own officer to file them."""
+    paths = [child.org_path for child in children]
+    return org_selectors.paths_with_officer(capability="stats.report", org_paths=paths)
+
+
+def may_file(actor: Actor, report: OrgReport) -> bool:
+    """Who fills in and submits a report: its own officers, or the parent's on its behalf."""
+    return holds_at(actor, "stats.report", report.org_path) or files_on_behalf(actor, report)
+
+
 def _own_officer(actor: Actor) -> Callable[[OrgReport], bool]:
-    """A report's own org: the capability from a post held there, not inherited from above."""
-    return lambda report: holds_at(actor, "stats.report", report.org_path)
+    """A report's own org (a post held there, not inherited from above), or 代填报 above it."""
+    return lambda report: may_file(actor, report)
 
 
 def _parent_officer(actor: Actor) -> Callable[[OrgReport], bool]:
@@ -85,15 +108,32 @@ def _parent_officer(actor: Actor) -> Callable[[OrgReport], bool]:
 
     def permits(report: OrgReport) -> bool:
         parent = report.org.parent
-        return parent is not None and holds_at(actor, "stats.report", parent.path)
+        if parent is None:
+            return False
+        # The parent's officers; where the parent has none, those of the nearest union above
+        # that has, which files the parent's own report on its behalf (代填报).
+        staffed = org_selectors.nearest_staffed(capability="stats.report", org_path=parent.path)
+        return staffed is not None and holds_at(actor, "stats.report", staffed)
 
     return permits
+
+
+def may_freeze(actor: Actor) -> bool:
+    """Freezing a year is the province's: ``stats.freeze`` from a post at a top org."""
+    return _freezing_root(actor) is not None
+
+
+def _freezing_root(actor: Actor) -> str | None:
+    """The path of the top org where the actor holds ``stats.freeze`` (its audit row's)."""
+    roots = Org.objects.filter(parent__isnull=True).order_by("path").values_list("path", flat=True)
+    return next((path for path in roots if holds_at(actor, "stats.freeze", path)), None)
 
 
 @transaction.atomic
 def period_freeze(*, actor: Actor, year: int) -> ReportPeriod:
     """Freeze every org's counters for ``year`` and open a report for every reporting org."""
-    if not getattr(actor, "is_superuser", False):
+    root = _freezing_root(actor)
+    if root is None:
         raise PermissionDenied("stats.freeze")
     if ReportPeriod.objects.filter(year=year).exists():
         raise ValidationError(_("%(year)d年度已冻结，不能重复冻结") % {"year": year})
@@ -128,7 +168,7 @@ def period_freeze(*, actor: Actor, year: int) -> ReportPeriod:
         ),
         batch_size=2000,
     )
-    audit_record(action="stats.period.frozen", actor=actor, after={"year": year})
+    audit_record(action="stats.period.frozen", actor=actor, org_path=root, after={"year": year})
     return period
 
 
@@ -198,8 +238,9 @@ def report_edit(
 ) -> OrgReport:
     """Correct a grassroots report's figures before it is submitted (its own officers only)."""
     report = _lock(report)
-    if not holds_at(actor, "stats.report", report.org_path):
+    if not may_file(actor, report):
         raise PermissionDenied("stats.report")
+    on_behalf = not holds_at(actor, "stats.report", report.org_path)
     if report.org.kind in FEDERATION_KINDS:
         raise ValidationError(_("上级工会的年报由下级年报汇总，不能直接修改"))
     if not report.editable:
@@ -221,7 +262,7 @@ def report_edit(
             target=report,
             org_path=report.org_path,
             before={k: before.get(k) for k in changed},
-            after=changed,
+            after={**changed, **({"on_behalf": True} if on_behalf else {})},
         )
     return report
 
@@ -271,9 +312,25 @@ def report_submit(*, actor: Actor, report: OrgReport) -> OrgReport:
         locked.return_reason = ""
 
     own = _own_officer(actor)
-    report = transition(report, "submit", actor=actor, capability=own, check=check, apply=apply)
+    on_behalf = files_on_behalf(actor, report) and not holds_at(
+        actor, "stats.report", report.org_path
+    )
+    report = transition(
+        report,
+        "submit",
+        actor=actor,
+        capability=own,
+        check=check,
+        apply=apply,
+        data={"on_behalf": True} if on_behalf else None,
+        reason=_("上级工会代填报") if on_behalf else "",
+    )
     if report.org.parent_id is None:  # the top of the tree has no one above to review it
         report = transition(report, "accept", actor=actor, capability=own)
+    elif on_behalf:  # the union above filed it: its own review of what it filed is moot
+        report = transition(
+            report, "accept", actor=actor, capability=_parent_officer(actor), reason=_("代填报")
+        )
     return report
 
 

@@ -39,13 +39,19 @@ def period_list(request: ViewerRequest) -> HttpResponse:
             reports.period_freeze(actor=request.user, year=year)
         except (ValueError, ValidationError) as exc:
             messages.error(request, "；".join(getattr(exc, "messages", [_("年度无效")])))
+        except PermissionDenied:
+            messages.error(request, _("冻结年度须由省总工会的统计人员办理"))
         else:
             messages.success(request, _("已冻结%(year)d年度数据并生成各级年报") % {"year": year})
         return redirect("stats:periods")
     return render(
         request,
         "stats/periods.html",
-        {"periods": selectors.report_periods(), "org": acting_org_or_none(request)},
+        {
+            "periods": selectors.report_periods(),
+            "org": acting_org_or_none(request),
+            "may_freeze": reports.may_freeze(request.user),
+        },
     )
 
 
@@ -58,7 +64,12 @@ def report_detail(request: ViewerRequest, year: int, code: str) -> HttpResponse:
     figures = report.figures if report.figures else reports.summed_items(report)
     shown = reports.with_rates({k: int(figures.get(k, 0)) for k in reports.ITEMS})
     children = reports.children_reports(report)
-    can_fill = reports.holds_at(request.user, "stats.report", report.org_path)
+    own = reports.holds_at(request.user, "stats.report", report.org_path)
+    staffed = reports.children_with_officer(children) if own else set()
+    # The children this officer may fill in (代填报), marked in the list.
+    fillable = {c.org_path for c in children if own and c.editable and c.org_path not in staffed}
+    on_behalf = not own and reports.files_on_behalf(request.user, report)
+    can_fill = own or on_behalf
     can_review = bool(children) and can_fill
     return render(
         request,
@@ -71,6 +82,8 @@ def report_detail(request: ViewerRequest, year: int, code: str) -> HttpResponse:
             "can_submit": can_fill and report.editable,
             "can_review": can_review,
             "live_sum": not report.figures,
+            "on_behalf": on_behalf,
+            "fillable": fillable,
         },
     )
 
