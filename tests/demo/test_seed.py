@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -84,8 +85,23 @@ def test_seed_demo_json_lists_every_account_with_its_org(monkeypatch: pytest.Mon
     data = seed_json()
     assert set(data) == {"accounts", "root"} and data["root"] == "HA"
     for account in data["accounts"]:
-        assert set(account) == {"username", "password", "role", "org_code", "org_kind"}
-        assert Org.objects.filter(code=account["org_code"], kind=account["org_kind"]).exists()
+        assert set(account) == {
+            "username",
+            "password",
+            "role",
+            "org_code",
+            "org_kind",
+            "org_name",
+            "duties",
+        }
+        org = Org.objects.get(code=account["org_code"], kind=account["org_kind"])
+        assert account["org_name"] == org.name and account["duties"]
+        assert not re.search(r"[a-z]{3,}", account["duties"]), account  # words, not codes
+    by_name = {a["username"]: a for a in data["accounts"]}
+    assert "审批帮扶" in by_name["prov_chair"]["duties"]  # from the capability matrix
+    assert "冻结统计年度" in by_name["prov_chair"]["duties"]
+    assert "管理会员" in by_name["gr_chair"]["duties"]
+    assert "管理会员" not in by_name["js_chair"]["duties"]  # federations edit no members
     kinds = {a["org_kind"] for a in data["accounts"]}
     assert {"province", "city", "county", "town", "industry", "grassroots"} <= kinds
 

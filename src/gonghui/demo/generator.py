@@ -9,6 +9,7 @@ from importlib import import_module
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from stdnum.cn import uscc as stdnum_uscc
 
 from gonghui.accounts.models import AccountType, User
@@ -17,7 +18,8 @@ from gonghui.core.audit import AuditEvent, audit_record
 from gonghui.core.counters import rebuild_counters
 from gonghui.core.identifiers import USCC_ALPHABET
 from gonghui.demo.members import seed_demo_members
-from gonghui.orgs.models import Org, OrgKind, OwnershipType, PostRole
+from gonghui.orgs.capabilities import CAPABILITIES, capabilities_of
+from gonghui.orgs.models import Org, OrgKind, OwnershipType, PostRole, level_of
 from gonghui.orgs.services.orgs import employer_create, org_create
 
 ROOT_CODE = "HA"
@@ -69,6 +71,8 @@ class DemoAccount:
     role: str
     org_code: str
     org_kind: str
+    org_name: str = ""
+    duties: str = ""  # what the account can do, in the officers' words
 
     def as_dict(self) -> dict[str, str]:
         return self.__dict__.copy()
@@ -348,7 +352,15 @@ def _accounts_of(*, seed: int, created: bool) -> DemoResult:
     result = DemoResult(root=ROOT_CODE, created=created)
     root = Org.objects.get(code=ROOT_CODE)
     result.accounts.append(
-        DemoAccount("admin", demo_password(seed, "admin"), "系统管理员", root.code, root.kind)
+        DemoAccount(
+            "admin",
+            demo_password(seed, "admin"),
+            "系统管理员",
+            root.code,
+            root.kind,
+            root.name,
+            str(_("全部权限，含授予任意职务")),
+        )
     )
     users = (
         User.objects.filter(username__in=DEMO_USERNAMES)
@@ -363,12 +375,25 @@ def _accounts_of(*, seed: int, created: bool) -> DemoResult:
         post = next((p for p in user.posts.all() if p.active), None)
         if post is not None:
             role, org = str(PostRole(post.role).label), post.org
+            duties = _post_duties(post.role, post.org.kind)
         elif hasattr(user, "member"):
             role, org = str(AccountType(user.account_type).label), user.member.union
+            duties = str(_("手机端：电子会员卡、普惠优惠、诉求与建议、困难帮扶申请"))
         else:
             role = str(AccountType(user.account_type).label)
             org = Org.objects.get(code=DEMO_HOME_ORG[username])
+            duties = str(_("商户端：扫码核销会员优惠、查看核销和结算"))
         result.accounts.append(
-            DemoAccount(username, demo_password(seed, username), role, org.code, org.kind)
+            DemoAccount(
+                username, demo_password(seed, username), role, org.code, org.kind, org.name, duties
+            )
         )
     return result
+
+
+def _post_duties(role: str, org_kind: str) -> str:
+    """What a post lets its holder do: the labels of the capabilities it grants beyond viewing,
+    from the one matrix (so the printed table cannot drift from what the account may do)."""
+    granted = capabilities_of(role, level_of(org_kind))
+    acts = [str(c.label) for c in CAPABILITIES if c.code in granted and not c.code.endswith("view")]
+    return "、".join(acts) if acts else str(_("查看本级及下级的组织、会员（脱敏）和统计"))

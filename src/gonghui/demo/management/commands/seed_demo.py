@@ -36,9 +36,17 @@ def _kind_label(code: str) -> str:
 
 
 def format_accounts(accounts: list[dict[str, str]]) -> str:
-    header = ("用户名", "密码", "职务", "组织编码", "组织类型")
+    header = ("用户名", "密码", "职务", "组织编码", "组织类型", "组织名称", "可以办理")
     rows = [header] + [
-        (a["username"], a["password"], a["role"], a["org_code"], _kind_label(a["org_kind"]))
+        (
+            a["username"],
+            a["password"],
+            a["role"],
+            a["org_code"],
+            _kind_label(a["org_kind"]),
+            a.get("org_name", ""),
+            a.get("duties", ""),
+        )
         for a in accounts
     ]
 
