@@ -7,12 +7,14 @@ encodes each block of rows as binary ``COPY`` bytes (``members.bulkload.encode``
 sends block n+1 before it writes block n, so the child's Python and the parent's ``COPY`` (and
 PostgreSQL's work) run on the two cores at once.
 
-The child runs the single-process path's own code (``Importer.convert``, ``validate``,
-``import_pg.seal``): the rules, the messages and the row numbers are the same.
+The child checks a row by the row path compiled for the file (``members.bulkload.rowplan``)
+when that can prove it clean, else by the single-process path's own code
+(``Importer.convert``, ``validate``): the rules, the messages and the row numbers are the same.
 """
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -60,6 +62,9 @@ class MemberBlocks:
         self.encoders = _Encoders(importer)
         self.plan: rowplan.RowPlan | None = None  # the child's, built on its first block
         self.worker = BlockWorker(self.encode_block)
+        # The parent's heap (Django, the importer's tables) is long-lived: frozen, the
+        # collector's full passes, which the in-flight blocks' objects trigger, skip it.
+        gc.freeze()
 
     # --- the parent -------------------------------------------------------------------------
 
@@ -123,22 +128,31 @@ class MemberBlocks:
 
     def close(self) -> tuple[float, float]:
         """Stop the child; its peak RSS in MB when it started and at the end."""
+        gc.unfreeze()
         self.worker.close()
         return self.worker.rss_mb
 
-    def _cell(self, row: Row, key: str) -> str:
-        index = self.columns.get(key)
-        if index is None or index >= len(row.raw):
-            return ""
+    def abort(self) -> None:
+        gc.unfreeze()
+        self.worker.kill()
+
+    def _code(self, cell: Any) -> str:
         try:
-            return self.to_code(row.raw[index]) or ""
+            return self.to_code(cell) or ""
         except normalize.CellError:
             return ""  # the child rejects the row with the reason
 
     def _unions_of(self, rows: list[Row]) -> dict[str, tuple[UnionRef | None, str]]:
+        """The union codes the block names that are not known yet: each distinct cell
+        converted once (a block names a few hundred unions in 2,000 rows)."""
         importer = self.importer
         known = importer._unions
-        wanted = {self._cell(row, "union") for row in rows} - set(known) - {""}
+        index = self.columns.get("union")
+        if index is None:
+            return {}
+        cells = {row.raw[index] if index < len(row.raw) else None for row in rows}
+        code = self._code
+        wanted = {code(cell) for cell in cells} - set(known) - {""}
         if wanted:
             importer.resolve_unions(wanted)
         return {code: known[code] for code in wanted}
@@ -148,11 +162,14 @@ class MemberBlocks:
             return {}
         importer = self.importer
         sent: dict[int, dict[str, int]] = {}
-        index = self.columns["employer"]
-        for row in rows:
-            if index >= len(row.raw) or not normalize.cell_text(row.raw[index]):
-                continue
-            code = self._cell(row, "union")
+        index, at = self.columns["employer"], self.columns.get("union")
+        named = {
+            row.raw[at] if at is not None and at < len(row.raw) else None
+            for row in rows
+            if index < len(row.raw) and normalize.cell_text(row.raw[index])
+        }
+        for cell in named:
+            code = self._code(cell)
             union = importer._unions.get(code, (None, ""))[0] if code else importer.root
             if union is not None and union.pk not in importer._employers:
                 sent[union.pk] = importer.employer_table(union)
