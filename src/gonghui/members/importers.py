@@ -560,7 +560,7 @@ class MemberImporter(Importer):
 
     def abort(self) -> None:
         if self.blocks is not None:
-            self.blocks.worker.kill()
+            self.blocks.abort()
         if isinstance(self.writer, import_pg.BackgroundMemberWriter):
             self.writer.background.abort()
 

@@ -69,22 +69,35 @@ def seal(rows: list[dict[str, Any]], *, encrypt: bool) -> None:
     by then (``phone_index`` of a valid phone is its blind index)."""
     numbers = [v["id_number"] for v in rows]
     phones = [v["phone"] for v in rows]
-    for v, index in zip(rows, blind_indexes("id", numbers), strict=True):
-        v["id_index"] = index
-    with_phone = [v for v in rows if v["phone"]]
-    indexes = blind_indexes("phone", [v["phone"] for v in with_phone])
-    for v in rows:
-        v["phone_index"] = ""
-    for v, index in zip(with_phone, indexes, strict=True):
-        v["phone_index"] = index
-    if encrypt:
-        for v, id_cipher, phone_cipher in zip(
-            rows,
-            encrypt_many(numbers, bulk.ID_CONTEXT),
-            encrypt_many(phones, bulk.PHONE_CONTEXT),
-            strict=True,
-        ):
-            v["id_cipher"], v["phone_cipher"] = id_cipher, phone_cipher
+    id_indexes, phone_indexes, id_ciphers, phone_ciphers = seal_columns(
+        numbers, phones, encrypt=encrypt
+    )
+    for v, id_index, phone_index in zip(rows, id_indexes, phone_indexes, strict=True):
+        v["id_index"], v["phone_index"] = id_index, phone_index
+    for v, id_cipher, phone_cipher in zip(rows, id_ciphers, phone_ciphers, strict=False):
+        v["id_cipher"], v["phone_cipher"] = id_cipher, phone_cipher
+
+
+def seal_columns(
+    numbers: list[str], phones: list[str], *, encrypt: bool
+) -> tuple[list[str], list[str], list[Any], list[Any]]:
+    """The blind indexes of these ID numbers and phones (an empty phone has none: ""), and
+    with ``encrypt`` their ciphertexts (else two empty lists)."""
+    with_phone = [i for i, phone in enumerate(phones) if phone]
+    phone_indexes = [""] * len(phones)
+    for i, index in zip(
+        with_phone, blind_indexes("phone", [phones[i] for i in with_phone]), strict=True
+    ):
+        phone_indexes[i] = index
+    id_indexes = blind_indexes("id", numbers)
+    if not encrypt:
+        return id_indexes, phone_indexes, [], []
+    return (
+        id_indexes,
+        phone_indexes,
+        encrypt_many(numbers, bulk.ID_CONTEXT),
+        encrypt_many(phones, bulk.PHONE_CONTEXT),
+    )
 
 
 def existing(indexes: list[str], fields: Sequence[str], raw: Any) -> list[dict[str, Any]]:

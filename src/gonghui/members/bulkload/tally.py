@@ -39,21 +39,40 @@ class NewMemberTally:
 
     def pack(self, v: dict[str, Any]) -> int:
         """One new member's counted fields as one integer."""
-        household = v["household_type"]
+        return self.pack_fields(
+            v["union"].pk,
+            v["gender"],
+            v["birth_date"],
+            v["joined_on"],
+            v["migrant_worker"],
+            v["new_employment"],
+            v["household_type"],
+        )
+
+    def pack_fields(
+        self,
+        union: int,
+        gender: str,
+        born: dt.date,
+        joined: dt.date,
+        migrant: bool,
+        new_employment: str,
+        household: str,
+    ) -> int:
+        """``pack`` of the fields themselves (a cleaned row as a tuple)."""
         code = self._households.get(household)
         if code is None:
             code = self._households[household] = len(self._households)
-        joined, born = v["joined_on"], v["birth_date"]
         return (
             (
-                ((v["union"].pk * 4 + _GENDERS.index(v["gender"])) * 4096 + born.year) * 32768
+                ((union * 4 + _GENDERS.index(gender)) * 4096 + born.year) * 32768
                 + joined.year * 12
                 + joined.month
                 - 1
             )
             * 4
-            + (2 if v["migrant_worker"] else 0)
-            + (1 if v["new_employment"] else 0)
+            + (2 if migrant else 0)
+            + (1 if new_employment else 0)
         ) * 1024 + code
 
     @property

@@ -7,12 +7,14 @@ encodes each block of rows as binary ``COPY`` bytes (``members.bulkload.encode``
 sends block n+1 before it writes block n, so the child's Python and the parent's ``COPY`` (and
 PostgreSQL's work) run on the two cores at once.
 
-The child runs the single-process path's own code (``Importer.convert``, ``validate``,
-``import_pg.seal``): the rules, the messages and the row numbers are the same.
+The child checks a row by the row path compiled for the file (``members.bulkload.rowplan``)
+when that can prove it clean, else by the single-process path's own code
+(``Importer.convert``, ``validate``): the rules, the messages and the row numbers are the same.
 """
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -24,6 +26,7 @@ from gonghui.core.importing.worker import BlockWorker
 from gonghui.members.bulkload import encode as import_encode
 from gonghui.members.bulkload import first_load as import_first
 from gonghui.members.bulkload import pg_copy as import_pg
+from gonghui.members.bulkload import rowplan
 from gonghui.members.bulkload import writer as bulk
 from gonghui.members.models import ChangeKind, MemberStatus
 
@@ -57,7 +60,11 @@ class MemberBlocks:
         self.existing_fields, self.updatable = EXISTING_FIELDS, UPDATABLE
         # The child's state, inherited by the fork: the importer after setup, the encoders.
         self.encoders = _Encoders(importer)
+        self.plan: rowplan.RowPlan | None = None  # the child's, built on its first block
         self.worker = BlockWorker(self.encode_block)
+        # The parent's heap (Django, the importer's tables) is long-lived: frozen, the
+        # collector's full passes, which the in-flight blocks' objects trigger, skip it.
+        gc.freeze()
 
     # --- the parent -------------------------------------------------------------------------
 
@@ -121,22 +128,31 @@ class MemberBlocks:
 
     def close(self) -> tuple[float, float]:
         """Stop the child; its peak RSS in MB when it started and at the end."""
+        gc.unfreeze()
         self.worker.close()
         return self.worker.rss_mb
 
-    def _cell(self, row: Row, key: str) -> str:
-        index = self.columns.get(key)
-        if index is None or index >= len(row.raw):
-            return ""
+    def abort(self) -> None:
+        gc.unfreeze()
+        self.worker.kill()
+
+    def _code(self, cell: Any) -> str:
         try:
-            return self.to_code(row.raw[index]) or ""
+            return self.to_code(cell) or ""
         except normalize.CellError:
             return ""  # the child rejects the row with the reason
 
     def _unions_of(self, rows: list[Row]) -> dict[str, tuple[UnionRef | None, str]]:
+        """The union codes the block names that are not known yet: each distinct cell
+        converted once (a block names a few hundred unions in 2,000 rows)."""
         importer = self.importer
         known = importer._unions
-        wanted = {self._cell(row, "union") for row in rows} - set(known) - {""}
+        index = self.columns.get("union")
+        if index is None:
+            return {}
+        cells = {row.raw[index] if index < len(row.raw) else None for row in rows}
+        code = self._code
+        wanted = {code(cell) for cell in cells} - set(known) - {""}
         if wanted:
             importer.resolve_unions(wanted)
         return {code: known[code] for code in wanted}
@@ -146,11 +162,14 @@ class MemberBlocks:
             return {}
         importer = self.importer
         sent: dict[int, dict[str, int]] = {}
-        index = self.columns["employer"]
-        for row in rows:
-            if index >= len(row.raw) or not normalize.cell_text(row.raw[index]):
-                continue
-            code = self._cell(row, "union")
+        index, at = self.columns["employer"], self.columns.get("union")
+        named = {
+            row.raw[at] if at is not None and at < len(row.raw) else None
+            for row in rows
+            if index < len(row.raw) and normalize.cell_text(row.raw[index])
+        }
+        for cell in named:
+            code = self._code(cell)
             union = importer._unions.get(code, (None, ""))[0] if code else importer.root
             if union is not None and union.pk not in importer._employers:
                 sent[union.pk] = importer.employer_table(union)
@@ -161,30 +180,36 @@ class MemberBlocks:
     def encode_block(
         self, payload: tuple[dict[str, Any], dict[int, dict[str, int]], list[tuple[int, list]]]
     ) -> tuple[list[Encoded], list[tuple[int, list[str], list[str]]], dict[str, int]]:
-        """Convert, validate and encode one block: (valid rows, problems, household codes)."""
+        """Check, seal and encode one block: (valid rows, problems, household codes).
+
+        A row the compiled plan proves clean is a tuple from its cells on; any other row
+        takes the full path (``convert`` + ``validate``), which words its reasons."""
         unions, employers, cells = payload
         importer = self.importer
         importer._unions.update(unions)
         importer._employers.update(employers)
-        mapping = importer.mapping
-        rows = [Row(number=number, raw=raw) for number, raw in cells]
-        convert, validate = importer.convert, importer.validate
-        valid: list[Row] = []
+        if self.plan is None:
+            self.plan = rowplan.RowPlan(importer)
+        plan, mapping = self.plan, importer.mapping
+        convert, validate, as_tuple = importer.convert, importer.validate, rowplan.as_tuple
+        positions: list[int] = []
+        values: list[tuple[Any, ...]] = []
         problems: list[tuple[int, list[str], list[str]]] = []
-        for index, row in enumerate(rows):
-            convert(row, mapping)
-            validate(row)
-            if row.errors or row.warnings:
-                problems.append((index, row.errors, row.warnings))
-            if row.cleaned is not None:
-                valid.append(row)
-        values = [row.cleaned for row in valid if row.cleaned is not None]
-        import_pg.seal(values, encrypt=True)
+        for index, (number, raw) in enumerate(cells):
+            clean = plan(number, raw)
+            if clean is None:
+                row = Row(number=number, raw=raw)
+                convert(row, mapping)
+                validate(row)
+                if row.errors or row.warnings:
+                    problems.append((index, row.errors, row.warnings))
+                if row.cleaned is None:
+                    continue
+                clean = as_tuple(row.cleaned)
+            positions.append(index)
+            values.append(clean)
         encoded = self.encoders.rows(values)
-        positions = {id(row): index for index, row in enumerate(rows)}
-        out = [
-            Encoded(positions[id(row)], *fields) for row, fields in zip(valid, encoded, strict=True)
-        ]
+        out = [Encoded(p, *fields) for p, fields in zip(positions, encoded, strict=True)]
         return out, problems, self.encoders.tally.households
 
 
@@ -249,7 +274,22 @@ class _Encoders:
         self.actor = change["actor_id"](writer.actor_id)
         self.unions: dict[int, tuple[bytes, bytes]] = {}
         self.tally = import_tally.NewMemberTally()
-        self.updatable = UPDATABLE
+        # ``rows`` writes an update's values in this order, from the cleaned tuple.
+        assert UPDATABLE == (
+            "name",
+            "ethnicity",
+            "education",
+            "political_status",
+            "skill_level",
+            "household_type",
+            "household_place",
+            "employment_status",
+            "new_employment",
+            "migrant_worker",
+            "phone_index",
+            "employer_id",
+        )
+        assert rowplan.FIELDS[5:12] == between
         self.initial = importer.initial
 
     def _union(self, union: Any) -> tuple[bytes, bytes]:
@@ -266,65 +306,113 @@ class _Encoders:
             )
         return found
 
-    def rows(self, values: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        text, id_type, gender, birth, joined = (
+    def rows(self, values: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Cleaned rows (``rowplan.FIELDS`` order) sealed and encoded, as ``Encoded``'s
+        fields after its position."""
+        id_indexes, phone_indexes, id_ciphers, phone_ciphers = import_pg.seal_columns(
+            [v[1] for v in values], [v[14] for v in values], encrypt=True
+        )
+        text, id_type_of, gender_of, birth_of, joined_of = (
             self.text,
             self.id_type,
             self.gender,
             self.birth,
             self.joined,
         )
-        dicts, flag, new_employment, employer, tail = (
+        dicts, flag, new_employment_of, employer_of, tail = (
             self.dicts,
             self.flag,
             self.new_employment,
             self.employer,
             self.tail,
         )
-        change_now, pack, updatable = self.change_now, self.tally.pack, self.updatable
-        initial = self.initial
-        ethnicity, education, political, skill, household, place, employment = (
-            encode for _field, encode in dicts
-        )
+        change_now, pack, initial = self.change_now, self.tally.pack_fields, self.initial
+        (
+            ethnicity_of,
+            education_of,
+            political_of,
+            skill_of,
+            household_of,
+            place_of,
+            employment_of,
+        ) = (encode for _field, encode in dicts)
+        union_bytes = self._union
         out = []
-        for v in values:
-            union = v["union"]
-            in_member, in_change = self._union(union)
-            joined_on = joined(v["joined_on"])
+        for v, id_index, phone_index, id_cipher, phone_cipher in zip(
+            values, id_indexes, phone_indexes, id_ciphers, phone_ciphers, strict=True
+        ):
+            (
+                id_type,
+                _number,
+                name,
+                gender,
+                birth,
+                ethnicity,
+                education,
+                political,
+                skill,
+                household,
+                place,
+                employment,
+                migrant,
+                new_employment,
+                phone,
+                employer,
+                union,
+                joined_on,
+            ) = v
+            in_member, in_change = union_bytes(union)
+            joined = joined_of(joined_on)
             member = b"".join(
                 (
-                    id_type(v["id_type"]),
-                    text(v["id_cipher"]),
-                    text(v["id_index"]),
-                    text(v["name"]),
-                    gender(v["gender"]),
-                    birth(v["birth_date"]),
-                    ethnicity(v["ethnicity"]),
-                    education(v["education"]),
-                    political(v["political_status"]),
-                    skill(v["skill_level"]),
-                    household(v["household_type"]),
-                    place(v["household_place"]),
-                    employment(v["employment_status"]),
-                    flag(v["migrant_worker"]),
-                    new_employment(v["new_employment"]),
-                    text(v["phone_cipher"]),
-                    text(v["phone_index"]),
-                    employer(v["employer_id"]),
+                    id_type_of(id_type),
+                    text(id_cipher),
+                    text(id_index),
+                    text(name),
+                    gender_of(gender),
+                    birth_of(birth),
+                    ethnicity_of(ethnicity),
+                    education_of(education),
+                    political_of(political),
+                    skill_of(skill),
+                    household_of(household),
+                    place_of(place),
+                    employment_of(employment),
+                    flag(migrant),
+                    new_employment_of(new_employment),
+                    text(phone_cipher),
+                    text(phone_index),
+                    employer_of(employer),
                     in_member,
-                    joined_on,
+                    joined,
                     tail,
                 )
             )
             out.append(
                 (
-                    v["id_type"],
-                    v["id_index"],
+                    id_type,
+                    id_index,
                     union.pk,
                     member,
-                    in_change + joined_on + change_now,
-                    pack(v),
-                    () if initial else (*[v[f] for f in updatable], v["phone"]),
+                    in_change + joined + change_now,
+                    pack(union.pk, gender, birth, joined_on, migrant, new_employment, household),
+                    ()
+                    if initial
+                    else (
+                        name,
+                        ethnicity,
+                        education,
+                        political,
+                        skill,
+                        household,
+                        place,
+                        employment,
+                        new_employment,
+                        migrant,
+                        phone_index,
+                        employer,
+                        phone,
+                    ),
                 )
             )
         return out
