@@ -75,7 +75,15 @@ def test_a_prepared_query_answers_what_the_queryset_answers(
         expected = _card_query(number)[0]
         assert (card.pk, card.number, card.member.pk) == (expected.pk, number, member.pk)
         assert card.member.id_number == member.id_number  # the field's converter ran
+        # every column of the three rows as the ORM converts it (the converters built once)
+        for got, want in ((card, expected), (card.member, expected.member)):
+            assert _values(got) == _values(want)
+        assert _values(card.member.union) == _values(expected.member.union)
     assert prepared.first("0000000000000") is None
+
+
+def _values(obj: Any) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
 
 
 def _audit_row(event: AuditEvent) -> tuple[Any, ...]:

@@ -38,10 +38,10 @@ class Prepared(Generic[M]):
         self._names = names
         self._local = threading.local()  # a compiled form per thread's connection
 
-    def _compiled(self, alias: str) -> tuple[Any, str, list[Any]]:
+    def _compiled(self, alias: str) -> _Shape:
         connection = connections[alias]
-        cached = getattr(self._local, alias, None)
-        if cached is not None and cached[0].connection is connection:
+        cached: _Shape | None = getattr(self._local, alias, None)
+        if cached is not None and cached.connection is connection:
             return cached
         markers = {name: Marker(f"\x00{name}\x00") for name in self._names}
         queryset = self._build(**markers)
@@ -55,21 +55,21 @@ class Prepared(Generic[M]):
         ]
         if sorted(s for s in slots if isinstance(s, int)) != list(range(len(self._names))):
             raise ValueError("every marker must appear once in the compiled parameters")
-        cached = (compiler, sql, slots)
+        cached = _Shape(compiler, sql, slots, alias)
         setattr(self._local, alias, cached)
         return cached
 
     def all(self, *values: Any, using: str = "default") -> list[M]:
         """The model instances (with their select_related objects) for ``values``, given in the
         order of the names."""
-        compiler, sql, slots = self._compiled(using)
-        if compiler.query.select_for_update and compiler.connection.get_autocommit():
+        shape = self._compiled(using)
+        if shape.locks and shape.connection.get_autocommit():
             raise TransactionManagementError("select_for_update outside of a transaction")
-        params = [s.value if isinstance(s, _Constant) else values[s] for s in slots]
-        with compiler.connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        params = [s.value if isinstance(s, _Constant) else values[s] for s in shape.slots]
+        with shape.connection.cursor() as cursor:
+            cursor.execute(shape.sql, params)
             rows = cursor.fetchall()
-        return list(_instances(compiler, rows, using))
+        return [shape.instance(row) for row in rows]
 
     def first(self, *values: Any, using: str = "default") -> M | None:
         found = self.all(*values, using=using)
@@ -83,22 +83,43 @@ class _Constant:
         self.value = value
 
 
-def _instances(compiler: Any, rows: list[Any], db: str) -> Any:
-    """Django's ModelIterable over rows already fetched: the same converters and populators."""
-    select, klass_info = compiler.select, compiler.klass_info
-    model = klass_info["model"]
-    fields = klass_info["select_fields"]
-    start, end = fields[0], fields[-1] + 1
-    names = [f[0].target.attname for f in select[start:end]]
-    populators = get_related_populators(klass_info, select, db)
-    annotations = compiler.annotation_col_map.items()
-    for row in compiler.results_iter(results=[rows]):
-        obj = model.from_db(db, names, row[start:end])
-        for populator in populators:
+class _Shape:
+    """A compiled query and what turns its rows into instances, built once: the converters of
+    every selected column, the field names, the related-object populators (Django's
+    ModelIterable builds all of these again for every query; at the counter that was more
+    Python than the statement's round trip)."""
+
+    def __init__(self, compiler: Any, sql: str, slots: list[Any], db: str) -> None:
+        self.compiler, self.sql, self.slots, self.db = compiler, sql, slots, db
+        self.connection = compiler.connection
+        self.locks = bool(compiler.query.select_for_update)
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.names = [f[0].target.attname for f in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, db)
+        self.annotations = list(compiler.annotation_col_map.items())
+        columns = [s[0] for s in select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("a prepared query reads no composite fields")
+        self.converters = list(compiler.get_converters(columns).items())
+
+    def instance(self, fetched: Any) -> Any:
+        """One row as Django's ModelIterable would have built it."""
+        row = list(fetched)
+        connection = self.connection
+        for position, (converters, expression) in self.converters:
+            value = row[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            row[position] = value
+        obj = self.model.from_db(self.db, self.names, row[self.start : self.end])
+        for populator in self.populators:
             populator.populate(row, obj)
-        for name, position in annotations:
+        for name, position in self.annotations:
             setattr(obj, name, row[position])
-        yield obj
+        return obj
 
 
 # --- one new row, the INSERT's text built once ---------------------------------------------------
