@@ -74,3 +74,34 @@ def test_the_counters_card_read_decrypts_no_personal_field(cast: Cast, monkeypat
     assert decrypted == []
     # a deferred field is still read (and decrypted) on first use, never wrongly
     assert card.member.id_number == member.id_number and decrypted
+
+
+def test_a_redemption_and_its_audit_row_are_written_together(cast: Cast) -> None:
+    """The redemption and its audit row go in one statement on PostgreSQL: the row still names
+    the redemption, its actor, the masked card and the discount."""
+    from decimal import Decimal
+
+    from gonghui.benefits.services import shop
+    from gonghui.core.models import AuditEvent
+    from tests.conftest import fresh
+
+    merchant = signed_merchant(cast)
+    offer = approved_offer(cast, merchant)
+    (member,) = members(cast, 1)
+    number = card_of(member)
+    redemption = shop.redemption_create(
+        actor=fresh(cast.merchant),
+        offer_id=offer.pk,
+        bill_amount=Decimal("50"),
+        client_key="linked-audit-0001",
+        token=card_token(number),
+    )
+    event = AuditEvent.objects.get(action="benefits.offer.redeemed")
+    assert (event.target_type, event.target_id) == ("benefits.redemption", str(redemption.pk))
+    assert event.actor_id == cast.merchant.pk and event.org_path == merchant.org_path
+    assert event.target_label == f"{merchant.pk}/linked-audit-0001"
+    assert event.after == {
+        "offer": offer.pk,
+        "card": crypto.mask_card_number(number),
+        "discount": str(redemption.discount),
+    }

@@ -141,11 +141,10 @@ def _plain_insert(model: type[Model], connection: Any) -> bool:
     )
 
 
-def insert(obj: M, using: str = "default") -> M:
-    """``obj.save()`` of a new row whose key the database assigns, the INSERT's text built once
-    per model and connection: each call runs only the fields' ``pre_save`` (``auto_now_add``)
-    and database preparation, as the ORM's insert compiler does, and reads the key back from
-    ``RETURNING``. A model (or a value) with more to it than that is saved by ``save()``."""
+def _direct(obj: Model, using: str) -> tuple[Any, list[Any], str, tuple[Any, ...]] | None:
+    """The INSERT's shape for ``obj`` (built once per model and connection) when ``insert`` may
+    write it itself; None when ``save()`` must (a key already set, save listeners, a model with
+    more to it: see ``_plain_insert``)."""
     model = type(obj)
     connection = connections[using]
     shape = _inserts.get((model, using))
@@ -156,8 +155,7 @@ def insert(obj: M, using: str = "default") -> M:
         or signals.post_save.has_listeners(model)
         or not (built or _plain_insert(model, connection))
     ):
-        obj.save(force_insert=True, using=using)
-        return obj
+        return None
     if shape is None or not built:
         meta = model._meta
         fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.pk]
@@ -170,18 +168,97 @@ def insert(obj: M, using: str = "default") -> M:
         )
         shape = (connection, fields, sql, tuple(returning_params))
         _inserts[(model, using)] = shape
-    _connection, fields, sql, returning_params = shape
+    return shape
+
+
+def _params(obj: Model, fields: list[Any], connection: Any, skip: Any = None) -> list[Any] | None:
+    """The values of ``fields`` as the insert compiler prepares them (``pre_save`` included);
+    None when one is an expression (the compiler's work)."""
     obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+    fields = [f for f in fields if f is not skip]
     values = [f.pre_save(obj, True) for f in fields]
     if any(hasattr(v, "resolve_expression") for v in values):
-        obj.save(force_insert=True, using=using)  # an expression: the compiler's work
-        return obj
-    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
-    params += returning_params
-    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        (pk,) = connection.ops.fetch_returned_insert_columns(cursor, returning_params)
+        return None
+    return [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+
+
+def _saved(obj: M, pk: Any, using: str) -> M:
     obj.pk = pk
     obj._state.adding = False
     obj._state.db = using
     return obj
+
+
+def insert(obj: M, using: str = "default") -> M:
+    """``obj.save()`` of a new row whose key the database assigns, the INSERT's text built once
+    per model and connection: each call runs only the fields' ``pre_save`` (``auto_now_add``)
+    and database preparation, as the ORM's insert compiler does, and reads the key back from
+    ``RETURNING``. A model (or a value) with more to it than that is saved by ``save()``."""
+    shape = _direct(obj, using)
+    params = None if shape is None else _params(obj, shape[1], shape[0])
+    if shape is None or params is None:
+        obj.save(force_insert=True, using=using)
+        return obj
+    connection, _fields, sql, returning_params = shape
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+        cursor.execute(sql, params + list(returning_params))
+        (pk,) = connection.ops.fetch_returned_insert_columns(cursor, returning_params)
+    return _saved(obj, pk, using)
+
+
+# (first model, second model, link field, alias) -> (the connection, the SQL)
+_linked: dict[tuple[Any, ...], tuple[Any, str]] = {}
+
+
+def insert_linked(first: M, second: Model, *, link: str, using: str = "default") -> M:
+    """``insert(first)``, then ``insert(second)`` with its field ``link`` holding the key just
+    given to ``first`` (as text for a text field: an audit row's ``target_id``). On PostgreSQL
+    one statement (a data-modifying CTE), so one round trip for both rows; elsewhere, or when a
+    row needs ``save()``, two. Both rows are saved either way, with their keys set."""
+    field = type(second)._meta.get_field(link)
+    one, two = _direct(first, using), _direct(second, using)
+    connection = connections[using]
+    params = None
+    if one is not None and two is not None and connection.vendor == "postgresql":
+        first_params = _params(first, one[1], connection)
+        second_params = _params(second, two[1], connection, skip=field)
+        if first_params is not None and second_params is not None:
+            params = first_params + second_params
+    if one is None or two is None or params is None:
+        insert(first, using)
+        setattr(second, field.attname, field.to_python(first.pk))
+        insert(second, using)
+        return first
+    key = (type(first), type(second), link, using)
+    built = _linked.get(key)
+    if built is None or built[0] is not connection:
+        built = (connection, _linked_sql(first, second, field, connection))
+        _linked[key] = built
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+        cursor.execute(built[1], params)
+        second_pk, link_value = cursor.fetchone()
+    first_pk = type(first)._meta.pk.to_python(link_value)  # type: ignore[union-attr]
+    _saved(first, first_pk, using)
+    setattr(second, field.attname, field.to_python(first_pk))
+    _saved(second, second_pk, using)
+    return first
+
+
+def _linked_sql(first: Model, second: Model, field: Any, connection: Any) -> str:
+    quote = connection.ops.quote_name
+    one, two = type(first)._meta, type(second)._meta
+    first_fields = [f for f in one.local_concrete_fields if not f.generated and f is not one.pk]
+    second_fields = [f for f in two.local_concrete_fields if not f.generated and f is not two.pk]
+    # the link's value: the new key, in the link column's type; every other value a parameter
+    key = f"CAST(r.{quote(one.pk.column)} AS {field.cast_db_type(connection)})"  # type: ignore[union-attr]
+    values = ", ".join(key if f is field else "%s" for f in second_fields)
+    # the models' own tables and columns
+    return (
+        f"WITH r AS (INSERT INTO {quote(one.db_table)}"  # noqa: S608
+        f" ({', '.join(quote(f.column) for f in first_fields)})"
+        f" VALUES ({', '.join(['%s'] * len(first_fields))})"
+        f" RETURNING {quote(one.pk.column)})"  # type: ignore[union-attr]
+        f" INSERT INTO {quote(two.db_table)} ({', '.join(quote(f.column) for f in second_fields)})"
+        f" SELECT {values} FROM r"
+        f" RETURNING {quote(two.pk.column)}, {quote(field.column)}"  # type: ignore[union-attr]
+    )
