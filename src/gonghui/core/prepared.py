@@ -215,7 +215,7 @@ def insert_linked(first: M, second: Model, *, link: str, using: str = "default")
     given to ``first`` (as text for a text field: an audit row's ``target_id``). On PostgreSQL
     one statement (a data-modifying CTE), so one round trip for both rows; elsewhere, or when a
     row needs ``save()``, two. Both rows are saved either way, with their keys set."""
-    field = type(second)._meta.get_field(link)
+    field: Any = type(second)._meta.get_field(link)
     one, two = _direct(first, using), _direct(second, using)
     connection = connections[using]
     params = None
@@ -237,7 +237,7 @@ def insert_linked(first: M, second: Model, *, link: str, using: str = "default")
     with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(built[1], params)
         second_pk, link_value = cursor.fetchone()
-    first_pk = type(first)._meta.pk.to_python(link_value)  # type: ignore[union-attr]
+    first_pk = type(first)._meta.pk.to_python(link_value)
     _saved(first, first_pk, using)
     setattr(second, field.attname, field.to_python(first_pk))
     _saved(second, second_pk, using)
@@ -250,15 +250,15 @@ def _linked_sql(first: Model, second: Model, field: Any, connection: Any) -> str
     first_fields = [f for f in one.local_concrete_fields if not f.generated and f is not one.pk]
     second_fields = [f for f in two.local_concrete_fields if not f.generated and f is not two.pk]
     # the link's value: the new key, in the link column's type; every other value a parameter
-    key = f"CAST(r.{quote(one.pk.column)} AS {field.cast_db_type(connection)})"  # type: ignore[union-attr]
+    key = f"CAST(r.{quote(one.pk.column)} AS {field.cast_db_type(connection)})"
     values = ", ".join(key if f is field else "%s" for f in second_fields)
     # the models' own tables and columns
     return (
         f"WITH r AS (INSERT INTO {quote(one.db_table)}"  # noqa: S608
         f" ({', '.join(quote(f.column) for f in first_fields)})"
         f" VALUES ({', '.join(['%s'] * len(first_fields))})"
-        f" RETURNING {quote(one.pk.column)})"  # type: ignore[union-attr]
+        f" RETURNING {quote(one.pk.column)})"
         f" INSERT INTO {quote(two.db_table)} ({', '.join(quote(f.column) for f in second_fields)})"
         f" SELECT {values} FROM r"
-        f" RETURNING {quote(two.pk.column)}, {quote(field.column)}"  # type: ignore[union-attr]
+        f" RETURNING {quote(two.pk.column)}, {quote(field.column)}"
     )
