@@ -75,7 +75,15 @@ def test_a_prepared_query_answers_what_the_queryset_answers(
         expected = _card_query(number)[0]
         assert (card.pk, card.number, card.member.pk) == (expected.pk, number, member.pk)
         assert card.member.id_number == member.id_number  # the field's converter ran
+        # every column of the three rows as the ORM converts it (the converters built once)
+        for got, want in ((card, expected), (card.member, expected.member)):
+            assert _values(got) == _values(want)
+        assert _values(card.member.union) == _values(expected.member.union)
     assert prepared.first("0000000000000") is None
+
+
+def _values(obj: Any) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
 
 
 def _audit_row(event: AuditEvent) -> tuple[Any, ...]:
@@ -133,6 +141,39 @@ def test_insert_refuses_what_the_database_refuses(cast: Cast) -> None:
             insert(AuditEvent(action=None))  # NOT NULL
         assert transaction.get_rollback()
     assert list(AuditEvent.objects.filter(action="test.inserted")) == [first]
+
+
+def test_insert_linked_writes_both_rows_and_the_link_in_one_statement_on_postgresql(
+    cast: Cast, django_assert_num_queries: Any
+) -> None:
+    """core.prepared.insert_linked: the second row's link column holds the first row's new key;
+    one round trip on PostgreSQL (a data-modifying CTE), two elsewhere; the same rows as save()."""
+    from django.db import connection
+
+    officer = cast.county_officer
+    fields = {"action": "test.inserted", "actor": officer, "org_path": cast.county.path}
+    for _ in range(2):  # the statement built the first time, reused the second
+        target = AuditEvent(**fields, after={"n": 1})
+        event = AuditEvent(**fields, target_type="core.auditevent", ip="10.0.0.8")
+        with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+            assert prepared.insert_linked(target, event, link="target_id") is target
+        assert target.pk is not None and event.pk is not None and target.pk != event.pk
+        assert not target._state.adding and not event._state.adding
+        assert event.target_id == str(target.pk)
+        stored = AuditEvent.objects.get(pk=event.pk)
+        assert stored.target_id == str(target.pk) and stored.ip == "10.0.0.8"
+        assert stored.created_at == event.created_at  # pre_save ran for the second row
+        assert AuditEvent.objects.get(pk=target.pk).after == {"n": 1}
+
+
+def test_a_refused_linked_insert_writes_neither_row(cast: Cast) -> None:
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            prepared.insert_linked(
+                AuditEvent(action="test.inserted"), AuditEvent(action=None), link="target_id"
+            )
+        assert transaction.get_rollback()
+    assert not AuditEvent.objects.filter(action="test.inserted").exists()
 
 
 def test_the_api_is_resolved_first_and_no_page_pattern_starts_with_api() -> None:

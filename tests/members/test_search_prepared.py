@@ -97,3 +97,29 @@ def test_the_search_api_answers_masked_through_the_prepared_page(cast: Cast) -> 
         assert HERE_ID not in body and "13912340000" not in body
         for item in items:
             assert item["id_number_masked"] == HERE_ID[:4] + "*" * 12 + HERE_ID[-2:]
+
+
+def test_the_search_answer_is_what_its_schema_renders(cast: Cast) -> None:
+    """The search answers without ninja's re-validation (core.api_schemas.lean_json): the body
+    is byte for byte what MemberPage would have rendered, and the schema stays documented."""
+    import json
+
+    from ninja.responses import NinjaJSONEncoder
+
+    from gonghui.members.api import MemberPage
+
+    here, _there = _people(cast)
+    response = Client().post(
+        "/api/members/search",
+        {"q": HERE_ID},
+        content_type="application/json",
+        headers=bearer(cast.county_officer),
+    )
+    page = response.json()
+    assert [item["id"] for item in page["items"]] == [here.pk]
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    dumped = MemberPage.model_validate(page).model_dump()
+    assert response.content == json.dumps(dumped, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+    openapi = Client().get("/api/openapi.json").json()
+    answer = openapi["paths"]["/api/members/search"]["post"]["responses"]["200"]
+    assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/MemberPage")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +22,30 @@ def _open_cases() -> Any:
     )
 
 
+def _open_case_sql() -> str:
+    meta = HardshipCase._meta
+    quote = connection.ops.quote_name
+    member = quote(meta.get_field("member").column)
+    status = quote(meta.get_field("status").column)
+    places = ", ".join(["%s"] * len(OPEN_STATUSES))
+    # the model's own table and columns; the values are parameters
+    return (
+        f"SELECT 1 FROM {quote(meta.db_table)} WHERE {member} = %s"  # noqa: S608
+        f" AND {status} IN ({places}) LIMIT 1"
+    )
+
+
+_OPEN_CASE: list[str] = []  # the statement's text, built on first use
+
+
 def has_open_case(member: Any) -> bool:
-    return HardshipCase.objects.filter(member=member, status__in=OPEN_STATUSES).exists()
+    """Asked at every redemption at the counter: a statement of fixed text (no ORM compilation
+    per request)."""
+    if not _OPEN_CASE:
+        _OPEN_CASE.append(_open_case_sql())
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_CASE[0], [member.pk, *OPEN_STATUSES])
+        return cursor.fetchone() is not None
 
 
 def register() -> None:

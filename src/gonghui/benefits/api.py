@@ -8,12 +8,12 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpResponse, JsonResponse
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema
 
 from gonghui.benefits import selectors
 from gonghui.benefits.models import Offer, Redemption
 from gonghui.benefits.services import shop
-from gonghui.core.api_schemas import NO_NUL, Amount, ErrorOut, InvalidOut
+from gonghui.core.api_schemas import NO_NUL, Amount, ErrorOut, InvalidOut, lean_json
 from gonghui.core.observability import expected_refusal
 from gonghui.core.scoping import ViewerRequest
 
@@ -89,7 +89,9 @@ class ShopVerifyOut(Schema):
 
 
 @shop_router.post("/verify", response={200: ShopVerifyOut, **_COMMON})
-def shop_verify(request: ViewerRequest, payload: ShopProofIn) -> dict[str, Any]:
+def shop_verify(request: ViewerRequest, payload: ShopProofIn) -> HttpResponse:
+    """The card check and the offers this member may use here now (the answer is ShopVerifyOut,
+    rendered without re-validation: tests/benefits/test_counter_lean.py checks it)."""
     merchant = shop.staff_merchant(request.user)
     result = shop.verify(
         merchant=merchant,
@@ -99,13 +101,15 @@ def shop_verify(request: ViewerRequest, payload: ShopProofIn) -> dict[str, Any]:
         code=payload.code,
     )
     v = result.verification
-    return {
-        "valid": v.valid,
-        "reason": v.reason,
-        "masked_name": v.masked_name,
-        "union_name": v.union_name,
-        "offers": [_offer(o) for o in result.offers],
-    }
+    return lean_json(
+        {
+            "valid": v.valid,
+            "reason": v.reason,
+            "masked_name": v.masked_name,
+            "union_name": v.union_name,
+            "offers": [_offer(o) for o in result.offers],
+        }
+    )
 
 
 class RedemptionIn(ShopProofIn):
@@ -155,7 +159,7 @@ def redemption_create(
     request: ViewerRequest,
     payload: RedemptionIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key", max_length=64),
-) -> Status[dict[str, Any]] | HttpResponse:
+) -> HttpResponse:
     """Redeem one use; a retry with the same key answers 200 with the first redemption; a refusal
     is 409 with the reason and a code: card (expired or forged proof, membership ended),
     merchant, offer, segment, campaign, signup, limit, quota, budget, min_bill."""
@@ -175,4 +179,5 @@ def redemption_create(
         # an expected answer, not a warning (the shape of RedemptionRefusalOut)
         refused = JsonResponse(body, status=409, json_dumps_params={"ensure_ascii": False})
         return expected_refusal(refused)
-    return Status(201 if created else 200, _redemption(redemption))
+    # BenefitRedemptionOut, rendered without re-validation (tests/benefits/test_counter_lean.py)
+    return lean_json(_redemption(redemption), status=201 if created else 200)

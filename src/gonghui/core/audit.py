@@ -103,26 +103,49 @@ def audit_record(
     An unregistered ``action`` is refused under ``GONGHUI_STRICT_AUDIT_ACTIONS`` (the tests, so
     that the suite proves every code written has a label) and only logged in production, where a
     missing label must not undo the user's work."""
+    event = audit_event(
+        action=action,
+        actor=actor,
+        target=target,
+        org_path=org_path,
+        before=before,
+        after=after,
+        target_label=target_label,
+    )
+    # The INSERT's text is built once (core.prepared.insert): every service writes audit rows.
+    return insert(event)
+
+
+def audit_event(
+    *,
+    action: str,
+    actor: Actor | None,
+    target: Model | None = None,
+    org_path: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    target_label: str | None = None,
+) -> AuditEvent:
+    """The row :func:`audit_record` writes, not yet written: for a service that writes it in
+    one statement with its target (``core.prepared.insert_linked(target, event,
+    link="target_id")``, the target new and without its key yet)."""
     if action not in _ACTION_LABELS:
         if getattr(settings, "GONGHUI_STRICT_AUDIT_ACTIONS", False):
             raise ImproperlyConfigured(f"audit action {action!r} is not registered")
         logger.warning("unregistered audit action %s", action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    # The INSERT's text is built once (core.prepared.insert): every service writes audit rows.
-    return insert(
-        AuditEvent(
-            action=action,
-            actor=actor,
-            actor_label=(actor.get_username() if actor is not None else ""),
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None else "",
-            target_label=(target_label if target_label is not None else str(target or ""))[:255],
-            org_path=org_path,
-            before=_jsonable(before) if before else None,
-            after=_jsonable(after) if after else None,
-            ip=current_client_ip(),
-        )
+    return AuditEvent(
+        action=action,
+        actor=actor,
+        actor_label=(actor.get_username() if actor is not None else ""),
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None and target.pk is not None else "",
+        target_label=(target_label if target_label is not None else str(target or ""))[:255],
+        org_path=org_path,
+        before=_jsonable(before) if before else None,
+        after=_jsonable(after) if after else None,
+        ip=current_client_ip(),
     )
 
 

@@ -41,9 +41,9 @@ from gonghui.benefits.models import (
     Redemption,
 )
 from gonghui.benefits.segments import member_segments
-from gonghui.core.audit import audit_record
+from gonghui.core.audit import audit_event
 from gonghui.core.crypto import mask_card_number
-from gonghui.core.prepared import insert
+from gonghui.core.prepared import insert_linked
 from gonghui.core.scoping import Actor
 from gonghui.members.models import Card, Member
 from gonghui.members.services.cards import Verification, card_check, card_state
@@ -454,32 +454,32 @@ def _redeem(
         raise Refusal(reason, code=code)
     discount = compute_discount(offer, bill)
     union_part = (discount * offer.union_share / Decimal(100)).quantize(CENT, ROUND_HALF_UP)
-    # INSERT text built once (core.prepared.insert): no insert compiler per redemption
-    redemption = insert(
-        Redemption(
-            offer=offer,
-            merchant=merchant,
-            member=member,
-            staff=actor,
-            client_key=key,
-            bill_amount=bill,
-            discount=discount,
-            merchant_part=discount - union_part,
-            union_part=union_part,
-            paid_amount=max(bill - discount, Decimal(0)),
-            org_path=merchant.org_path,
-            member_path=member.org_path,
-            segments=f",{','.join(segments)}," if segments else "",
-            day=today,
-        )
+    # The redemption and its audit row: one statement (core.prepared.insert_linked, a CTE on
+    # PostgreSQL), the INSERTs' text built once
+    redemption = Redemption(
+        offer=offer,
+        merchant=merchant,
+        member=member,
+        staff=actor,
+        client_key=key,
+        bill_amount=bill,
+        discount=discount,
+        merchant_part=discount - union_part,
+        union_part=union_part,
+        paid_amount=max(bill - discount, Decimal(0)),
+        org_path=merchant.org_path,
+        member_path=member.org_path,
+        segments=f",{','.join(segments)}," if segments else "",
+        day=today,
     )
-    audit_record(
+    event = audit_event(
         action="benefits.offer.redeemed",
         actor=actor,
         target=redemption,
         org_path=merchant.org_path,
         after={"offer": offer.pk, "card": mask_card_number(card.number), "discount": str(discount)},
     )
+    insert_linked(redemption, event, link="target_id")
     if not _take(offer, member, discount, today):
         raise _Exhausted(offer, member, discount, today)
     # The rollup counters of the merchant's union are shared by all its merchants' counters:

@@ -161,7 +161,13 @@ def _mask_name(name: str) -> str:
 
 
 def _card_read(number: str) -> QuerySet[Card]:
-    return Card.objects.select_related("member__union").filter(number=number)[:1]
+    # The counter has no use for the holder's ID number or phone: they are neither read nor
+    # decrypted (a deferred field would be read on first use, never wrongly)
+    return (
+        Card.objects.select_related("member__union")
+        .defer("member__id_number", "member__phone")
+        .filter(number=number)[:1]
+    )
 
 
 # The card with its member and union: compiled once (the counter reads it twice a redemption).
