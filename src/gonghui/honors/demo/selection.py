@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 from stdnum.cn import ric
 
+from gonghui.core.scoping import prefix_q
 from gonghui.honors.models import AwardType, CompositionRule
 from gonghui.honors.services import calls, nominations, roster
 from gonghui.members.models import Member
@@ -37,7 +38,7 @@ def _worker_id(rng: Any, region: str) -> str:
 def _members_under(org: Org, n: int) -> list[Member]:
     return list(
         Member.objects.unscoped(reason="the demo picks members of a city")
-        .filter(org_path__startswith=org.path, status="active")
+        .filter(prefix_q("org_path", org.path), status="active")
         .order_by("id")[:n]
     )
 
