@@ -68,6 +68,10 @@ def wipe() -> None:
 
     ReportPeriod.objects.all().delete()  # cascades to the reports, which protect their orgs
     Snapshot.objects.all().delete()
+    from gonghui.honors import models as honors
+
+    for model in (honors.Honour, honors.AwardCall):  # honours rows protect members and orgs
+        model.objects.unscoped(reason="test wipe").delete()
     AuditEvent.objects.all().delete()
     Transfer.objects.all().delete()
     Member.objects.all().delete()  # cascades to cards and change records

@@ -286,6 +286,8 @@ DEMO_USERNAMES = [
     "jy_admin",
     "gr_chair",
     "gr_staff",
+    "zz_chair",
+    "ly_chair",
     "member01",
     "shop01",
 ]
@@ -300,6 +302,7 @@ DEMO_MODULES = [
     "gonghui.democracy.demo.congress",
     "gonghui.voice.demo",
     "gonghui.benefits.demo",
+    "gonghui.honors.demo",
 ]
 # Steps that read the counters (the annual reports freeze them): after the rebuild.
 DEMO_AFTER_COUNTS = ["gonghui.stats.demo"]

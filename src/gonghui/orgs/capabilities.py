@@ -62,6 +62,10 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("voice.handle", _("办理诉求与建议"), _("受理、转办、答复诉求，评审合理化建议")),
     Capability("benefits.view", _("查看普惠服务"), _("查看普惠商户、优惠、核销和结算")),
     Capability("benefits.manage", _("管理普惠服务"), _("普惠商户签约、优惠审核、优惠活动")),
+    # --- honours: selection engine and roster ---
+    Capability("honors.view", _("查看评先评优"), _("查看评选、推荐人选和荣誉库（个人信息脱敏）")),
+    Capability("honors.manage", _("推荐评先评优"), _("推荐人选、征求意见、上传事迹材料、上报名单")),
+    Capability("honors.approve", _("组织评选"), _("发布评选、分配名额、公示、答复异议、审批表彰")),
 )
 CAPABILITY_CODES = frozenset(c.code for c in CAPABILITIES)
 # Held by the installation's superuser alone: no role has them and no override can add them,
@@ -76,6 +80,7 @@ _VIEW = {
     "democracy.view",
     "voice.view",
     "benefits.view",
+    "honors.view",
 }
 _GRASSROOTS_OFFICER = _VIEW | {
     "members.manage",
@@ -85,6 +90,7 @@ _GRASSROOTS_OFFICER = _VIEW | {
     "voice.handle",
     "stats.report",
     "benefits.manage",
+    "honors.manage",
 }
 _GRASSROOTS_LEAD = _GRASSROOTS_OFFICER | {
     "orgs.manage",
@@ -103,6 +109,8 @@ _FEDERATION_LEAD = _VIEW | {
     "voice.handle",
     "stats.report",
     "benefits.manage",
+    "honors.manage",
+    "honors.approve",
 }
 # Federation staff work the items assigned to their level: escalated appeals, their own cases.
 _FEDERATION_STAFF = _VIEW | {
@@ -112,6 +120,7 @@ _FEDERATION_STAFF = _VIEW | {
     "assistance.manage",
     "stats.report",
     "benefits.manage",
+    "honors.manage",
 }
 
 # Federations see figures and masked records of their subtree and edit nothing of a
