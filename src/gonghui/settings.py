@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gonghui.democracy",
     "gonghui.voice",
     "gonghui.benefits",
+    "gonghui.honors",
     "gonghui.stats",
     "gonghui.demo",
 ]

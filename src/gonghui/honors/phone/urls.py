@@ -1,0 +1,5 @@
+"""Members' phone pages under /m/honors/."""
+
+
+app_name = "honors_m"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Writes of the honours app, one module per area (docs/architecture.md)."""
