@@ -5,10 +5,30 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
+from gonghui.core.models import HistoryEntry, Notification
+from gonghui.core.workflow import history_of
 from gonghui.honors import rules
+from gonghui.honors.models import (
+    HonourStatus,
+    Revocation,
+    RevocationState,
+    Verdict,
+)
+from gonghui.honors.services import terms
+from tests.conftest import Cast
+from tests.factories import fresh
+from tests.honors.aftercare_helpers import (
+    colleagues,
+    holder,
+    province_chair,
+    run_assessment,
+)
 
 D = dt.date
 
@@ -76,3 +96,129 @@ def test_reminder_window_is_ninety_days_before_the_end() -> None:
     assert rules.reminder_due(term_ends_on=end, today=D(2030, 4, 29))
     assert not rules.reminder_due(term_ends_on=end, today=end)
     assert not rules.reminder_due(term_ends_on=None, today=end)
+
+
+# --- the term engine on the database ----------
+
+
+@pytest.mark.django_db
+def test_below_sixty_percent_two_years_running_is_proposed_for_revocation(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    """民主评议 on the ballot engine with a named list of colleagues: 2 of 5 satisfied (40 %)
+    is a warning; the next year 1 of 4 (25 %) proposes revocation, cause 民主评议."""
+    honour = holder(cast)
+    voters = colleagues(cast, 5)
+    first = run_assessment(cast, honour, 2025, "ECBUU", voters, django_capture_on_commit_callbacks)
+    assert first.satisfaction_pct == Decimal("40.0")
+    assert first.verdict == Verdict.WARNING
+    assert not Revocation.objects.unscoped(reason="test").filter(honour=honour).exists()
+
+    second = run_assessment(
+        cast, honour, 2026, "EBUU", voters[:4], django_capture_on_commit_callbacks
+    )
+    assert second.satisfaction_pct == Decimal("25.0")
+    assert second.verdict == Verdict.PROPOSE_REVOCATION
+    proposal = Revocation.objects.unscoped(reason="test").get(honour=honour)
+    assert proposal.state == RevocationState.PROPOSED
+    assert proposal.cause.code == "assessment" and proposal.assessment_id == second.pk
+    assert "连续 2 年" in proposal.facts
+    honour.refresh_from_db()
+    assert honour.status == HonourStatus.ACTIVE  # proposed, not yet decided
+
+
+@pytest.mark.django_db
+def test_a_good_year_between_two_bad_ones_is_only_a_warning(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    honour = holder(cast)
+    voters = colleagues(cast, 3)
+    capture = django_capture_on_commit_callbacks
+    assert run_assessment(cast, honour, 2024, "UUE", voters, capture).verdict == Verdict.WARNING
+    assert run_assessment(cast, honour, 2025, "ECE", voters, capture).verdict == Verdict.PASS
+    assert run_assessment(cast, honour, 2026, "UUC", voters, capture).verdict == Verdict.WARNING
+    assert not Revocation.objects.unscoped(reason="test").filter(honour=honour).exists()
+
+
+@pytest.mark.django_db
+def test_province_thresholds_are_data_inherited_by_the_subtree(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    terms.term_rule_save(
+        actor=province_chair(cast),
+        org=cast.province,
+        warning_pct="70",
+        consecutive_years=1,
+        reminder_days=120,
+    )
+    thresholds, days = terms.thresholds_for(cast.grassroots.path)
+    assert thresholds.warning_pct == Decimal("70") and days == 120
+    honour = holder(cast)
+    voters = colleagues(cast, 3)
+    got = run_assessment(cast, honour, 2026, "ECU", voters, django_capture_on_commit_callbacks)
+    assert got.verdict == Verdict.PROPOSE_REVOCATION  # 66.7 % < 70 %, one year suffices here
+    assert cast.province.name in got.reasons
+
+
+@pytest.mark.django_db
+def test_assessment_needs_a_named_list_and_a_live_term(cast: Cast) -> None:
+    honour = holder(cast)
+    actor = fresh(cast.grassroots_officer)
+    with pytest.raises(ValidationError, match="至少 3 人"):
+        terms.assessment_open(actor=actor, honour=honour, year=2026, deeds="", voters=["甲", "乙"])
+    for_life = holder(cast, "李工匠", term_ends_on=None)
+    with pytest.raises(ValidationError, match="终身"):
+        terms.assessment_open(
+            actor=actor, honour=for_life, year=2026, deeds="", voters=["甲", "乙", "丙"]
+        )
+    with pytest.raises(PermissionDenied):  # the sibling union's officer
+        terms.assessment_open(
+            actor=fresh(cast.sibling_officer),
+            honour=honour,
+            year=2026,
+            deeds="",
+            voters=["甲", "乙", "丙"],
+        )
+
+
+@pytest.mark.django_db
+def test_reminders_ninety_days_ahead_are_sent_once(cast: Cast) -> None:
+    today = timezone.localdate()
+    soon = holder(cast, "将届满", conferred_on=today.replace(year=today.year - 5))
+    soon.term_ends_on = today + dt.timedelta(days=60)
+    soon.save(update_fields=["term_ends_on"])
+    holder(cast, "未届满", conferred_on=today.replace(year=today.year - 4))  # a year or more left
+    assert terms.term_reminders_send(today=today) == 1
+    assert terms.term_reminders_send(today=today) == 0  # idempotent: claimed once
+    told = Notification.objects.filter(recipient=cast.grassroots_officer)
+    assert told.count() == 1 and "将届满" in told.get().body
+
+
+@pytest.mark.django_db
+def test_end_of_term_confirm_extends_and_lapse_stops(cast: Cast) -> None:
+    today = timezone.localdate()
+    boss = province_chair(cast)
+    confirmed = holder(cast, "确认者")
+    confirmed.term_ends_on = today + dt.timedelta(days=30)
+    confirmed.save(update_fields=["term_ends_on"])
+    terms.term_confirm(actor=boss, honour=confirmed, note="考核合格")
+    confirmed.refresh_from_db()
+    assert confirmed.term_ends_on == rules.add_years(today + dt.timedelta(days=30), 5)
+    assert history_of(confirmed).filter(transition="confirm_term").exists()
+
+    lapsing = holder(cast, "期满者")
+    lapsing.term_ends_on = today - dt.timedelta(days=1)
+    lapsing.save(update_fields=["term_ends_on"])
+    with pytest.raises(ValidationError, match="理由"):
+        terms.term_lapse(actor=boss, honour=lapsing, reason=" ")
+    terms.term_lapse(actor=boss, honour=lapsing, reason="期满考核不合格")
+    lapsing.refresh_from_db()
+    assert lapsing.status == HonourStatus.LAPSED and lapsing.status_changed_on == today
+    assert (
+        HistoryEntry.objects.unscoped(reason="test")
+        .filter(object_id=lapsing.pk, transition="lapse")
+        .exists()
+    )
+    early = holder(cast, "未到期")
+    with pytest.raises(ValidationError, match="尚未临近"):
+        terms.term_confirm(actor=boss, honour=early)

@@ -41,7 +41,10 @@ class RevocationState(models.TextChoices):
 
 class Revocation(models.Model):
     honour = models.ForeignKey(
-        "honors.Honour", verbose_name=_("荣誉"), on_delete=models.PROTECT, related_name="revocations"
+        "honors.Honour",
+        verbose_name=_("荣誉"),
+        on_delete=models.PROTECT,
+        related_name="revocations",
     )
     cause = models.ForeignKey(RevocationCause, verbose_name=_("撤销事由"), on_delete=models.PROTECT)
     facts = models.TextField(_("事实与依据"))

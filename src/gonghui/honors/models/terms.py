@@ -47,7 +47,10 @@ class Assessment(models.Model):
     named colleagues on the ballot engine, and the verdict from its published satisfaction."""
 
     honour = models.ForeignKey(
-        "honors.Honour", verbose_name=_("荣誉"), on_delete=models.PROTECT, related_name="assessments"
+        "honors.Honour",
+        verbose_name=_("荣誉"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
     )
     year = models.PositiveSmallIntegerField(_("考核年度"))
     org = models.ForeignKey(Org, verbose_name=_("考核单位"), on_delete=models.PROTECT)
