@@ -141,9 +141,16 @@ def allowances_generate(*, month: dt.date, limit: int = 5000) -> int:
 def _pay(actor: Actor, payable: AllowancePayable, fund: Fund) -> AllowancePayable:
     def check(row: AllowancePayable) -> None:
         with unscoped("the honour of a payable being paid, in the payable's scope"):
-            status = Honour.objects.values_list("status", flat=True).get(pk=row.honour_id)
-        if status != HonourStatus.ACTIVE:
-            raise ValidationError(_("该荣誉已不在有效期，津贴停发"))
+            status, changed = Honour.objects.values_list("status", "status_changed_on").get(
+                pk=row.honour_id
+            )
+        # Benefits stop from the decision date: the decision month is still owed.
+        if status != HonourStatus.ACTIVE and (
+            changed is None or row.month >= rules.allowance_stop_month(changed)
+        ):
+            raise ValidationError(
+                _("该荣誉已撤销或期满，津贴自 %(m)s 起停发") % {"m": row.month.strftime("%Y-%m")}
+            )
         ledger.fund_debit(
             fund=fund,
             amount=row.amount,
@@ -276,7 +283,7 @@ def care_profile_save(
         pct = Decimal(str(pension_supplement_pct))
         if not rules.in_range(pct, rules.PENSION_SUPPLEMENT_RANGE):
             raise ValidationError(
-                {"pension_supplement_pct": _("退休费提高比例应在 5%% 至 15%% 之间")}
+                {"pension_supplement_pct": _("退休费提高比例应在 5% 至 15% 之间")}
             )
     account = "".join(bank_account.split())
     if account and not account.isdigit():
