@@ -5,8 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from gonghui.core import registry
 from gonghui.honors import rules
+from gonghui.honors.services import studios
+from tests.conftest import Cast
+from tests.factories import fresh
+from tests.honors.aftercare_helpers import city_chair, holder, province_model_type
 
 
 def test_studio_rubric_total_and_band() -> None:
@@ -18,3 +24,90 @@ def test_studio_rubric_total_and_band() -> None:
     assert rules.studio_score({**full, "patents": Decimal(0)}).code == "good"
     with pytest.raises(ValueError, match="patents"):
         rules.studio_score({"patents": Decimal(21)})
+
+
+@pytest.mark.django_db
+def test_studio_leader_must_be_an_active_model_worker_or_craftsman(cast: Cast) -> None:
+    grass = fresh(cast.grassroots_officer)
+    leader = holder(cast, "张劳模")
+    other_type = province_model_type()
+    other_type.pk, other_type.code, other_type.model_worker = None, "test-pioneer", False
+    other_type.save()
+    not_eligible = holder(cast, "先锋号成员", award_type=other_type)
+    with pytest.raises(ValidationError, match="领办人"):
+        studios.studio_register(
+            actor=grass, org=cast.grassroots, name="先锋工作室", leader=not_eligible, field="焊接"
+        )
+    studio = studios.studio_register(
+        actor=grass,
+        org=cast.grassroots,
+        name="张劳模创新工作室",
+        leader=leader,
+        field="数控加工",
+        employer=cast.employer,
+        level="city",
+        members=[("李徒弟", "技师"), ("赵徒弟", "")],
+    )
+    assert studio.members.count() == 2
+    with pytest.raises(ValidationError, match="同名"):
+        studios.studio_register(
+            actor=grass, org=cast.grassroots, name="张劳模创新工作室", leader=leader, field="x"
+        )
+
+
+@pytest.mark.django_db
+def test_report_adopted_suggestions_by_handoff_and_evaluation(cast: Cast) -> None:
+    grass = fresh(cast.grassroots_officer)
+    studio = studios.studio_register(
+        actor=grass, org=cast.grassroots, name="攻关工作室", leader=holder(cast), field="电气"
+    )
+    report = studios.studio_report_save(
+        actor=grass,
+        studio=studio,
+        year=2026,
+        innovations=3,
+        patents=2,
+        savings="120000",
+        apprentices=5,
+    )
+    assert report.savings == Decimal("120000.00")
+    kwargs = {
+        "studio_id": studio.pk,
+        "title": "改进夹具缩短换型时间",
+        "source_model": "voice.Proposal",
+        "source_id": 77,
+        "year": 2026,
+        "savings": "30000",
+    }
+    first = registry.handoff(studios.SUGGESTION_HANDOFF, **kwargs)
+    again = registry.handoff(studios.SUGGESTION_HANDOFF, **kwargs)
+    assert first.pk == again.pk and studio.suggestions.count() == 1
+    with pytest.raises(PermissionDenied):
+        studios.studio_evaluate(
+            actor=grass, org=cast.grassroots, studio=studio, year=2026, points={}
+        )
+    boss = city_chair(cast)
+    with pytest.raises(ValidationError, match="上级"):  # the registering union's own level
+        studios.studio_evaluate(
+            actor=boss, org=cast.grassroots, studio=studio, year=2026, points={}
+        )
+    with pytest.raises(ValidationError, match="分值"):
+        studios.studio_evaluate(
+            actor=boss, org=cast.city, studio=studio, year=2026, points={"patents": 25}
+        )
+    evaluation = studios.studio_evaluate(
+        actor=boss,
+        org=cast.city,
+        studio=studio,
+        year=2026,
+        points={
+            "innovation": 28,
+            "patents": 18,
+            "suggestions": 12,
+            "savings": 14,
+            "apprentices": 18,
+        },
+    )
+    assert evaluation.total == Decimal("90") and evaluation.band == "excellent"
+    with pytest.raises(ValidationError, match="已评估"):
+        studios.studio_report_save(actor=grass, studio=studio, year=2026, patents=9)
