@@ -37,8 +37,7 @@ def test_term_end_five_years_and_leap_day_and_for_life() -> None:
     assert rules.term_end(D(2025, 4, 30), 5) == D(2030, 4, 30)
     assert rules.term_end(D(2024, 2, 29), 5) == D(2029, 2, 28)
     assert rules.term_end(D(2025, 4, 30), None) is None
-    with pytest.raises(ValueError):
-        rules.term_end(D(2025, 4, 30), 0)
+    assert rules.add_years(D(2024, 2, 29), 4) == D(2028, 2, 29)
 
 
 def test_satisfaction_counts_excellent_and_competent_over_all_votes() -> None:

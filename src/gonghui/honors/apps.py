@@ -30,6 +30,12 @@ class HonorsConfig(AppConfig):
             "honors.selection", tree.honors_merge, handles=tree.MOVED_WITH_ORG + tree.MOVED_BY_PATH
         )
         registry.register_dissolve_guard("honors.selection", tree.honors_dissolve_guard)
+        from gonghui.core import counters
+        from gonghui.honors import counters as honors_counters
+        from gonghui.honors import segments
+
+        counters.register_counter_source("honors", honors_counters.source, honors_counters.PREFIXES)
+        segments.register()
 
     def _ready_aftercare(self) -> None:
         """Terms, care, revocation, studios (hon2)."""

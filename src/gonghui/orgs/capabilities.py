@@ -58,14 +58,24 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("benefits.view", _("查看普惠服务"), _("查看普惠商户、优惠、核销和结算")),
     Capability("benefits.manage", _("管理普惠服务"), _("普惠商户签约、优惠审核、优惠活动")),
     # --- honours after the award (hon2) ---
-    Capability("honors.care.view", _("查看劳模管理服务"), _("查看劳模年度考核、关爱记录、撤销和创新工作室")),
+    Capability(
+        "honors.care.view", _("查看劳模管理服务"), _("查看劳模年度考核、关爱记录、撤销和创新工作室")
+    ),
     Capability(
         "honors.care.manage",
         _("劳模管理服务"),
         _("劳模年度考核与民主评议、提请撤销、关爱记录、创新工作室登记和年报"),
     ),
-    Capability("honors.care.fund", _("管理劳模关爱资金"), _("荣誉津贴标准、按月发放、银行批量代发文件")),
-    Capability("honors.care.decide", _("审查决定撤销荣誉"), _("审查、决定撤销荣誉称号，工作室年度评估")),
+    Capability(
+        "honors.care.fund", _("管理劳模关爱资金"), _("荣誉津贴标准、按月发放、银行批量代发文件")
+    ),
+    Capability(
+        "honors.care.decide", _("审查决定撤销荣誉"), _("审查、决定撤销荣誉称号，工作室年度评估")
+    ),
+    # --- honours: selection engine and roster ---
+    Capability("honors.view", _("查看评先评优"), _("查看评选、推荐人选和荣誉库（个人信息脱敏）")),
+    Capability("honors.manage", _("推荐评先评优"), _("推荐人选、征求意见、上传事迹材料、上报名单")),
+    Capability("honors.approve", _("组织评选"), _("发布评选、分配名额、公示、答复异议、审批表彰")),
 )
 CAPABILITY_CODES = frozenset(c.code for c in CAPABILITIES)
 # Held by the installation's superuser alone: no role has them and no override can add them,
@@ -81,6 +91,7 @@ _VIEW = {
     "voice.view",
     "benefits.view",
     "honors.care.view",
+    "honors.view",
 }
 _GRASSROOTS_OFFICER = _VIEW | {
     "honors.care.manage",
@@ -91,6 +102,7 @@ _GRASSROOTS_OFFICER = _VIEW | {
     "voice.handle",
     "stats.report",
     "benefits.manage",
+    "honors.manage",
 }
 _GRASSROOTS_LEAD = _GRASSROOTS_OFFICER | {
     "orgs.manage",
@@ -111,6 +123,8 @@ _FEDERATION_LEAD = _VIEW | {
     "honors.care.manage",
     "honors.care.fund",
     "honors.care.decide",
+    "honors.manage",
+    "honors.approve",
 }
 # Federation staff work the items assigned to their level: escalated appeals, their own cases.
 _FEDERATION_STAFF = _VIEW | {
@@ -120,6 +134,7 @@ _FEDERATION_STAFF = _VIEW | {
     "stats.report",
     "benefits.manage",
     "honors.care.manage",
+    "honors.manage",
 }
 
 # Federations see figures and masked records of their subtree and edit nothing of a

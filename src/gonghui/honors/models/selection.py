@@ -257,7 +257,9 @@ class Nomination(models.Model):
         """A level recommends it on to its parent (``at_org`` climbs)."""
 
     @transition(
-        field=status, source=NominationStatus.PROPOSED, target=NominationStatus.NOT_RECOMMENDED
+        field=status,
+        source=[NominationStatus.DRAFT, NominationStatus.PROPOSED],
+        target=NominationStatus.NOT_RECOMMENDED,
     )
     def drop(self) -> None:
         """A level does not recommend it (over its quota, or not up to the award)."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Model
 
+from gonghui.core import counters
 from gonghui.core.scoping import Actor
 from gonghui.core.workflow import transition
 
@@ -46,7 +47,7 @@ def move(
 ) -> Any:
     """Run one declared transition of an already locked row: history and audit rows in the
     caller's transaction."""
-    return transition(
+    moved = transition(
         obj,
         name,
         actor=actor,
@@ -57,3 +58,7 @@ def move(
         data=data or {},
         apply=apply,
     )
+    if obj._meta.label == "honors.Honour":
+        # The roster's counters follow every change of status (lapse, revocation).
+        counters.recount_source("honors", [getattr(moved, "org_path", "")])
+    return moved

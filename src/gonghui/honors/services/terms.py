@@ -205,7 +205,7 @@ def term_confirm(*, actor: Actor, honour: Honour, note: str = "") -> Honour:
     if honour.revocations.filter(state__in=["proposed", "reviewed"]).exists():
         raise ValidationError(_("该称号有未办结的撤销提请，不能确认"))
     before = honour.term_ends_on
-    new_end = rules.term_end(before, honour.award_type.term_years or 5)
+    new_end = rules.add_years(before, honour.award_type.term_years or 5)
     honour.term_ends_on = new_end
     honour.save(update_fields=["term_ends_on"])
     history_record(

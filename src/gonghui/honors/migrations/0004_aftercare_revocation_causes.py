@@ -28,5 +28,5 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("honors", "0002_aftercare")]
+    dependencies = [("honors", "0003_aftercare")]
     operations = [migrations.RunPython(seed, unseed)]
