@@ -9,7 +9,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 HUNDRED = Decimal(100)
 
@@ -381,12 +383,12 @@ def in_range(value: Decimal, bounds: tuple[Decimal, Decimal]) -> bool:
 
 # The annual evaluation rubric of an innovation studio (points per item, 100 in all) and the
 # grade bands; item codes are what the evaluation form records.
-STUDIO_RUBRIC: tuple[tuple[str, str, int], ...] = (
-    ("innovation", "技术革新与攻关成果", 30),
-    ("patents", "专利与标准", 20),
-    ("suggestions", "合理化建议采纳", 15),
-    ("savings", "创造经济效益", 15),
-    ("apprentices", "带徒传技", 20),
+STUDIO_RUBRIC: tuple[tuple[str, str | Promise, int], ...] = (
+    ("innovation", gettext_lazy("技术革新与攻关成果"), 30),
+    ("patents", gettext_lazy("专利与标准"), 20),
+    ("suggestions", gettext_lazy("合理化建议采纳"), 15),
+    ("savings", gettext_lazy("创造经济效益"), 15),
+    ("apprentices", gettext_lazy("带徒传技"), 20),
 )
 STUDIO_BANDS = ((Decimal("90"), "excellent"), (Decimal("75"), "good"), (Decimal("60"), "pass"))
 

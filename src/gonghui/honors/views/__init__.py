@@ -1,0 +1,1 @@
+"""Officers' pages of the honours app, one module per area."""
