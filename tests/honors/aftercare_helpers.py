@@ -135,6 +135,7 @@ def run_assessment(
         voters=[v.name for v in voters],
         tellers=TELLERS,
     )
+    assert assessment.ballot_id is not None
     ballot = Ballot.objects.get(pk=assessment.ballot_id)
     ballots.ballot_freeze(actor=actor, ballot=ballot)
     opened = ballots.ballot_open(actor=actor, ballot=ballot)

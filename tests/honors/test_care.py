@@ -4,6 +4,8 @@ ranges of the pension supplement and the 困难劳模 help."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -250,8 +252,8 @@ def test_allowances_never_overdraw_the_fund_when_two_pay_the_last_money() -> Non
     month = _month(0)
     assert care.allowances_generate(month=month) == 2
     payables = list(AllowancePayable.objects.unscoped(reason="test").filter(month=month))
-    calls = [
-        lambda p=p: care.allowance_pay(actor=fresh(boss), payable=p, fund=fund)  # type: ignore[misc]
+    calls: list[Callable[[], object]] = [
+        functools.partial(care.allowance_pay, actor=fresh(boss), payable=p, fund=fund)
         for p in payables
     ]
     assert factories.at_once(calls, ValidationError) == ["refused", "won"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.audit import audit_record
-from gonghui.core.scoping import Actor, require_capability, unscoped
+from gonghui.core.scoping import Actor, require_capability, unscoped, within
 from gonghui.core.workflow import transition
 from gonghui.honors import rules
 from gonghui.honors.models.revocations import Revocation, RevocationCause, RevocationState
@@ -100,7 +100,7 @@ def revocation_propose_by_assessment(*, assessment: Assessment, reasons: str) ->
 
 def _above(actor: Actor, path: str) -> list[str]:
     """The actor's posts strictly above ``path`` (a union never reviews its own proposal)."""
-    return [p for p in actor.scope_paths() if path.startswith(p) and p != path]
+    return [p for p in actor.scope_paths() if within(path, p) and p != path]
 
 
 def _may_decide(actor: Actor, row: Revocation) -> bool:
