@@ -27,6 +27,7 @@ from gonghui.core.api_schemas import NO_NUL
 from gonghui.core.forms import error_messages
 from gonghui.core.jobs_api import router as jobs_router
 from gonghui.democracy.api import router as democracy_router
+from gonghui.honors.api import router as honors_router
 from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import directory_router
@@ -59,6 +60,7 @@ api.add_router("/cards", cards_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/assistance", assistance_router)
 api.add_router("/democracy", democracy_router)
+api.add_router("/honors", honors_router)
 api.add_router("/voice", voice_router)
 api.add_router("/shop", shop_router)
 api.add_router("/offers", offers_router)

@@ -100,7 +100,7 @@ def test_module_services_keep_their_counters_through_the_demo(
     with django_capture_on_commit_callbacks(execute=True):
         generator.seed_demo(size="small", seed=2026)
     stored, computed = counters.stored(), counters.computed()
-    modules = ("appeals.", "hardship.", "merchants.", "redemptions.", "democracy.")
+    modules = ("appeals.", "hardship.", "merchants.", "redemptions.", "democracy.", "honors.")
     assert {k: v for k, v in computed.items() if k[1].startswith(modules)}  # they did count
     assert stored == computed
 

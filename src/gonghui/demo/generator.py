@@ -280,6 +280,8 @@ DEMO_USERNAMES = [
     "jy_admin",
     "gr_chair",
     "gr_staff",
+    "zz_chair",
+    "ly_chair",
     "member01",
     "shop01",
 ]
@@ -294,6 +296,7 @@ DEMO_MODULES = [
     "gonghui.democracy.demo.congress",
     "gonghui.voice.demo",
     "gonghui.benefits.demo",
+    "gonghui.honors.demo",
 ]
 
 

@@ -36,6 +36,24 @@ class HonorsConfig(AppConfig):
 
         counters.register_counter_source("honors", honors_counters.source, honors_counters.PREFIXES)
         segments.register()
+        from gonghui.core import navigation
+        from gonghui.core.navigation import NavItem
+        from gonghui.honors import todo
+
+        registry.register_todo_provider("honors.selection", todo.pending_work)
+        navigation.register_section("honors", _("评先评优"), order=45, icon="★")
+        navigation.register_items(
+            "honors",
+            [
+                NavItem(_("评选"), "honors:calls", "honors.view", 10),
+                NavItem(_("荣誉库"), "honors:roster", "honors.view", 20),
+                NavItem(_("荣誉类型"), "honors:catalogue", "honors.view", 30),
+            ],
+        )
+        registry.register_member_tile(
+            "honors.publicity",
+            registry.MemberTile(_("评先评优公示"), "honors_m:home", order=45),
+        )
 
     def _ready_aftercare(self) -> None:
         """Terms, care, revocation, studios (hon2)."""
@@ -96,7 +114,6 @@ class HonorsConfig(AppConfig):
             cron="40 6 * * *",
             description=_("荣誉称号管理期届满前90天提醒"),
         )
-        navigation.register_section("honors", _("劳模工匠"), order=45, icon="★")
         navigation.register_items(
             "honors",
             [

@@ -22,6 +22,7 @@ ACTIONS = {
     "honors.nomination.withdrawn": _("撤回推荐"),
     "honors.nomination.consulted": _("登记征求意见"),
     "honors.nomination.evidence_added": _("上传事迹材料"),
+    "honors.evidence.viewed": _("查看事迹材料"),
     "honors.submission.sent": _("上报推荐名单"),
     "honors.submission.override": _("结构未达标仍上报"),
     "honors.objection.received": _("收到公示异议"),

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -159,6 +160,36 @@ def composition_check(candidates: Sequence[Candidate], shares: Shares) -> Compos
             holds = Decimal(count) * HUNDRED <= bound * base
         lines.append(ShareLine(code, label, count, base, pct, bound, at_least, holds))
     return Composition(lines)
+
+
+SHARE_FIELDS = (
+    "enterprise_min",
+    "front_line_min",
+    "heads_max",
+    "farmers_min",
+    "migrant_min",
+    "women_min",
+)
+CANDIDATE_FLAGS = ("enterprise", "front_line", "enterprise_head", "farmer", "migrant_worker")
+
+
+def shares_of(rule: Any) -> Shares:
+    """A composition rule row's shares (None: the cycle has no rule)."""
+    if rule is None:
+        return Shares()
+    return Shares(**{name: getattr(rule, name) for name in SHARE_FIELDS})
+
+
+def candidate_of(nomination: Any) -> Candidate:
+    return Candidate(
+        female=nomination.gender == "F",
+        **{flag: bool(getattr(nomination, flag)) for flag in CANDIDATE_FLAGS},
+    )
+
+
+def composition_for(rule: Any, listed: Iterable[Any]) -> Composition:
+    """The check of a list of candidates against a cycle's rule row."""
+    return composition_check([candidate_of(n) for n in listed], shares_of(rule))
 
 
 def quota_refusal(seats: int | None, listed: int) -> str | None:

@@ -264,9 +264,13 @@ class Nomination(models.Model):
     def drop(self) -> None:
         """A level does not recommend it (over its quota, or not up to the award)."""
 
-    @transition(field=status, source=NominationStatus.PROPOSED, target=NominationStatus.PUBLICITY)
+    @transition(
+        field=status,
+        source=[NominationStatus.DRAFT, NominationStatus.PROPOSED],
+        target=NominationStatus.PUBLICITY,
+    )
     def publish(self) -> None:
-        pass
+        """On the conferring level's list (its own candidates or those sent up to it)."""
 
     @transition(field=status, source=NominationStatus.PUBLICITY, target=NominationStatus.CONFERRED)
     def confer(self) -> None:

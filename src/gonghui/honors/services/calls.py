@@ -25,7 +25,6 @@ from gonghui.honors.models import (
 )
 from gonghui.honors.services import roster
 from gonghui.honors.services.moves import move
-from gonghui.honors.services.nominations import composition_of
 from gonghui.orgs.models import Org
 
 MANAGE = "honors.manage"
@@ -145,7 +144,9 @@ def call_publish(*, actor: Actor, call: AwardCall, start: dt.date | None = None)
         locked = _locked(call)
         listed = list(
             Nomination.objects.select_for_update().filter(
-                call=locked, at_org_id=locked.org_id, status=NominationStatus.PROPOSED
+                call=locked,
+                at_org_id=locked.org_id,
+                status__in=[NominationStatus.DRAFT, NominationStatus.PROPOSED],
             )
         )
         if not listed:
@@ -198,14 +199,6 @@ def call_approve(*, actor: Actor, call: AwardCall, today: dt.date | None = None)
         for nomination in listed.order_by("org_path", "id"):
             roster.honour_confer(actor=actor, call=moved, nomination=nomination, on=today)
     return moved
-
-
-def call_composition(*, call: AwardCall, org: Org) -> rules.Composition:
-    """The live check of the list an org holds now (the page shows it as it changes)."""
-    listed = Nomination.objects.filter(
-        call=call, at_org=org, status__in=[NominationStatus.DRAFT, NominationStatus.PROPOSED]
-    )
-    return composition_of(call, list(listed))
 
 
 def require_conferring(actor: Actor, call: AwardCall) -> None:

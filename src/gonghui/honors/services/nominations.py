@@ -43,40 +43,15 @@ APPROVE = "honors.approve"
 EVIDENCE_EXTENSIONS = frozenset({"pdf", "jpg", "jpeg", "png"})
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # The flags a candidate carries for the composition rules (DOMAIN.md §4).
-FLAGS = ("enterprise", "front_line", "enterprise_head", "farmer", "migrant_worker")
+FLAGS = rules.CANDIDATE_FLAGS
 
 
 def _today() -> dt.date:
     return timezone.localdate()
 
 
-def candidate_of(nomination: Nomination) -> rules.Candidate:
-    return rules.Candidate(
-        female=nomination.gender == "F",
-        **{flag: bool(getattr(nomination, flag)) for flag in FLAGS},
-    )
-
-
 def composition_of(call: AwardCall, listed: list[Nomination]) -> rules.Composition:
-    rule = call.rule
-    shares = rules.Shares(
-        **(
-            {
-                name: getattr(rule, name)
-                for name in (
-                    "enterprise_min",
-                    "front_line_min",
-                    "heads_max",
-                    "farmers_min",
-                    "migrant_min",
-                    "women_min",
-                )
-            }
-            if rule
-            else {}
-        )
-    )
-    return rules.composition_check([candidate_of(n) for n in listed], shares)
+    return rules.composition_for(call.rule, listed)
 
 
 def _person_fields(
@@ -356,20 +331,24 @@ def objection_receive(
 ) -> tuple[Objection, str]:
     """An objection during 公示. Anonymous ones keep no author: the submitter follows it with
     the random code returned (only its hash is stored)."""
-    if nomination.status != NominationStatus.PUBLICITY:
-        raise ExplainedRefusal(_("该人选不在公示期内"))
-    call = nomination.call
-    if call.publicity_end and _today() > call.publicity_end:
-        raise ExplainedRefusal(_("公示期已结束"))
     if not content.strip():
         raise ValidationError({"content": _("请填写异议内容")})
-    code = secrets.token_urlsafe(9) if anonymous or actor is None else ""
+    anonymous = anonymous or actor is None
+    code = secrets.token_urlsafe(9) if anonymous else ""
     with transaction.atomic():
+        current = (
+            Nomination.objects.select_for_update().select_related("call").get(pk=nomination.pk)
+        )
+        if current.status != NominationStatus.PUBLICITY:
+            raise ExplainedRefusal(_("该人选不在公示期内"))
+        end = current.call.publicity_end
+        if end is not None and _today() > end:
+            raise ExplainedRefusal(_("公示期已结束"))
         objection = Objection.objects.create(
-            nomination=nomination,
-            org_path=nomination.org_path,
+            nomination=current,
+            org_path=current.org_path,
             content=content.strip()[:4000],
-            anonymous=anonymous or actor is None,
+            anonymous=anonymous,
             author=None if anonymous else actor,
             follow_up_hash=hashlib.sha256(code.encode()).hexdigest() if code else "",
             received_on=_today(),
@@ -377,9 +356,9 @@ def objection_receive(
         audit_record(
             action="honors.objection.received",
             actor=None if anonymous else actor,
-            target=nomination,
-            org_path=nomination.org_path,
-            after={"objection": objection.pk, "anonymous": objection.anonymous},
+            target=current,
+            org_path=current.org_path,
+            after={"objection": objection.pk, "anonymous": anonymous},
         )
     return objection, code
 
