@@ -143,6 +143,7 @@ MODULE_WALKS = [
         "benefits.walk",
         "stats.walk",
         "honors.walk",
+        "honors.walk_aftercare",
     )
 ]
 

@@ -10,6 +10,7 @@ class HonorsConfig(AppConfig):
     def ready(self) -> None:
         self._ready_selection()
         # --- hon2 (aftercare) adds its registrations in its own method below ---
+        self._ready_aftercare()
 
     def _ready_selection(self) -> None:
         from gonghui.core.audit import register_audit_actions
@@ -52,4 +53,77 @@ class HonorsConfig(AppConfig):
         registry.register_member_tile(
             "honors.publicity",
             registry.MemberTile(_("评先评优公示"), "honors_m:home", order=45),
+        )
+
+    def _ready_aftercare(self) -> None:
+        """Terms, care, revocation, studios (hon2)."""
+        from gonghui.core import ledger, navigation, notify, registry
+        from gonghui.core.navigation import NavItem
+        from gonghui.core.schedule import register_periodic
+        from gonghui.core.workflow import register_workflow
+        from gonghui.honors import tasks
+        from gonghui.honors.models import CARE_FUND, AllowancePayable, Revocation
+        from gonghui.honors.services import care, revocations, studios, terms
+
+        register_workflow(Revocation, revocations.REVOCATION_TRANSITIONS)
+        register_workflow(AllowancePayable, care.PAYABLE_TRANSITIONS)
+        ledger.register_fund_purpose(
+            CARE_FUND,
+            _("劳模关爱资金"),
+            owner="honors",
+            capability="honors.care.fund",
+            view_capability="honors.care.view",
+            audit=ledger.FundAuditCodes(
+                created="honors.care_fund.created",
+                deposited="honors.care_fund.deposited",
+                refunded="honors.care_fund.refunded",
+                bank_file="honors.care_fund.bank_file",
+            ),
+        )
+        ledger.register_payee(
+            "honors.AllowancePayable", to_pay=care.payables_to_pay, to_sign=care.payables_to_sign
+        )
+        from gonghui.honors.models import AllowanceRate, TermRule
+        from gonghui.honors.services import tree
+
+        registry.register_merge_handler(
+            "honors.aftercare",
+            tree.aftercare_merge,
+            handles=tree.AFTERCARE_WITH_ORG + tree.AFTERCARE_BY_PATH,
+        )
+        registry.keep_path(TermRule, on="merge", reason="the surviving union's thresholds apply")
+        registry.keep_path(
+            AllowanceRate, on="merge", reason="a rate stays with the org that set it"
+        )
+        registry.register_ballot_listener(terms.BALLOT_OWNER, terms.assessment_ballot_published)
+        registry.register_handoff(studios.SUGGESTION_HANDOFF, studios.studio_suggestion_adopted)
+        notify.register_template(
+            terms.REMINDER_TEMPLATE,
+            _("荣誉称号管理期即将届满"),
+            _("以下{count}项荣誉称号的管理期将在90天内届满，请组织考核并确认或不再确认：\n{items}"),
+        )
+        register_periodic(
+            "honors.allowances_generate",
+            tasks.honors_allowances_generate,
+            cron="10 1 1 * *",
+            description=_("生成本月劳模荣誉津贴待发放记录"),
+        )
+        register_periodic(
+            "honors.term_reminders",
+            tasks.honors_term_reminders,
+            cron="40 6 * * *",
+            description=_("荣誉称号管理期届满前90天提醒"),
+        )
+        navigation.register_items(
+            "honors",
+            [
+                NavItem(_("撤销荣誉"), "honors:revocation_list", "honors.care.view", 60),
+                NavItem(_("荣誉津贴"), "honors:allowance_list", "honors.care.view", 70),
+                NavItem(_("关爱慰问名单"), "honors:greetings", "honors.care.view", 75),
+                NavItem(_("创新工作室"), "honors:studio_list", "honors.care.view", 80),
+            ],
+        )
+        registry.register_member_tile(
+            "honors.care",
+            registry.MemberTile(_("我的荣誉与关爱"), "honors_m:my_care", order=45),
         )

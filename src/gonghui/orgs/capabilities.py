@@ -62,6 +62,21 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("voice.handle", _("办理诉求与建议"), _("受理、转办、答复诉求，评审合理化建议")),
     Capability("benefits.view", _("查看普惠服务"), _("查看普惠商户、优惠、核销和结算")),
     Capability("benefits.manage", _("管理普惠服务"), _("普惠商户签约、优惠审核、优惠活动")),
+    # --- honours after the award (hon2) ---
+    Capability(
+        "honors.care.view", _("查看劳模管理服务"), _("查看劳模年度考核、关爱记录、撤销和创新工作室")
+    ),
+    Capability(
+        "honors.care.manage",
+        _("劳模管理服务"),
+        _("劳模年度考核与民主评议、提请撤销、关爱记录、创新工作室登记和年报"),
+    ),
+    Capability(
+        "honors.care.fund", _("管理劳模关爱资金"), _("荣誉津贴标准、按月发放、银行批量代发文件")
+    ),
+    Capability(
+        "honors.care.decide", _("审查决定撤销荣誉"), _("审查、决定撤销荣誉称号，工作室年度评估")
+    ),
     # --- honours: selection engine and roster ---
     Capability("honors.view", _("查看评先评优"), _("查看评选、推荐人选和荣誉库（个人信息脱敏）")),
     Capability("honors.manage", _("推荐评先评优"), _("推荐人选、征求意见、上传事迹材料、上报名单")),
@@ -80,9 +95,11 @@ _VIEW = {
     "democracy.view",
     "voice.view",
     "benefits.view",
+    "honors.care.view",
     "honors.view",
 }
 _GRASSROOTS_OFFICER = _VIEW | {
+    "honors.care.manage",
     "members.manage",
     "members.export",
     "assistance.manage",
@@ -109,6 +126,9 @@ _FEDERATION_LEAD = _VIEW | {
     "voice.handle",
     "stats.report",
     "benefits.manage",
+    "honors.care.manage",
+    "honors.care.fund",
+    "honors.care.decide",
     "honors.manage",
     "honors.approve",
 }
@@ -120,6 +140,7 @@ _FEDERATION_STAFF = _VIEW | {
     "assistance.manage",
     "stats.report",
     "benefits.manage",
+    "honors.care.manage",
     "honors.manage",
 }
 

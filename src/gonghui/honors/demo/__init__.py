@@ -12,3 +12,6 @@ def seed(builder: Any) -> None:
 
     selection.seed(builder)
     # --- aftercare (hon2): one call to demo/aftercare.py below ---
+    from gonghui.honors.demo import aftercare
+
+    aftercare.seed(builder)

@@ -47,3 +47,48 @@ __all__ = [
 ]
 
 # --- hon2 (aftercare: terms, care, revocations, studios) appends its imports below ---
+from gonghui.honors.models.care import (
+    CARE_FUND,
+    AllowancePayable,
+    AllowanceRate,
+    CareKind,
+    CareProfile,
+    CareRecord,
+    PayableStatus,
+)
+from gonghui.honors.models.revocations import (
+    Revocation,
+    RevocationCause,
+    RevocationState,
+)
+from gonghui.honors.models.studios import (
+    Studio,
+    StudioEvaluation,
+    StudioLevel,
+    StudioMember,
+    StudioReport,
+    StudioSuggestion,
+)
+from gonghui.honors.models.terms import Assessment, TermRule, Verdict
+
+__all__ += [
+    "CARE_FUND",
+    "AllowancePayable",
+    "AllowanceRate",
+    "Assessment",
+    "CareKind",
+    "CareProfile",
+    "CareRecord",
+    "PayableStatus",
+    "Revocation",
+    "RevocationCause",
+    "RevocationState",
+    "Studio",
+    "StudioEvaluation",
+    "StudioLevel",
+    "StudioMember",
+    "StudioReport",
+    "StudioSuggestion",
+    "TermRule",
+    "Verdict",
+]

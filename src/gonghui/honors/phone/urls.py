@@ -11,4 +11,5 @@ urlpatterns = [
     path("publicity/<int:pk>/", phone_views.publicity, name="publicity"),
     path("objection/<int:pk>/", phone_views.objection, name="objection"),
     # --- care records (hon2) append below ---
+    path("care/", phone_views.my_care, name="my_care"),
 ]

@@ -63,3 +63,10 @@ def objection(request: ViewerRequest, pk: int) -> HttpResponse:
             messages.success(request, _("异议已提交，评选单位将核查答复"))
         return redirect("honors_m:publicity", nomination.call_id)
     return render(request, "honors/phone_objection.html", {"n": nomination, "form": form})
+
+
+# --- aftercare (hon2): the member's own honours and care records ---
+@member_required
+def my_care(request: ViewerRequest) -> HttpResponse:
+    member = getattr(request.user, "member", None)
+    return render(request, "honors/phone_care.html", selectors.own_care(member=member))

@@ -49,3 +49,29 @@ def honors_dissolve_guard(org: Org) -> list[str]:
             org=org, status__in=[models.NominationStatus.DRAFT, models.NominationStatus.PROPOSED]
         ).count()
     return [_("有%(n)d名推荐人选尚在评选中") % {"n": open_ones}] if open_ones else []
+
+
+# --- aftercare (hon2): terms, care, revocations, studios follow the merged union --------------
+AFTERCARE_WITH_ORG: tuple[type[Any], ...] = (
+    models.Assessment,
+    models.Revocation,
+    models.AllowancePayable,
+    models.CareRecord,
+    models.Studio,
+)
+# Filed at the holder's or the studio's path; the evaluating org of an evaluation is re-pointed.
+AFTERCARE_BY_PATH: tuple[type[Any], ...] = (
+    models.CareProfile,
+    models.StudioReport,
+    models.StudioSuggestion,
+    models.StudioEvaluation,
+)
+
+
+def aftercare_merge(*, source: Org, target: Org, actor: Actor) -> None:
+    with unscoped("org_merge checked orgs.manage over both orgs"):
+        for model in AFTERCARE_WITH_ORG:
+            model.objects.filter(org=source).update(org=target, org_path=target.path)
+        for model in AFTERCARE_BY_PATH:
+            model.objects.filter(org_path=source.path).update(org_path=target.path)
+        models.StudioEvaluation.objects.filter(org=source).update(org=target)
