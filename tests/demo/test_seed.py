@@ -35,6 +35,24 @@ def world() -> dict[str, list]:
 
 
 def wipe() -> None:
+    from gonghui.honors import models as honors
+
+    for model in (  # honours rows protect members, orgs and the ledger's funds
+        honors.StudioSuggestion,
+        honors.StudioEvaluation,
+        honors.StudioReport,
+        honors.StudioMember,
+        honors.Studio,
+        honors.Revocation,
+        honors.Assessment,
+        honors.AllowancePayable,
+        honors.CareRecord,
+        honors.CareProfile,
+        honors.Honour,
+        honors.AwardCall,
+    ):
+        manager = getattr(model.objects, "unscoped", None)
+        (manager(reason="test wipe") if manager else model.objects.all()).delete()
     from gonghui.voice.models import Appeal, Forum, Proposal, ProposalCampaign
 
     for model in (Forum, Proposal, ProposalCampaign, Appeal):  # voice rows protect their orgs
@@ -68,10 +86,6 @@ def wipe() -> None:
 
     ReportPeriod.objects.all().delete()  # cascades to the reports, which protect their orgs
     Snapshot.objects.all().delete()
-    from gonghui.honors import models as honors
-
-    for model in (honors.Honour, honors.AwardCall):  # honours rows protect members and orgs
-        model.objects.unscoped(reason="test wipe").delete()
     AuditEvent.objects.all().delete()
     Transfer.objects.all().delete()
     Member.objects.all().delete()  # cascades to cards and change records
