@@ -57,6 +57,9 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("voice.handle", _("办理诉求与建议"), _("受理、转办、答复诉求，评审合理化建议")),
     Capability("benefits.view", _("查看普惠服务"), _("查看普惠商户、优惠、核销和结算")),
     Capability("benefits.manage", _("管理普惠服务"), _("普惠商户签约、优惠审核、优惠活动")),
+    Capability("governance.view", _("查看组织建设"), _("查看委员会、任期、换届和建会情况")),
+    Capability("governance.manage", _("管理组织建设"), _("登记委员会及成员、组织换届选举")),
+    Capability("governance.approve", _("审批组织建设"), _("批准建会、换届、延期换届和选举结果")),
 )
 CAPABILITY_CODES = frozenset(c.code for c in CAPABILITIES)
 # Held by the installation's superuser alone: no role has them and no override can add them,
@@ -71,6 +74,7 @@ _VIEW = {
     "democracy.view",
     "voice.view",
     "benefits.view",
+    "governance.view",
 }
 _GRASSROOTS_OFFICER = _VIEW | {
     "members.manage",
@@ -82,6 +86,7 @@ _GRASSROOTS_OFFICER = _VIEW | {
     "benefits.manage",
 }
 _GRASSROOTS_LEAD = _GRASSROOTS_OFFICER | {
+    "governance.manage",
     "orgs.manage",
     "orgs.employer.manage",
     "audit.view",
@@ -97,6 +102,8 @@ _FEDERATION_LEAD = _VIEW | {
     "voice.handle",
     "stats.report",
     "benefits.manage",
+    "governance.manage",
+    "governance.approve",
 }
 # Federation staff work the items assigned to their level: escalated appeals, their own cases.
 _FEDERATION_STAFF = _VIEW | {
