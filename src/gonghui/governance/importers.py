@@ -79,7 +79,9 @@ class WageImporter(Importer):
     capability = "governance.dues"
     holds_personal_ids = True
     columns = (
-        Column("id_number", gettext_lazy("公民身份号码"), ("身份证号", "证件号码"), True, Kind.CODE),
+        Column(
+            "id_number", gettext_lazy("公民身份号码"), ("身份证号", "证件号码"), True, Kind.CODE
+        ),
         Column("name", gettext_lazy("姓名"), (), True, example="张伟"),
         Column("month", gettext_lazy("月份"), ("工资月份",), True, example="2026-03", repeats=True),
         Column("staff_kind", gettext_lazy("人员类别"), (), example="", repeats=True),

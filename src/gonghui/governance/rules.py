@@ -1,5 +1,7 @@
-"""工会自身建设 rules, pure (DOMAIN.md §2.2–§2.5): values in, a decision and its reasons out; no
-database reads or writes (services find the rows and pass the numbers)."""
+"""Pure rules of the governance app: each returns a decision and its reasons, reads nothing.
+
+Blocks: the formation, committee size, terms and election rules (gov); the dues, 经费 and
+自动退会 rules (dues)."""
 
 from __future__ import annotations
 

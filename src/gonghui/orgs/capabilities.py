@@ -57,6 +57,15 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("voice.handle", _("办理诉求与建议"), _("受理、转办、答复诉求，评审合理化建议")),
     Capability("benefits.view", _("查看普惠服务"), _("查看普惠商户、优惠、核销和结算")),
     Capability("benefits.manage", _("管理普惠服务"), _("普惠商户签约、优惠审核、优惠活动")),
+    Capability("governance.view", _("查看组织建设"), _("查看委员会、任期、换届和建会情况")),
+    Capability("governance.manage", _("管理组织建设"), _("登记委员会及成员、组织换届选举")),
+    Capability("governance.approve", _("审批组织建设"), _("批准建会、换届、延期换届和选举结果")),
+    # --- 会费, 工会经费, 经审 (helper `dues`) ---
+    Capability("governance.dues", _("管理会费"), _("录入和导入工资、核定和收缴会费、自动退会")),
+    Capability("governance.funds", _("管理工会经费"), _("录入工资总额、登记经费到账、发出催缴函")),
+    Capability(
+        "governance.audit", _("经费审查"), _("经审委员会年度审查：抽查凭证、问题整改、审查报告")
+    ),
 )
 CAPABILITY_CODES = frozenset(c.code for c in CAPABILITIES)
 # Held by the installation's superuser alone: no role has them and no override can add them,
@@ -71,6 +80,7 @@ _VIEW = {
     "democracy.view",
     "voice.view",
     "benefits.view",
+    "governance.view",
 }
 _GRASSROOTS_OFFICER = _VIEW | {
     "members.manage",
@@ -82,6 +92,9 @@ _GRASSROOTS_OFFICER = _VIEW | {
     "benefits.manage",
 }
 _GRASSROOTS_LEAD = _GRASSROOTS_OFFICER | {
+    "governance.manage",
+    "governance.dues",
+    "governance.funds",
     "orgs.manage",
     "orgs.employer.manage",
     "audit.view",
@@ -97,6 +110,8 @@ _FEDERATION_LEAD = _VIEW | {
     "voice.handle",
     "stats.report",
     "benefits.manage",
+    "governance.manage",
+    "governance.approve",
 }
 # Federation staff work the items assigned to their level: escalated appeals, their own cases.
 _FEDERATION_STAFF = _VIEW | {
@@ -113,7 +128,9 @@ DEFAULTS: dict[tuple[str, str], frozenset[str]] = {
     (PostRole.CHAIR, Level.GRASSROOTS): frozenset(_GRASSROOTS_LEAD | {"accounts.officer.manage"}),
     (PostRole.VICE_CHAIR, Level.GRASSROOTS): frozenset(_GRASSROOTS_LEAD),
     (PostRole.COMMITTEE, Level.GRASSROOTS): frozenset(_GRASSROOTS_OFFICER),
-    (PostRole.AUDIT_COMMITTEE, Level.GRASSROOTS): frozenset(_VIEW | {"audit.view"}),
+    (PostRole.AUDIT_COMMITTEE, Level.GRASSROOTS): frozenset(
+        _VIEW | {"audit.view", "governance.audit"}
+    ),
     (PostRole.WOMEN_COMMITTEE, Level.GRASSROOTS): frozenset(_GRASSROOTS_OFFICER),
     (PostRole.ORGANIZER, Level.GRASSROOTS): frozenset(_GRASSROOTS_LEAD),
     (PostRole.STAFF, Level.GRASSROOTS): frozenset(_GRASSROOTS_OFFICER),
@@ -123,7 +140,9 @@ DEFAULTS: dict[tuple[str, str], frozenset[str]] = {
     (PostRole.CHAIR, Level.FEDERATION): frozenset(_FEDERATION_LEAD),
     (PostRole.VICE_CHAIR, Level.FEDERATION): frozenset(_FEDERATION_LEAD),
     (PostRole.COMMITTEE, Level.FEDERATION): frozenset(_VIEW),
-    (PostRole.AUDIT_COMMITTEE, Level.FEDERATION): frozenset(_VIEW | {"audit.view"}),
+    (PostRole.AUDIT_COMMITTEE, Level.FEDERATION): frozenset(
+        _VIEW | {"audit.view", "governance.audit"}
+    ),
     (PostRole.WOMEN_COMMITTEE, Level.FEDERATION): frozenset(_VIEW),
     (PostRole.ORGANIZER, Level.FEDERATION): frozenset(_FEDERATION_STAFF),
     (PostRole.STAFF, Level.FEDERATION): frozenset(_FEDERATION_STAFF),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -65,9 +66,10 @@ class DuesPayForm(BootstrapMixin, forms.Form):
     method = forms.ChoiceField(label=_("缴纳方式"), choices=PayMethod.choices)
     paid_on = forms.DateField(label=_("缴纳日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, due_months: list[dt.date] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, due_months: Sequence[dt.date] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["months"].choices = [(m.isoformat(), f"{m:%Y-%m}") for m in due_months]
+        months: Any = self.fields["months"]
+        months.choices = [(m.isoformat(), f"{m:%Y-%m}") for m in due_months]
 
     def service_args(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -88,9 +90,7 @@ class EducationForm(BootstrapMixin, forms.Form):
 
 class WithdrawForm(BootstrapMixin, forms.Form):
     through = MonthField(label=_("截至月份"))
-    participated = forms.BooleanField(
-        label=_("期间参加过工会组织生活"), required=False
-    )
+    participated = forms.BooleanField(label=_("期间参加过工会组织生活"), required=False)
 
 
 class PayrollForm(BootstrapMixin, forms.Form):
@@ -100,7 +100,8 @@ class PayrollForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, employers: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["employer"].choices = [(e.pk, e.name) for e in employers]
+        field: Any = self.fields["employer"]
+        field.choices = [(e.pk, e.name) for e in employers]
 
 
 class FundsReceiveForm(BootstrapMixin, forms.Form):

@@ -58,9 +58,7 @@ class ReviewSample(models.Model):
         verbose_name = _("抽查凭证")
         verbose_name_plural = _("抽查凭证")
         ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["review", "entry"], name="gov_sample_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["review", "entry"], name="gov_sample_once")]
 
     def __str__(self) -> str:
         return f"{self.review_id} {self.entry_id}"

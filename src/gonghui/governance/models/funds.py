@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,8 +52,8 @@ class FundsMonth(models.Model):
         return f"{self.employer_id} {self.month:%Y-%m}"
 
     @property
-    def outstanding(self):  # type: ignore[no-untyped-def]
-        return max(self.due - self.received, 0)
+    def outstanding(self) -> Decimal:
+        return max(self.due - self.received, Decimal(0))
 
 
 class ReceiptChannel(models.TextChoices):

@@ -8,9 +8,10 @@ from django.shortcuts import render
 from gonghui.core.decorators import member_required
 from gonghui.core.scoping import ViewerRequest
 from gonghui.governance import selectors
+from gonghui.members.models import Member
 
 
-def _member(request: ViewerRequest):  # type: ignore[no-untyped-def]
+def _member(request: ViewerRequest) -> Member:
     member = getattr(request.user, "member", None)
     if member is None:
         raise Http404

@@ -97,6 +97,8 @@ def review_sample(*, actor: Actor, review: FundReview, count: int) -> list[Revie
 def review_sample_check(*, actor: Actor, sample: ReviewSample, note: str) -> ReviewSample:
     _lock_open(sample.review)
     require_capability(actor, AUDIT_CAPABILITY, sample.org_path)
+    if not note.strip():
+        raise ValidationError({"note": _("请填写核对情况")})
     sample.checked, sample.note = True, note.strip()[:300]
     sample.save(update_fields=["checked", "note"])
     audit_record(

@@ -344,7 +344,9 @@ def withdrawal_check(
             .first()
         )
         refused = latest is not None and latest.outcome == EducationOutcome.REFUSED
-    return rules.auto_withdrawal(streak=streak, participated=participated, education_refused=refused)
+    return rules.auto_withdrawal(
+        streak=streak, participated=participated, education_refused=refused
+    )
 
 
 @transaction.atomic
@@ -379,8 +381,8 @@ def dues_counter_source(paths: Iterable[str] | None = None) -> Iterable[tuple[st
     rows = DuesMonth.objects.unscoped(reason="counter rebuild")
     if paths is not None:
         rows = rows.filter(org_path__in=list(paths))
-    for path, due in rows.values_list("org_path").annotate(s=Sum("due")).values_list(
-        "org_path", "s"
+    for path, due in (
+        rows.values_list("org_path").annotate(s=Sum("due")).values_list("org_path", "s")
     ):
         yield path, "governance.dues.due_fen", fen(due or Decimal(0))
     paid = rows.filter(status=DuesStatus.PAID).values_list("org_path").annotate(s=Sum("due"))

@@ -43,9 +43,7 @@ def _counted(row: FundsMonth) -> dict[tuple[str, str], int]:
 
 def _union_of(employer: Employer) -> Any:
     if employer.union is None:
-        raise ValidationError(
-            _("%(name)s 尚未建立工会，不拨缴工会经费") % {"name": employer.name}
-        )
+        raise ValidationError(_("%(name)s 尚未建立工会，不拨缴工会经费") % {"name": employer.name})
     return employer.union
 
 
@@ -97,17 +95,15 @@ def funds_receive(
     received_on: dt.date | None = None,
 ) -> FundsReceipt:
     """A receipt of 经费 for an employer's month, deposited and split between levels."""
-    row = FundsMonth.objects.select_for_update().select_related("employer", "union").get(
-        pk=month.pk
+    row = (
+        FundsMonth.objects.select_for_update().select_related("employer", "union").get(pk=month.pk)
     )
     require_capability(actor, FUNDS_CAPABILITY, row.org_path)
     if channel not in ReceiptChannel.values:
         raise ValidationError({"channel": _("缴纳渠道不在列表中")})
     value = ledger.money(amount, "amount", allow_zero=False)
     if value > row.outstanding:
-        raise ValidationError(
-            {"amount": _("超过尚欠金额 %(o)s 元") % {"o": row.outstanding}}
-        )
+        raise ValidationError({"amount": _("超过尚欠金额 %(o)s 元") % {"o": row.outstanding}})
     receipt = FundsReceipt.objects.create(
         month=row,
         org_path=row.org_path,
@@ -196,8 +192,8 @@ def funds_counter_source(paths: Iterable[str] | None = None) -> Iterable[tuple[s
     for row in rows.only("org_path", "due", "received"):
         for key, value in _counted(row).items():
             totals[key] = totals.get(key, 0) + value
-    for (path, key), value in totals.items():
-        yield path, key, value
+    for (path, counter), value in totals.items():
+        yield path, counter, value
 
 
 def funds_totals(rows: Any) -> dict[str, Decimal]:

@@ -3,6 +3,8 @@ entries, findings and rectification, and the printable 审查报告."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.acting import acting_org
 from gonghui.core.decorators import officer_required
 from gonghui.core.scoping import ViewerRequest
-from gonghui.core.views_support import submit_form
+from gonghui.core.views_support import run_service, submit_form
 from gonghui.governance import selectors
 from gonghui.governance.forms.dues import (
     CheckForm,
@@ -50,28 +52,33 @@ def review_detail(request: ViewerRequest, pk: int) -> HttpResponse:
     sample_form = SampleForm(request.POST if action == "sample" else None, prefix="s")
     finding_form = FindingForm(request.POST if action == "finding" else None, prefix="f")
     report_form = ReportForm(request.POST if action == "report" else None, prefix="r")
-    if (
-        submit_form(
+    submissions: dict[str, Callable[[], object]] = {
+        "sample": lambda: submit_form(
             request,
             sample_form,
-            lambda: services.review_sample(actor=request.user, review=review, **sample_form.cleaned_data),
+            lambda: services.review_sample(
+                actor=request.user, review=review, **sample_form.cleaned_data
+            ),
             _("已随机抽取凭证"),
-        )
-        or submit_form(
+        ),
+        "finding": lambda: submit_form(
             request,
             finding_form,
             lambda: services.review_finding_add(
                 actor=request.user, review=review, **finding_form.cleaned_data
             ),
             _("已记录问题"),
-        )
-        or submit_form(
+        ),
+        "report": lambda: submit_form(
             request,
             report_form,
-            lambda: services.review_report(actor=request.user, review=review, **report_form.cleaned_data),
+            lambda: services.review_report(
+                actor=request.user, review=review, **report_form.cleaned_data
+            ),
             _("已出具审查报告"),
-        )
-    ):
+        ),
+    }
+    if action in submissions and submissions[action]() is not None:
         return redirect("governance:review", pk=pk)
     return render(
         request,
@@ -94,24 +101,23 @@ def review_detail(request: ViewerRequest, pk: int) -> HttpResponse:
 @require_POST
 def review_item(request: ViewerRequest, kind: str, pk: int) -> HttpResponse:
     """Check one sampled entry, or record a finding's rectification."""
+    # Refusals (an empty note) come back as messages on the review page.
+    note = request.POST.get("note", "")
     if kind == "check":
         sample = selectors.review_sample_get(viewer=request.user, pk=pk)
-        form = CheckForm(request.POST)
-        submit_form(
+        run_service(
             request,
-            form,
-            lambda: services.review_sample_check(actor=request.user, sample=sample, **form.cleaned_data),
+            lambda: services.review_sample_check(actor=request.user, sample=sample, note=note),
             _("已核对"),
         )
         return redirect("governance:review", pk=sample.review_id)
     if kind == "rectify":
         finding = selectors.review_finding_get(viewer=request.user, pk=pk)
-        rectify = RectifyForm(request.POST)
-        submit_form(
+        text = request.POST.get("rectification", "")
+        run_service(
             request,
-            rectify,
             lambda: services.review_finding_rectify(
-                actor=request.user, finding=finding, **rectify.cleaned_data
+                actor=request.user, finding=finding, rectification=text
             ),
             _("已记录整改"),
         )

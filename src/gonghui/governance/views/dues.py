@@ -5,6 +5,7 @@ and the printable receipt."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -69,39 +70,40 @@ def dues_member(request: ViewerRequest, pk: int) -> HttpResponse:
     education_form = EducationForm(request.POST if action == "education" else None, prefix="edu")
     withdraw_form = WithdrawForm(request.POST if action == "withdraw" else None, prefix="wd")
     again = reverse("governance:dues_member", args=[member.pk])
-    done = (
-        submit_form(
+    # One form per POST (its hidden "form" field), each through its own service.
+    submissions: dict[str, Callable[[], object]] = {
+        "wage": lambda: submit_form(
             request,
             wage_form,
             lambda: services.dues_month_set(
                 actor=request.user, member=member, **wage_form.service_args()
             ),
             _("已核定会费"),
-        )
-        or submit_form(
+        ),
+        "pay": lambda: submit_form(
             request,
             pay_form,
             lambda: services.dues_pay(actor=request.user, member=member, **pay_form.service_args()),
             _("已收会费并开具收据"),
-        )
-        or submit_form(
+        ),
+        "education": lambda: submit_form(
             request,
             education_form,
             lambda: services.dues_education_record(
                 actor=request.user, member=member, **education_form.cleaned_data
             ),
             _("已记录"),
-        )
-        or submit_form(
+        ),
+        "withdraw": lambda: submit_form(
             request,
             withdraw_form,
             lambda: services.dues_auto_withdraw(
                 actor=request.user, member=member, **withdraw_form.cleaned_data
             ),
             _("已按视为自动退会办理"),
-        )
-    )
-    if done:
+        ),
+    }
+    if action in submissions and submissions[action]() is not None:
         return redirect(again)
     return render(
         request,

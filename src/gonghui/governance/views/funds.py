@@ -62,7 +62,8 @@ def funds_home(request: ViewerRequest) -> HttpResponse:
 def funds_month(request: ViewerRequest, pk: int) -> HttpResponse:
     row = selectors.funds_month_get(viewer=request.user, pk=pk)
     form = FundsReceiveForm(
-        request.POST or None, initial={"amount": row.outstanding, "received_on": timezone.localdate()}
+        request.POST or None,
+        initial={"amount": row.outstanding, "received_on": timezone.localdate()},
     )
     if submit_form(
         request,
