@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from gonghui.governance import rules
 from gonghui.governance.rules import StaffKind, UnitKind, WagePart
@@ -138,3 +139,275 @@ def test_auto_withdrawal_not_without_refusal_after_education():
     found = rules.auto_withdrawal(streak=9, participated=False, education_refused=False)
     assert not found.applies
     assert any("教育" in r for r in found.reasons)
+
+
+# --- services (database) -------------------------------------------------------------------------
+
+MONTHS = [dt.date(2026, m, 1) for m in range(1, 8)]
+
+
+@pytest.fixture
+def dues_cast(cast):
+    from tests.factories import register
+
+    member = register(cast)
+    return cast, member
+
+
+def _set(cast, member, month, wage, **kw):
+    from gonghui.governance.services.dues import dues_month_set
+    from tests.conftest import fresh
+
+    return dues_month_set(
+        actor=fresh(cast.grassroots_officer),
+        member=member,
+        month=month,
+        parts={WagePart.WAGE: wage, **kw},
+    )
+
+
+def test_dues_month_set_on_both_sides_of_the_ten_yuan_boundary(dues_cast):
+    cast, member = dues_cast
+    below = _set(cast, member, MONTHS[0], D("3009.99"), bonus=D("800"))
+    above = _set(cast, member, MONTHS[1], D("3010.00"))
+    assert (below.due, above.due) == (D("15.00"), D("15.05"))
+    assert below.status == "due"
+    assert "奖金" in below.rule
+
+
+def test_wage_is_encrypted_at_rest_and_kept_out_of_the_audit(dues_cast):
+    from django.db import connection
+
+    from gonghui.core.models import AuditEvent
+
+    cast, member = dues_cast
+    row = _set(cast, member, MONTHS[0], D("4321.99"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT wage_parts, wage_base FROM governance_duesmonth WHERE id = %s", [row.pk]
+        )
+        parts, base = cursor.fetchone()
+    assert "4321" not in parts and "4321" not in base
+    events = AuditEvent.objects.filter(action="governance.dues.set")
+    assert events.count() == 1
+    assert "4321" not in str(events.get().after)
+    row.refresh_from_db()
+    assert row.wage_base == D("4321.99")
+    assert row.masked_wage == "****"
+
+
+def test_retained_member_owes_no_dues_through_the_service(dues_cast):
+    from gonghui.members.services.members import member_change_status
+    from tests.conftest import fresh
+
+    cast, member = dues_cast
+    member_change_status(actor=fresh(cast.grassroots_officer), member=member, action="retain")
+    row = _set(cast, member, MONTHS[0], D("6000"))
+    assert (row.due, row.status) == (D("0"), "exempt")
+
+
+def test_government_unit_base_from_the_employers_ownership(dues_cast):
+    from gonghui.governance.services.dues import dues_month_set
+    from tests.conftest import fresh
+    from tests.factories import make_employer, register, resident
+
+    cast, _member = dues_cast
+    bureau = make_employer(
+        cast.town, union=cast.grassroots, name="东区财政局", ownership="government"
+    )
+    clerk = register(cast, resident("41010519800101002"), name="李科员", employer=bureau)
+    row = dues_month_set(
+        actor=fresh(cast.grassroots_officer),
+        member=clerk,
+        month=MONTHS[0],
+        parts={
+            WagePart.POST: D("1000"),
+            WagePart.LEVEL: D("800"),
+            WagePart.BASIC: D("700"),
+            WagePart.SENIORITY: D("9.99"),
+            WagePart.ALLOWANCE: D("2000"),
+        },
+    )
+    assert row.unit_kind == UnitKind.GOVERNMENT
+    assert row.wage_base == D("2509.99")
+    assert row.due == D("12.50")
+
+
+def test_dues_pay_books_the_receipt_in_the_ledger_with_its_shares(dues_cast):
+    from gonghui.core import counters
+    from gonghui.core.models import Fund, LedgerEntry
+    from gonghui.governance.models import DuesMonth, LevelShare
+    from gonghui.governance.services.dues import dues_pay
+    from tests.conftest import fresh
+
+    cast, member = dues_cast
+    _set(cast, member, MONTHS[0], D("3000"))
+    _set(cast, member, MONTHS[1], D("3100"))
+    payment = dues_pay(
+        actor=fresh(cast.grassroots_officer),
+        member=member,
+        months=MONTHS[:2],
+        method="payroll",
+    )
+    assert payment.amount == D("30.50")
+    assert set(DuesMonth.objects.filter(member=member).values_list("status", flat=True)) == {"paid"}
+    fund = Fund.objects.get(org=cast.grassroots, purpose="governance.dues")
+    assert fund.balance == D("30.50")  # dues stay with the grassroots union by default
+    assert LedgerEntry.objects.filter(fund=fund, direction="in").count() == 1
+    shares = LevelShare.objects.filter(kind="dues", receipt_id=payment.pk)
+    assert [(s.percent, s.amount) for s in shares] == [(D("100"), D("30.50"))]
+    stored = counters.stored()
+    path = cast.grassroots.path
+    assert stored[(path, "governance.dues.due_fen")] == 3050
+    assert stored[(path, "governance.dues.paid_fen")] == 3050
+    assert counters.computed()[(path, "governance.dues.paid_fen")] == 3050
+    with pytest.raises(ValidationError):
+        dues_pay(
+            actor=fresh(cast.grassroots_officer), member=member, months=[MONTHS[0]], method="cash"
+        )
+
+
+def test_wage_reveal_needs_reveal_pii_and_is_audited(dues_cast):
+    from django.core.exceptions import PermissionDenied
+
+    from gonghui.core.models import AuditEvent
+    from gonghui.governance.services.dues import dues_wage_reveal
+    from tests.conftest import fresh
+
+    cast, member = dues_cast
+    row = _set(cast, member, MONTHS[0], D("3000"))
+    with pytest.raises(PermissionDenied):
+        dues_wage_reveal(actor=fresh(cast.county_officer), row=row)
+    shown = dues_wage_reveal(actor=fresh(cast.grassroots_officer), row=row)
+    assert shown["base"] == "3000.00"
+    assert AuditEvent.objects.filter(action="governance.dues.wage_revealed").count() == 1
+
+
+# --- 自动退会 through the service ---------------------------------------------------------------
+
+
+def _unpaid(cast, member, months):
+    for month in months:
+        _set(cast, member, month, D("3000"))
+
+
+def _educate(cast, member, on, outcome="refused"):
+    from gonghui.governance.services.dues import dues_education_record
+    from tests.conftest import fresh
+
+    return dues_education_record(
+        actor=fresh(cast.grassroots_officer),
+        member=member,
+        educated_on=on,
+        outcome=outcome,
+        note="谈心谈话",
+    )
+
+
+def _withdraw(cast, member, through, participated=False):
+    from gonghui.governance.services.dues import dues_auto_withdraw
+    from tests.conftest import fresh
+
+    return dues_auto_withdraw(
+        actor=fresh(cast.grassroots_officer),
+        member=member,
+        through=through,
+        participated=participated,
+    )
+
+
+def test_auto_withdrawal_after_six_months_with_its_dated_record(dues_cast):
+    from gonghui.members.models import MembershipChange
+
+    cast, member = dues_cast
+    _unpaid(cast, member, MONTHS[:6])
+    _educate(cast, member, dt.date(2026, 6, 10))
+    member = _withdraw(cast, member, MONTHS[5])
+    assert member.status == "withdrawn"
+    change = MembershipChange.objects.get(member=member, kind="withdrawn")
+    assert "视为自动退会" in change.reason
+    assert change.occurred_on is not None
+
+
+def test_auto_withdrawal_refused_at_five_months(dues_cast):
+    cast, member = dues_cast
+    _unpaid(cast, member, MONTHS[1:6])  # February..June: five months
+    _educate(cast, member, dt.date(2026, 6, 10))
+    with pytest.raises(ValidationError) as refused:
+        _withdraw(cast, member, MONTHS[5])
+    assert "不足 6 个月" in str(refused.value)
+    member.refresh_from_db()
+    assert member.status == "active"
+
+
+def test_auto_withdrawal_refused_when_a_month_was_paid(dues_cast):
+    from gonghui.governance.services.dues import dues_pay
+    from tests.conftest import fresh
+
+    cast, member = dues_cast
+    _unpaid(cast, member, MONTHS[:6])
+    dues_pay(actor=fresh(cast.grassroots_officer), member=member, months=[MONTHS[2]], method="cash")
+    _educate(cast, member, dt.date(2026, 6, 10))
+    with pytest.raises(ValidationError):
+        _withdraw(cast, member, MONTHS[5])
+
+
+def test_auto_withdrawal_refused_when_the_member_took_part(dues_cast):
+    cast, member = dues_cast
+    _unpaid(cast, member, MONTHS[:6])
+    _educate(cast, member, dt.date(2026, 6, 10))
+    with pytest.raises(ValidationError) as refused:
+        _withdraw(cast, member, MONTHS[5], participated=True)
+    assert "组织生活" in str(refused.value)
+
+
+def test_auto_withdrawal_refused_without_refusal_after_education(dues_cast):
+    cast, member = dues_cast
+    _unpaid(cast, member, MONTHS[:6])
+    with pytest.raises(ValidationError):
+        _withdraw(cast, member, MONTHS[5])  # never educated
+    _educate(cast, member, dt.date(2026, 6, 10), outcome="corrected")
+    with pytest.raises(ValidationError):
+        _withdraw(cast, member, MONTHS[5])  # educated, and corrected
+    _educate(cast, member, dt.date(2025, 12, 1))  # a refusal before the streak does not count
+    with pytest.raises(ValidationError):
+        _withdraw(cast, member, MONTHS[5])
+
+
+# --- the payroll import --------------------------------------------------------------------------
+
+
+def test_wage_import_keeps_good_rows_and_reports_bad_ones(dues_cast):
+    import io
+
+    import xlsxwriter
+
+    from gonghui.governance.importers import WageImporter
+    from gonghui.governance.models import DuesMonth
+    from tests.conftest import fresh
+    from tests.factories import ZHENGZHOU_1970, resident
+
+    cast, member = dues_cast
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    rows = [
+        ["姓名", "公民身份号码", "月份", "工资", "奖金"],
+        ["张伟", ZHENGZHOU_1970, "2026-03", "5009.99", "1000"],
+        ["张伟", ZHENGZHOU_1970, "2026年4月", "abc", ""],
+        ["王五", resident("41010519900101003"), "2026-03", "4000", ""],
+    ]
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            sheet.write_string(r, c, value)
+    book.close()
+    buffer.seek(0)
+    result = WageImporter(
+        actor=fresh(cast.grassroots_officer),
+        org_path=cast.grassroots.path,
+        options={"org": cast.grassroots.code},
+    ).run(buffer, "wages.xlsx")
+    assert (result.imported, result.rejected) == (1, 2)
+    row = DuesMonth.objects.get(member=member)
+    assert (row.month, row.due) == (dt.date(2026, 3, 1), D("25.00"))
+    assert result.problems_path
