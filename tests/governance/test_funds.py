@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from gonghui.governance import rules
 
@@ -79,3 +80,135 @@ def test_arrears_action_reminder_then_payment_order_past_the_period():
 def test_collection_rate():
     assert rules.collection_rate(D("1"), D("3")) == D("33.3")
     assert rules.collection_rate(D("5"), D("0")) is None
+
+
+# --- services (database) -------------------------------------------------------------------------
+
+
+def _months_ago(n: int) -> dt.date:
+    from django.utils import timezone
+
+    month = timezone.localdate().replace(day=1)
+    for _i in range(n):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return month
+
+
+def _payroll(cast, month, total):
+    from gonghui.governance.services.funds import funds_month_set
+    from tests.conftest import fresh
+
+    return funds_month_set(
+        actor=fresh(cast.grassroots_officer),
+        employer=cast.employer,
+        month=month,
+        payroll_total=total,
+    )
+
+
+def test_funds_month_is_two_percent_of_the_payroll(cast):
+    row = _payroll(cast, _months_ago(1), "1234567.89")
+    assert row.due == D("24691.36")
+    assert row.org_path == cast.grassroots.path
+    assert row.due_on == rules.funds_due_date(row.month)
+    again = _payroll(cast, _months_ago(1), "1000000")  # a correction keeps one row
+    assert again.pk == row.pk and again.due == D("20000.00")
+
+
+def test_funds_month_refused_for_an_employer_without_union(cast):
+    from gonghui.governance.services.funds import funds_month_set
+    from tests.conftest import fresh
+
+    with pytest.raises(ValidationError):
+        funds_month_set(
+            actor=fresh(cast.grassroots_officer),
+            employer=cast.unorganized_employer,
+            month=_months_ago(1),
+            payroll_total="1000",
+        )
+
+
+def test_funds_receipt_is_split_between_levels_through_the_ledger(cast):
+    from gonghui.core.models import Fund, LedgerEntry
+    from gonghui.governance.models import LevelShare
+    from gonghui.governance.services.funds import funds_receive
+    from tests.conftest import fresh
+
+    row = _payroll(cast, _months_ago(1), "500000")  # 10 000 due
+    receipt = funds_receive(
+        actor=fresh(cast.grassroots_officer), month=row, amount="10000.00", channel="tax"
+    )
+    row.refresh_from_db()
+    assert row.received == D("10000.00") and row.outstanding == 0
+    fund = Fund.objects.get(org=cast.grassroots, purpose="governance.funds")
+    assert fund.balance == D("6000.00")  # 60 % 留成 by the built-in default
+    out = LedgerEntry.objects.get(fund=fund, direction="out")
+    share = LevelShare.objects.get(kind="funds", receipt_id=receipt.pk, level="上级工会")
+    assert (out.amount, out.ref_model, out.ref_id) == (
+        D("4000.00"),
+        "governance.LevelShare",
+        share.pk,
+    )
+    with pytest.raises(ValidationError):  # nothing left to receive
+        funds_receive(actor=fresh(cast.grassroots_officer), month=row, amount="1", channel="tax")
+
+
+def test_a_provinces_split_rule_applies_to_its_subtree(cast):
+    from gonghui.governance.models import LevelShare, SplitRule
+    from gonghui.governance.services.funds import funds_receive
+    from tests.conftest import fresh
+
+    SplitRule.objects.create(
+        org=cast.province,
+        org_path=cast.province.path,
+        kind="funds",
+        shares=[["基层工会", 60], ["县级工会", 25], ["省总工会", 10], ["全国总工会", 5]],
+        note="测试省分成办法",
+    )
+    row = _payroll(cast, _months_ago(1), "10000.50")  # 200.01 due
+    receipt = funds_receive(
+        actor=fresh(cast.grassroots_officer), month=row, amount=row.due, channel="direct"
+    )
+    shares = {
+        s.level: s.amount for s in LevelShare.objects.filter(kind="funds", receipt_id=receipt.pk)
+    }
+    assert shares == {
+        "基层工会": D("120.01"),  # the fen left over by rounding down stay with the union
+        "县级工会": D("50.00"),
+        "省总工会": D("20.00"),
+        "全国总工会": D("10.00"),
+    }
+    assert sum(shares.values()) == D("200.01")
+
+
+def test_reminder_for_overdue_months_and_the_payment_order_hint(cast):
+    from gonghui.governance.services.funds import funds_reminder_issue
+    from tests.conftest import fresh
+
+    officer = fresh(cast.grassroots_officer)
+    with pytest.raises(ValidationError):
+        funds_reminder_issue(actor=officer, employer=cast.employer)  # nothing owed
+    recent = _payroll(cast, _months_ago(1), "100000")
+    current = _payroll(cast, _months_ago(0), "100000")  # not yet due
+    reminder = None
+    if recent.due_on < dt.date.today():
+        reminder = funds_reminder_issue(actor=officer, employer=cast.employer)
+        assert reminder.months == [f"{recent.month:%Y-%m}"]
+        assert not reminder.payment_order_hint  # at most ~45 days late
+    _payroll(cast, _months_ago(6), "100000")  # months past the 90-day period
+    late = funds_reminder_issue(actor=officer, employer=cast.employer)
+    assert late.payment_order_hint
+    assert f"{current.month:%Y-%m}" not in late.months
+    assert late.outstanding == D("2000.00") * len(late.months)
+
+
+def test_funds_counters_follow_receipts(cast):
+    from gonghui.core import counters
+    from gonghui.governance.services.funds import funds_receive
+    from tests.conftest import fresh
+
+    row = _payroll(cast, _months_ago(2), "100000")
+    funds_receive(actor=fresh(cast.grassroots_officer), month=row, amount="500", channel="tax")
+    key = (cast.grassroots.path, "governance.funds.received_fen")
+    assert counters.stored()[key] == 50000 == counters.computed()[key]
+    assert counters.stored()[(cast.grassroots.path, "governance.funds.due_fen")] == 200000
