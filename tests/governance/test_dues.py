@@ -411,3 +411,60 @@ def test_wage_import_keeps_good_rows_and_reports_bad_ones(dues_cast):
     row = DuesMonth.objects.get(member=member)
     assert (row.month, row.due) == (dt.date(2026, 3, 1), D("25.00"))
     assert result.problems_path
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def test_dues_pages_mask_the_wage_and_reveal_it_once_audited(dues_cast):
+    from django.test import Client
+
+    from gonghui.core.models import AuditEvent
+
+    cast, member = dues_cast
+    row = _set(cast, member, MONTHS[0], D("7654.32"))
+    client = Client()
+    client.force_login(cast.grassroots_officer)
+    for url in (
+        f"/governance/dues/?month={MONTHS[0]:%Y-%m}",
+        f"/governance/dues/member/{member.pk}/",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert member.name in body and "38.25" in body  # 7650 × 0.5 %
+        assert "7654" not in body and "****" in body
+    shown = client.post(f"/governance/dues/{row.pk}/wage/")
+    assert "7654.32" in shown.content.decode()
+    assert AuditEvent.objects.filter(action="governance.dues.wage_revealed").count() == 1
+
+
+def test_member_sees_own_dues_and_receipts_on_the_phone(cast):
+    from django.test import Client
+
+    from gonghui.governance.services.dues import dues_pay
+    from tests.conftest import fresh
+    from tests.factories import register
+
+    member = register(cast, account=cast.member)
+    _set(cast, member, MONTHS[0], D("3000"))
+    payment = dues_pay(
+        actor=fresh(cast.grassroots_officer), member=member, months=[MONTHS[0]], method="online"
+    )
+    client = Client()
+    client.force_login(cast.member)
+    page = client.get("/m/governance/dues/").content.decode()
+    assert "2026-01" in page and "15.00" in page
+    receipt = client.get(f"/m/governance/dues/receipt/{payment.pk}/")
+    assert receipt.status_code == 200 and payment.receipt_no in receipt.content.decode()
+
+
+def test_the_stored_reason_never_carries_the_wage():
+    found = rules.member_dues(
+        unit_kind=UnitKind.ENTERPRISE,
+        staff_kind=StaffKind.CADRE,
+        parts={WagePart.WAGE: D("7654.32")},
+        retained=False,
+    )
+    assert found.amount == D("38.25")
+    assert not any("7654" in r or "7650" in r for r in found.reasons)

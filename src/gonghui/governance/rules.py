@@ -130,9 +130,10 @@ def member_dues(
             (_("保留会籍期间免交会费"),),
         )
     counted, amount = dues_amount(found.base)
+    # The reason is stored and shown in plain text: it names the rule and the amount, never
+    # the wage (which is encrypted at rest).
     reasons = [
-        _("会费基数 %(base)s 元，尾数不足十元不计，按 %(counted)s 元的 0.5%% 计 %(amount)s 元")
-        % {"base": found.base, "counted": counted, "amount": amount}
+        _("按会费基数（工资尾数不足十元不计）的 0.5%% 计 %(amount)s 元") % {"amount": amount}
     ]
     if found.excluded:
         reasons.append(_("奖金、津贴、补贴等不计入会费基数"))
