@@ -212,3 +212,47 @@ def test_funds_counters_follow_receipts(cast):
     key = (cast.grassroots.path, "governance.funds.received_fen")
     assert counters.stored()[key] == 50000 == counters.computed()[key]
     assert counters.stored()[(cast.grassroots.path, "governance.funds.due_fen")] == 200000
+
+
+def test_demo_has_three_months_of_dues_with_arrears_and_employers_owing_funds(db):
+    from django.utils import timezone
+
+    from gonghui.demo.generator import seed_demo
+    from gonghui.governance.models import DuesMonth, DuesPayment, FundsMonth, FundsReminder
+    from gonghui.governance.services.funds import overdue_months
+
+    seed_demo(size="small", seed=2026)
+    dues = DuesMonth.objects.unscoped(reason="test")
+    assert dues.values("month").distinct().count() == 3
+    assert dues.filter(status="due").count() == 6  # three members owe their last two months
+    assert DuesPayment.objects.unscoped(reason="test").filter(member__account__username="member01")
+    months = FundsMonth.objects.unscoped(reason="test").select_related("employer")
+    owing = {m.employer for m in months if m.outstanding > 0}
+    assert len(owing) == 2
+    reminder = FundsReminder.objects.unscoped(reason="test").get()
+    assert reminder.payment_order_hint
+    assert overdue_months(reminder.employer, timezone.localdate())
+
+
+def test_stats_show_dues_and_funds_collection_rates_per_subtree(cast):
+    from gonghui.governance.services.dues import dues_month_set, dues_pay
+    from gonghui.governance.services.funds import funds_receive
+    from gonghui.stats.selectors import stats_for
+    from tests.conftest import fresh
+    from tests.factories import register, superuser
+
+    officer = fresh(cast.grassroots_officer)
+    member = register(cast)
+    month = _months_ago(1)
+    dues_month_set(actor=officer, member=member, month=month, parts={"wage": "3000"})
+    dues_month_set(actor=officer, member=member, month=_months_ago(2), parts={"wage": "3000"})
+    dues_pay(actor=officer, member=member, months=[month], method="cash")
+    row = _payroll(cast, month, "100000")  # 2000 due
+    funds_receive(actor=officer, month=row, amount="1500", channel="tax")
+    figures = stats_for(viewer=superuser(), code="EAST")["figures"]
+    assert figures["dues_due"] == D("30") and figures["dues_collected"] == D("15")
+    assert str(figures["dues_collection_rate"]) == "50.0"
+    assert (figures["funds_due"], figures["funds_received"]) == (D("2000"), D("1500"))
+    assert str(figures["funds_collection_rate"]) == "75.0"
+    sibling = stats_for(viewer=superuser(), code="WEST")["figures"]
+    assert sibling["funds_collection_rate"] is None

@@ -164,6 +164,23 @@ FIGURES += (
         ratio("appeals.satisfied", "appeals.rated"),
         rate=True,
     ),
+    # --- 会费, 工会经费 (governance, helper `dues`): amounts kept in fen by the services ---
+    Figure("dues_due", _("应缴会费（元）"), yuan("governance.dues.due_fen")),
+    Figure("dues_collected", _("已收会费（元）"), yuan("governance.dues.paid_fen")),
+    Figure(
+        "dues_collection_rate",
+        _("会费收缴率（%）"),
+        ratio("governance.dues.paid_fen", "governance.dues.due_fen"),
+        rate=True,
+    ),
+    Figure("funds_due", _("应拨缴工会经费（元）"), yuan("governance.funds.due_fen")),
+    Figure("funds_received", _("已收工会经费（元）"), yuan("governance.funds.received_fen")),
+    Figure(
+        "funds_collection_rate",
+        _("工会经费收缴率（%）"),
+        ratio("governance.funds.received_fen", "governance.funds.due_fen"),
+        rate=True,
+    ),
 )
 FIGURE_KEYS = tuple(f.key for f in FIGURES)
 

@@ -219,6 +219,8 @@ def dues_pay(
     require_capability(actor, DUES_CAPABILITY, member.org_path)
     if method not in PayMethod.values:
         raise ValidationError({"method": _("缴纳方式不在列表中")})
+    if paid_on is not None and paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("缴纳日期不能晚于今天")})
     wanted = sorted({rules.month_start(m) for m in months})
     if not wanted:
         raise ValidationError({"months": _("请选择缴纳的月份")})

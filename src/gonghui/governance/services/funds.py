@@ -102,6 +102,8 @@ def funds_receive(
     if channel not in ReceiptChannel.values:
         raise ValidationError({"channel": _("缴纳渠道不在列表中")})
     value = ledger.money(amount, "amount", allow_zero=False)
+    if received_on is not None and received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("到账日期不能晚于今天")})
     if value > row.outstanding:
         raise ValidationError({"amount": _("超过尚欠金额 %(o)s 元") % {"o": row.outstanding}})
     receipt = FundsReceipt.objects.create(
