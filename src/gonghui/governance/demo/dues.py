@@ -51,11 +51,12 @@ def seed(builder: Any) -> None:
     rng, actor = builder.rng, builder.actor
     union = Org.objects.get(code=UNION_CODE)
     months = _months_back(3)
-    members = list(
-        Member.objects.unscoped(reason="demo seeding")
-        .filter(union=union, status=MemberStatus.ACTIVE)
-        .order_by("account_id", "pk")[:DEMO_DUES_MEMBERS]
+    active = Member.objects.unscoped(reason="demo seeding").filter(
+        union=union, status=MemberStatus.ACTIVE
     )
+    # The members with an account (member01) first: their phone page shows the history.
+    members = list(active.filter(account__isnull=False).order_by("pk"))
+    members += list(active.filter(account__isnull=True).order_by("pk")[:DEMO_DUES_MEMBERS])
     wages = {m.pk: Decimal(rng.randrange(280000, 980000)) / 100 for m in members}
     for month in months:  # one payroll workbook a month, as the union's finance officer sends it
         rows = [["姓名", "公民身份号码", "月份", "工资", "奖金", "津贴"]]
