@@ -468,3 +468,25 @@ def test_the_stored_reason_never_carries_the_wage():
     )
     assert found.amount == D("38.25")
     assert not any("7654" in r or "7650" in r for r in found.reasons)
+
+
+def test_a_merged_unions_dues_and_receipts_go_to_the_surviving_union(dues_cast):
+    from gonghui.governance.models import DuesMonth, DuesPayment, LevelShare
+    from gonghui.governance.services.dues import dues_pay
+    from gonghui.orgs.services.orgs import org_merge
+    from tests.conftest import fresh
+    from tests.factories import make_org, superuser
+
+    cast, member = dues_cast
+    _set(cast, member, MONTHS[0], D("3000"))
+    payment = dues_pay(
+        actor=fresh(cast.grassroots_officer), member=member, months=[MONTHS[0]], method="cash"
+    )
+    survivor = make_org(cast.town, "grassroots", "东区合并后工会", "EAST-G9")
+    org_merge(actor=superuser(), source=cast.grassroots, target=survivor)
+    row = DuesMonth.objects.unscoped(reason="test").get(member=member)
+    payment = DuesPayment.objects.unscoped(reason="test").get(pk=payment.pk)
+    assert (row.union_id, row.org_path) == (survivor.pk, survivor.path)
+    assert (payment.union_id, payment.org_path) == (survivor.pk, survivor.path)
+    share = LevelShare.objects.unscoped(reason="test").get(receipt_id=payment.pk)
+    assert share.org_path == survivor.path

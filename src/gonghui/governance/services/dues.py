@@ -81,7 +81,11 @@ def _clean_parts(parts: Mapping[str, Any]) -> dict[str, Decimal]:
 
 
 def _lock_member(member: Member) -> Member:
-    return Member.objects.select_for_update().select_related("employer").get(pk=member.pk)
+    # The employer is optional (an outer join): lock the member's row only (PostgreSQL refuses
+    # FOR UPDATE on the nullable side of an outer join).
+    return (
+        Member.objects.select_for_update(of=("self",)).select_related("employer").get(pk=member.pk)
+    )
 
 
 @transaction.atomic
