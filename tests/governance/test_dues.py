@@ -251,7 +251,7 @@ def test_dues_pay_books_the_receipt_in_the_ledger_with_its_shares(dues_cast):
     )
     assert payment.amount == D("30.50")
     assert set(DuesMonth.objects.filter(member=member).values_list("status", flat=True)) == {"paid"}
-    fund = Fund.objects.get(org=cast.grassroots, purpose="governance.dues")
+    fund = Fund.objects.get(org=cast.grassroots, purpose="gov_dues")
     assert fund.balance == D("30.50")  # dues stay with the grassroots union by default
     assert LedgerEntry.objects.filter(fund=fund, direction="in").count() == 1
     shares = LevelShare.objects.filter(kind="dues", receipt_id=payment.pk)

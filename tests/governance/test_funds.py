@@ -140,7 +140,7 @@ def test_funds_receipt_is_split_between_levels_through_the_ledger(cast):
     )
     row.refresh_from_db()
     assert row.received == D("10000.00") and row.outstanding == 0
-    fund = Fund.objects.get(org=cast.grassroots, purpose="governance.funds")
+    fund = Fund.objects.get(org=cast.grassroots, purpose="gov_funds")
     assert fund.balance == D("6000.00")  # 60 % 留成 by the built-in default
     out = LedgerEntry.objects.get(fund=fund, direction="out")
     share = LevelShare.objects.get(kind="funds", receipt_id=receipt.pk, level="上级工会")

@@ -38,8 +38,8 @@ from gonghui.members.models import Member, MemberStatus
 from gonghui.members.services.members import member_change_status
 
 DUES_CAPABILITY = "governance.dues"
-DUES_FUND = "governance.dues"
-FUNDS_FUND = "governance.funds"
+DUES_FUND = "gov_dues"  # no dots: the audit page shows a fund purpose as it is
+FUNDS_FUND = "gov_funds"
 # Built-in split where no org on the chain set one (DESIGN.md rule 10): dues stay with the
 # grassroots union that collects them; 经费 60 % 留成, 40 % 上解 (the usual provincial pattern;
 # a province sets its own rows).
