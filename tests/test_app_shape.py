@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "gonghui"
-APPS = ("accounts", "orgs", "members", "benefits", "assistance", "democracy", "voice", "stats")
+APPS = (
+    "accounts",
+    "orgs",
+    "members",
+    "benefits",
+    "assistance",
+    "democracy",
+    "voice",
+    "stats",
+    "governance",
+)
 
 # Packages every domain app has, and the modules (a package of the same name also counts).
 REQUIRED_PACKAGES = ("models", "services", "views")

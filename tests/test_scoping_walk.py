@@ -144,6 +144,7 @@ MODULE_WALKS = [
         "stats.walk",
         "honors.walk",
         "honors.walk_aftercare",
+        "governance.walk_dues",
     )
 ]
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gonghui.assistance",
     "gonghui.democracy",
     "gonghui.voice",
+    "gonghui.governance",
     "gonghui.benefits",
     "gonghui.honors",
     "gonghui.stats",

@@ -86,6 +86,18 @@ def wipe() -> None:
 
     ReportPeriod.objects.all().delete()  # cascades to the reports, which protect their orgs
     Snapshot.objects.all().delete()
+    from gonghui.governance import models as governance
+
+    for model in (  # governance's dues and 经费 rows protect members, employers and orgs
+        governance.LevelShare,
+        governance.DuesMonth,
+        governance.DuesPayment,
+        governance.DuesEducation,
+        governance.FundsReceipt,
+        governance.FundsMonth,
+        governance.FundsReminder,
+    ):
+        model.objects.all().delete()
     AuditEvent.objects.all().delete()
     Transfer.objects.all().delete()
     Member.objects.all().delete()  # cascades to cards and change records

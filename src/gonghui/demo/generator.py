@@ -303,6 +303,7 @@ DEMO_MODULES = [
     "gonghui.voice.demo",
     "gonghui.benefits.demo",
     "gonghui.honors.demo",
+    "gonghui.governance.demo.dues",
 ]
 # Steps that read the counters (the annual reports freeze them): after the rebuild.
 DEMO_AFTER_COUNTS = ["gonghui.stats.demo"]

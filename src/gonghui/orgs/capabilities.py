@@ -81,6 +81,15 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("honors.view", _("查看评先评优"), _("查看评选、推荐人选和荣誉库（个人信息脱敏）")),
     Capability("honors.manage", _("推荐评先评优"), _("推荐人选、征求意见、上传事迹材料、上报名单")),
     Capability("honors.approve", _("组织评选"), _("发布评选、分配名额、公示、答复异议、审批表彰")),
+    Capability("governance.view", _("查看组织建设"), _("查看委员会、任期、换届和建会情况")),
+    Capability("governance.manage", _("管理组织建设"), _("登记委员会及成员、组织换届选举")),
+    Capability("governance.approve", _("审批组织建设"), _("批准建会、换届、延期换届和选举结果")),
+    # --- 会费, 工会经费, 经审 (helper `dues`) ---
+    Capability("governance.dues", _("管理会费"), _("录入和导入工资、核定和收缴会费、自动退会")),
+    Capability("governance.funds", _("管理工会经费"), _("录入工资总额、登记经费到账、发出催缴函")),
+    Capability(
+        "governance.audit", _("经费审查"), _("经审委员会年度审查：抽查凭证、问题整改、审查报告")
+    ),
 )
 CAPABILITY_CODES = frozenset(c.code for c in CAPABILITIES)
 # Held by the installation's superuser alone: no role has them and no override can add them,
@@ -97,6 +106,7 @@ _VIEW = {
     "benefits.view",
     "honors.care.view",
     "honors.view",
+    "governance.view",
 }
 _GRASSROOTS_OFFICER = _VIEW | {
     "honors.care.manage",
@@ -110,6 +120,9 @@ _GRASSROOTS_OFFICER = _VIEW | {
     "honors.manage",
 }
 _GRASSROOTS_LEAD = _GRASSROOTS_OFFICER | {
+    "governance.manage",
+    "governance.dues",
+    "governance.funds",
     "orgs.manage",
     "orgs.employer.manage",
     "audit.view",
@@ -131,6 +144,8 @@ _FEDERATION_LEAD = _VIEW | {
     "honors.care.decide",
     "honors.manage",
     "honors.approve",
+    "governance.manage",
+    "governance.approve",
 }
 # Federation staff work the items assigned to their level: escalated appeals, their own cases.
 _FEDERATION_STAFF = _VIEW | {
@@ -150,7 +165,9 @@ DEFAULTS: dict[tuple[str, str], frozenset[str]] = {
     (PostRole.CHAIR, Level.GRASSROOTS): frozenset(_GRASSROOTS_LEAD | {"accounts.officer.manage"}),
     (PostRole.VICE_CHAIR, Level.GRASSROOTS): frozenset(_GRASSROOTS_LEAD),
     (PostRole.COMMITTEE, Level.GRASSROOTS): frozenset(_GRASSROOTS_OFFICER),
-    (PostRole.AUDIT_COMMITTEE, Level.GRASSROOTS): frozenset(_VIEW | {"audit.view"}),
+    (PostRole.AUDIT_COMMITTEE, Level.GRASSROOTS): frozenset(
+        _VIEW | {"audit.view", "governance.audit"}
+    ),
     (PostRole.WOMEN_COMMITTEE, Level.GRASSROOTS): frozenset(_GRASSROOTS_OFFICER),
     (PostRole.ORGANIZER, Level.GRASSROOTS): frozenset(_GRASSROOTS_LEAD),
     (PostRole.STAFF, Level.GRASSROOTS): frozenset(_GRASSROOTS_OFFICER),
@@ -160,7 +177,9 @@ DEFAULTS: dict[tuple[str, str], frozenset[str]] = {
     (PostRole.CHAIR, Level.FEDERATION): frozenset(_FEDERATION_LEAD),
     (PostRole.VICE_CHAIR, Level.FEDERATION): frozenset(_FEDERATION_LEAD),
     (PostRole.COMMITTEE, Level.FEDERATION): frozenset(_VIEW),
-    (PostRole.AUDIT_COMMITTEE, Level.FEDERATION): frozenset(_VIEW | {"audit.view"}),
+    (PostRole.AUDIT_COMMITTEE, Level.FEDERATION): frozenset(
+        _VIEW | {"audit.view", "governance.audit"}
+    ),
     (PostRole.WOMEN_COMMITTEE, Level.FEDERATION): frozenset(_VIEW),
     (PostRole.ORGANIZER, Level.FEDERATION): frozenset(_FEDERATION_STAFF),
     (PostRole.STAFF, Level.FEDERATION): frozenset(_FEDERATION_STAFF),

@@ -176,6 +176,23 @@ FIGURES += (
         count("appeals.satisfied"),
         count("appeals.rated"),
     ),
+    # --- 会费, 工会经费 (governance, helper `dues`): amounts kept in fen by the services ---
+    Figure("dues_due", _("应缴会费（元）"), yuan("governance.dues.due_fen")),
+    Figure("dues_collected", _("已收会费（元）"), yuan("governance.dues.paid_fen")),
+    rate_figure(
+        "dues_collection_rate",
+        _("会费收缴率（%）"),
+        count("governance.dues.paid_fen"),
+        count("governance.dues.due_fen"),
+    ),
+    Figure("funds_due", _("应拨缴工会经费（元）"), yuan("governance.funds.due_fen")),
+    Figure("funds_received", _("已收工会经费（元）"), yuan("governance.funds.received_fen")),
+    rate_figure(
+        "funds_collection_rate",
+        _("工会经费收缴率（%）"),
+        count("governance.funds.received_fen"),
+        count("governance.funds.due_fen"),
+    ),
 )
 FIGURE_KEYS = tuple(f.key for f in FIGURES)
 

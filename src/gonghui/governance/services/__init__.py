@@ -1,0 +1,1 @@
+"""Every write of the governance app, one module per area (docs/architecture.md)."""

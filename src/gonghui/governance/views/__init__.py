@@ -1,0 +1,1 @@
+"""Officers' pages of the governance app, one module per area."""
