@@ -34,6 +34,7 @@ from gonghui.democracy.models import (
 from gonghui.democracy.rules import Quorum, quorum
 from gonghui.democracy.services.rules import MANAGE, composition_check, rule_for
 from gonghui.members.models import Gender
+from gonghui.members.rules import suffrage
 from gonghui.orgs.models import Org
 
 CHECKIN_SALT = "democracy.checkin"
@@ -130,6 +131,8 @@ def delegate_elect(
         errors["constituency"] = _("请填写选区")
     if member is not None and not within(member.org_path, term.org_path):
         errors["member"] = _("关联的会员不属于本单位工会")
+    elif member is not None and not (right := suffrage(member.status)).may_stand:
+        errors["member"] = right.reason
     if replaces is not None and (replaces.term_id != term.pk or replaces.in_office):
         errors["replaces"] = _("补选只能接替本届已离任的代表")
     if errors:
