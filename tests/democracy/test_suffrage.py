@@ -113,6 +113,7 @@ def test_a_delegate_retained_after_election_gets_no_slot_and_cannot_cast(cast: A
     actor = officer(cast)
     # One delegate retires before the list is fixed, another after it.
     seats[0].refresh_from_db()
+    assert seats[0].member is not None
     member_change_status(actor=superuser(), member=seats[0].member, action="retain", reason="退休")
     ballot = svc.ballot_create(actor=actor, session=session, kind="decision", title="表决")
     svc.ballot_tellers_set(actor=actor, ballot=ballot, names=["甲", "乙", "丙"], needed=2)
@@ -122,6 +123,7 @@ def test_a_delegate_retained_after_election_gets_no_slot_and_cannot_cast(cast: A
     assert not [n for n in svc.ballot_preflight(ballot) if "出席情况" in str(n)]
     opened = svc.ballot_open(actor=actor, ballot=ballot)
     seats[1].refresh_from_db()
+    assert seats[1].member is not None
     member_change_status(actor=superuser(), member=seats[1].member, action="retain", reason="失业")
     with pytest.raises(ValidationError, match=RULE):
         svc.ballot_cast(actor=accounts[1], ballot=opened.ballot, choice="Y")
