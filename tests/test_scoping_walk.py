@@ -142,6 +142,7 @@ MODULE_WALKS = [
         "voice.walk",
         "benefits.walk",
         "stats.walk",
+        "governance.walk",
     )
 ]
 

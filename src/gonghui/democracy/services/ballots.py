@@ -552,7 +552,7 @@ def _cast_size(ballot: Ballot) -> int:
 
 def _slot_without_vote(slot: VoterSlot) -> str:
     """The reason a slot's member may not vote now (保留会籍 since the list was fixed), or ""."""
-    member_id = slot.member_id or (slot.delegate.member_id if slot.delegate_id else None)
+    member_id = slot.member_id or (slot.delegate.member_id if slot.delegate else None)
     if member_id is None:
         return ""
     status = Member.objects.filter(pk=member_id).values_list("status", flat=True).first()
