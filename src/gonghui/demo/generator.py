@@ -294,6 +294,7 @@ DEMO_MODULES = [
     "gonghui.democracy.demo.congress",
     "gonghui.voice.demo",
     "gonghui.benefits.demo",
+    "gonghui.governance.demo.committees",
 ]
 
 
