@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from gonghui.core.scoping import Viewer, get_scoped_or_404, prefix_q, scoped
+from gonghui.core.scoping import Actor, Viewer, get_scoped_or_404, prefix_q, scoped
 from gonghui.governance import rules
 from gonghui.governance.models import (
     OPEN_ELECTION_STATES,
@@ -201,7 +201,7 @@ def unions_awaiting_approval(*, viewer: Viewer, org: Org) -> QuerySet[Org]:
     )
 
 
-def member_committee(*, user: Any) -> tuple[Committee | None, list[Candidate]]:
+def member_committee(*, user: Actor) -> tuple[Committee | None, list[Candidate]]:
     """The signed-in member's union's main committee in office and the candidacies of its
     open elections (the phone page: 公示 of candidates), read for their own union only."""
     member = (
