@@ -684,3 +684,41 @@ def at_once(calls: list[Callable[[], object]], refused: type[BaseException]) -> 
     for thread in threads:
         thread.join(timeout=30)
     return sorted(outcomes)
+
+
+# --- governance: committees and 换届 (gov) --------------------------------------------------
+
+
+def voters(cast: Cast, n: int, start: int = 0) -> list[Member]:
+    """``n`` members of the EAST grassroots union with phone accounts (they can vote)."""
+    made = []
+    for i in range(start, start + n):
+        member = register(
+            cast, resident(f"41010519750{i // 100 + 1}01{i % 100:03d}"), name=f"选民{i}", phone=""
+        )
+        member.account = make_account("member", f"gov_voter{i}")
+        member.save(update_fields=["account"])
+        made.append(member)
+    return made
+
+
+def committee_in_office(
+    cast: Cast, people: list[Member], *, took_office_on: dt.date, years: int = 3
+) -> Any:
+    """The EAST grassroots union's main committee: the first of ``people`` its chair."""
+    from gonghui.governance.services.committees import committee_register
+
+    return committee_register(
+        actor=fresh(cast.grassroots_officer),
+        org=cast.grassroots,
+        kind="main",
+        chosen_by="assembly",
+        term_years=years,
+        took_office_on=took_office_on,
+        seats=[(people[0], "chair"), *[(p, "member") for p in people[1:]]],
+    )
+
+
+def town_chair(cast: Cast) -> User:
+    """The EAST town union's chair: the upper union of the EAST grassroots union."""
+    return fresh(cast.town_officer)

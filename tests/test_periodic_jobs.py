@@ -35,6 +35,7 @@ PROJECT_APPS = {
     "democracy",
     "voice",
     "stats",
+    "governance",
 }
 # The fold's "as of" time: every run stamps when it looked, so the page can say 截至; it is a
 # clock, not data, and the only row a second run may touch.

@@ -145,6 +145,7 @@ MODULE_WALKS = [
         "honors.walk",
         "honors.walk_aftercare",
         "governance.walk_dues",
+        "governance.walk",
     )
 ]
 

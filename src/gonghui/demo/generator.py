@@ -304,6 +304,7 @@ DEMO_MODULES = [
     "gonghui.benefits.demo",
     "gonghui.honors.demo",
     "gonghui.governance.demo.dues",
+    "gonghui.governance.demo.committees",
 ]
 # Steps that read the counters (the annual reports freeze them): after the rebuild.
 DEMO_AFTER_COUNTS = ["gonghui.stats.demo"]

@@ -6,6 +6,7 @@ ACTIONS = {
     "orgs.org.created": _("新建组织"),
     "orgs.org.renamed": _("组织更名"),
     "orgs.org.updated": _("修改组织信息"),
+    "orgs.org.chair_changed": _("换届更换工会主席"),
     "orgs.org.moved": _("调整组织隶属关系"),
     "orgs.org.merged": _("合并组织"),
     "orgs.org.dissolved": _("撤销组织"),

@@ -194,6 +194,33 @@ FIGURES += (
         count("governance.funds.due_fen"),
     ),
 )
+
+
+def terms_overdue(c: Counters, today: dt.date) -> int:
+    """Main committees whose next election fell due in a month before this one."""
+    month = f"governance.due.{today:%Y-%m}"
+    return sum(v for k, v in c.items() if k.startswith("governance.due.") and k < month)
+
+
+FIGURES += (
+    Figure("committee_unions", _("委员会在任的工会"), count("governance.committee.main")),
+    Figure(
+        "committee_rate",
+        _("基层工会委员会在任率（%）"),
+        lambda c, today: percent(
+            c.get("governance.committee.main", 0), grassroots_unions(c, today)
+        ),
+        rate=True,
+    ),
+    Figure("audit_committee_unions", _("设经审委员会的工会"), count("governance.committee.audit")),
+    Figure(
+        "women_committee_unions", _("设女职工委员会的工会"), count("governance.committee.women")
+    ),
+    Figure("terms_overdue", _("逾期未换届的委员会"), terms_overdue),
+    Figure("elections_open", _("换届进行中的工会"), count("governance.election.open")),
+    Figure("elections_this_year", _("本年完成换届"), this_year("governance.elections.")),
+    Figure("formations_approved", _("批准建会"), count("governance.formation.approved")),
+)
 FIGURE_KEYS = tuple(f.key for f in FIGURES)
 
 

@@ -46,6 +46,7 @@ from gonghui.democracy.models import (
 from gonghui.democracy.services.congress import session_may_vote
 from gonghui.democracy.services.rules import MANAGE
 from gonghui.members.models import Member, MemberStatus
+from gonghui.members.rules import suffrage
 from gonghui.orgs.models import Employer, Org, Post
 
 RNG = secrets.SystemRandom()
@@ -86,6 +87,22 @@ def _resolve_person(org: Org, name: str, *, officers: bool) -> tuple[Member | No
         )
     if members:
         return members[0], members[0].account
+    if not officers:
+        # A voter named on the list who is a member without a vote (保留会籍) gets no slot:
+        # falling through to "a named person" would give them one.
+        barred = (
+            Member.objects.filter(union=org, name=name)
+            .exclude(status=MemberStatus.ACTIVE)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if barred is not None:
+            raise ValidationError(
+                {
+                    "voters": _("%(name)s：%(reason)s")
+                    % {"name": name, "reason": suffrage(barred).reason}
+                }
+            )
     if officers:
         posts = list(
             Post.objects.filter(org=org, active=True, user__full_name=name).select_related("user")[
@@ -306,13 +323,20 @@ def ballot_preflight(ballot: Ballot) -> list[str]:
     return notes
 
 
+# A delegate linked to a member who no longer has a vote (保留会籍 since the election) is in the
+# hall but gets no voter slot (工会基层组织选举工作条例 第四条, members.rules.suffrage).
+_WITHOUT_VOTE = Q(delegate__member__isnull=False) & ~Q(delegate__member__status=MemberStatus.ACTIVE)
+
+
 def _present(ballot: Ballot) -> list[int]:
     return list(
         Attendance.objects.filter(
             session_id=ballot.session_id or 0,
             left_at__isnull=True,
             delegate__left_on__isnull=True,
-        ).values_list("delegate_id", flat=True)
+        )
+        .exclude(_WITHOUT_VOTE)
+        .values_list("delegate_id", flat=True)
     )
 
 
@@ -325,6 +349,7 @@ def _eligible(ballot: Ballot) -> list[VoterSlot]:
                 left_at__isnull=True,
                 delegate__left_on__isnull=True,
             )
+            .exclude(_WITHOUT_VOTE)
             .select_related("delegate__member")
             .order_by("delegate__name", "delegate_id")
         )
@@ -525,6 +550,15 @@ def _cast_size(ballot: Ballot) -> int:
     return max(16, longest)
 
 
+def _slot_without_vote(slot: VoterSlot) -> str:
+    """The reason a slot's member may not vote now (保留会籍 since the list was fixed), or ""."""
+    member_id = slot.member_id or (slot.delegate.member_id if slot.delegate else None)
+    if member_id is None:
+        return ""
+    status = Member.objects.filter(pk=member_id).values_list("status", flat=True).first()
+    return suffrage(status).reason if status is not None else ""
+
+
 def ballot_cast(*, actor: Actor, ballot: Ballot, choice: Any) -> str:
     """The voter signed in as ``actor`` casts ``choice``; returns the receipt (shown once).
 
@@ -545,6 +579,9 @@ def ballot_cast(*, actor: Actor, ballot: Ballot, choice: Any) -> str:
             raise ValidationError(_("您不在本次投票的投票人名单中"))
         if slot.voted:
             raise ValidationError(_("您已投过票，每人只能投一次"))
+        barred = _slot_without_vote(slot)
+        if barred:
+            raise ValidationError(barred)
         text = encode_choice(current, choice)
         slot.voted = True
         slot.save(update_fields=["voted"])

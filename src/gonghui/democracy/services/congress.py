@@ -33,7 +33,8 @@ from gonghui.democracy.models import (
 )
 from gonghui.democracy.rules import Quorum, quorum
 from gonghui.democracy.services.rules import MANAGE, composition_check, rule_for
-from gonghui.members.models import Gender
+from gonghui.members.models import Gender, Member
+from gonghui.members.rules import Suffrage, suffrage
 from gonghui.orgs.models import Org
 
 CHECKIN_SALT = "democracy.checkin"
@@ -105,6 +106,12 @@ def term_create(*, actor: Actor, congress: Congress, starts_on: dt.date, ends_on
     return term
 
 
+def _suffrage_now(member: Any) -> Suffrage:
+    """The member's rights by the status stored now (the caller's copy may be older)."""
+    status = Member.objects.filter(pk=member.pk).values_list("status", flat=True).first()
+    return suffrage(status or "")
+
+
 def delegate_elect(
     *,
     actor: Actor,
@@ -130,6 +137,8 @@ def delegate_elect(
         errors["constituency"] = _("请填写选区")
     if member is not None and not within(member.org_path, term.org_path):
         errors["member"] = _("关联的会员不属于本单位工会")
+    elif member is not None and not (right := _suffrage_now(member)).may_stand:
+        errors["member"] = right.reason
     if replaces is not None and (replaces.term_id != term.pk or replaces.in_office):
         errors["replaces"] = _("补选只能接替本届已离任的代表")
     if errors:

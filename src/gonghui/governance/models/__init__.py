@@ -9,15 +9,33 @@ from gonghui.governance.models.committees import (
     CommitteeKind,
     CommitteeSeat,
     CommitteeStatus,
+    Postponement,
     SeatRole,
 )
+from gonghui.governance.models.elections import (
+    OPEN_ELECTION_STATES,
+    Candidate,
+    Election,
+    ElectionRule,
+    ElectionState,
+    ElectorateKind,
+)
+from gonghui.governance.models.formation import FormationApproval
 
 __all__ = [
+    "OPEN_ELECTION_STATES",
+    "Candidate",
     "ChosenBy",
     "Committee",
     "CommitteeKind",
     "CommitteeSeat",
     "CommitteeStatus",
+    "Election",
+    "ElectionRule",
+    "ElectionState",
+    "ElectorateKind",
+    "FormationApproval",
+    "Postponement",
     "SeatRole",
 ]
 # --- dues (会费, 经费, 经审): imports of models/dues.py, funds.py, audits.py go below ---

@@ -111,3 +111,30 @@ class CommitteeSeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee} {self.get_role_display()}"
+
+
+class Postponement(models.Model):
+    """延期换届: the upper union's approval to hold the election later than the term's end."""
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("委员会"), on_delete=models.CASCADE, related_name="postponements"
+    )
+    org_path = models.CharField(max_length=255, db_index=True)
+    approved_by = models.ForeignKey(
+        Org, verbose_name=_("批准的上级工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    approval_ref = models.CharField(_("批复文号"), max_length=60)
+    previous_due_on = models.DateField(_("原定换届日期"))
+    until = models.DateField(_("延期至"))
+    reason = models.CharField(_("延期原因"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("延期换届")
+        verbose_name_plural = _("延期换届")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.committee} → {self.until}"

@@ -607,3 +607,32 @@ def post_end(*, actor: Actor, post: Post) -> Post:
         before={"user": post.user.get_username(), "role": post.role},
     )
     return post
+
+
+def org_chair_change(*, actor: Actor, org: Org, chair_name: str, on: dt.date) -> list[Post]:
+    """A new 主席 took office (换届 confirmed by the upper union): the union's chair name changes
+    and the outgoing chair's posts end on the same day, in the caller's transaction. The new
+    chair's officer account gets its post through 分级授权 (post_assign), which checks the
+    grantor's own capabilities. Returns the posts ended."""
+    require_capability(actor, "orgs.manage", org.path)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("org_chair_change runs inside the confirming transaction")
+    org = _lock(org)
+    ended = list(Post.objects.select_for_update().filter(org=org, role=PostRole.CHAIR, active=True))
+    for post in ended:
+        post.active = False
+        post.ended_on = on
+        post.save(update_fields=["active", "ended_on"])
+    before = org.chair_name
+    org.chair_name = chair_name.strip()
+    org.save(update_fields=["chair_name", "updated_at"])
+    tree_changed()
+    audit_record(
+        action="orgs.org.chair_changed",
+        actor=actor,
+        target=org,
+        org_path=org.path,
+        before={"chair_name": before, "posts": [p.pk for p in ended]},
+        after={"chair_name": org.chair_name, "on": on},
+    )
+    return ended
