@@ -23,6 +23,8 @@ ALL_VIEWS = {
     "组织树", "查找组织", "用人单位", "会员名册", "转会", "普惠商户", "优惠", "优惠活动",
     "核销记录", "投诉", "普惠报表", "困难职工档案", "职代会", "厂务公开", "表决", "诉求",
     "合理化建议", "统计概览", "权限矩阵",
+    "委员会与换届", "建会", "会费", "工会经费", "经费审查",
+    "评选", "荣誉库", "荣誉类型", "撤销荣誉", "荣誉津贴", "关爱慰问名单", "创新工作室",
 }  # fmt: skip
 
 
@@ -77,7 +79,18 @@ def test_sidebar_shows_exactly_what_the_account_may_use(
     body = _page(_client(user))
     shown = _sidebar(body)
     assert {label for labels in shown.values() for label in labels} == expected
-    assert list(shown) == ["组织", "会员", "普惠", "帮扶", "民主管理", "诉求", "统计", "系统"]
+    assert list(shown) == [
+        "组织",
+        "会员",
+        "普惠",
+        "帮扶",
+        "组织建设",
+        "评先评优",
+        "民主管理",
+        "诉求",
+        "统计",
+        "系统",
+    ]
     # Every entry shown opens for this account (none is a refusal after the click).
     for url in _links(body):
         assert _client(user).get(url).status_code == 200, url

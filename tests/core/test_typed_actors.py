@@ -29,6 +29,12 @@ NOBODY_MAY_ACT = {
     ("voice/phone/views.py", "_submitter_action"): "the follow page of an anonymous appeal",
     ("assistance/services/moves.py", "move"): "the publicity period ended by the scheduled job",
     ("assistance/services/cases.py", "_finish_publicity"): "the scheduled job ends publicity",
+    ("core/audit.py", "audit_event"): "the row audit_record writes, for the same callers",
+    ("honors/services/moves.py", "move"): "lapse and revocation moved by a job or a listener",
+    ("honors/services/nominations.py", "objection_receive"): "an anonymous objection in 公示",
+    ("honors/services/revocations.py", "_create"): "proposed by the 民主评议 ballot's listener",
+    ("honors/services/care.py", "allowances_stop"): "stopped by the listener of a decision",
+    ("honors/services/terms.py", "assessment_conclude"): "the published 民主评议's listener",
 }
 
 

@@ -96,8 +96,18 @@ def wipe() -> None:
         governance.FundsReceipt,
         governance.FundsMonth,
         governance.FundsReminder,
+        governance.ReviewSample,
+        governance.ReviewFinding,
+        governance.FundReview,
+        governance.Candidate,
+        governance.Election,
+        governance.Postponement,
+        governance.CommitteeSeat,
+        governance.Committee,
+        governance.FormationApproval,
     ):
-        model.objects.all().delete()
+        manager = getattr(model.objects, "unscoped", None)
+        (manager(reason="test wipe") if manager else model.objects.all()).delete()
     AuditEvent.objects.all().delete()
     Transfer.objects.all().delete()
     Member.objects.all().delete()  # cascades to cards and change records

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from gonghui.core.scoping import Actor
 from gonghui.governance import rules
 from gonghui.governance.services import committees, elections, formation
 from gonghui.members.models import Member, MemberStatus
@@ -40,7 +41,7 @@ def _people(org: Org) -> list[Member]:
     return list(Member.objects.filter(union=org, status=MemberStatus.ACTIVE).order_by("pk")[:60])
 
 
-def _committee(actor: Any, org: Org, people: list[Member], took: dt.date, years: int) -> None:
+def _committee(actor: Actor, org: Org, people: list[Member], took: dt.date, years: int) -> None:
     band = rules.size_band(len(Member.objects.filter(union=org, status=MemberStatus.ACTIVE)))
     seats = band.min_seats if band else 3
     if len(people) < seats:

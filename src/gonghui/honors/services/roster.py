@@ -37,7 +37,7 @@ def _next_certificate(award_type: AwardType, year: int) -> str:
     return rules.certificate_number(prefix, year, seq)
 
 
-def _create(actor: Actor | None, **fields: Any) -> Honour:
+def _create(actor: Actor, **fields: Any) -> Honour:
     award_type: AwardType = fields["award_type"]
     try:
         with transaction.atomic():
@@ -61,9 +61,7 @@ def _create(actor: Actor | None, **fields: Any) -> Honour:
     return honour
 
 
-def honour_confer(
-    *, actor: Actor | None, call: AwardCall, nomination: Nomination, on: dt.date
-) -> Honour:
+def honour_confer(*, actor: Actor, call: AwardCall, nomination: Nomination, on: dt.date) -> Honour:
     """One approved candidate: conferred, numbered, entered on the roster (in the caller's
     transaction, the nomination locked)."""
     number = _next_certificate(call.award_type, call.year)

@@ -183,7 +183,7 @@ def assessment_ballot_published(
         assessment_conclude(assessment=assessment, outcome=outcome)
 
 
-def _stop_benefits(honour: Honour, decision_on: dt.date, actor: Actor | None) -> int:
+def _stop_benefits(honour: Honour, decision_on: dt.date, actor: Actor) -> int:
     from gonghui.honors.services.care import allowances_stop
 
     return allowances_stop(
