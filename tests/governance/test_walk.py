@@ -11,6 +11,7 @@ from gonghui.governance.models import Committee, Election
 from tests import test_scoping_walk as global_walk
 from tests.conftest import Cast
 from tests.governance import walk as governance_walk
+from tests.governance import walk_dues as dues_walk
 
 
 @pytest.fixture
@@ -32,7 +33,11 @@ def _states() -> list[str]:
 
 def test_sibling_county_officer_sees_nothing(cast: Cast, only_governance_routes: None) -> None:
     client = Client()
-    values = {"*": {}, **governance_walk.sibling_values(cast)}
+    values = {
+        "*": {},
+        **governance_walk.sibling_values(cast),
+        **dues_walk.sibling_values(cast),  # the 会费/经费/经审 routes of the same app
+    }
     states = _states()
     audit_before = AuditEvent.objects.filter(org_path__startswith=cast.county.path).count()
     problems = global_walk.walk(
@@ -52,7 +57,11 @@ def test_members_and_merchants_see_nothing(
     cast: Cast, only_governance_routes: None, who: str
 ) -> None:
     client = Client()
-    values = {"*": {}, **governance_walk.sibling_values(cast)}
+    values = {
+        "*": {},
+        **governance_walk.sibling_values(cast),
+        **dues_walk.sibling_values(cast),  # the 会费/经费/经审 routes of the same app
+    }
     problems = global_walk.walk(
         client, getattr(cast, who), values, governance_walk.SECRETS, object_routes_must_404=False
     )

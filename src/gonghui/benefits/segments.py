@@ -7,11 +7,16 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.registry import member_segments, member_segments_all, register_member_segment
+from gonghui.core.registry import (
+    member_in_segment,
+    member_segments,
+    member_segments_all,
+    register_member_segment,
+)
 from gonghui.members.models import MemberStatus
 
 # The counter (benefits.services.shop) reads the segments through this module.
-__all__ = ["member_segments", "register_builtin", "segment_choices"]
+__all__ = ["member_in_segment", "member_segments", "register_builtin", "segment_choices"]
 
 
 def segment_choices() -> list[tuple[str, str | Promise]]:

@@ -389,6 +389,13 @@ def member_segment_get(code: str) -> MemberSegment | None:
     return next((segment for name, segment in _member_segments if name == code), None)
 
 
+def member_in_segment(member: Any, code: str) -> bool:
+    """Whether ``member`` belongs to segment ``code`` (only that segment's check runs: the
+    counter asks about one offer's segment, not every module's)."""
+    segment = member_segment_get(code)
+    return segment is not None and bool(segment.predicate(member))
+
+
 def member_segments(member: Any) -> list[str]:
     """The codes of the segments ``member`` belongs to."""
     return [code for code, segment in _member_segments if segment.predicate(member)]

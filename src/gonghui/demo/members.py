@@ -90,8 +90,13 @@ def seed_demo_members(
     phones: set[str] = set()
     members: list[Member] = []
     now = timezone.now()
+    # The member login's record is the first one, at its union, active and with a phone, so it
+    # exists whatever the count and the seed (a small demo may leave a union empty).
+    home = next((u for u in unions if account is not None and u.code == account[1]), None)
     for _i in range(count):
         union = rng.choices(unions, weights)[0]
+        if _i == 0 and home is not None:
+            union = home
         name, male, born = _person(rng, today)
         region = (
             union.region_code
@@ -108,11 +113,16 @@ def seed_demo_members(
                     "1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9))
                 )
             phones.add(phone)
+        if _i == 0 and home is not None and not phone:
+            phone = "13800000000"
+            phones.add(phone)
         migrant = rng.random() < 0.22
         employers = list(union.employers.all())
         status = rng.choices([s for s, _ in STATES], [w for _, w in STATES])[0]
         if status == MemberStatus.RETAINED and born.year > 1975:
             status = MemberStatus.ACTIVE  # 保留会籍 here is mostly retirement
+        if _i == 0 and home is not None:
+            status = MemberStatus.ACTIVE
         members.append(
             Member(
                 id_type="resident",

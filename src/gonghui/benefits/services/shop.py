@@ -40,7 +40,7 @@ from gonghui.benefits.models import (
     OfferStatus,
     Redemption,
 )
-from gonghui.benefits.segments import member_segments
+from gonghui.benefits.segments import member_in_segment, member_segments
 from gonghui.core.audit import audit_event
 from gonghui.core.crypto import mask_card_number
 from gonghui.core.prepared import insert_linked
@@ -247,8 +247,12 @@ def _rule_refusal(
     if not offer.valid_from <= today <= offer.valid_until:
         return "offer", _("该优惠不在有效期内")
     if offer.segment:
-        segments = member_segments(member) if segments is None else segments
-        if offer.segment not in segments:
+        belongs = (
+            member_in_segment(member, offer.segment)
+            if segments is None
+            else offer.segment in segments
+        )
+        if not belongs:
             return "segment", _("该优惠仅限特定会员群体")
     campaign = offer.campaign
     if campaign is not None and not campaign.starts_on <= today <= campaign.ends_on:
